@@ -1,0 +1,83 @@
+import { Limiter } from '../concurrency/limiter.js';
+import type { Meta } from '../meta/meta.js';
+import type { Ino } from '../meta/types.js';
+import type { ObjectStore } from '../object/object-store.js';
+import { BlockCache } from './block-cache.js';
+import { Compactor } from './compactor.js';
+import { DeletionWorker } from './deletion-worker.js';
+import { readFileRange } from './file-reader.js';
+import { FileWriter } from './file-writer.js';
+import { SliceReader } from './slice-reader.js';
+
+/** Sizes of the data layer's buffers, in bytes, and its request concurrency. */
+export interface ChunkStoreOptions {
+  /** Block cache for reads (default 256 MiB). */
+  cacheSize?: number;
+  /** Bytes of blocks being uploaded at once, across all files (default 128 MiB). */
+  bufferSize?: number;
+  /** Object requests at once (default 32). */
+  concurrency?: number;
+  /** Run the background deletion worker (default true). */
+  deleteObjects?: boolean;
+}
+
+/** The data layer of one client: file reads and writers over slices and blocks. */
+export class ChunkStore {
+  readonly cache: BlockCache;
+  readonly deletions: DeletionWorker;
+  private readonly slices: SliceReader;
+  private readonly compactor: Compactor;
+  private readonly uploads: Limiter;
+  private readonly maxInflight: number;
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly meta: Meta,
+    readonly store: ObjectStore,
+    options: ChunkStoreOptions = {},
+  ) {
+    const blockSize = meta.settings.blockSize;
+    const requests = new Limiter(options.concurrency ?? 32);
+    this.cache = new BlockCache(options.cacheSize ?? 256 * 1024 * 1024);
+    this.slices = new SliceReader(store, { blockSize, cache: this.cache, requests });
+    this.maxInflight = Math.max(2, Math.floor((options.bufferSize ?? 128 * 1024 * 1024) / blockSize));
+    this.uploads = new Limiter(Math.min(this.maxInflight, options.concurrency ?? 32));
+    this.compactor = new Compactor({ meta, store, slices: this.slices, blockSize });
+    this.deletions = new DeletionWorker({ meta, store, blockSize });
+    if (options.deleteObjects ?? true) this.deletions.start();
+  }
+
+  /** Reads a byte range of a file of known length. */
+  read(file: { ino: Ino; length: number }, range: { offset: number; length: number }): Promise<Buffer> {
+    return readFileRange({ meta: this.meta, slices: this.slices }, file, range);
+  }
+
+  /** A new write buffer for a file. */
+  writer(ino: Ino): FileWriter {
+    return new FileWriter(
+      { meta: this.meta, store: this.store, blockSize: this.meta.settings.blockSize, uploads: this.uploads, maxInflight: this.maxInflight,
+        onCommit: (i, indexes) => this.compactLater(i, indexes) },
+      ino,
+    );
+  }
+
+  /** Compacts the chunks in the background when they have too many records. */
+  compactLater(ino: Ino, indexes: Iterable<number>): void {
+    for (const index of indexes) {
+      const job = this.compactor.maybeCompact(ino, index).catch(() => undefined);
+      this.background.add(job);
+      void job.finally(() => this.background.delete(job));
+    }
+  }
+
+  /** Waits for background compactions, then drains the deletion queue. */
+  async settle(): Promise<void> {
+    while (this.background.size) await Promise.all(this.background);
+    await this.deletions.drain();
+  }
+
+  async close(): Promise<void> {
+    this.deletions.stop();
+    while (this.background.size) await Promise.all(this.background);
+  }
+}

@@ -1,0 +1,71 @@
+import { FsError, isFsError } from '../errors/index.js';
+import type { SliceId } from '../meta/types.js';
+import type { ObjectStore } from '../object/object-store.js';
+import { blockKey } from './block-key.js';
+import type { BlockCache } from './block-cache.js';
+import type { Limiter } from '../concurrency/limiter.js';
+
+/** Parts of a block smaller than this are fetched as a range and not cached. */
+const SMALL_READ = 128 * 1024;
+
+/** Reads byte ranges of slices from their blocks, through the block cache. */
+export class SliceReader {
+  private readonly inflight = new Map<string, Promise<Buffer>>();
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly options: { blockSize: number; cache: BlockCache; requests: Limiter },
+  ) {}
+
+  /** Bytes [off, off+len) of slice `id` of `size` bytes. A missing or short block is EIO. */
+  async read(slice: { id: SliceId; size: number }, off: number, len: number): Promise<Buffer> {
+    const { blockSize } = this.options;
+    const out = Buffer.allocUnsafe(len);
+    const parts: Promise<void>[] = [];
+    for (let at = off; at < off + len; ) {
+      const index = Math.floor(at / blockSize);
+      const blockStart = index * blockSize;
+      const blockLen = Math.min(blockSize, slice.size - blockStart);
+      const end = Math.min(off + len, blockStart + blockLen);
+      const [from, to, dest] = [at - blockStart, end - blockStart, at - off];
+      parts.push(this.blockPart(blockKey(slice.id, index, blockLen), blockLen, from, to).then((b) => void b.copy(out, dest)));
+      at = end;
+    }
+    await Promise.all(parts);
+    return out;
+  }
+
+  private async blockPart(key: string, blockLen: number, from: number, to: number): Promise<Buffer> {
+    const cached = this.options.cache.get(key);
+    if (cached) return cached.subarray(from, to);
+    if (to - from < SMALL_READ && to - from < blockLen) {
+      const part = await this.fetch(key, { offset: from, length: to - from });
+      if (part.length !== to - from) throw this.short(key);
+      return part;
+    }
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.fetch(key).then((block) => {
+        if (block.length !== blockLen) throw this.short(key);
+        this.options.cache.set(key, block);
+        return block;
+      });
+      this.inflight.set(key, pending);
+      void pending.finally(() => this.inflight.delete(key)).catch(() => undefined);
+    }
+    return (await pending).subarray(from, to);
+  }
+
+  private async fetch(key: string, range?: { offset: number; length: number }): Promise<Buffer> {
+    try {
+      return await this.options.requests.run(() => this.store.get(key, range));
+    } catch (err) {
+      const missing = isFsError(err, 'ENOENT');
+      throw new FsError('EIO', { syscall: 'read', path: key, detail: missing ? 'object missing' : String((err as Error).message), cause: err });
+    }
+  }
+
+  private short(key: string): FsError {
+    return new FsError('EIO', { syscall: 'read', path: key, detail: 'object shorter than its block' });
+  }
+}

@@ -1,0 +1,28 @@
+import { Volume } from '../../sdk/index.js';
+import type { CommandDefinition } from '../command.js';
+
+export const format: CommandDefinition = {
+  name: 'format',
+  args: '<META_URL> <NAME>',
+  summary: 'create a volume: write its settings into the metadata engine',
+  options: [
+    { flags: '--storage <URL>', description: 'object storage URL (default file://~/.slicefs/local/NAME/)' },
+    { flags: '--block-size <SIZE>', description: 'size of stored blocks', default: '4M' },
+    { flags: '--trash-days <N>', description: 'days deleted files stay in the trash (0: none)', default: '0' },
+    { flags: '--force', description: 'overwrite an existing volume', default: false },
+  ],
+  examples: [
+    'slicefs format sqlite3://./data/vol.db myvol --storage file://./data/objects/',
+    'slicefs format sqlite3:///var/lib/vol.db models --block-size 8M',
+  ],
+  async run([metaUrl, name], o, io) {
+    const trashDays = Number(o.trashDays);
+    const settings = await Volume.format(metaUrl!, name!, {
+      storage: o.storage as string | undefined,
+      blockSize: o.blockSize as string,
+      trashDays: Number.isFinite(trashDays) ? trashDays : (o.trashDays as never),
+      force: Boolean(o.force),
+    });
+    io.out.write(`formatted volume ${settings.name} (uuid ${settings.uuid}) at ${metaUrl}, storage ${settings.storage}\n`);
+  },
+};

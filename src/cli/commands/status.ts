@@ -1,0 +1,34 @@
+import { formatBytes, Volume, volumeStatus } from '../../sdk/index.js';
+import type { CommandDefinition } from '../command.js';
+
+export const status: CommandDefinition = {
+  name: 'status',
+  args: '<META_URL>',
+  summary: 'show a volume: settings, logical and physical usage, sessions',
+  options: [{ flags: '--json', description: 'print JSON', default: false }],
+  examples: ['slicefs status sqlite3://./data/slicefs.db', 'slicefs status redis://127.0.0.1:6379/1 --json'],
+  async run([metaUrl], o, io) {
+    const volume = await Volume.open(metaUrl!, { program: 'slicefs status', deleteObjects: false });
+    try {
+      const s = await volumeStatus(volume);
+      if (o.json) {
+        io.out.write(`${JSON.stringify(s, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `volume:    ${s.settings.name} (uuid ${s.settings.uuid}, format v${s.settings.version})`,
+        `metadata:  ${metaUrl} — ${s.engine.description}, ${formatBytes(s.engine.storageBytes)}`,
+        `storage:   ${s.settings.storage} (block size ${formatBytes(s.settings.blockSize)})`,
+        `trash:     ${s.settings.trashDays ? `${s.settings.trashDays} days` : 'off'}`,
+        `logical:   ${formatBytes(s.logical.usedBytes)} in ${s.logical.inodes} inodes`,
+        `physical:  ${formatBytes(s.physical.objectBytes)} in ${s.physical.objects} objects ` +
+          `(${s.physical.slices} slices, ${formatBytes(s.physical.sliceBytes)}; ${s.physical.pendingSlices} waiting for deletion)`,
+        `sessions:  ${s.sessions.length}`,
+        ...s.sessions.map((x) => `  #${x.id} ${x.program} pid ${x.pid} on ${x.host}, heartbeat ${new Date(x.heartbeat).toISOString()}`),
+      ];
+      io.out.write(`${lines.join('\n')}\n`);
+    } finally {
+      await volume.close();
+    }
+  },
+};

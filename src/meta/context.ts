@@ -1,0 +1,14 @@
+import type { Engine } from './engine.js';
+import type { IdAllocator } from './id-allocator.js';
+import type { OpenFiles } from './open-files.js';
+import type { SessionId, VolumeSettings } from './types.js';
+
+/** What the shared metadata logic works with: the engine and this client's state. */
+export interface MetaContext {
+  readonly engine: Engine;
+  readonly settings: VolumeSettings;
+  readonly session: SessionId;
+  readonly inodeIds: IdAllocator;
+  readonly sliceIds: IdAllocator;
+  readonly openFiles: OpenFiles;
+}

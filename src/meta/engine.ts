@@ -1,0 +1,142 @@
+import type {
+  Attr, CounterName, DetachedNode, Edge, Ino, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
+  VolumeSettings,
+} from './types.js';
+
+/**
+ * The storage primitives one metadata engine provides, inside a transaction.
+ * Reads see the transaction's own earlier writes. Nothing here checks POSIX rules;
+ * the shared logic above does, once for every engine.
+ */
+export interface EngineTx {
+  /** An inode's attributes, or undefined. */
+  getInode(ino: Ino): Promise<Attr | undefined>;
+  /** Inserts or replaces an inode's attributes. */
+  putInode(attr: Attr): Promise<void>;
+  /** Removes an inode's attributes, symlink target and xattrs (not its chunks). */
+  deleteInode(ino: Ino): Promise<void>;
+
+  /** The entry `name` in directory `parent`, or undefined. */
+  getEdge(parent: Ino, name: Buffer): Promise<Edge | undefined>;
+  /** Inserts or replaces the entry `edge.name` in `parent`. */
+  putEdge(parent: Ino, edge: Edge): Promise<void>;
+  /** Removes the entry `name` from `parent`. */
+  deleteEdge(parent: Ino, name: Buffer): Promise<void>;
+  /** Up to `limit` entries of `parent` whose names sort after `after`, in byte order of names. */
+  listEdges(parent: Ino, after: Buffer | undefined, limit: number): Promise<Edge[]>;
+
+  /** A symlink's target. */
+  getSymlink(ino: Ino): Promise<Buffer | undefined>;
+  /** Stores a symlink's target. */
+  putSymlink(ino: Ino, target: Buffer): Promise<void>;
+
+  /** One extended attribute's value. */
+  getXattr(ino: Ino, name: string): Promise<Buffer | undefined>;
+  /** Inserts or replaces one extended attribute. */
+  putXattr(ino: Ino, name: string, value: Buffer): Promise<void>;
+  /** Removes one extended attribute. */
+  deleteXattr(ino: Ino, name: string): Promise<void>;
+  /** The names of an inode's extended attributes, sorted. */
+  listXattrs(ino: Ino): Promise<string[]>;
+
+  /** The records of one chunk, oldest first. */
+  getChunk(ino: Ino, index: number): Promise<SliceRecord[]>;
+  /** Appends records to a chunk. Does not touch slice reference counts. */
+  appendChunk(ino: Ino, index: number, records: readonly SliceRecord[]): Promise<void>;
+  /** Replaces a chunk's records (compaction); reference counts are left to the caller. */
+  setChunk(ino: Ino, index: number, records: readonly SliceRecord[]): Promise<void>;
+  /** Removes the chunks of `ino` at index >= `fromIndex`, dropping one reference per record. */
+  deleteChunks(ino: Ino, fromIndex: number): Promise<void>;
+  /** Copies every chunk of `src` to `dst` (which has none), adding one reference per record. */
+  copyChunks(src: Ino, dst: Ino): Promise<void>;
+
+  /** Records a new slice with one reference. */
+  createSlice(id: SliceId, size: number): Promise<void>;
+  /** Adds one reference per occurrence of an id (ids of holes are ignored). */
+  addSliceRefs(ids: readonly SliceId[]): Promise<void>;
+  /** Drops one reference per occurrence; a slice that reaches zero joins the deletion queue. */
+  dropSliceRefs(ids: readonly SliceId[]): Promise<void>;
+
+  /** Adds `delta` to a counter (usedBytes, inodes). */
+  addCounter(name: CounterName, delta: number): Promise<void>;
+
+  /** Records a detached node owned by a session. */
+  putDetached(node: DetachedNode): Promise<void>;
+  /** Forgets a detached node. */
+  deleteDetached(ino: Ino): Promise<void>;
+
+  /** Marks an unlinked inode as kept alive by a session's open handle. */
+  putSustained(session: SessionId, ino: Ino): Promise<void>;
+  /** Forgets a sustained inode. */
+  deleteSustained(session: SessionId, ino: Ino): Promise<void>;
+}
+
+/** How an engine is opened: `create` (by format) may create the database; otherwise it must exist. */
+export interface EngineOpenOptions {
+  create: boolean;
+}
+
+/** What `status` reports about the engine itself. */
+export interface EngineStats {
+  /** Bytes the metadata takes in its store (file size, memory, table sizes). */
+  storageBytes: number;
+  /** Free words such as the SQLite file path or Redis version. */
+  description: string;
+}
+
+/** Set-based totals an engine computes over its whole volume (for status, fsck). */
+export interface VolumeTotals {
+  /** Number of inodes, counted. */
+  inodes: number;
+  /** Sum of the lengths of regular files, counted. */
+  fileBytes: number;
+  /** Number of slices and the bytes they hold. */
+  slices: number;
+  sliceBytes: number;
+  /** Slices waiting for deletion. */
+  pendingSlices: number;
+}
+
+/**
+ * One metadata engine: transactions over the primitives above, plus the few operations
+ * that are not single-key reads and writes.
+ */
+export interface Engine {
+  /** The engine's scheme (`sqlite3`, `postgres`, `redis`, `mem`). */
+  readonly scheme: string;
+  /** Creates the schema if missing and writes the settings, the root inode and the counters. */
+  format(settings: VolumeSettings, root: Attr, force: boolean): Promise<void>;
+  /** The stored settings, or undefined when the engine holds no volume. */
+  loadSettings(): Promise<VolumeSettings | undefined>;
+  /** Runs `fn` in one atomic transaction; it may run again on a conflict, so it must only touch `tx`. */
+  txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
+  /** Runs read-only `fn` on committed state (no isolation across calls promised). */
+  read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
+  /** Adds `n` to a counter atomically, outside any transaction, and returns the new value. */
+  incrCounter(name: CounterName, n: number): Promise<number>;
+  /** A counter's value. */
+  getCounter(name: CounterName): Promise<number>;
+
+  /** Up to `limit` slices waiting for deletion. */
+  pendingSlices(limit: number): Promise<PendingSlice[]>;
+  /** Removes slices from the deletion queue once their objects are gone. */
+  finishPendingSlices(ids: readonly SliceId[]): Promise<void>;
+
+  /** Inserts or replaces a session. */
+  putSession(session: SessionInfo): Promise<void>;
+  /** Every registered session. */
+  listSessions(): Promise<SessionInfo[]>;
+  /** Removes a session and its sustained records. */
+  deleteSession(id: SessionId): Promise<void>;
+  /** Inodes a session keeps alive. */
+  listSustained(session: SessionId): Promise<Ino[]>;
+  /** Every detached node. */
+  listDetached(): Promise<DetachedNode[]>;
+
+  /** Counted totals over the whole volume. */
+  totals(): Promise<VolumeTotals>;
+  /** Storage size and a description. */
+  stats(): Promise<EngineStats>;
+  /** Closes connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,107 @@
+import type { Engine, EngineTx, VolumeTotals } from '../../engine.js';
+import type { Attr, CounterName, Ino, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
+import { SerialQueue } from '../../../concurrency/serial-queue.js';
+import { emptyState, type MemoryState } from './memory-state.js';
+import { MemoryTx } from './memory-tx.js';
+import { UndoLog } from './undo-log.js';
+
+const volumes = new Map<string, MemoryState>();
+
+/** A fast in-process engine for unit tests; engines opened with the same URL share one volume. */
+export class MemoryEngine implements Engine {
+  readonly scheme = 'mem';
+  private readonly s: MemoryState;
+  private readonly queue = new SerialQueue();
+
+  constructor(readonly url: string) {
+    let state = volumes.get(url);
+    if (!state) volumes.set(url, (state = emptyState()));
+    this.s = state;
+  }
+
+  /** Forgets the volume behind a URL, or every memory volume. */
+  static reset(url?: string): void {
+    if (url === undefined) volumes.clear();
+    else volumes.delete(url);
+  }
+
+  async format(settings: VolumeSettings, root: Attr, force: boolean) {
+    await this.queue.run(async () => {
+      if (force) Object.assign(this.s, emptyState());
+      this.s.settings = { ...settings };
+      this.s.inodes.set(root.ino, root);
+      this.s.counters.set('nextInode', root.ino);
+      this.s.counters.set('inodes', 1);
+    });
+  }
+  async loadSettings() {
+    return this.s.settings && { ...this.s.settings };
+  }
+
+  txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      const undo = new UndoLog();
+      try {
+        return await fn(new MemoryTx(this.s, undo));
+      } catch (err) {
+        undo.rollback();
+        throw err;
+      }
+    });
+  }
+  read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
+    // Through the queue too: a transaction changes the maps in place until it commits.
+    return this.queue.run(() => fn(new MemoryTx(this.s, new UndoLog())));
+  }
+
+  async incrCounter(name: CounterName, n: number) {
+    const value = (this.s.counters.get(name) ?? 0) + n;
+    this.s.counters.set(name, value);
+    return value;
+  }
+  async getCounter(name: CounterName) {
+    return this.s.counters.get(name) ?? 0;
+  }
+
+  async pendingSlices(limit: number) {
+    return [...this.s.pending.values()].slice(0, limit).map((p) => ({ ...p }));
+  }
+  async finishPendingSlices(ids: readonly SliceId[]) {
+    for (const id of ids) this.s.pending.delete(id);
+  }
+
+  async putSession(session: SessionInfo) {
+    this.s.sessions.set(session.id, { ...session });
+  }
+  async listSessions() {
+    return [...this.s.sessions.values()].map((x) => ({ ...x }));
+  }
+  async deleteSession(id: SessionId) {
+    this.s.sessions.delete(id);
+    this.s.sustained.delete(id);
+  }
+  async listSustained(session: SessionId): Promise<Ino[]> {
+    return [...(this.s.sustained.get(session)?.keys() ?? [])];
+  }
+  async listDetached() {
+    return [...this.s.detached.values()].map((d) => ({ ...d }));
+  }
+
+  async totals(): Promise<VolumeTotals> {
+    let fileBytes = 0;
+    for (const a of this.s.inodes.values()) if (a.type === 'file') fileBytes += a.length;
+    let sliceBytes = 0;
+    for (const s of this.s.slices.values()) sliceBytes += s.size;
+    return {
+      inodes: this.s.inodes.size,
+      fileBytes,
+      slices: this.s.slices.size,
+      sliceBytes,
+      pendingSlices: this.s.pending.size,
+    };
+  }
+  async stats() {
+    return { storageBytes: 0, description: `in-process memory volume ${this.url}` };
+  }
+  async close() {}
+}

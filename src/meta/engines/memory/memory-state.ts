@@ -1,0 +1,43 @@
+import type {
+  Attr, CounterName, DetachedNode, Edge, Ino, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
+  VolumeSettings,
+} from '../../types.js';
+
+/** Everything a memory volume holds. Values are never mutated in place, only replaced. */
+export interface MemoryState {
+  settings: VolumeSettings | undefined;
+  counters: Map<CounterName, number>;
+  inodes: Map<Ino, Attr>;
+  /** Per directory: latin1 of the name bytes → entry (latin1 sorts as the bytes do). */
+  edges: Map<Ino, Map<string, Edge>>;
+  symlinks: Map<Ino, Buffer>;
+  xattrs: Map<Ino, Map<string, Buffer>>;
+  chunks: Map<Ino, Map<number, readonly SliceRecord[]>>;
+  slices: Map<SliceId, { size: number; refs: number }>;
+  pending: Map<SliceId, PendingSlice>;
+  sessions: Map<SessionId, SessionInfo>;
+  sustained: Map<SessionId, Map<Ino, true>>;
+  detached: Map<Ino, DetachedNode>;
+}
+
+export function emptyState(): MemoryState {
+  return {
+    settings: undefined,
+    counters: new Map(),
+    inodes: new Map(),
+    edges: new Map(),
+    symlinks: new Map(),
+    xattrs: new Map(),
+    chunks: new Map(),
+    slices: new Map(),
+    pending: new Map(),
+    sessions: new Map(),
+    sustained: new Map(),
+    detached: new Map(),
+  };
+}
+
+/** A deep copy of an inode's attributes, so stored values are never shared. */
+export function copyAttr(a: Attr): Attr {
+  return { ...a, atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } };
+}

@@ -1,0 +1,138 @@
+import type { EngineTx } from '../../engine.js';
+import type { Attr, CounterName, DetachedNode, Edge, Ino, SessionId, SliceId, SliceRecord } from '../../types.js';
+import { copyAttr, type MemoryState } from './memory-state.js';
+import type { UndoLog } from './undo-log.js';
+
+const key = (name: Buffer) => name.toString('latin1');
+
+/** The engine primitives on plain maps; every change goes through the undo log. */
+export class MemoryTx implements EngineTx {
+  constructor(
+    private readonly s: MemoryState,
+    private readonly undo: UndoLog,
+  ) {}
+
+  async getInode(ino: Ino) {
+    const a = this.s.inodes.get(ino);
+    return a && copyAttr(a);
+  }
+  async putInode(attr: Attr) {
+    this.undo.set(this.s.inodes, attr.ino, copyAttr(attr));
+  }
+  async deleteInode(ino: Ino) {
+    this.undo.set(this.s.inodes, ino, undefined);
+    this.undo.set(this.s.symlinks, ino, undefined);
+    this.undo.set(this.s.xattrs, ino, undefined);
+  }
+
+  async getEdge(parent: Ino, name: Buffer) {
+    const e = this.s.edges.get(parent)?.get(key(name));
+    return e && { ...e };
+  }
+  async putEdge(parent: Ino, edge: Edge) {
+    this.undo.set(this.undo.inner(this.s.edges, parent), key(edge.name), { ...edge, name: Buffer.from(edge.name) });
+  }
+  async deleteEdge(parent: Ino, name: Buffer) {
+    const dir = this.s.edges.get(parent);
+    if (dir) this.undo.set(dir, key(name), undefined);
+  }
+  async listEdges(parent: Ino, after: Buffer | undefined, limit: number) {
+    const dir = this.s.edges.get(parent);
+    if (!dir) return [];
+    const from = after === undefined ? undefined : key(after);
+    const names = [...dir.keys()].filter((n) => from === undefined || n > from).sort();
+    return names.slice(0, limit).map((n) => ({ ...dir.get(n)! }));
+  }
+
+  async getSymlink(ino: Ino) {
+    return this.s.symlinks.get(ino);
+  }
+  async putSymlink(ino: Ino, target: Buffer) {
+    this.undo.set(this.s.symlinks, ino, Buffer.from(target));
+  }
+
+  async getXattr(ino: Ino, name: string) {
+    return this.s.xattrs.get(ino)?.get(name);
+  }
+  async putXattr(ino: Ino, name: string, value: Buffer) {
+    this.undo.set(this.undo.inner(this.s.xattrs, ino), name, Buffer.from(value));
+  }
+  async deleteXattr(ino: Ino, name: string) {
+    const m = this.s.xattrs.get(ino);
+    if (m) this.undo.set(m, name, undefined);
+  }
+  async listXattrs(ino: Ino) {
+    return [...(this.s.xattrs.get(ino)?.keys() ?? [])].sort();
+  }
+
+  async getChunk(ino: Ino, index: number) {
+    return (this.s.chunks.get(ino)?.get(index) ?? []).map((r) => ({ ...r }));
+  }
+  async appendChunk(ino: Ino, index: number, records: readonly SliceRecord[]) {
+    const chunks = this.undo.inner(this.s.chunks, ino);
+    this.undo.set(chunks, index, [...(chunks.get(index) ?? []), ...records.map((r) => ({ ...r }))]);
+  }
+  async setChunk(ino: Ino, index: number, records: readonly SliceRecord[]) {
+    const chunks = this.undo.inner(this.s.chunks, ino);
+    this.undo.set(chunks, index, records.length ? records.map((r) => ({ ...r })) : undefined);
+  }
+  async deleteChunks(ino: Ino, fromIndex: number) {
+    const chunks = this.s.chunks.get(ino);
+    if (!chunks) return;
+    for (const [index, records] of [...chunks]) {
+      if (index < fromIndex) continue;
+      await this.dropSliceRefs(records.map((r) => r.id));
+      this.undo.set(chunks, index, undefined);
+    }
+  }
+  async copyChunks(src: Ino, dst: Ino) {
+    const chunks = this.s.chunks.get(src);
+    if (!chunks) return;
+    const target = this.undo.inner(this.s.chunks, dst);
+    for (const [index, records] of chunks) {
+      this.undo.set(target, index, records);
+      await this.addSliceRefs(records.map((r) => r.id));
+    }
+  }
+
+  async createSlice(id: SliceId, size: number) {
+    this.undo.set(this.s.slices, id, { size, refs: 1 });
+  }
+  async addSliceRefs(ids: readonly SliceId[]) {
+    for (const id of ids) {
+      const slice = this.s.slices.get(id);
+      if (id !== 0 && slice) this.undo.set(this.s.slices, id, { ...slice, refs: slice.refs + 1 });
+    }
+  }
+  async dropSliceRefs(ids: readonly SliceId[]) {
+    for (const id of ids) {
+      const slice = this.s.slices.get(id);
+      if (id === 0 || !slice) continue;
+      if (slice.refs > 1) {
+        this.undo.set(this.s.slices, id, { ...slice, refs: slice.refs - 1 });
+      } else {
+        this.undo.set(this.s.slices, id, undefined);
+        this.undo.set(this.s.pending, id, { id, size: slice.size });
+      }
+    }
+  }
+
+  async addCounter(name: CounterName, delta: number) {
+    this.undo.set(this.s.counters, name, (this.s.counters.get(name) ?? 0) + delta);
+  }
+
+  async putDetached(node: DetachedNode) {
+    this.undo.set(this.s.detached, node.ino, { ...node });
+  }
+  async deleteDetached(ino: Ino) {
+    this.undo.set(this.s.detached, ino, undefined);
+  }
+
+  async putSustained(session: SessionId, ino: Ino) {
+    this.undo.set(this.undo.inner(this.s.sustained, session), ino, true);
+  }
+  async deleteSustained(session: SessionId, ino: Ino) {
+    const m = this.s.sustained.get(session);
+    if (m) this.undo.set(m, ino, undefined);
+  }
+}

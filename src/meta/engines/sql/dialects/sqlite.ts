@@ -1,0 +1,161 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CodedError, FsError, urlBody } from '../../../../errors/index.js';
+import type { Engine, EngineOpenOptions } from '../../../engine.js';
+import { SerialQueue } from '../../../../concurrency/serial-queue.js';
+import type { SqlDialect, SqlQuerier } from '../dialect.js';
+import { SqlEngine } from '../sql-engine.js';
+
+/** The slice of better-sqlite3 this dialect uses. */
+interface SqliteLike {
+  prepare(sql: string): { all(...params: unknown[]): unknown[]; run(...params: unknown[]): { changes: number }; reader: boolean };
+  exec(sql: string): void;
+  pragma(sql: string): unknown;
+  close(): void;
+}
+
+const READ_BUSY_TIMEOUT_MS = 5_000;
+/** How long a transaction waits for another process's write lock before failing with EAGAIN. */
+const WRITE_LOCK_WAIT_MS = 60_000;
+
+/** One queue per database file in this process: SQLite has one writer, and waiting on it must not block the event loop. */
+const fileQueues = new Map<string, SerialQueue>();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const isBusy = (err: unknown) => String((err as { code?: string }).code ?? '').startsWith('SQLITE_BUSY');
+
+/** One driver error as an FsError (the one mapping at this boundary). */
+function sqliteError(err: unknown): unknown {
+  if (err instanceof FsError) return err;
+  const code = String((err as { code?: string }).code ?? '');
+  const errno = code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') ? 'EAGAIN'
+    : code === 'SQLITE_FULL' ? 'ENOSPC'
+    : code.startsWith('SQLITE_READONLY') ? 'EROFS'
+    : code.startsWith('SQLITE_CONSTRAINT') ? 'EEXIST'
+    : 'EIO';
+  return new FsError(errno, { syscall: 'sqlite', detail: (err as Error).message, cause: err });
+}
+
+/** Runs statements on one connection, caching prepared statements. */
+class Connection implements SqlQuerier {
+  private readonly cache = new Map<string, ReturnType<SqliteLike['prepare']>>();
+  constructor(readonly db: SqliteLike) {}
+
+  private stmt(sql: string) {
+    let s = this.cache.get(sql);
+    if (!s) this.cache.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+  async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    try {
+      const s = this.stmt(sql);
+      return (s.reader ? s.all(...params) : (s.run(...params), [])) as R[];
+    } catch (err) {
+      throw sqliteError(err);
+    }
+  }
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    try {
+      const s = this.stmt(sql);
+      if (s.reader) return s.all(...params).length;
+      return s.run(...params).changes;
+    } catch (err) {
+      throw sqliteError(err);
+    }
+  }
+}
+
+/** SQLite through better-sqlite3: WAL, a writer connection for transactions and a reader for the rest. */
+class SqliteDialect implements SqlDialect {
+  readonly scheme = 'sqlite3';
+  readonly types = { int: 'INTEGER', blob: 'BLOB' };
+  private readonly writer: Connection;
+  readonly reader: Connection;
+  private readonly queue: SerialQueue;
+
+  constructor(private readonly file: string) {
+    let queue = fileQueues.get(file);
+    if (!queue) fileQueues.set(file, (queue = new SerialQueue()));
+    this.queue = queue;
+    const open = (readonly: boolean) => {
+      const db = new Database(file, { readonly, fileMustExist: readonly }) as unknown as SqliteLike;
+      db.pragma(`busy_timeout = ${readonly ? READ_BUSY_TIMEOUT_MS : 0}`);
+      return db;
+    };
+    const w = open(false);
+    w.pragma('journal_mode = WAL');
+    w.pragma('synchronous = NORMAL');
+    this.writer = new Connection(w);
+    this.reader = new Connection(open(true));
+  }
+
+  transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      await this.begin();
+      try {
+        const result = await fn(this.writer);
+        this.writer.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        try {
+          this.writer.db.exec('ROLLBACK');
+        } catch {
+          // already rolled back by SQLite
+        }
+        throw sqliteError(err);
+      }
+    });
+  }
+
+  /** BEGIN IMMEDIATE, waiting asynchronously (with jittered backoff) while another process writes. */
+  private async begin(): Promise<void> {
+    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.writer.db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (err) {
+        if (!isBusy(err) || Date.now() > deadline) throw sqliteError(err);
+        await sleep(Math.random() * Math.min(50, 2 ** attempt));
+      }
+    }
+  }
+
+  async exec(ddl: string) {
+    await this.queue.run(async () => this.writer.db.exec(ddl));
+  }
+
+  async stats() {
+    const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
+    return { storageBytes: size(this.file) + size(`${this.file}-wal`), description: `SQLite ${this.file}` };
+  }
+
+  async close() {
+    await this.queue.run(async () => {
+      this.reader.db.close();
+      this.writer.db.close();
+    });
+  }
+}
+
+/** The database file of `sqlite3:///abs/vol.db` or `sqlite3://./relative/vol.db`. */
+export function sqliteFile(url: string): string {
+  const { body } = urlBody(url);
+  if (!body) throw new CodedError('ERR_BAD_URL', `${url}: sqlite3:// URL has no file path`, { subject: url });
+  return path.resolve(decodeURIComponent(body));
+}
+
+/** Opens a SQLite volume; only `format` may create the file. */
+export async function openSqliteEngine(url: string, options: EngineOpenOptions): Promise<Engine> {
+  const file = sqliteFile(url);
+  if (!existsSync(file)) {
+    if (!options.create) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (${file} does not exist; run slicefs format first)`, { subject: url });
+    mkdirSync(path.dirname(file), { recursive: true });
+  }
+  try {
+    return new SqlEngine(new SqliteDialect(file));
+  } catch (err) {
+    throw new CodedError('ERR_ENGINE', `${url}: cannot open SQLite database: ${(err as Error).message}`, { subject: url, cause: err });
+  }
+}

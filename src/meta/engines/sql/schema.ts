@@ -1,0 +1,34 @@
+/** The SQL family's tables; `int` and `blob` are the dialect's type names. */
+export function schemaStatements(t: { int: string; blob: string }): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS setting (name VARCHAR(255) PRIMARY KEY, value TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS counter (name VARCHAR(255) PRIMARY KEY, value ${t.int} NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS node (
+      ino ${t.int} PRIMARY KEY, type VARCHAR(8) NOT NULL, mode ${t.int} NOT NULL, uid ${t.int} NOT NULL,
+      gid ${t.int} NOT NULL, nlink ${t.int} NOT NULL, length ${t.int} NOT NULL, rdev ${t.int} NOT NULL,
+      atime ${t.int} NOT NULL, atimensec ${t.int} NOT NULL, mtime ${t.int} NOT NULL, mtimensec ${t.int} NOT NULL,
+      ctime ${t.int} NOT NULL, ctimensec ${t.int} NOT NULL, parent ${t.int} NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS edge (
+      parent ${t.int} NOT NULL, name ${t.blob} NOT NULL, ino ${t.int} NOT NULL, type VARCHAR(8) NOT NULL,
+      PRIMARY KEY (parent, name))`,
+    `CREATE TABLE IF NOT EXISTS symlink (ino ${t.int} PRIMARY KEY, target ${t.blob} NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS xattr (ino ${t.int} NOT NULL, name VARCHAR(255) NOT NULL, value ${t.blob} NOT NULL,
+      PRIMARY KEY (ino, name))`,
+    `CREATE TABLE IF NOT EXISTS chunk_slice (
+      ino ${t.int} NOT NULL, indx ${t.int} NOT NULL, seq ${t.int} NOT NULL, pos ${t.int} NOT NULL,
+      id ${t.int} NOT NULL, size ${t.int} NOT NULL, off ${t.int} NOT NULL, len ${t.int} NOT NULL,
+      PRIMARY KEY (ino, indx, seq))`,
+    `CREATE TABLE IF NOT EXISTS slice (id ${t.int} PRIMARY KEY, size ${t.int} NOT NULL, refs ${t.int} NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS slice_unreferenced ON slice (id) WHERE refs <= 0`,
+    `CREATE TABLE IF NOT EXISTS delslice (id ${t.int} PRIMARY KEY, size ${t.int} NOT NULL, queued ${t.int} NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS session (id ${t.int} PRIMARY KEY, info TEXT NOT NULL, expires ${t.int} NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS sustained (session ${t.int} NOT NULL, ino ${t.int} NOT NULL, PRIMARY KEY (session, ino))`,
+    `CREATE TABLE IF NOT EXISTS detached (ino ${t.int} PRIMARY KEY, session ${t.int} NOT NULL, created ${t.int} NOT NULL)`,
+  ];
+}
+
+/** Every table, for `format --force` to empty. */
+export const TABLES = [
+  'setting', 'counter', 'node', 'edge', 'symlink', 'xattr', 'chunk_slice', 'slice', 'delslice', 'session',
+  'sustained', 'detached',
+] as const;

@@ -1,0 +1,167 @@
+import type { EngineTx } from '../../engine.js';
+import type { Attr, CounterName, DetachedNode, Edge, FileType, Ino, SessionId, SliceId, SliceRecord } from '../../types.js';
+import type { SqlQuerier } from './dialect.js';
+import { attrFromRow, attrParams, countIds, NODE_COLUMNS, type NodeRow, type RecordRow, recordFromRow } from './rows.js';
+
+const PUT_NODE = `INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_COLUMNS.split(',').map(() => '?').join(', ')})
+  ON CONFLICT (ino) DO UPDATE SET ${NODE_COLUMNS.split(', ').slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+/** Moves slices that lost their last reference into the deletion queue (uses the partial index). */
+export async function queueUnreferenced(q: SqlQuerier): Promise<void> {
+  await q.run(
+    `INSERT INTO delslice (id, size, queued) SELECT id, size, ? FROM slice WHERE refs <= 0 ON CONFLICT (id) DO NOTHING`,
+    [Date.now()],
+  );
+  await q.run(`DELETE FROM slice WHERE refs <= 0`);
+}
+
+/** The engine primitives as SQL shared by every dialect. */
+export class SqlTx implements EngineTx {
+  constructor(private readonly q: SqlQuerier) {}
+
+  async getInode(ino: Ino) {
+    const [row] = await this.q.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM node WHERE ino = ?`, [ino]);
+    return row && attrFromRow(row);
+  }
+  async putInode(attr: Attr) {
+    await this.q.run(PUT_NODE, attrParams(attr));
+  }
+  async deleteInode(ino: Ino) {
+    await this.q.run(`DELETE FROM node WHERE ino = ?`, [ino]);
+    await this.q.run(`DELETE FROM symlink WHERE ino = ?`, [ino]);
+    await this.q.run(`DELETE FROM xattr WHERE ino = ?`, [ino]);
+  }
+
+  async getEdge(parent: Ino, name: Buffer) {
+    const [row] = await this.q.all<{ ino: number; type: string }>(`SELECT ino, type FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
+    return row && { name, ino: row.ino as Ino, type: row.type as FileType };
+  }
+  async putEdge(parent: Ino, edge: Edge) {
+    await this.q.run(
+      `INSERT INTO edge (parent, name, ino, type) VALUES (?, ?, ?, ?) ON CONFLICT (parent, name) DO UPDATE SET ino = excluded.ino, type = excluded.type`,
+      [parent, edge.name, edge.ino, edge.type],
+    );
+  }
+  async deleteEdge(parent: Ino, name: Buffer) {
+    await this.q.run(`DELETE FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
+  }
+  async listEdges(parent: Ino, after: Buffer | undefined, limit: number) {
+    const rows = await this.q.all<{ name: Buffer; ino: number; type: string }>(
+      after === undefined
+        ? `SELECT name, ino, type FROM edge WHERE parent = ? ORDER BY name LIMIT ?`
+        : `SELECT name, ino, type FROM edge WHERE parent = ? AND name > ? ORDER BY name LIMIT ?`,
+      after === undefined ? [parent, limit] : [parent, after, limit],
+    );
+    return rows.map((r): Edge => ({ name: Buffer.from(r.name), ino: r.ino as Ino, type: r.type as FileType }));
+  }
+
+  async getSymlink(ino: Ino) {
+    const [row] = await this.q.all<{ target: Buffer }>(`SELECT target FROM symlink WHERE ino = ?`, [ino]);
+    return row && Buffer.from(row.target);
+  }
+  async putSymlink(ino: Ino, target: Buffer) {
+    await this.q.run(`INSERT INTO symlink (ino, target) VALUES (?, ?) ON CONFLICT (ino) DO UPDATE SET target = excluded.target`, [ino, target]);
+  }
+
+  async getXattr(ino: Ino, name: string) {
+    const [row] = await this.q.all<{ value: Buffer }>(`SELECT value FROM xattr WHERE ino = ? AND name = ?`, [ino, name]);
+    return row && Buffer.from(row.value);
+  }
+  async putXattr(ino: Ino, name: string, value: Buffer) {
+    await this.q.run(
+      `INSERT INTO xattr (ino, name, value) VALUES (?, ?, ?) ON CONFLICT (ino, name) DO UPDATE SET value = excluded.value`,
+      [ino, name, value],
+    );
+  }
+  async deleteXattr(ino: Ino, name: string) {
+    await this.q.run(`DELETE FROM xattr WHERE ino = ? AND name = ?`, [ino, name]);
+  }
+  async listXattrs(ino: Ino) {
+    const rows = await this.q.all<{ name: string }>(`SELECT name FROM xattr WHERE ino = ? ORDER BY name`, [ino]);
+    return rows.map((r) => r.name);
+  }
+
+  async getChunk(ino: Ino, index: number) {
+    const rows = await this.q.all<RecordRow>(
+      `SELECT pos, id, size, off, len FROM chunk_slice WHERE ino = ? AND indx = ? ORDER BY seq`,
+      [ino, index],
+    );
+    return rows.map(recordFromRow);
+  }
+  async appendChunk(ino: Ino, index: number, records: readonly SliceRecord[]) {
+    for (const r of records) {
+      await this.q.run(
+        `INSERT INTO chunk_slice (ino, indx, seq, pos, id, size, off, len)
+         SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM chunk_slice WHERE ino = ? AND indx = ?`,
+        [ino, index, r.pos, r.id, r.size, r.off, r.len, ino, index],
+      );
+    }
+  }
+  async setChunk(ino: Ino, index: number, records: readonly SliceRecord[]) {
+    await this.q.run(`DELETE FROM chunk_slice WHERE ino = ? AND indx = ?`, [ino, index]);
+    let seq = 0;
+    for (const r of records) {
+      await this.q.run(
+        `INSERT INTO chunk_slice (ino, indx, seq, pos, id, size, off, len) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [ino, index, ++seq, r.pos, r.id, r.size, r.off, r.len],
+      );
+    }
+  }
+  async deleteChunks(ino: Ino, fromIndex: number) {
+    const changed = await this.q.run(
+      `UPDATE slice SET refs = refs - c.n FROM
+         (SELECT id, COUNT(*) AS n FROM chunk_slice WHERE ino = ? AND indx >= ? AND id <> 0 GROUP BY id) AS c
+       WHERE slice.id = c.id`,
+      [ino, fromIndex],
+    );
+    await this.q.run(`DELETE FROM chunk_slice WHERE ino = ? AND indx >= ?`, [ino, fromIndex]);
+    if (changed) await queueUnreferenced(this.q);
+  }
+  async copyChunks(src: Ino, dst: Ino) {
+    await this.q.run(
+      `INSERT INTO chunk_slice (ino, indx, seq, pos, id, size, off, len)
+       SELECT ?, indx, seq, pos, id, size, off, len FROM chunk_slice WHERE ino = ?`,
+      [dst, src],
+    );
+    await this.q.run(
+      `UPDATE slice SET refs = refs + c.n FROM
+         (SELECT id, COUNT(*) AS n FROM chunk_slice WHERE ino = ? AND id <> 0 GROUP BY id) AS c
+       WHERE slice.id = c.id`,
+      [src],
+    );
+  }
+
+  async createSlice(id: SliceId, size: number) {
+    await this.q.run(`INSERT INTO slice (id, size, refs) VALUES (?, ?, 1)`, [id, size]);
+  }
+  async addSliceRefs(ids: readonly SliceId[]) {
+    for (const [id, n] of countIds(ids)) await this.q.run(`UPDATE slice SET refs = refs + ? WHERE id = ?`, [n, id]);
+  }
+  async dropSliceRefs(ids: readonly SliceId[]) {
+    const counts = countIds(ids);
+    for (const [id, n] of counts) await this.q.run(`UPDATE slice SET refs = refs - ? WHERE id = ?`, [n, id]);
+    if (counts.size) await queueUnreferenced(this.q);
+  }
+
+  async addCounter(name: CounterName, delta: number) {
+    if (delta === 0) return;
+    await this.q.run(
+      `INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counter.value + excluded.value`,
+      [name, delta],
+    );
+  }
+
+  async putDetached(node: DetachedNode) {
+    await this.q.run(`INSERT INTO detached (ino, session, created) VALUES (?, ?, ?)`, [node.ino, node.session, node.createdAt]);
+  }
+  async deleteDetached(ino: Ino) {
+    await this.q.run(`DELETE FROM detached WHERE ino = ?`, [ino]);
+  }
+
+  async putSustained(session: SessionId, ino: Ino) {
+    await this.q.run(`INSERT INTO sustained (session, ino) VALUES (?, ?) ON CONFLICT (session, ino) DO NOTHING`, [session, ino]);
+  }
+  async deleteSustained(session: SessionId, ino: Ino) {
+    await this.q.run(`DELETE FROM sustained WHERE session = ? AND ino = ?`, [session, ino]);
+  }
+}

@@ -1,0 +1,156 @@
+import type {
+  Attr, Caller, Edge, Ino, PendingSlice, SessionId, SliceId, SliceRecord, Timespec, VolumeSettings,
+} from './types.js';
+
+/** Attribute changes for `setattr`; absent fields stay as they are. */
+export interface AttrChanges {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  /** A time, or 'now' (which only needs write permission). */
+  atime?: Timespec | 'now';
+  mtime?: Timespec | 'now';
+  /** Changes the length, as truncate does. */
+  length?: number;
+}
+
+/** What `mknod` creates. */
+export interface NodeSpec {
+  type: 'file' | 'fifo' | 'chr' | 'blk' | 'socket';
+  /** Permission bits before the caller's umask. */
+  mode: number;
+  rdev?: number;
+}
+
+/** rename(2) flags (Linux renameat2). */
+export const RENAME_NOREPLACE = 1;
+export const RENAME_EXCHANGE = 2;
+
+/** A rename from one name to another. */
+export interface RenameSpec {
+  parent: Ino;
+  name: Buffer;
+  newParent: Ino;
+  newName: Buffer;
+  /** RENAME_NOREPLACE or RENAME_EXCHANGE, or 0. */
+  flags?: number;
+}
+
+/** One page of a directory listing; pass `next` back as `after` to continue. */
+export interface DirPage {
+  entries: Array<Edge & { attr?: Attr }>;
+  next?: Buffer;
+}
+
+/** Which part of a directory to list. */
+export interface ReaddirOptions {
+  /** List names sorting after this one (a cursor from the previous page). */
+  after?: Buffer;
+  /** At most this many entries (default 1000). */
+  limit?: number;
+  /** Also return each entry's attributes. */
+  plus?: boolean;
+}
+
+/** A new slice committed into a chunk by a writer. */
+export interface SliceWrite {
+  index: number;
+  record: SliceRecord;
+}
+
+/** Volume usage as the counters keep it. */
+export interface VolumeUsage {
+  /** Sum of regular files' lengths. */
+  usedBytes: number;
+  /** Number of inodes, the root included. */
+  inodes: number;
+}
+
+/** setxattr(2) flags. */
+export const XATTR_CREATE = 1;
+export const XATTR_REPLACE = 2;
+
+/** access(2) bits. */
+export const R_OK = 4;
+export const W_OK = 2;
+export const X_OK = 1;
+
+/**
+ * The metadata contract: POSIX operations on inodes of one volume. Every operation is one
+ * engine transaction. Failures are FsErrors carrying an errno.
+ */
+export interface Meta {
+  /** The volume's settings. */
+  readonly settings: VolumeSettings;
+  /** This client's session. */
+  readonly session: SessionId;
+
+  /** The inode `name` in directory `parent`, after checking search permission. */
+  lookup(caller: Caller, parent: Ino, name: Buffer): Promise<Attr>;
+  /** An inode's attributes. */
+  getattr(ino: Ino): Promise<Attr>;
+  /** Changes mode, owner, times or length, with POSIX permission rules. */
+  setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr>;
+  /** Checks an access(2) mask (R_OK|W_OK|X_OK, or 0 for existence). */
+  access(caller: Caller, ino: Ino, mask: number): Promise<void>;
+
+  /** Creates a file or special file. */
+  mknod(caller: Caller, parent: Ino, name: Buffer, spec: NodeSpec): Promise<Attr>;
+  /** Creates a directory. */
+  mkdir(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr>;
+  /** Creates a symbolic link. */
+  symlink(caller: Caller, parent: Ino, name: Buffer, target: Buffer): Promise<Attr>;
+  /** Adds a hard link to a non-directory. */
+  link(caller: Caller, ino: Ino, parent: Ino, name: Buffer): Promise<Attr>;
+  /** Removes a non-directory name; the inode goes with its last link unless it is open. */
+  unlink(caller: Caller, parent: Ino, name: Buffer): Promise<void>;
+  /** Removes an empty directory. */
+  rmdir(caller: Caller, parent: Ino, name: Buffer): Promise<void>;
+  /** Renames, with NOREPLACE and EXCHANGE semantics. */
+  rename(caller: Caller, spec: RenameSpec): Promise<void>;
+  /** One page of a directory, sorted by name bytes. */
+  readdir(caller: Caller, ino: Ino, options?: ReaddirOptions): Promise<DirPage>;
+  /** A symlink's target. */
+  readlink(ino: Ino): Promise<Buffer>;
+
+  /** One extended attribute. */
+  getxattr(caller: Caller, ino: Ino, name: string): Promise<Buffer>;
+  /** Sets an extended attribute (XATTR_CREATE / XATTR_REPLACE). */
+  setxattr(caller: Caller, ino: Ino, name: string, value: Buffer, flags?: number): Promise<void>;
+  /** Extended attribute names. */
+  listxattr(caller: Caller, ino: Ino): Promise<string[]>;
+  /** Removes an extended attribute. */
+  removexattr(caller: Caller, ino: Ino, name: string): Promise<void>;
+
+  /** Checks open(2) permission for the flags and keeps the inode alive while open. */
+  open(caller: Caller, ino: Ino, flags: number): Promise<Attr>;
+  /** Ends one open; an unlinked inode goes with its last handle. */
+  release(ino: Ino): Promise<void>;
+
+  /** The records of one chunk, oldest first. */
+  readChunk(ino: Ino, index: number): Promise<SliceRecord[]>;
+  /** Commits newly written slices to a file in one transaction, growing it as needed. */
+  commitSlices(ino: Ino, writes: readonly SliceWrite[]): Promise<Attr>;
+  /**
+   * Replaces the leading records `replaced` of a chunk by one new slice record (compaction),
+   * dropping their references. False, and nothing changed, when the chunk no longer starts
+   * with those records.
+   */
+  compactChunk(ino: Ino, index: number, spec: { replaced: readonly SliceRecord[]; result?: SliceRecord }): Promise<boolean>;
+  /** Sets a file's length, cutting or extending with zeros. */
+  truncate(caller: Caller, ino: Ino, length: number): Promise<Attr>;
+  /** A fresh slice id (allocated from the engine in batches). */
+  newSliceId(): Promise<SliceId>;
+
+  /** Slices whose last reference is gone and whose objects wait for deletion. */
+  pendingSlices(limit: number): Promise<PendingSlice[]>;
+  /** Removes slices from the deletion queue once their objects are deleted. */
+  finishPendingSlices(ids: readonly SliceId[]): Promise<void>;
+
+  /** Logical usage from the counters. */
+  usage(): Promise<VolumeUsage>;
+  /** Resolves a volume path to its inode (`follow`: follow a final symlink). */
+  resolve(caller: Caller, path: string, follow?: boolean): Promise<Attr>;
+  /** Ends the session and closes the engine. */
+  close(): Promise<void>;
+}

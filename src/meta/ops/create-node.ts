@@ -1,0 +1,42 @@
+import { FsError } from '../../errors/index.js';
+import type { MetaContext } from '../context.js';
+import { checkName, isDotName } from '../names.js';
+import { checkModifyDir } from '../permissions.js';
+import type { Attr, Caller, FileType, Ino } from '../types.js';
+import { mustGetInode, newAttr, touchDir } from './inode-records.js';
+
+/** What a new inode is: its type, mode (before umask), and a symlink target or device. */
+export interface CreateSpec {
+  type: FileType;
+  mode: number;
+  rdev?: number;
+  target?: Buffer;
+}
+
+/** Creates a new inode named `name` in `parent`: one transaction, EEXIST if the name is taken. */
+export async function createNode(
+  ctx: MetaContext,
+  caller: Caller,
+  at: { parent: Ino; name: Buffer; syscall: string },
+  spec: CreateSpec,
+): Promise<Attr> {
+  const { parent, name, syscall } = at;
+  checkName(name, syscall);
+  const ino = (await ctx.inodeIds.one()) as Ino;
+  const mode = spec.type === 'symlink' ? 0o777 : spec.mode & ~caller.umask;
+  return ctx.engine.txn(async (tx) => {
+    const dir = await mustGetInode(tx, parent, syscall);
+    if (dir.nlink === 0) throw new FsError('ENOENT', { syscall, ino: parent, detail: 'directory was removed' });
+    checkModifyDir(caller, dir, syscall);
+    if (isDotName(name) || (await tx.getEdge(parent, name))) throw new FsError('EEXIST', { syscall, path: name.toString() });
+    const attr = newAttr(caller, dir, { ino, type: spec.type, mode, rdev: spec.rdev, length: spec.target?.length });
+    await tx.putInode(attr);
+    if (spec.target) await tx.putSymlink(ino, spec.target);
+    await tx.putEdge(parent, { name, ino, type: spec.type });
+    touchDir(dir, attr.ctime);
+    if (spec.type === 'dir') dir.nlink += 1;
+    await tx.putInode(dir);
+    await tx.addCounter('inodes', 1);
+    return attr;
+  });
+}

@@ -1,0 +1,69 @@
+import { FsError } from '../../errors/index.js';
+import type { MetaContext } from '../context.js';
+import type { EngineTx } from '../engine.js';
+import { now } from '../times.js';
+import type { Attr, Caller, FileType, Ino, Timespec } from '../types.js';
+
+/** An inode that must exist. */
+export async function mustGetInode(tx: EngineTx, ino: Ino, syscall: string): Promise<Attr> {
+  const attr = await tx.getInode(ino);
+  if (!attr) throw new FsError('ENOENT', { syscall, ino });
+  return attr;
+}
+
+/** Attributes of an inode a caller creates in `parent`, honouring the setgid directory rule. */
+export function newAttr(
+  caller: Caller,
+  parent: Attr,
+  spec: { ino: Ino; type: FileType; mode: number; rdev?: number; length?: number },
+): Attr {
+  const t = now();
+  const setgidDir = (parent.mode & 0o2000) !== 0;
+  let mode = spec.mode & 0o7777;
+  if (setgidDir && spec.type === 'dir') mode |= 0o2000;
+  return {
+    ino: spec.ino,
+    type: spec.type,
+    mode,
+    uid: caller.uid,
+    gid: setgidDir ? parent.gid : caller.gid,
+    nlink: spec.type === 'dir' ? 2 : 1,
+    length: spec.length ?? 0,
+    rdev: spec.rdev ?? 0,
+    atime: t,
+    mtime: t,
+    ctime: t,
+    parent: parent.ino,
+  };
+}
+
+/** Sets the directory's mtime and ctime to `t` (its entries changed). */
+export function touchDir(dir: Attr, t: Timespec = now()): void {
+  dir.mtime = t;
+  dir.ctime = t;
+}
+
+/**
+ * Removes one link of a non-directory. At zero links the inode and its data go, unless this
+ * client holds it open: then it stays, sustained by the session, until the last release.
+ */
+export async function dropLink(ctx: MetaContext, tx: EngineTx, attr: Attr): Promise<void> {
+  attr.nlink -= 1;
+  attr.ctime = now();
+  if (attr.nlink > 0) return tx.putInode(attr);
+  if (ctx.openFiles.isOpen(attr.ino)) {
+    await tx.putInode(attr);
+    return tx.putSustained(ctx.session, attr.ino);
+  }
+  await destroyInode(tx, attr);
+}
+
+/** Deletes an inode with no links: its chunks (dropping references), attributes and counters. */
+export async function destroyInode(tx: EngineTx, attr: Attr): Promise<void> {
+  if (attr.type === 'file') {
+    await tx.deleteChunks(attr.ino, 0);
+    await tx.addCounter('usedBytes', -attr.length);
+  }
+  await tx.deleteInode(attr.ino);
+  await tx.addCounter('inodes', -1);
+}

@@ -1,0 +1,47 @@
+import { FsError } from '../../errors/index.js';
+import type { MetaContext } from '../context.js';
+import { isDotName } from '../names.js';
+import { checkModifyDir, checkSticky } from '../permissions.js';
+import type { Caller, Ino } from '../types.js';
+import { destroyInode, dropLink, mustGetInode, touchDir } from './inode-records.js';
+
+/** unlink(2): removes a non-directory name. */
+export async function unlink(ctx: MetaContext, caller: Caller, at: { parent: Ino; name: Buffer }): Promise<void> {
+  const path = at.name.toString();
+  await ctx.engine.txn(async (tx) => {
+    const dir = await mustGetInode(tx, at.parent, 'unlink');
+    checkModifyDir(caller, dir, 'unlink');
+    if (isDotName(at.name)) throw new FsError('EISDIR', { syscall: 'unlink', path });
+    const edge = await tx.getEdge(at.parent, at.name);
+    if (!edge) throw new FsError('ENOENT', { syscall: 'unlink', path });
+    const victim = await mustGetInode(tx, edge.ino, 'unlink');
+    if (victim.type === 'dir') throw new FsError('EISDIR', { syscall: 'unlink', path });
+    checkSticky(caller, dir, victim, 'unlink');
+    await tx.deleteEdge(at.parent, at.name);
+    await dropLink(ctx, tx, victim);
+    touchDir(dir, victim.ctime);
+    await tx.putInode(dir);
+  });
+}
+
+/** rmdir(2): removes an empty directory. */
+export async function rmdir(ctx: MetaContext, caller: Caller, at: { parent: Ino; name: Buffer }): Promise<void> {
+  const path = at.name.toString();
+  await ctx.engine.txn(async (tx) => {
+    const dir = await mustGetInode(tx, at.parent, 'rmdir');
+    checkModifyDir(caller, dir, 'rmdir');
+    if (at.name.equals(Buffer.from('.'))) throw new FsError('EINVAL', { syscall: 'rmdir', path });
+    if (at.name.equals(Buffer.from('..'))) throw new FsError('ENOTEMPTY', { syscall: 'rmdir', path });
+    const edge = await tx.getEdge(at.parent, at.name);
+    if (!edge) throw new FsError('ENOENT', { syscall: 'rmdir', path });
+    const victim = await mustGetInode(tx, edge.ino, 'rmdir');
+    if (victim.type !== 'dir') throw new FsError('ENOTDIR', { syscall: 'rmdir', path });
+    checkSticky(caller, dir, victim, 'rmdir');
+    if ((await tx.listEdges(victim.ino, undefined, 1)).length) throw new FsError('ENOTEMPTY', { syscall: 'rmdir', path });
+    await tx.deleteEdge(at.parent, at.name);
+    await destroyInode(tx, victim);
+    touchDir(dir);
+    dir.nlink -= 1;
+    await tx.putInode(dir);
+  });
+}

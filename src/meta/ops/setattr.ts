@@ -1,0 +1,66 @@
+import { FsError } from '../../errors/index.js';
+import type { MetaContext } from '../context.js';
+import type { AttrChanges } from '../meta.js';
+import { checkOwner, inGroup, mayAccess } from '../permissions.js';
+import { now } from '../times.js';
+import type { Attr, Caller, Ino } from '../types.js';
+import { mustGetInode } from './inode-records.js';
+import { truncateIn } from './truncate.js';
+
+const W_OK = 2;
+const S_ISUID = 0o4000;
+const S_ISGID = 0o2000;
+
+/** chmod, chown, utimes and truncate in one transaction, with the POSIX permission rules. */
+export async function setattr(ctx: MetaContext, caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
+  return ctx.engine.txn(async (tx) => {
+    const attr = await mustGetInode(tx, ino, 'setattr');
+    const t = now();
+    const ownerChange = changes.uid !== undefined || changes.gid !== undefined;
+    if (ownerChange) {
+      const uidChanges = changes.uid !== undefined && changes.uid !== attr.uid;
+      const gidChanges = changes.gid !== undefined && changes.gid !== attr.gid;
+      if (caller.uid !== 0) {
+        if (uidChanges) throw new FsError('EPERM', { syscall: 'chown', ino, detail: 'only root may change the owner' });
+        if (gidChanges && (caller.uid !== attr.uid || !inGroup(caller, changes.gid!))) {
+          throw new FsError('EPERM', { syscall: 'chown', ino });
+        }
+      }
+      if (changes.uid !== undefined) attr.uid = changes.uid;
+      if (changes.gid !== undefined) attr.gid = changes.gid;
+      // chown clears setuid, and setgid when group-executable, on non-directories (as Linux does).
+      if (attr.type !== 'dir' && (uidChanges || gidChanges || caller.uid !== 0)) {
+        attr.mode &= ~S_ISUID;
+        if (attr.mode & 0o010) attr.mode &= ~S_ISGID;
+      }
+      attr.ctime = t;
+    }
+    if (changes.mode !== undefined) {
+      checkOwner(caller, attr, 'chmod');
+      let mode = changes.mode & 0o7777;
+      if (caller.uid !== 0 && attr.type !== 'dir' && !inGroup(caller, attr.gid)) mode &= ~S_ISGID;
+      attr.mode = mode;
+      attr.ctime = t;
+    }
+    for (const field of ['atime', 'mtime'] as const) {
+      const value = changes[field];
+      if (value === undefined) continue;
+      if (value === 'now') {
+        if (caller.uid !== 0 && caller.uid !== attr.uid && !mayAccess(caller, attr, W_OK)) {
+          throw new FsError('EACCES', { syscall: 'utimes', ino });
+        }
+        attr[field] = t;
+      } else {
+        checkOwner(caller, attr, 'utimes');
+        attr[field] = { ...value };
+      }
+      attr.ctime = t;
+    }
+    if (changes.length !== undefined) {
+      if (caller.uid !== attr.uid && !mayAccess(caller, attr, W_OK)) throw new FsError('EACCES', { syscall: 'truncate', ino });
+      await truncateIn(tx, attr, changes.length);
+    }
+    await tx.putInode(attr);
+    return attr;
+  });
+}

@@ -1,0 +1,55 @@
+import { FsError } from '../../errors/index.js';
+import type { MetaContext } from '../context.js';
+import type { SliceWrite } from '../meta.js';
+import { now } from '../times.js';
+import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceRecord } from '../types.js';
+import { mustGetInode } from './inode-records.js';
+
+/** Commits freshly written slices (one reference each) and grows the file to cover them. */
+export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly SliceWrite[]): Promise<Attr> {
+  for (const { index, record: r } of writes) {
+    const end = index * CHUNK_SIZE + r.pos + r.len;
+    if (r.pos < 0 || r.len <= 0 || r.pos + r.len > CHUNK_SIZE || r.off + r.len > r.size || end > MAX_FILE_SIZE) {
+      throw new FsError('EINVAL', { syscall: 'write', ino, detail: 'slice record out of range' });
+    }
+  }
+  return ctx.engine.txn(async (tx) => {
+    const attr = await mustGetInode(tx, ino, 'write');
+    if (attr.type !== 'file') throw new FsError('EBADF', { syscall: 'write', ino });
+    let length = attr.length;
+    for (const { index, record } of writes) {
+      await tx.createSlice(record.id, record.size);
+      await tx.appendChunk(ino, index, [record]);
+      length = Math.max(length, index * CHUNK_SIZE + record.pos + record.len);
+    }
+    const t = now();
+    await tx.addCounter('usedBytes', length - attr.length);
+    attr.length = length;
+    attr.mtime = t;
+    attr.ctime = t;
+    await tx.putInode(attr);
+    return attr;
+  });
+}
+
+const sameRecord = (a: SliceRecord, b: SliceRecord) =>
+  a.id === b.id && a.pos === b.pos && a.off === b.off && a.len === b.len && a.size === b.size;
+
+/** Replaces a chunk's leading records by one compacted slice, if they are still there. */
+export async function compactChunk(
+  ctx: MetaContext,
+  target: { ino: Ino; index: number },
+  spec: { replaced: readonly SliceRecord[]; result?: SliceRecord },
+): Promise<boolean> {
+  const { ino, index } = target;
+  return ctx.engine.txn(async (tx) => {
+    const records = await tx.getChunk(ino, index);
+    const n = spec.replaced.length;
+    if (records.length < n || !spec.replaced.every((r, i) => sameRecord(r, records[i]!))) return false;
+    const result = spec.result ? [spec.result] : [];
+    if (spec.result && spec.result.id !== 0) await tx.createSlice(spec.result.id, spec.result.size);
+    await tx.setChunk(ino, index, [...result, ...records.slice(n)]);
+    await tx.dropSliceRefs(spec.replaced.map((r) => r.id));
+    return true;
+  });
+}

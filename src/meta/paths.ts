@@ -1,0 +1,83 @@
+import { FsError } from '../errors/index.js';
+import type { Engine, EngineTx } from './engine.js';
+import { lookupIn } from './ops/lookup.js';
+import { MAX_NAME_BYTES, ROOT_INO, type Attr, type Caller } from './types.js';
+
+const MAX_PATH_BYTES = 4096;
+const MAX_SYMLINKS = 40;
+
+/** The components of a volume path; `/a//b/` is [a, b]. Rejects NUL bytes and over-long paths. */
+export function splitPath(path: string, syscall: string): Buffer[] {
+  if (typeof path !== 'string') throw new FsError('EINVAL', { syscall, detail: 'path must be a string' });
+  if (path.includes('\0')) throw new FsError('EINVAL', { syscall, path: path.replace(/\0/g, '\\0'), detail: 'path contains a NUL byte' });
+  if (path === '') throw new FsError('ENOENT', { syscall, path, detail: 'empty path' });
+  if (Buffer.byteLength(path) > MAX_PATH_BYTES) throw new FsError('ENAMETOOLONG', { syscall, path: path.slice(0, 40) + '…' });
+  const parts = path.split('/').filter((p) => p !== '').map((p) => Buffer.from(p));
+  for (const p of parts) {
+    if (p.length > MAX_NAME_BYTES) throw new FsError('ENAMETOOLONG', { syscall, path });
+  }
+  return parts;
+}
+
+interface Walk {
+  tx: EngineTx;
+  caller: Caller;
+  syscall: string;
+  path: string;
+  links: { count: number };
+}
+
+async function walk(w: Walk, start: Attr, parts: Buffer[], followLast: boolean): Promise<Attr> {
+  let cur = start;
+  for (let i = 0; i < parts.length; i++) {
+    if (cur.type !== 'dir') throw new FsError('ENOTDIR', { syscall: w.syscall, path: w.path });
+    const dirAttr = cur;
+    const next = await lookupIn(w.tx, w.caller, cur.ino, parts[i]!).catch((err: unknown) => {
+      throw err instanceof FsError ? new FsError(err.code, { syscall: w.syscall, path: w.path, detail: err.detail }) : err;
+    });
+    const last = i === parts.length - 1;
+    if (next.type === 'symlink' && (!last || followLast)) {
+      if (++w.links.count > MAX_SYMLINKS) throw new FsError('ELOOP', { syscall: w.syscall, path: w.path });
+      const target = (await w.tx.getSymlink(next.ino))?.toString() ?? '';
+      const base = target.startsWith('/') ? await mustRoot(w.tx) : dirAttr;
+      cur = await walk(w, base, splitPath(target || '.', w.syscall), true);
+    } else {
+      cur = next;
+    }
+  }
+  return cur;
+}
+
+async function mustRoot(tx: EngineTx): Promise<Attr> {
+  const root = await tx.getInode(ROOT_INO);
+  if (!root) throw new FsError('EIO', { syscall: 'lookup', ino: ROOT_INO, detail: 'volume has no root inode' });
+  return root;
+}
+
+/** The inode a volume path names; `follow` follows a final symlink. */
+export async function resolvePath(
+  engine: Engine,
+  caller: Caller,
+  options: { path: string; follow?: boolean; syscall?: string },
+): Promise<Attr> {
+  const { path, follow = true, syscall = 'stat' } = options;
+  const parts = splitPath(path, syscall);
+  return engine.read(async (tx) => walk({ tx, caller, syscall, path, links: { count: 0 } }, await mustRoot(tx), parts, follow));
+}
+
+/** The directory that would hold a path's last component, and that component (undefined for `/`). */
+export async function resolveParent(
+  engine: Engine,
+  caller: Caller,
+  options: { path: string; syscall: string },
+): Promise<{ parent: Attr; name: Buffer | undefined }> {
+  const { path, syscall } = options;
+  const parts = splitPath(path, syscall);
+  const name = parts.pop();
+  const parent = await engine.read(async (tx) =>
+    walk({ tx, caller, syscall, path, links: { count: 0 } }, await mustRoot(tx), parts, true),
+  );
+  if (parent.type !== 'dir') throw new FsError('ENOTDIR', { syscall, path });
+  return { parent, name };
+}
+

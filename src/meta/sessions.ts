@@ -1,0 +1,74 @@
+import { hostname } from 'node:os';
+import type { Engine } from './engine.js';
+import { destroyInode } from './ops/inode-records.js';
+import type { SessionId, SessionInfo } from './types.js';
+
+/** How long a session lives without a heartbeat before others may clean up after it. */
+export const SESSION_TTL_MS = 60_000;
+
+/** Registers a session and keeps its heartbeat going until `stop`. */
+export class SessionKeeper {
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly engine: Engine,
+    readonly info: SessionInfo,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Registers a new session for this process. */
+  static async start(engine: Engine, options: { program: string; ttlMs?: number }): Promise<SessionKeeper> {
+    const ttlMs = options.ttlMs ?? SESSION_TTL_MS;
+    const id = (await engine.incrCounter('nextSession', 1)) as SessionId;
+    const t = Date.now();
+    const info: SessionInfo = { id, host: hostname(), pid: process.pid, program: options.program, heartbeat: t, expires: t + ttlMs };
+    await engine.putSession(info);
+    const keeper = new SessionKeeper(engine, info, ttlMs);
+    keeper.timer = setInterval(() => void keeper.beat().catch(() => undefined), Math.max(1000, ttlMs / 3));
+    keeper.timer.unref();
+    return keeper;
+  }
+
+  /** Renews the session's lease. */
+  async beat(): Promise<void> {
+    const t = Date.now();
+    this.info.heartbeat = t;
+    this.info.expires = t + this.ttlMs;
+    await this.engine.putSession(this.info);
+  }
+
+  /** Ends the session: deletes the unlinked inodes it kept and its record. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await cleanSession(this.engine, this.info.id);
+  }
+}
+
+/** Deletes what a session kept alive (unlinked inodes) and the session itself. */
+export async function cleanSession(engine: Engine, id: SessionId): Promise<number> {
+  let cleaned = 0;
+  for (const ino of await engine.listSustained(id)) {
+    await engine.txn(async (tx) => {
+      await tx.deleteSustained(id, ino);
+      const attr = await tx.getInode(ino);
+      if (attr && attr.nlink === 0) {
+        await destroyInode(tx, attr);
+        cleaned++;
+      }
+    });
+  }
+  await engine.deleteSession(id);
+  return cleaned;
+}
+
+/** Cleans every session whose heartbeat expired before `at`; returns the sessions and inodes cleaned. */
+export async function cleanExpiredSessions(engine: Engine, at = Date.now()): Promise<{ sessions: number; inodes: number }> {
+  let sessions = 0;
+  let inodes = 0;
+  for (const s of await engine.listSessions()) {
+    if (s.expires >= at) continue;
+    inodes += await cleanSession(engine, s.id);
+    sessions++;
+  }
+  return { sessions, inodes };
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { W_OK, R_OK, X_OK, XATTR_CREATE, XATTR_REPLACE } from '../meta.js';
+import { ROOT_INO } from '../types.js';
+import { alice, bob, n, rejectsWith, root, withMeta } from './harness.js';
+import type { TestEngine } from './test-engines.js';
+
+const later = (a: { sec: number; nsec: number }, b: { sec: number; nsec: number }) => a.sec > b.sec || (a.sec === b.sec && a.nsec > b.nsec);
+
+/** setattr, permissions and extended attributes. */
+export function attributesSuite(engine: TestEngine): void {
+  describe(`meta attributes and permissions [${engine.name}]`, () => {
+    it('chmod, chown and utimes change what they should and bump ctime', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        await new Promise((r) => setTimeout(r, 5));
+        const a = await m.setattr(root, f.ino, { mode: 0o4755, uid: 7, gid: 8 });
+        assert.equal(a.uid, 7);
+        assert.equal(a.gid, 8);
+        assert.equal(a.mode, 0o4755);
+        assert.ok(later(a.ctime, f.ctime));
+        const t = await m.setattr(root, f.ino, { atime: { sec: 1000, nsec: 5 }, mtime: { sec: 2000, nsec: 123456789 } });
+        assert.deepEqual(t.atime, { sec: 1000, nsec: 5 });
+        assert.deepEqual(t.mtime, { sec: 2000, nsec: 123456789 });
+        const chowned = await m.setattr(root, f.ino, { uid: 9 });
+        assert.equal(chowned.mode & 0o4000, 0, 'chown clears setuid');
+        assert.deepEqual(await m.getattr(f.ino), chowned);
+      });
+    });
+
+    it('only the owner or root may chmod; only root may give a file away', async () => {
+      await withMeta(engine, async (m) => {
+        const d = await m.mkdir(root, ROOT_INO, n('d'), 0o777);
+        await m.setattr(root, d.ino, { mode: 0o777 });
+        const f = await m.mknod(alice, d.ino, n('f'), { type: 'file', mode: 0o644 });
+        assert.equal(f.uid, alice.uid);
+        await m.setattr(alice, f.ino, { mode: 0o600 });
+        await rejectsWith(m.setattr(bob, f.ino, { mode: 0o777 }), 'EPERM');
+        await rejectsWith(m.setattr(alice, f.ino, { uid: bob.uid }), 'EPERM');
+        await rejectsWith(m.setattr(alice, f.ino, { gid: 4242 }), 'EPERM');
+        await rejectsWith(m.setattr(bob, f.ino, { atime: { sec: 1, nsec: 0 } }), 'EPERM');
+        await rejectsWith(m.setattr(bob, f.ino, { atime: 'now', mtime: 'now' }), 'EACCES');
+        await rejectsWith(m.setattr(bob, f.ino, { length: 0 }), 'EACCES');
+        const bobs = await m.mknod(bob, d.ino, n('g'), { type: 'file', mode: 0o644 });
+        const regrouped = await m.setattr(bob, bobs.ino, { gid: 1001 });
+        assert.equal(regrouped.gid, 1001, 'an owner may choose one of their supplementary groups');
+      });
+    });
+
+    it('checks search, read and write permission with owner, group and other bits', async () => {
+      await withMeta(engine, async (m) => {
+        await rejectsWith(m.mkdir(alice, ROOT_INO, n('x'), 0o755), 'EACCES');
+        const d = await m.mkdir(root, ROOT_INO, n('d'), 0o770);
+        await m.setattr(root, d.ino, { uid: alice.uid, gid: 1001 });
+        const f = await m.mknod(alice, d.ino, n('f'), { type: 'file', mode: 0o640 });
+        await m.access(alice, f.ino, R_OK | W_OK);
+        await m.access(bob, f.ino, R_OK);
+        await rejectsWith(m.access(bob, f.ino, W_OK), 'EACCES');
+        await rejectsWith(m.access(alice, f.ino, X_OK), 'EACCES');
+        await rejectsWith(m.access(root, f.ino, X_OK), 'EACCES');
+        await m.access(root, f.ino, R_OK | W_OK);
+        const stranger = { uid: 3000, gid: 3000, gids: [], umask: 0o022 };
+        await rejectsWith(m.lookup(stranger, d.ino, n('f')), 'EACCES');
+        await rejectsWith(m.readdir(stranger, d.ino), 'EACCES');
+        await rejectsWith(m.open(bob, f.ino, 1), 'EACCES');
+        await m.open(bob, f.ino, 0);
+        await m.release(f.ino);
+      });
+    });
+
+    it('the sticky bit limits removal to the owners of entry and directory', async () => {
+      await withMeta(engine, async (m) => {
+        const tmp = await m.mkdir(root, ROOT_INO, n('tmp'), 0o777);
+        await m.setattr(root, tmp.ino, { mode: 0o1777 });
+        await m.mknod(alice, tmp.ino, n('a'), { type: 'file', mode: 0o666 });
+        await rejectsWith(m.unlink(bob, tmp.ino, n('a')), 'EPERM');
+        await rejectsWith(m.rename(bob, { parent: tmp.ino, name: n('a'), newParent: tmp.ino, newName: n('b') }), 'EPERM');
+        await m.unlink(alice, tmp.ino, n('a'));
+      });
+    });
+
+    it('extended attributes: set, get, list, remove, with create/replace flags', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        await m.setxattr(root, f.ino, 'user.a', n('1'));
+        await m.setxattr(root, f.ino, 'user.b', Buffer.from([0, 255, 1]));
+        await rejectsWith(m.setxattr(root, f.ino, 'user.a', n('2'), XATTR_CREATE), 'EEXIST');
+        await rejectsWith(m.setxattr(root, f.ino, 'user.c', n('2'), XATTR_REPLACE), 'ENODATA');
+        await m.setxattr(root, f.ino, 'user.a', n('22'), XATTR_REPLACE);
+        assert.equal((await m.getxattr(root, f.ino, 'user.a')).toString(), '22');
+        assert.deepEqual(await m.getxattr(root, f.ino, 'user.b'), Buffer.from([0, 255, 1]));
+        assert.deepEqual(await m.listxattr(root, f.ino), ['user.a', 'user.b']);
+        await m.removexattr(root, f.ino, 'user.a');
+        await rejectsWith(m.getxattr(root, f.ino, 'user.a'), 'ENODATA');
+        await rejectsWith(m.removexattr(root, f.ino, 'user.a'), 'ENODATA');
+        await rejectsWith(m.setxattr(root, f.ino, 'bogus', n('x')), 'ENOTSUP');
+        await rejectsWith(m.setxattr(alice, f.ino, 'user.x', n('x')), 'EACCES');
+      });
+    });
+  });
+}

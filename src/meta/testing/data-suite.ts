@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CHUNK_SIZE, ROOT_INO, type SliceId, type SliceRecord } from '../types.js';
+import { n, rejectsWith, root, withMeta } from './harness.js';
+import type { TestEngine } from './test-engines.js';
+
+const rec = (pos: number, id: number, len: number): SliceRecord => ({ pos, id: id as SliceId, size: len, off: 0, len });
+
+/** Chunk records, truncate, reference counts and the deletion queue. */
+export function dataSuite(engine: TestEngine): void {
+  describe(`meta chunks and slices [${engine.name}]`, () => {
+    it('commits slices into chunks, growing the file and the used-bytes counter', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const s1 = await m.newSliceId();
+        const s2 = await m.newSliceId();
+        assert.notEqual(s1, s2);
+        const a = await m.commitSlices(f.ino, [{ index: 0, record: rec(0, s1, 1000) }, { index: 2, record: rec(10, s2, 20) }]);
+        assert.equal(a.length, 2 * CHUNK_SIZE + 30);
+        assert.deepEqual(await m.readChunk(f.ino, 0), [rec(0, s1, 1000)]);
+        assert.deepEqual(await m.readChunk(f.ino, 1), []);
+        assert.deepEqual(await m.readChunk(f.ino, 2), [rec(10, s2, 20)]);
+        assert.equal((await m.usage()).usedBytes, a.length);
+        await rejectsWith(m.commitSlices(f.ino, [{ index: 0, record: rec(CHUNK_SIZE - 5, 99, 10) }]), 'EINVAL');
+      });
+    });
+
+    it('truncate drops chunks past the end, hides the tail of the last one, and extends with zeros', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const s1 = await m.newSliceId();
+        const s2 = await m.newSliceId();
+        await m.commitSlices(f.ino, [{ index: 0, record: rec(0, s1, 5000) }, { index: 1, record: rec(0, s2, 10) }]);
+        const t = await m.truncate(root, f.ino, 100);
+        assert.equal(t.length, 100);
+        assert.deepEqual(await m.readChunk(f.ino, 1), []);
+        const chunk0 = await m.readChunk(f.ino, 0);
+        assert.equal(chunk0.length, 2);
+        assert.deepEqual(chunk0[1], { pos: 100, id: 0, size: 0, off: 0, len: CHUNK_SIZE - 100 });
+        assert.deepEqual((await m.pendingSlices(10)).map((p) => p.id), [s2]);
+        assert.equal((await m.truncate(root, f.ino, 3 * CHUNK_SIZE)).length, 3 * CHUNK_SIZE);
+        assert.equal((await m.usage()).usedBytes, 3 * CHUNK_SIZE);
+        await rejectsWith(m.truncate(root, f.ino, -1), 'EINVAL');
+        await rejectsWith(m.truncate(root, ROOT_INO, 0), 'EISDIR');
+      });
+    });
+
+    it('unlinking the last link queues its slices for deletion exactly once', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const ids = [await m.newSliceId(), await m.newSliceId()];
+        await m.commitSlices(f.ino, [{ index: 0, record: rec(0, ids[0]!, 10) }, { index: 0, record: rec(5, ids[1]!, 10) }]);
+        await m.link(root, f.ino, ROOT_INO, n('g'));
+        await m.unlink(root, ROOT_INO, n('f'));
+        assert.deepEqual(await m.pendingSlices(10), []);
+        await m.unlink(root, ROOT_INO, n('g'));
+        const pending = await m.pendingSlices(10);
+        assert.deepEqual(pending.map((p) => p.id).sort(), [...ids].sort());
+        assert.deepEqual(pending.map((p) => p.size), [10, 10]);
+        await m.finishPendingSlices(ids);
+        assert.deepEqual(await m.pendingSlices(10), []);
+        const totals = await m.engine.totals();
+        assert.equal(totals.slices, 0);
+        assert.deepEqual(await m.usage(), { usedBytes: 0, inodes: 1 });
+      });
+    });
+
+    it('copyChunks adds references that keep slices alive after the source goes', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const g = await m.mknod(root, ROOT_INO, n('g'), { type: 'file', mode: 0o644 });
+        const id = await m.newSliceId();
+        await m.commitSlices(f.ino, [{ index: 0, record: rec(0, id, 10) }, { index: 0, record: rec(0, id, 10) }].slice(0, 1));
+        await m.engine.txn((tx) => tx.copyChunks(f.ino, g.ino));
+        assert.deepEqual(await m.readChunk(g.ino, 0), [rec(0, id, 10)]);
+        await m.unlink(root, ROOT_INO, n('f'));
+        assert.deepEqual(await m.pendingSlices(10), []);
+        await m.unlink(root, ROOT_INO, n('g'));
+        assert.deepEqual((await m.pendingSlices(10)).map((p) => p.id), [id]);
+      });
+    });
+
+    it('compaction replaces leading records by one slice only if they are unchanged', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const [a, b, c, d] = [await m.newSliceId(), await m.newSliceId(), await m.newSliceId(), await m.newSliceId()];
+        await m.commitSlices(f.ino, [{ index: 0, record: rec(0, a, 10) }, { index: 0, record: rec(5, b, 10) }]);
+        const replaced = await m.readChunk(f.ino, 0);
+        await m.commitSlices(f.ino, [{ index: 0, record: rec(0, c, 2) }]);
+        assert.equal(await m.compactChunk(f.ino, 0, { replaced: [rec(0, b, 10)], result: rec(0, d, 15) }), false);
+        assert.equal(await m.compactChunk(f.ino, 0, { replaced, result: rec(0, d, 15) }), true);
+        assert.deepEqual(await m.readChunk(f.ino, 0), [rec(0, d, 15), rec(0, c, 2)]);
+        assert.deepEqual((await m.pendingSlices(10)).map((p) => p.id).sort(), [a, b].sort());
+      });
+    });
+  });
+}

@@ -1,0 +1,15 @@
+import { attributesSuite } from './attributes-suite.js';
+import { dataSuite } from './data-suite.js';
+import { namespaceSuite } from './namespace-suite.js';
+import { renameSuite } from './rename-suite.js';
+import { sessionsSuite } from './sessions-suite.js';
+import type { TestEngine } from './test-engines.js';
+
+/** The Meta contract's conformance suite, run once per engine with fresh volumes. */
+export function metaConformance(engine: TestEngine): void {
+  namespaceSuite(engine);
+  renameSuite(engine);
+  attributesSuite(engine);
+  dataSuite(engine);
+  sessionsSuite(engine);
+}

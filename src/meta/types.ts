@@ -1,0 +1,136 @@
+/** An inode number: an integer below 2^53. The root is 1. */
+export type Ino = number & { readonly __brand: 'Ino' };
+/** A slice id from the volume-wide counter; 0 in a slice record marks a hole. */
+export type SliceId = number & { readonly __brand: 'SliceId' };
+/** A client session's id. */
+export type SessionId = number & { readonly __brand: 'SessionId' };
+
+export const ROOT_INO = 1 as Ino;
+/** Bytes per chunk: byte x of a file lives in chunk floor(x / CHUNK_SIZE). */
+export const CHUNK_SIZE = 64 * 1024 * 1024;
+/** The longest name a directory entry may have, in bytes. */
+export const MAX_NAME_BYTES = 255;
+/** The largest file length (and offset) the format allows. */
+export const MAX_FILE_SIZE = 2 ** 50;
+
+export type FileType = 'file' | 'dir' | 'symlink' | 'fifo' | 'chr' | 'blk' | 'socket';
+
+/** Seconds and nanoseconds since the epoch, as POSIX keeps file times. */
+export interface Timespec {
+  sec: number;
+  nsec: number;
+}
+
+/** An inode's attributes. */
+export interface Attr {
+  ino: Ino;
+  type: FileType;
+  /** Permission bits, with setuid/setgid/sticky (07777). */
+  mode: number;
+  uid: number;
+  gid: number;
+  nlink: number;
+  /** Bytes for files, target length for symlinks, 0 otherwise. */
+  length: number;
+  /** Device number of character and block devices. */
+  rdev: number;
+  atime: Timespec;
+  mtime: Timespec;
+  ctime: Timespec;
+  /** The directory holding the inode's only name; 0 when it has several (hard links). */
+  parent: Ino;
+}
+
+/** A directory entry: a name in `parent` pointing at an inode. */
+export interface Edge {
+  name: Buffer;
+  ino: Ino;
+  type: FileType;
+}
+
+/**
+ * One record of a chunk: bytes [off, off+len) of slice `id` (of total `size`) appear at
+ * chunk position `pos`. Later records overlay earlier ones; id 0 is a hole (zeros).
+ */
+export interface SliceRecord {
+  pos: number;
+  id: SliceId;
+  size: number;
+  off: number;
+  len: number;
+}
+
+/** Who asks: the credentials permission checks use. */
+export interface Caller {
+  uid: number;
+  gid: number;
+  /** Supplementary groups. */
+  gids: readonly number[];
+  /** Bits cleared from the mode of what this caller creates. */
+  umask: number;
+}
+
+/** The root user, with umask 022. */
+export const ROOT_CALLER: Caller = Object.freeze({ uid: 0, gid: 0, gids: [], umask: 0o022 });
+
+/** Volume settings written by `format` and read by every client. */
+export interface VolumeSettings {
+  name: string;
+  uuid: string;
+  storage: string;
+  blockSize: number;
+  trashDays: number;
+  /** Format version of the metadata layout. */
+  version: number;
+  /** Milliseconds since the epoch when the volume was formatted. */
+  createdAt: number;
+}
+
+/** The metadata layout version this code reads and writes. */
+export const FORMAT_VERSION = 1;
+
+/** Volume-wide counters. */
+export type CounterName = 'nextInode' | 'nextSlice' | 'nextSession' | 'usedBytes' | 'inodes';
+
+/** A slice waiting for its objects to be deleted. */
+export interface PendingSlice {
+  id: SliceId;
+  size: number;
+}
+
+/** A client registered with the volume. */
+export interface SessionInfo {
+  id: SessionId;
+  /** Host name, pid and program, for `status`. */
+  host: string;
+  pid: number;
+  program: string;
+  /** Milliseconds since the epoch of the last heartbeat. */
+  heartbeat: number;
+  /** Milliseconds since the epoch after which the session counts as dead. */
+  expires: number;
+}
+
+/** The root of a tree being built by a clone and not yet linked anywhere. */
+export interface DetachedNode {
+  ino: Ino;
+  session: SessionId;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+export const FILE_TYPE_BITS: Readonly<Record<FileType, number>> = {
+  fifo: 0o010000,
+  chr: 0o020000,
+  dir: 0o040000,
+  blk: 0o060000,
+  file: 0o100000,
+  symlink: 0o120000,
+  socket: 0o140000,
+};
+
+/** The file type encoded in a st_mode, or undefined if it names none. */
+export function fileTypeOfMode(mode: number): FileType | undefined {
+  const bits = mode & 0o170000;
+  return (Object.keys(FILE_TYPE_BITS) as FileType[]).find((t) => FILE_TYPE_BITS[t] === bits);
+}

@@ -1,0 +1,219 @@
+import { CodedError, FsError } from '../errors/index.js';
+import type { MetaContext } from './context.js';
+import type { Engine } from './engine.js';
+import { IdAllocator } from './id-allocator.js';
+import type {
+  AttrChanges, DirPage, Meta, NodeSpec, ReaddirOptions, RenameSpec, SliceWrite, VolumeUsage,
+} from './meta.js';
+import { OpenFiles } from './open-files.js';
+import { createNode } from './ops/create-node.js';
+import { mustGetInode } from './ops/inode-records.js';
+import { link } from './ops/link.js';
+import { lookupIn } from './ops/lookup.js';
+import { open, release } from './ops/open-release.js';
+import { readdir } from './ops/readdir.js';
+import { rename } from './ops/rename.js';
+import { rmdir, unlink } from './ops/remove.js';
+import { setattr } from './ops/setattr.js';
+import { commitSlices, compactChunk } from './ops/slices.js';
+import { getxattr, listxattr, removexattr, setxattr } from './ops/xattr.js';
+import { resolvePath } from './paths.js';
+import { checkAccess } from './permissions.js';
+import { openEngine } from './registry.js';
+import { SessionKeeper } from './sessions.js';
+import { now } from './times.js';
+import {
+  type Attr, type Caller, FORMAT_VERSION, type Ino, type PendingSlice, ROOT_INO, type SessionId, type SliceId, type SliceRecord,
+  type VolumeSettings,
+} from './types.js';
+
+/** Options for opening a volume's metadata. */
+export interface OpenMetaOptions {
+  /** Program name recorded in the session (`slicefs mount`, `sdk`). */
+  program?: string;
+  /** Session lifetime without heartbeat. */
+  sessionTtlMs?: number;
+}
+
+/** The Meta contract implemented once over any engine. */
+export class VolumeMeta implements Meta {
+  private readonly ctx: MetaContext;
+
+  private constructor(
+    readonly engine: Engine,
+    readonly settings: VolumeSettings,
+    private readonly keeper: SessionKeeper,
+  ) {
+    this.ctx = {
+      engine,
+      settings,
+      session: keeper.info.id,
+      inodeIds: new IdAllocator(engine, 'nextInode', 100),
+      sliceIds: new IdAllocator(engine, 'nextSlice', 100),
+      openFiles: new OpenFiles(),
+    };
+  }
+
+  get session(): SessionId {
+    return this.ctx.session;
+  }
+
+  /** Writes a new volume's settings and root into the engine a URL names. */
+  static async format(url: string, settings: VolumeSettings, force = false): Promise<void> {
+    const engine = await openEngine(url, { create: true });
+    try {
+      const existing = await engine.loadSettings();
+      if (existing && !force) {
+        throw new CodedError('ERR_ALREADY_FORMATTED', `${url}: volume already formatted (use --force)`, { subject: url });
+      }
+      const t = now();
+      const root: Attr = {
+        ino: ROOT_INO, type: 'dir', mode: 0o755, uid: 0, gid: 0, nlink: 2, length: 0, rdev: 0,
+        atime: t, mtime: t, ctime: t, parent: ROOT_INO,
+      };
+      await engine.format({ ...settings, version: FORMAT_VERSION }, root, force);
+    } finally {
+      await engine.close();
+    }
+  }
+
+  /** The settings of the volume at a URL, or undefined when there is none. */
+  static async existing(url: string): Promise<VolumeSettings | undefined> {
+    let engine: Engine;
+    try {
+      engine = await openEngine(url, { create: false });
+    } catch (err) {
+      if (err instanceof CodedError && err.code === 'ERR_NOT_FORMATTED') return undefined;
+      throw err;
+    }
+    try {
+      return await engine.loadSettings();
+    } finally {
+      await engine.close();
+    }
+  }
+
+  /** Opens a formatted volume's metadata and starts a session. */
+  static async open(url: string, options: OpenMetaOptions = {}): Promise<VolumeMeta> {
+    const engine = await openEngine(url);
+    try {
+      const settings = await engine.loadSettings();
+      if (!settings) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (run slicefs format first)`, { subject: url });
+      if (settings.version !== FORMAT_VERSION) {
+        throw new CodedError('ERR_FORMAT_VERSION', `${url}: format version ${settings.version} is not ${FORMAT_VERSION}`, { subject: url });
+      }
+      const keeper = await SessionKeeper.start(engine, { program: options.program ?? 'sdk', ttlMs: options.sessionTtlMs });
+      return new VolumeMeta(engine, settings, keeper);
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
+  }
+
+  /** The context the shared operations run with (for clone, gc and fsck). */
+  get context(): MetaContext {
+    return this.ctx;
+  }
+
+  lookup(caller: Caller, parent: Ino, name: Buffer): Promise<Attr> {
+    return this.engine.read((tx) => lookupIn(tx, caller, parent, name));
+  }
+  getattr(ino: Ino): Promise<Attr> {
+    return this.engine.read((tx) => mustGetInode(tx, ino, 'getattr'));
+  }
+  setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
+    return setattr(this.ctx, caller, ino, changes);
+  }
+  async access(caller: Caller, ino: Ino, mask: number): Promise<void> {
+    const attr = await this.getattr(ino);
+    checkAccess(caller, attr, mask, 'access');
+  }
+  mknod(caller: Caller, parent: Ino, name: Buffer, spec: NodeSpec): Promise<Attr> {
+    return createNode(this.ctx, caller, { parent, name, syscall: spec.type === 'file' ? 'open' : 'mknod' }, spec);
+  }
+  mkdir(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr> {
+    return createNode(this.ctx, caller, { parent, name, syscall: 'mkdir' }, { type: 'dir', mode });
+  }
+  symlink(caller: Caller, parent: Ino, name: Buffer, target: Buffer): Promise<Attr> {
+    if (target.length === 0 || target.length > 4096 || target.includes(0)) {
+      return Promise.reject(new FsError(target.length > 4096 ? 'ENAMETOOLONG' : 'ENOENT', { syscall: 'symlink', path: name.toString() }));
+    }
+    return createNode(this.ctx, caller, { parent, name, syscall: 'symlink' }, { type: 'symlink', mode: 0o777, target });
+  }
+  link(caller: Caller, ino: Ino, parent: Ino, name: Buffer): Promise<Attr> {
+    return link(this.ctx, caller, { ino, parent, name });
+  }
+  unlink(caller: Caller, parent: Ino, name: Buffer): Promise<void> {
+    return unlink(this.ctx, caller, { parent, name });
+  }
+  rmdir(caller: Caller, parent: Ino, name: Buffer): Promise<void> {
+    return rmdir(this.ctx, caller, { parent, name });
+  }
+  rename(caller: Caller, spec: RenameSpec): Promise<void> {
+    return rename(this.ctx, caller, spec);
+  }
+  readdir(caller: Caller, ino: Ino, options?: ReaddirOptions): Promise<DirPage> {
+    return readdir(this.ctx, caller, ino, options);
+  }
+  async readlink(ino: Ino): Promise<Buffer> {
+    return this.engine.read(async (tx) => {
+      const attr = await mustGetInode(tx, ino, 'readlink');
+      const target = attr.type === 'symlink' ? await tx.getSymlink(ino) : undefined;
+      if (!target) throw new FsError('EINVAL', { syscall: 'readlink', ino, detail: 'not a symbolic link' });
+      return target;
+    });
+  }
+  getxattr(caller: Caller, ino: Ino, name: string): Promise<Buffer> {
+    return getxattr(this.ctx, caller, ino, name);
+  }
+  setxattr(caller: Caller, ino: Ino, name: string, value: Buffer, flags = 0): Promise<void> {
+    return setxattr(this.ctx, caller, { ino, name, value, flags });
+  }
+  listxattr(caller: Caller, ino: Ino): Promise<string[]> {
+    return listxattr(this.ctx, caller, ino);
+  }
+  removexattr(caller: Caller, ino: Ino, name: string): Promise<void> {
+    return removexattr(this.ctx, caller, ino, name);
+  }
+  open(caller: Caller, ino: Ino, flags: number): Promise<Attr> {
+    return open(this.ctx, caller, ino, flags);
+  }
+  release(ino: Ino): Promise<void> {
+    return release(this.ctx, ino);
+  }
+  readChunk(ino: Ino, index: number): Promise<SliceRecord[]> {
+    return this.engine.read((tx) => tx.getChunk(ino, index));
+  }
+  commitSlices(ino: Ino, writes: readonly SliceWrite[]): Promise<Attr> {
+    return commitSlices(this.ctx, ino, writes);
+  }
+  compactChunk(ino: Ino, index: number, spec: { replaced: readonly SliceRecord[]; result?: SliceRecord }): Promise<boolean> {
+    return compactChunk(this.ctx, { ino, index }, spec);
+  }
+  pendingSlices(limit: number): Promise<PendingSlice[]> {
+    return this.engine.pendingSlices(limit);
+  }
+  finishPendingSlices(ids: readonly SliceId[]): Promise<void> {
+    return this.engine.finishPendingSlices(ids);
+  }
+  truncate(caller: Caller, ino: Ino, length: number): Promise<Attr> {
+    return setattr(this.ctx, caller, ino, { length });
+  }
+  async newSliceId(): Promise<SliceId> {
+    return (await this.ctx.sliceIds.one()) as SliceId;
+  }
+  async usage(): Promise<VolumeUsage> {
+    const [usedBytes, inodes] = await Promise.all([this.engine.getCounter('usedBytes'), this.engine.getCounter('inodes')]);
+    return { usedBytes, inodes };
+  }
+  resolve(caller: Caller, path: string, follow = true): Promise<Attr> {
+    return resolvePath(this.engine, caller, { path, follow });
+  }
+  async close(): Promise<void> {
+    try {
+      await this.keeper.stop();
+    } finally {
+      await this.engine.close();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { FsError, toFsError } from '../../../errors/index.js';
+import { checkObjectKey } from '../../object-key.js';
+import type { ByteRange, ListOptions, ListPage, ObjectInfo, ObjectStore } from '../../object-store.js';
+import { walkKeys } from './walk-keys.js';
+
+const TMP = '.tmp';
+
+/**
+ * Objects as files under a root directory. A put writes a temp file and hard-links it
+ * into place, so readers see whole objects only and an existing object is never replaced.
+ */
+export class FileStore implements ObjectStore {
+  readonly supports = { noOverwrite: true };
+
+  constructor(
+    readonly url: string,
+    private readonly root: string,
+  ) {}
+
+  private pathOf(key: string, syscall: string): string {
+    checkObjectKey(key, syscall);
+    if (key === TMP || key.startsWith(`${TMP}/`)) {
+      throw new FsError('EINVAL', { syscall, path: key, detail: 'reserved object key' });
+    }
+    return path.join(this.root, key);
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    const file = this.pathOf(key, 'put');
+    const tmp = path.join(this.root, TMP, `${randomBytes(8).toString('hex')}`);
+    try {
+      await fs.mkdir(path.dirname(tmp), { recursive: true });
+      await fs.writeFile(tmp, data);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.link(tmp, file);
+    } catch (err) {
+      throw toFsError(err, { syscall: 'put', path: key });
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Buffer> {
+    const file = this.pathOf(key, 'get');
+    try {
+      if (!range) return await fs.readFile(file);
+      const handle = await fs.open(file, 'r');
+      try {
+        const length = range.length ?? (await handle.stat()).size - range.offset;
+        const buffer = Buffer.alloc(Math.max(0, length));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, range.offset);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      throw toFsError(err, { syscall: 'get', path: key });
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    const file = this.pathOf(key, 'head');
+    try {
+      const st = await fs.stat(file);
+      return st.isFile() ? { key, size: st.size } : undefined;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw toFsError(err, { syscall: 'head', path: key });
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.pathOf(key, 'delete');
+    try {
+      await fs.unlink(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw toFsError(err, { syscall: 'delete', path: key });
+    }
+  }
+
+  async list(options: ListOptions = {}): Promise<ListPage> {
+    const { prefix = '', startAfter = '', limit = 1000 } = options;
+    const objects: ObjectInfo[] = [];
+    try {
+      for await (const entry of walkKeys(this.root, { prefix, startAfter, skipTop: TMP })) {
+        if (objects.length === limit) return { objects, next: objects[objects.length - 1]!.key };
+        objects.push(entry);
+      }
+    } catch (err) {
+      throw toFsError(err, { syscall: 'list', path: prefix });
+    }
+    return { objects };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,183 @@
+import type { ChunkStore } from '../chunk/chunk-store.js';
+import { FsError } from '../errors/index.js';
+import type { AttrChanges, DirPage, Meta, NodeSpec, ReaddirOptions, RenameSpec } from '../meta/meta.js';
+import type { Attr, Caller, Ino } from '../meta/types.js';
+import { type FileHandle, HandleTable } from './open-files.js';
+import { canRead, canWrite, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } from './open-flags.js';
+
+/**
+ * POSIX file semantics over the metadata and data layers: open files, write buffers and
+ * read-your-writes. Both the SDK and the FUSE layer call this by inode.
+ */
+export class Vfs {
+  private readonly handles = new HandleTable();
+
+  constructor(
+    readonly meta: Meta,
+    readonly chunks: ChunkStore,
+  ) {}
+
+  /** Attributes with the length of buffered, not yet committed writes. */
+  private withBuffered(attr: Attr): Attr {
+    const end = this.handles.existingWriter(attr.ino)?.bufferedEnd ?? 0;
+    return end > attr.length ? { ...attr, length: end } : attr;
+  }
+
+  async lookup(caller: Caller, parent: Ino, name: Buffer): Promise<Attr> {
+    return this.withBuffered(await this.meta.lookup(caller, parent, name));
+  }
+  async getattr(ino: Ino): Promise<Attr> {
+    return this.withBuffered(await this.meta.getattr(ino));
+  }
+  async setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
+    if (changes.length !== undefined) await this.flushInode(ino);
+    return this.withBuffered(await this.meta.setattr(caller, ino, changes));
+  }
+  access(caller: Caller, ino: Ino, mask: number): Promise<void> {
+    return this.meta.access(caller, ino, mask);
+  }
+  mknod(caller: Caller, parent: Ino, name: Buffer, spec: NodeSpec): Promise<Attr> {
+    return this.meta.mknod(caller, parent, name, spec);
+  }
+  mkdir(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr> {
+    return this.meta.mkdir(caller, parent, name, mode);
+  }
+  symlink(caller: Caller, parent: Ino, name: Buffer, target: Buffer): Promise<Attr> {
+    return this.meta.symlink(caller, parent, name, target);
+  }
+  link(caller: Caller, ino: Ino, parent: Ino, name: Buffer): Promise<Attr> {
+    return this.meta.link(caller, ino, parent, name);
+  }
+  unlink(caller: Caller, parent: Ino, name: Buffer): Promise<void> {
+    return this.meta.unlink(caller, parent, name);
+  }
+  rmdir(caller: Caller, parent: Ino, name: Buffer): Promise<void> {
+    return this.meta.rmdir(caller, parent, name);
+  }
+  rename(caller: Caller, spec: RenameSpec): Promise<void> {
+    return this.meta.rename(caller, spec);
+  }
+  readdir(caller: Caller, ino: Ino, options?: ReaddirOptions): Promise<DirPage> {
+    return this.meta.readdir(caller, ino, options);
+  }
+  readlink(ino: Ino): Promise<Buffer> {
+    return this.meta.readlink(ino);
+  }
+
+  /** Opens an existing inode; O_TRUNC empties it. */
+  async open(caller: Caller, ino: Ino, flags: number): Promise<{ handle: FileHandle; attr: Attr }> {
+    let attr = await this.meta.open(caller, ino, flags);
+    try {
+      if (flags & O_TRUNC && canWrite(flags) && attr.type === 'file' && attr.length > 0) {
+        await this.flushInode(ino);
+        attr = await this.meta.setattr(caller, ino, { length: 0 });
+      }
+    } catch (err) {
+      await this.meta.release(ino);
+      throw err;
+    }
+    const handle = this.handles.add(ino, flags);
+    if (canWrite(flags) && attr.type === 'file') this.handles.writer(ino, () => this.chunks.writer(ino));
+    return { handle, attr: this.withBuffered(attr) };
+  }
+
+  /** Creates and opens a file (O_CREAT); an existing one is opened unless O_EXCL. */
+  async create(caller: Caller, at: { parent: Ino; name: Buffer }, spec: { mode: number; flags: number }): Promise<{ handle: FileHandle; attr: Attr; created: boolean }> {
+    let created = true;
+    let attr: Attr;
+    try {
+      attr = await this.meta.mknod(caller, at.parent, at.name, { type: 'file', mode: spec.mode });
+    } catch (err) {
+      if (!(err instanceof FsError && err.code === 'EEXIST') || spec.flags & O_EXCL) throw err;
+      attr = await this.meta.lookup(caller, at.parent, at.name);
+      created = false;
+    }
+    // A file this call created may be opened for writing even if its new mode forbids it (POSIX).
+    const flags = spec.flags & ~(O_CREAT | O_EXCL);
+    const opened = created ? await this.openCreated(attr, flags) : await this.open(caller, attr.ino, flags);
+    return { ...opened, created };
+  }
+
+  private async openCreated(attr: Attr, flags: number): Promise<{ handle: FileHandle; attr: Attr }> {
+    await this.meta.open({ uid: 0, gid: 0, gids: [], umask: 0 }, attr.ino, 0);
+    const handle = this.handles.add(attr.ino, flags);
+    if (canWrite(flags)) this.handles.writer(attr.ino, () => this.chunks.writer(attr.ino));
+    return { handle, attr };
+  }
+
+  private handle(fh: number, syscall: string): FileHandle {
+    const handle = this.handles.get(fh);
+    if (!handle) throw new FsError('EBADF', { syscall, detail: `no open file ${fh}` });
+    return handle;
+  }
+
+  /** Reads up to `length` bytes at `offset`; sees this client's buffered writes. */
+  async read(fh: number, offset: number, length: number): Promise<Buffer> {
+    const handle = this.handle(fh, 'read');
+    if (!canRead(handle.flags)) throw new FsError('EBADF', { syscall: 'read', ino: handle.ino, detail: 'not open for reading' });
+    if (!Number.isSafeInteger(offset) || offset < 0 || length < 0) throw new FsError('EINVAL', { syscall: 'read', ino: handle.ino });
+    await this.flushInode(handle.ino);
+    const attr = await this.meta.getattr(handle.ino);
+    if (attr.type === 'dir') throw new FsError('EISDIR', { syscall: 'read', ino: handle.ino });
+    if (attr.type !== 'file') throw new FsError('EINVAL', { syscall: 'read', ino: handle.ino });
+    return this.chunks.read(attr, { offset, length });
+  }
+
+  /** Buffers a write at `offset` (at the end of the file for O_APPEND); returns the offset written at. */
+  async write(fh: number, offset: number, data: Buffer): Promise<number> {
+    const handle = this.handle(fh, 'write');
+    const writer = this.handles.existingWriter(handle.ino);
+    if (!canWrite(handle.flags) || !writer) throw new FsError('EBADF', { syscall: 'write', ino: handle.ino, detail: 'not open for writing' });
+    if (handle.flags & O_APPEND) offset = (await this.getattr(handle.ino)).length;
+    await writer.write(offset, data);
+    return offset;
+  }
+
+  /** Commits the inode's buffered writes. */
+  async flushInode(ino: Ino): Promise<void> {
+    const writer = this.handles.existingWriter(ino);
+    if (writer?.dirty) await writer.flush();
+  }
+
+  /** flush(2)/fsync(2) of one handle: commits the inode's buffered writes. */
+  async flush(fh: number): Promise<void> {
+    await this.flushInode(this.handle(fh, 'flush').ino);
+  }
+
+  /** Closes a handle: commits its writes, and reports a failed commit. */
+  async release(fh: number): Promise<void> {
+    const handle = this.handles.remove(fh);
+    if (!handle) throw new FsError('EBADF', { syscall: 'close', detail: `no open file ${fh}` });
+    try {
+      await this.flushInode(handle.ino);
+    } finally {
+      if (canWrite(handle.flags)) this.handles.releaseWriter(handle.ino);
+      await this.meta.release(handle.ino);
+    }
+  }
+
+  getxattr(caller: Caller, ino: Ino, name: string): Promise<Buffer> {
+    return this.meta.getxattr(caller, ino, name);
+  }
+  setxattr(caller: Caller, ino: Ino, name: string, value: Buffer, flags?: number): Promise<void> {
+    return this.meta.setxattr(caller, ino, name, value, flags);
+  }
+  listxattr(caller: Caller, ino: Ino): Promise<string[]> {
+    return this.meta.listxattr(caller, ino);
+  }
+  removexattr(caller: Caller, ino: Ino, name: string): Promise<void> {
+    return this.meta.removexattr(caller, ino, name);
+  }
+
+  /** Commits every open file's writes (unmount, SIGTERM). */
+  async flushAll(): Promise<void> {
+    const inos = new Set(this.handles.all().map((h) => h.ino));
+    await Promise.all([...inos].map((ino) => this.flushInode(ino)));
+  }
+
+  /** Closes every handle, then the data layer. */
+  async close(): Promise<void> {
+    for (const h of this.handles.all()) await this.release(h.fh).catch(() => undefined);
+    await this.chunks.close();
+  }
+}
