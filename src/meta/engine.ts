@@ -1,5 +1,5 @@
 import type {
-  Attr, CounterName, DetachedNode, Edge, Ino, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
+  Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
   VolumeSettings,
 } from './types.js';
 
@@ -69,6 +69,11 @@ export interface EngineTx {
   putSustained(session: SessionId, ino: Ino): Promise<void>;
   /** Forgets a sustained inode. */
   deleteSustained(session: SessionId, ino: Ino): Promise<void>;
+
+  /** Every session's locks on an inode. */
+  getLocks(ino: Ino): Promise<Map<SessionId, LockRecord[]>>;
+  /** Replaces one session's locks on an inode (an empty list removes them). */
+  setLocks(ino: Ino, session: SessionId, locks: readonly LockRecord[]): Promise<void>;
 }
 
 /** How an engine is opened: `create` (by format) may create the database; otherwise it must exist. */
@@ -126,7 +131,7 @@ export interface Engine {
   putSession(session: SessionInfo): Promise<void>;
   /** Every registered session. */
   listSessions(): Promise<SessionInfo[]>;
-  /** Removes a session and its sustained records. */
+  /** Removes a session, its sustained records and its locks. */
   deleteSession(id: SessionId): Promise<void>;
   /** Inodes a session keeps alive. */
   listSustained(session: SessionId): Promise<Ino[]>;

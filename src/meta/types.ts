@@ -134,3 +134,16 @@ export function fileTypeOfMode(mode: number): FileType | undefined {
   const bits = mode & 0o170000;
   return (Object.keys(FILE_TYPE_BITS) as FileType[]).find((t) => FILE_TYPE_BITS[t] === bits);
 }
+
+/** A lock one owner of a session holds on an inode: a POSIX byte range or a whole-file flock. */
+export interface LockRecord {
+  /** The lock owner as the kernel names it (FUSE lock_owner), or any stable string. */
+  owner: string;
+  pid: number;
+  kind: 'posix' | 'flock';
+  type: 'read' | 'write';
+  /** First byte covered. */
+  start: number;
+  /** Byte after the last covered (Number.MAX_SAFE_INTEGER: to the end of the file). */
+  end: number;
+}

@@ -53,6 +53,22 @@ export function sessionsSuite(engine: TestEngine): void {
       });
     });
 
+    it("stores each session's locks per inode, and drops them with the session", async () => {
+      await withMeta(engine, async (m, url) => {
+        const other = await VolumeMeta.open(url);
+        const lock = { owner: 'o1', pid: 7, kind: 'posix' as const, type: 'write' as const, start: 0, end: 10 };
+        await m.engine.txn((tx) => tx.setLocks(5 as Ino, m.session, [lock]));
+        await m.engine.txn((tx) => tx.setLocks(5 as Ino, other.session, [{ ...lock, type: 'read', start: 20 }]));
+        const locks = await m.engine.read((tx) => tx.getLocks(5 as Ino));
+        assert.deepEqual(locks.get(m.session), [lock]);
+        assert.equal(locks.get(other.session)?.[0]?.start, 20);
+        await other.close();
+        assert.deepEqual([...(await m.engine.read((tx) => tx.getLocks(5 as Ino))).keys()], [m.session]);
+        await m.engine.txn((tx) => tx.setLocks(5 as Ino, m.session, []));
+        assert.equal((await m.engine.read((tx) => tx.getLocks(5 as Ino))).size, 0);
+      });
+    });
+
     it('hands out unique ids under concurrency', async () => {
       await withMeta(engine, async (m, url) => {
         const other = await VolumeMeta.open(url);

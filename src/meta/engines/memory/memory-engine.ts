@@ -79,6 +79,7 @@ export class MemoryEngine implements Engine {
   async deleteSession(id: SessionId) {
     this.s.sessions.delete(id);
     this.s.sustained.delete(id);
+    for (const byInode of this.s.locks.values()) byInode.delete(id);
   }
   async listSustained(session: SessionId): Promise<Ino[]> {
     return [...(this.s.sustained.get(session)?.keys() ?? [])];

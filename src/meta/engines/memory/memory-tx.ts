@@ -1,5 +1,5 @@
 import type { EngineTx } from '../../engine.js';
-import type { Attr, CounterName, DetachedNode, Edge, Ino, SessionId, SliceId, SliceRecord } from '../../types.js';
+import type { Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import { copyAttr, type MemoryState } from './memory-state.js';
 import type { UndoLog } from './undo-log.js';
 
@@ -134,5 +134,13 @@ export class MemoryTx implements EngineTx {
   async deleteSustained(session: SessionId, ino: Ino) {
     const m = this.s.sustained.get(session);
     if (m) this.undo.set(m, ino, undefined);
+  }
+
+  async getLocks(ino: Ino) {
+    const m = this.s.locks.get(ino);
+    return new Map([...(m ?? [])].map(([k, v]) => [k, v.map((l) => ({ ...l }))]));
+  }
+  async setLocks(ino: Ino, session: SessionId, locks: readonly LockRecord[]) {
+    this.undo.set(this.undo.inner(this.s.locks, ino), session, locks.length ? locks.map((l) => ({ ...l })) : undefined);
   }
 }

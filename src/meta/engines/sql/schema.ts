@@ -24,11 +24,13 @@ export function schemaStatements(t: { int: string; blob: string }): string[] {
     `CREATE TABLE IF NOT EXISTS session (id ${t.int} PRIMARY KEY, info TEXT NOT NULL, expires ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS sustained (session ${t.int} NOT NULL, ino ${t.int} NOT NULL, PRIMARY KEY (session, ino))`,
     `CREATE TABLE IF NOT EXISTS detached (ino ${t.int} PRIMARY KEY, session ${t.int} NOT NULL, created ${t.int} NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS locks (ino ${t.int} NOT NULL, session ${t.int} NOT NULL, records TEXT NOT NULL,
+      PRIMARY KEY (ino, session))`,
   ];
 }
 
 /** Every table, for `format --force` to empty. */
 export const TABLES = [
   'setting', 'counter', 'node', 'edge', 'symlink', 'xattr', 'chunk_slice', 'slice', 'delslice', 'session',
-  'sustained', 'detached',
+  'sustained', 'detached', 'locks',
 ] as const;

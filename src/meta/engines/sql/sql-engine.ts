@@ -83,6 +83,7 @@ export class SqlEngine implements Engine {
   async deleteSession(id: SessionId) {
     await this.d.transaction(async (q) => {
       await q.run(`DELETE FROM sustained WHERE session = ?`, [id]);
+      await q.run(`DELETE FROM locks WHERE session = ?`, [id]);
       await q.run(`DELETE FROM session WHERE id = ?`, [id]);
     });
   }

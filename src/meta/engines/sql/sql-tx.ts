@@ -1,5 +1,5 @@
 import type { EngineTx } from '../../engine.js';
-import type { Attr, CounterName, DetachedNode, Edge, FileType, Ino, SessionId, SliceId, SliceRecord } from '../../types.js';
+import type { Attr, CounterName, DetachedNode, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import type { SqlQuerier } from './dialect.js';
 import { attrFromRow, attrParams, countIds, NODE_COLUMNS, type NodeRow, type RecordRow, recordFromRow } from './rows.js';
 
@@ -163,5 +163,20 @@ export class SqlTx implements EngineTx {
   }
   async deleteSustained(session: SessionId, ino: Ino) {
     await this.q.run(`DELETE FROM sustained WHERE session = ? AND ino = ?`, [session, ino]);
+  }
+
+  async getLocks(ino: Ino) {
+    const rows = await this.q.all<{ session: number; records: string }>(`SELECT session, records FROM locks WHERE ino = ?`, [ino]);
+    return new Map(rows.map((r) => [r.session as SessionId, JSON.parse(r.records) as LockRecord[]]));
+  }
+  async setLocks(ino: Ino, session: SessionId, locks: readonly LockRecord[]) {
+    if (!locks.length) {
+      await this.q.run(`DELETE FROM locks WHERE ino = ? AND session = ?`, [ino, session]);
+      return;
+    }
+    await this.q.run(
+      `INSERT INTO locks (ino, session, records) VALUES (?, ?, ?) ON CONFLICT (ino, session) DO UPDATE SET records = excluded.records`,
+      [ino, session, JSON.stringify(locks)],
+    );
   }
 }
