@@ -17,6 +17,8 @@ export interface ChunkStoreOptions {
   bufferSize?: number;
   /** Object requests at once (default 32). */
   concurrency?: number;
+  /** Blocks fetched ahead of a sequential reader (default 4). */
+  readAhead?: number;
   /** Run the background deletion worker (default true). */
   deleteObjects?: boolean;
 }
@@ -39,7 +41,7 @@ export class ChunkStore {
     const blockSize = meta.settings.blockSize;
     const requests = new Limiter(options.concurrency ?? 32);
     this.cache = new BlockCache(options.cacheSize ?? 256 * 1024 * 1024);
-    this.slices = new SliceReader(store, { blockSize, cache: this.cache, requests });
+    this.slices = new SliceReader(store, { blockSize, cache: this.cache, requests, readAhead: options.readAhead ?? 4 });
     this.maxInflight = Math.max(2, Math.floor((options.bufferSize ?? 128 * 1024 * 1024) / blockSize));
     this.uploads = new Limiter(Math.min(this.maxInflight, options.concurrency ?? 32));
     this.compactor = new Compactor({ meta, store, slices: this.slices, blockSize });

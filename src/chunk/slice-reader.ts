@@ -14,7 +14,7 @@ export class SliceReader {
 
   constructor(
     private readonly store: ObjectStore,
-    private readonly options: { blockSize: number; cache: BlockCache; requests: Limiter },
+    private readonly options: { blockSize: number; cache: BlockCache; requests: Limiter; readAhead: number },
   ) {}
 
   /** Bytes [off, off+len) of slice `id` of `size` bytes. A missing or short block is EIO. */
@@ -31,8 +31,20 @@ export class SliceReader {
       parts.push(this.blockPart(blockKey(slice.id, index, blockLen), blockLen, from, to).then((b) => void b.copy(out, dest)));
       at = end;
     }
+    this.readAhead(slice, off + len);
     await Promise.all(parts);
     return out;
+  }
+
+  /** Starts fetching the blocks after `end` (sequential readers find them cached or in flight). */
+  private readAhead(slice: { id: SliceId; size: number }, end: number): void {
+    const { blockSize, readAhead } = this.options;
+    const first = Math.ceil(end / blockSize);
+    for (let index = first; index < first + readAhead && index * blockSize < slice.size; index++) {
+      const blockLen = Math.min(blockSize, slice.size - index * blockSize);
+      const key = blockKey(slice.id, index, blockLen);
+      if (!this.options.cache.get(key)) void this.blockPart(key, blockLen, 0, blockLen).catch(() => undefined);
+    }
   }
 
   private async blockPart(key: string, blockLen: number, from: number, to: number): Promise<Buffer> {

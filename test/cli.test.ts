@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { commands } from '../src/cli/commands/index.js';
+import { slicefs } from './support/cli.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('CLI (the built binary)', () => {
+  it('prints its version and help for every command', () => {
+    const v = slicefs(['--version']);
+    assert.equal(v.code, 0);
+    assert.match(v.out, /^\d+\.\d+\.\d+\n$/);
+    const top = slicefs(['--help']);
+    assert.equal(top.code, 0);
+    for (const c of commands) {
+      assert.match(top.out, new RegExp(`\\b${c.name}\\b`));
+      const h = slicefs([c.name, '--help']);
+      assert.equal(h.code, 0, c.name);
+      assert.match(h.out, /Usage: slicefs /);
+      assert.match(h.out, /Examples:/);
+    }
+  });
+
+  it('formats a volume, refuses to format it again, and reports its status', () => {
+    const meta = `sqlite3://${dir}/v.db`;
+    const f = slicefs(['format', meta, 'clivol', '--storage', `file://${dir}/objects/`, '--block-size', '1M']);
+    assert.equal(f.code, 0, f.err);
+    assert.match(f.out, /formatted volume clivol/);
+    const again = slicefs(['format', meta, 'clivol', '--storage', `file://${dir}/objects/`]);
+    assert.notEqual(again.code, 0);
+    assert.equal(again.err, `slicefs: format: ${meta}: volume already formatted (use --force)\n`);
+    const s = slicefs(['status', meta]);
+    assert.equal(s.code, 0, s.err);
+    assert.match(s.out, /volume: +clivol/);
+    assert.match(s.out, /logical: +0 B in 1 inodes/);
+    const j = JSON.parse(slicefs(['status', meta, '--json']).out);
+    assert.equal(j.settings.blockSize, 1024 * 1024);
+    assert.equal(j.logical.inodes, 1);
+    assert.equal(j.physical.objects, 0);
+    assert.equal(j.engine.scheme, 'sqlite3');
+    assert.ok(j.engine.storageBytes > 0);
+    const forced = slicefs(['format', meta, 'clivol2', '--storage', `file://${dir}/objects2/`, '--force']);
+    assert.equal(forced.code, 0, forced.err);
+    assert.equal(JSON.parse(slicefs(['status', meta, '--json']).out).settings.name, 'clivol2');
+  });
+
+  it('bad input gets one clear line and a non-zero exit', () => {
+    const unknown = slicefs(['status', 'ftp://host/x']);
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.err, /^slicefs: status: ftp:\/\/host\/x: unknown metadata scheme 'ftp' \(supported: .*sqlite3:\/\/.*\)\n$/);
+    const missing = slicefs(['status', `sqlite3://${dir}/none.db`]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.err, /no volume here/);
+    const badName = slicefs(['format', `sqlite3://${dir}/w.db`, 'UPPER', '--storage', `file://${dir}/o/`]);
+    assert.notEqual(badName.code, 0);
+    assert.match(badName.err, /^slicefs: format: name: 'UPPER' is not a valid volume name/);
+    const badSize = slicefs(['format', `sqlite3://${dir}/w.db`, 'okname', '--block-size', 'huge']);
+    assert.match(badSize.err, /--block-size: 'huge' is not a size/);
+    const noArgs = slicefs(['format']);
+    assert.notEqual(noArgs.code, 0);
+    assert.match(noArgs.err, /^slicefs: missing required argument/);
+    const unknownCmd = slicefs(['frobnicate']);
+    assert.notEqual(unknownCmd.code, 0);
+    for (const r of [unknown, missing, badName, badSize, noArgs]) assert.equal(r.err.trim().split('\n').length, 1, r.err);
+  });
+});
