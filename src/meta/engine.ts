@@ -2,6 +2,7 @@ import type {
   Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
   VolumeSettings,
 } from './types.js';
+import type { CloneAttrs, CloneBatch, CloneUnit } from './clone/clone-spec.js';
 
 /**
  * The storage primitives one metadata engine provides, inside a transaction.
@@ -69,6 +70,22 @@ export interface EngineTx {
   putSustained(session: SessionId, ino: Ino): Promise<void>;
   /** Forgets a sustained inode. */
   deleteSustained(session: SessionId, ino: Ino): Promise<void>;
+
+  /** Sizes and reference counts of slices (missing ids are absent). */
+  getSlices(ids: readonly SliceId[]): Promise<Map<SliceId, { size: number; refs: number }>>;
+
+  /** A counter's value as this transaction sees it (with `addCounter`, an in-transaction allocation). */
+  getCounter(name: CounterName): Promise<number>;
+
+  /**
+   * Optional set-based clone of directory entries (SQL engines): copies up to `budget` entries
+   * of the units, in order, as new inodes numbered from the `nextInode` counter, with their
+   * chunks (adding references), symlink targets and xattrs, and updates counters and the
+   * new directories' link counts. Engines without it get the generic per-entry clone.
+   */
+  cloneEntries?(units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }): Promise<CloneBatch>;
+  /** Optional: the number of entries below a directory (recursively), counted set-based. */
+  countSubtree?(ino: Ino): Promise<number>;
 
   /** Every session's locks on an inode. */
   getLocks(ino: Ino): Promise<Map<SessionId, LockRecord[]>>;

@@ -1,6 +1,7 @@
 import type {
   Attr, Caller, Edge, Ino, PendingSlice, SessionId, SliceId, SliceRecord, Timespec, VolumeSettings,
 } from './types.js';
+import type { CloneOptions } from './clone/clone-spec.js';
 
 /** Attribute changes for `setattr`; absent fields stay as they are. */
 export interface AttrChanges {
@@ -146,6 +147,9 @@ export interface Meta {
   pendingSlices(limit: number): Promise<PendingSlice[]>;
   /** Removes slices from the deletion queue once their objects are deleted. */
   finishPendingSlices(ids: readonly SliceId[]): Promise<void>;
+
+  /** Clones `src` as `name` in `parent` by copying metadata only (DESIGN §3). */
+  clone(caller: Caller, spec: { src: Ino; parent: Ino; name: Buffer }, options?: CloneOptions): Promise<Attr>;
 
   /** Logical usage from the counters. */
   usage(): Promise<VolumeUsage>;

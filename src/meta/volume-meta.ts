@@ -1,4 +1,6 @@
 import { CodedError, FsError } from '../errors/index.js';
+import { clone } from './clone/clone.js';
+import type { CloneOptions } from './clone/clone-spec.js';
 import type { MetaContext } from './context.js';
 import type { Engine } from './engine.js';
 import { IdAllocator } from './id-allocator.js';
@@ -201,6 +203,9 @@ export class VolumeMeta implements Meta {
   }
   async newSliceId(): Promise<SliceId> {
     return (await this.ctx.sliceIds.one()) as SliceId;
+  }
+  clone(caller: Caller, spec: { src: Ino; parent: Ino; name: Buffer }, options?: CloneOptions): Promise<Attr> {
+    return clone(this.ctx, caller, spec, options);
   }
   async usage(): Promise<VolumeUsage> {
     const [usedBytes, inodes] = await Promise.all([this.engine.getCounter('usedBytes'), this.engine.getCounter('inodes')]);

@@ -6,3 +6,4 @@ export { FsError, CodedError, type Errno } from '../errors/index.js';
 export type { VolumeSettings } from '../meta/types.js';
 export { volumeStatus, type VolumeStatus } from './status.js';
 export { parseSize, parseDuration, formatBytes } from './sizes.js';
+export type { CloneOptions } from '../meta/clone/clone-spec.js';

@@ -1,5 +1,6 @@
 import { ChunkStore, type ChunkStoreOptions } from '../chunk/chunk-store.js';
 import { FsError } from '../errors/index.js';
+import type { CloneOptions } from '../meta/clone/clone-spec.js';
 import { RENAME_NOREPLACE, type VolumeUsage } from '../meta/meta.js';
 import { resolveParent } from '../meta/paths.js';
 import { type Attr, type Caller, type Timespec, type VolumeSettings } from '../meta/types.js';
@@ -279,6 +280,27 @@ export class Volume {
   }
   async removexattr(path: string, name: string): Promise<void> {
     return withPaths({ syscall: 'removexattr', path }, async () => this.vfs.removexattr(this.caller, (await this.resolve(path)).ino, name));
+  }
+
+  /**
+   * Clones `src` to `dst` by copying metadata only: no data is read or written, both sides
+   * share their blocks, and later writes to either side go to new blocks (DESIGN §3).
+   * A `dst` ending in `/` means `dst/<basename of src>`. `target` names the volume of `dst`
+   * when it is not this one (EXDEV unless it is the same volume).
+   */
+  async clone(src: string, dst: string, options: CloneOptions & { target?: Volume } = {}): Promise<VolumeStats> {
+    const to = dst.endsWith('/') ? `${dst}${src.replace(/\/+$/, '').split('/').pop() ?? ''}` : dst;
+    return withPaths({ syscall: 'clone', path: src, dest: to }, async () => {
+      if (options.target && options.target.settings.uuid !== this.settings.uuid) {
+        throw new FsError('EXDEV', { detail: 'source and destination are on different volumes' });
+      }
+      const source = await this.resolve(src, false);
+      const { parent, name } = await this.parentOf(to, 'clone');
+      if (source.type === 'dir') await this.vfs.flushAll();
+      else await this.vfs.flushInode(source.ino);
+      const attr = await this.meta.clone(this.caller, { src: source.ino, parent: parent.ino, name }, options);
+      return new VolumeStats(attr);
+    });
   }
 
   /** Logical usage: bytes of files and number of inodes. */

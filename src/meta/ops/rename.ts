@@ -1,25 +1,14 @@
 import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
-import type { EngineTx } from '../engine.js';
 import { RENAME_EXCHANGE, RENAME_NOREPLACE, type RenameSpec } from '../meta.js';
 import { checkName, isDotName } from '../names.js';
 import { checkAccess, checkModifyDir, checkSticky } from '../permissions.js';
 import { now } from '../times.js';
-import { type Caller, type Ino, ROOT_INO } from '../types.js';
+import type { Caller, Ino } from '../types.js';
+import { isWithin } from './ancestry.js';
 import { destroyInode, dropLink, mustGetInode } from './inode-records.js';
 
 const W_OK = 2;
-
-/** True when `dir` is `ancestor` or lies below it (walks up the parent pointers). */
-async function isWithin(tx: EngineTx, dir: Ino, ancestor: Ino): Promise<boolean> {
-  for (let ino = dir, hops = 0; ; hops++) {
-    if (ino === ancestor) return true;
-    if (ino === ROOT_INO || !ino || hops > 100_000) return false;
-    const attr = await tx.getInode(ino);
-    if (!attr) return false;
-    ino = attr.parent;
-  }
-}
 
 /** rename(2) / renameat2(2) with RENAME_NOREPLACE and RENAME_EXCHANGE. */
 export async function rename(ctx: MetaContext, caller: Caller, spec: RenameSpec): Promise<void> {

@@ -117,6 +117,9 @@ export class MemoryTx implements EngineTx {
     }
   }
 
+  async getCounter(name: CounterName) {
+    return this.s.counters.get(name) ?? 0;
+  }
   async addCounter(name: CounterName, delta: number) {
     this.undo.set(this.s.counters, name, (this.s.counters.get(name) ?? 0) + delta);
   }
@@ -134,6 +137,15 @@ export class MemoryTx implements EngineTx {
   async deleteSustained(session: SessionId, ino: Ino) {
     const m = this.s.sustained.get(session);
     if (m) this.undo.set(m, ino, undefined);
+  }
+
+  async getSlices(ids: readonly SliceId[]) {
+    const out = new Map<SliceId, { size: number; refs: number }>();
+    for (const id of ids) {
+      const slice = this.s.slices.get(id);
+      if (slice) out.set(id, { ...slice });
+    }
+    return out;
   }
 
   async getLocks(ino: Ino) {

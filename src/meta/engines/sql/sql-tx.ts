@@ -1,6 +1,8 @@
 import type { EngineTx } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
+import type { CloneAttrs, CloneUnit } from '../../clone/clone-spec.js';
 import type { SqlQuerier } from './dialect.js';
+import { cloneEntriesSql, countSubtreeSql } from './sql-clone.js';
 import { attrFromRow, attrParams, countIds, NODE_COLUMNS, type NodeRow, type RecordRow, recordFromRow } from './rows.js';
 
 const PUT_NODE = `INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_COLUMNS.split(',').map(() => '?').join(', ')})
@@ -143,6 +145,10 @@ export class SqlTx implements EngineTx {
     if (counts.size) await queueUnreferenced(this.q);
   }
 
+  async getCounter(name: CounterName) {
+    const [row] = await this.q.all<{ value: number }>(`SELECT value FROM counter WHERE name = ?`, [name]);
+    return row ? Number(row.value) : 0;
+  }
   async addCounter(name: CounterName, delta: number) {
     if (delta === 0) return;
     await this.q.run(
@@ -163,6 +169,27 @@ export class SqlTx implements EngineTx {
   }
   async deleteSustained(session: SessionId, ino: Ino) {
     await this.q.run(`DELETE FROM sustained WHERE session = ? AND ino = ?`, [session, ino]);
+  }
+
+  async getSlices(ids: readonly SliceId[]) {
+    const out = new Map<SliceId, { size: number; refs: number }>();
+    const unique = [...new Set(ids)].filter((id) => id !== 0);
+    for (let i = 0; i < unique.length; i += 500) {
+      const part = unique.slice(i, i + 500);
+      const rows = await this.q.all<{ id: number; size: number; refs: number }>(
+        `SELECT id, size, refs FROM slice WHERE id IN (${part.map(() => '?').join(', ')})`,
+        part,
+      );
+      for (const r of rows) out.set(r.id as SliceId, { size: Number(r.size), refs: Number(r.refs) });
+    }
+    return out;
+  }
+
+  cloneEntries(units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }) {
+    return cloneEntriesSql(this.q, units, spec);
+  }
+  countSubtree(ino: Ino) {
+    return countSubtreeSql(this.q, ino);
   }
 
   async getLocks(ino: Ino) {

@@ -1,0 +1,37 @@
+import { FsError } from '../../errors/index.js';
+import type { Engine } from '../engine.js';
+import { mayAccess } from '../permissions.js';
+import type { Attr, Caller, Ino } from '../types.js';
+
+const R_OK = 4;
+const X_OK = 1;
+
+/** EACCES unless the caller may read every file and read and search every directory of the tree. */
+export async function checkTreeReadable(engine: Engine, caller: Caller, root: Attr): Promise<void> {
+  if (caller.uid === 0) return;
+  const check = (a: Attr) => {
+    const mask = a.type === 'dir' ? R_OK | X_OK : a.type === 'file' ? R_OK : 0;
+    if (!mayAccess(caller, a, mask)) throw new FsError('EACCES', { syscall: 'clone', ino: a.ino, detail: 'no read permission in the source tree' });
+  };
+  check(root);
+  let frontier: Ino[] = root.type === 'dir' ? [root.ino] : [];
+  while (frontier.length) {
+    const next: Ino[] = [];
+    await engine.read(async (tx) => {
+      for (const dir of frontier) {
+        for (let after: Buffer | undefined, more = true; more; ) {
+          const edges = await tx.listEdges(dir, after, 5000);
+          for (const e of edges) {
+            const attr = await tx.getInode(e.ino);
+            if (!attr) continue;
+            check(attr);
+            if (attr.type === 'dir') next.push(attr.ino);
+          }
+          after = edges[edges.length - 1]?.name;
+          more = edges.length === 5000;
+        }
+      }
+    });
+    frontier = next;
+  }
+}

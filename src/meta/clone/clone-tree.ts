@@ -1,0 +1,101 @@
+import { FsError } from '../../errors/index.js';
+import type { MetaContext } from '../context.js';
+import type { EngineTx } from '../engine.js';
+import { isDotName } from '../names.js';
+import { mustGetInode, touchDir } from '../ops/inode-records.js';
+import { checkModifyDir } from '../permissions.js';
+import type { Attr, Caller, Ino } from '../types.js';
+import { cloneEntriesGeneric, countSubtreeGeneric } from './clone-entries-generic.js';
+import type { CloneAttrs, CloneBatch, CloneOptions, CloneUnit } from './clone-spec.js';
+import { copyInode } from './copy-inode.js';
+import { removeDetachedTree } from './remove-tree.js';
+
+/** Directories one transaction works on at most (their entries are bounded by the batch size). */
+const MAX_UNITS = 2000;
+
+/** Runs a step of the clone: in its own transaction (batched) or in the one outer transaction (consistent). */
+type Runner = <T>(step: (tx: EngineTx) => Promise<T>) => Promise<T>;
+
+interface TreeSpec {
+  src: Ino;
+  parent: Ino;
+  name: Buffer;
+  attrs: CloneAttrs;
+}
+
+const cloneEntries = (tx: EngineTx, units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }): Promise<CloneBatch> =>
+  tx.cloneEntries ? tx.cloneEntries(units, spec) : cloneEntriesGeneric(tx, units, spec);
+
+const countSubtree = (tx: EngineTx, ino: Ino): Promise<number> => (tx.countSubtree ? tx.countSubtree(ino) : countSubtreeGeneric(tx, ino));
+
+/** Copies every level below the root, batch by batch, reporting progress. */
+async function copyLevels(run: Runner, spec: { src: Ino; root: Ino; attrs: CloneAttrs }, progress: (n: number) => void, options: CloneOptions): Promise<void> {
+  const budget = options.batchSize ?? 20_000;
+  let queue: CloneUnit[] = [{ src: spec.src, dst: spec.root }];
+  while (queue.length) {
+    options.signal?.throwIfAborted();
+    const units = queue.slice(0, MAX_UNITS);
+    const batch = await run((tx) => cloneEntries(tx, units, { budget, attrs: spec.attrs }));
+    const unfinished = units.flatMap((u, i) => (batch.progress[i]!.done ? [] : [{ ...u, after: batch.progress[i]!.last }]));
+    queue = [...unfinished, ...queue.slice(units.length), ...batch.dirs];
+    progress(batch.entries);
+  }
+}
+
+/** Links the finished tree at its destination: the one step that makes it visible; EEXIST if the name was taken. */
+async function linkTree(tx: EngineTx, caller: Caller, spec: { root: Ino; parent: Ino; name: Buffer }): Promise<Attr> {
+  const dir = await mustGetInode(tx, spec.parent, 'clone');
+  checkModifyDir(caller, dir, 'clone');
+  if (isDotName(spec.name) || (await tx.getEdge(spec.parent, spec.name))) {
+    throw new FsError('EEXIST', { syscall: 'clone', path: spec.name.toString() });
+  }
+  const root = await mustGetInode(tx, spec.root, 'clone');
+  await tx.putEdge(spec.parent, { name: spec.name, ino: root.ino, type: 'dir' });
+  dir.nlink += 1;
+  touchDir(dir);
+  await tx.putInode(dir);
+  await tx.deleteDetached(root.ino);
+  return root;
+}
+
+/**
+ * Clones a directory tree. Batched (default): the copy is built under a detached root that no
+ * directory links to, in transactions of bounded size, then linked in one final transaction;
+ * on error or cancellation everything built is removed. Consistent: the same steps in one
+ * transaction, so the copy reflects the source at one instant.
+ */
+export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec, options: CloneOptions = {}): Promise<Attr> {
+  const { engine } = ctx;
+  let done = 0;
+  let total = 1;
+  const progress = (n: number) => {
+    done += n;
+    options.onProgress?.(done, Math.max(total, done));
+  };
+  const root = (await ctx.inodeIds.one()) as Ino;
+  const start = async (tx: EngineTx) => {
+    total = 1 + (await countSubtree(tx, spec.src));
+    const src = await mustGetInode(tx, spec.src, 'clone');
+    await copyInode(tx, src, { ino: root, parent: spec.parent, attrs: spec.attrs });
+    await tx.putDetached({ ino: root, session: ctx.session, createdAt: Date.now() });
+  };
+  if (options.consistent) {
+    return engine.txn(async (tx) => {
+      await start(tx);
+      progress(1);
+      await copyLevels((step) => step(tx), { src: spec.src, root, attrs: spec.attrs }, progress, options);
+      return linkTree(tx, caller, { root, parent: spec.parent, name: spec.name });
+    });
+  }
+  await engine.txn(start);
+  progress(1);
+  try {
+    await copyLevels((step) => engine.txn(step), { src: spec.src, root, attrs: spec.attrs }, progress, options);
+    options.signal?.throwIfAborted();
+    return await engine.txn((tx) => linkTree(tx, caller, { root, parent: spec.parent, name: spec.name }));
+  } catch (err) {
+    // What cannot be removed now stays detached, owned by this session, for gc.
+    await removeDetachedTree(engine, root).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,120 @@
+import { randomInt } from 'node:crypto';
+import type { CloneAttrs, CloneBatch, CloneUnit, UnitProgress } from '../../clone/clone-spec.js';
+import type { Ino } from '../../types.js';
+import type { SqlQuerier } from './dialect.js';
+
+/** The SELECT list that turns a source `node` row `n` into its clone, numbered by clone_map `m`. */
+function clonedColumns(attrs: CloneAttrs): { sql: string; params: unknown[] } {
+  if (attrs.preserve) {
+    return {
+      sql: `m.dst, n.type, n.mode, n.uid, n.gid, CASE WHEN n.type = 'dir' THEN 2 ELSE 1 END, n.length, n.rdev,
+            n.atime, n.atimensec, n.mtime, n.mtimensec, n.ctime, n.ctimensec, m.parent_dst`,
+      params: [],
+    };
+  }
+  const t = attrs.now;
+  return {
+    sql: `m.dst, n.type, CASE WHEN n.type = 'symlink' THEN n.mode ELSE (n.mode & ?) END, ?, ?,
+          CASE WHEN n.type = 'dir' THEN 2 ELSE 1 END, n.length, n.rdev, ?, ?, ?, ?, ?, ?, m.parent_dst`,
+    params: [~attrs.umask & 0o7777, attrs.uid, attrs.gid, t.sec, t.nsec, t.sec, t.nsec, t.sec, t.nsec],
+  };
+}
+
+/** Numbers up to `limit` entries of one unit into clone_map; returns how many. */
+async function mapUnit(q: SqlQuerier, unit: CloneUnit, spec: { batch: number; base: number; limit: number }): Promise<number> {
+  const after = unit.after === undefined ? '' : 'AND name > ?';
+  return q.run(
+    `INSERT INTO clone_map (batch, src, dst, parent_dst, name, type)
+     SELECT ?, ino, ? + ROW_NUMBER() OVER (ORDER BY name), ?, name, type
+     FROM (SELECT ino, name, type FROM edge WHERE parent = ? ${after} ORDER BY name LIMIT ?) AS page`,
+    [spec.batch, spec.base, unit.dst, unit.src, ...(unit.after === undefined ? [] : [unit.after]), spec.limit],
+  );
+}
+
+/**
+ * The set-based clone of directory entries: entries are numbered into clone_map, then inodes,
+ * edges, symlink targets, xattrs, chunk records and slice references are each copied with one
+ * INSERT … SELECT (or UPDATE … FROM) over the whole batch.
+ */
+export async function cloneEntriesSql(
+  q: SqlQuerier,
+  units: readonly CloneUnit[],
+  spec: { budget: number; attrs: CloneAttrs },
+): Promise<CloneBatch> {
+  const batch = randomInt(1, 2 ** 47);
+  const [counter] = await q.all<{ value: number }>(`SELECT value FROM counter WHERE name = 'nextInode'`);
+  const base = Number(counter?.value ?? 0);
+  let mapped = 0;
+  const progress: UnitProgress[] = [];
+  for (const unit of units) {
+    const limit = spec.budget - mapped;
+    if (limit <= 0) {
+      progress.push({ done: false, last: unit.after });
+      continue;
+    }
+    const n = await mapUnit(q, unit, { batch, base: base + mapped, limit });
+    mapped += n;
+    if (n < limit) {
+      progress.push({ done: true });
+    } else {
+      const [row] = await q.all<{ name: Buffer }>(
+        `SELECT name FROM clone_map WHERE batch = ? AND parent_dst = ? ORDER BY name DESC LIMIT 1`,
+        [batch, unit.dst],
+      );
+      progress.push({ done: false, last: row ? Buffer.from(row.name) : unit.after });
+    }
+  }
+  if (mapped === 0) return { entries: 0, bytes: 0, dirs: [], progress };
+  await q.run(`UPDATE counter SET value = value + ? WHERE name = 'nextInode'`, [mapped]);
+  const cols = clonedColumns(spec.attrs);
+  const only = `WHERE m.batch = ?`;
+  await q.run(
+    `INSERT INTO node (ino, type, mode, uid, gid, nlink, length, rdev, atime, atimensec, mtime, mtimensec, ctime, ctimensec, parent)
+     SELECT ${cols.sql} FROM clone_map m JOIN node n ON n.ino = m.src ${only}`,
+    [...cols.params, batch],
+  );
+  await q.run(`INSERT INTO edge (parent, name, ino, type) SELECT m.parent_dst, m.name, m.dst, m.type FROM clone_map m JOIN node n ON n.ino = m.dst ${only}`, [batch]);
+  await q.run(`INSERT INTO symlink (ino, target) SELECT m.dst, s.target FROM clone_map m JOIN symlink s ON s.ino = m.src ${only}`, [batch]);
+  await q.run(`INSERT INTO xattr (ino, name, value) SELECT m.dst, x.name, x.value FROM clone_map m JOIN xattr x ON x.ino = m.src ${only}`, [batch]);
+  await q.run(
+    `INSERT INTO chunk_slice (ino, indx, seq, pos, id, size, off, len)
+     SELECT m.dst, c.indx, c.seq, c.pos, c.id, c.size, c.off, c.len FROM clone_map m JOIN chunk_slice c ON c.ino = m.src ${only} AND m.type = 'file'`,
+    [batch],
+  );
+  await q.run(
+    `UPDATE slice SET refs = refs + r.n FROM
+       (SELECT c.id, COUNT(*) AS n FROM clone_map m JOIN chunk_slice c ON c.ino = m.src ${only} AND m.type = 'file' AND c.id <> 0 GROUP BY c.id) AS r
+     WHERE slice.id = r.id`,
+    [batch],
+  );
+  await q.run(
+    `UPDATE node SET nlink = node.nlink + d.n FROM
+       (SELECT parent_dst, COUNT(*) AS n FROM clone_map WHERE batch = ? AND type = 'dir' GROUP BY parent_dst) AS d
+     WHERE node.ino = d.parent_dst`,
+    [batch],
+  );
+  const [totals] = await q.all<{ entries: number; bytes: number | null }>(
+    `SELECT COUNT(*) AS entries, SUM(CASE WHEN n.type = 'file' THEN n.length ELSE 0 END) AS bytes
+     FROM clone_map m JOIN node n ON n.ino = m.dst ${only}`,
+    [batch],
+  );
+  const dirs = await q.all<{ src: number; dst: number }>(`SELECT src, dst FROM clone_map WHERE batch = ? AND type = 'dir'`, [batch]);
+  await q.run(`DELETE FROM clone_map WHERE batch = ?`, [batch]);
+  const entries = Number(totals?.entries ?? 0);
+  const bytes = Number(totals?.bytes ?? 0);
+  await q.run(`UPDATE counter SET value = value + ? WHERE name = 'inodes'`, [entries]);
+  await q.run(`UPDATE counter SET value = value + ? WHERE name = 'usedBytes'`, [bytes]);
+  return { entries, bytes, dirs: dirs.map((d) => ({ src: Number(d.src) as Ino, dst: Number(d.dst) as Ino })), progress };
+}
+
+/** Entries below a directory, counted with one recursive query. */
+export async function countSubtreeSql(q: SqlQuerier, ino: Ino): Promise<number> {
+  const [row] = await q.all<{ n: number }>(
+    `WITH RECURSIVE t (ino, type) AS (
+       SELECT ino, type FROM edge WHERE parent = ?
+       UNION ALL SELECT e.ino, e.type FROM edge e JOIN t ON e.parent = t.ino WHERE t.type = 'dir')
+     SELECT COUNT(*) AS n FROM t`,
+    [ino],
+  );
+  return Number(row?.n ?? 0);
+}
