@@ -5,18 +5,20 @@ import { emptyState, type MemoryState } from './memory-state.js';
 import { MemoryTx } from './memory-tx.js';
 import { UndoLog } from './undo-log.js';
 
-const volumes = new Map<string, MemoryState>();
+/** Volumes by URL, each with the one queue its clients' transactions share. */
+const volumes = new Map<string, { state: MemoryState; queue: SerialQueue }>();
 
 /** A fast in-process engine for unit tests; engines opened with the same URL share one volume. */
 export class MemoryEngine implements Engine {
   readonly scheme = 'mem';
   private readonly s: MemoryState;
-  private readonly queue = new SerialQueue();
+  private readonly queue: SerialQueue;
 
   constructor(readonly url: string) {
-    let state = volumes.get(url);
-    if (!state) volumes.set(url, (state = emptyState()));
-    this.s = state;
+    let volume = volumes.get(url);
+    if (!volume) volumes.set(url, (volume = { state: emptyState(), queue: new SerialQueue() }));
+    this.s = volume.state;
+    this.queue = volume.queue;
   }
 
   /** Forgets the volume behind a URL, or every memory volume. */
