@@ -1,3 +1,5 @@
+import { FsError } from '../errors/index.js';
+
 /** One option of a command, as commander takes it. */
 export interface OptionSpec {
   flags: string;
@@ -21,4 +23,10 @@ export interface CommandDefinition {
   examples: string[];
   /** Runs the command; returns the exit code (0 when omitted). */
   run(args: string[], options: Record<string, unknown>, io: CliIO): Promise<number | void>;
+}
+
+/** The --meta URL of a command on volume paths (EINVAL naming the path when it is missing). */
+export function requireMeta(options: Record<string, unknown>, path: string): string {
+  if (typeof options.meta === 'string' && options.meta) return options.meta;
+  throw new FsError('EINVAL', { path, detail: 'no --meta META_URL given and the path is not on a mounted slicefs volume' });
 }

@@ -155,6 +155,15 @@ export interface Engine {
   /** Every detached node. */
   listDetached(): Promise<DetachedNode[]>;
 
+  /** Inodes numbered after `after`, in order, at most `limit` (whole-volume scans: fsck, gc). */
+  scanInodes(after: number, limit: number): Promise<Attr[]>;
+  /** Directory entries after (`parent`, `name`) in that order, at most `limit`. */
+  scanEdges(after: { parent: Ino; name: Buffer } | undefined, limit: number): Promise<Array<{ parent: Ino; edge: Edge }>>;
+  /** Slices numbered after `after`, in order, at most `limit`. */
+  scanSlices(after: number, limit: number): Promise<Array<{ id: SliceId; size: number; refs: number }>>;
+  /** How many chunk records reference each slice, and which inodes own chunk records. */
+  chunkReferences(): Promise<{ counts: Map<SliceId, number>; owners: Set<Ino> }>;
+
   /** Counted totals over the whole volume. */
   totals(): Promise<VolumeTotals>;
   /** Storage size and a description. */

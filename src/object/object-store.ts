@@ -4,6 +4,8 @@ export interface ObjectInfo {
   key: string;
   /** Its size in bytes. */
   size: number;
+  /** When it was written (ms since the epoch), where the store tells. */
+  mtime?: number;
 }
 
 /** A byte range of an object; a missing length means "to the end". */

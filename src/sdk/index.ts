@@ -7,3 +7,7 @@ export type { VolumeSettings } from '../meta/types.js';
 export { volumeStatus, type VolumeStatus } from './status.js';
 export { parseSize, parseDuration, formatBytes } from './sizes.js';
 export type { CloneOptions } from '../meta/clone/clone-spec.js';
+export { collectGarbage, type GcOptions, type GcReport } from './garbage.js';
+export { checkVolume, type FsckOptions } from './check.js';
+export type { FsckReport, FsckProblem } from '../meta/fsck/fsck.js';
+export type { SpaceInfo, TreeSummary } from '../meta/space/tree-usage.js';

@@ -10,6 +10,8 @@ export interface VolumeStatus {
   logical: { usedBytes: number; inodes: number };
   /** Physical usage: slices the metadata references, and objects the store holds. */
   physical: { slices: number; sliceBytes: number; pendingSlices: number; objects: number; objectBytes: number };
+  /** Clones under way or abandoned (see `gc`). */
+  detachedTrees: number;
   /** Live sessions other than the one asking. */
   sessions: SessionInfo[];
 }
@@ -17,7 +19,9 @@ export interface VolumeStatus {
 /** Collects the status of an open volume (lists the object store to count objects). */
 export async function volumeStatus(volume: Volume): Promise<VolumeStatus> {
   const engine = volume.meta.engine;
-  const [usage, totals, stats, sessions] = await Promise.all([volume.statfs(), engine.totals(), engine.stats(), engine.listSessions()]);
+  const [usage, totals, stats, sessions, detached] = await Promise.all([
+    volume.statfs(), engine.totals(), engine.stats(), engine.listSessions(), engine.listDetached(),
+  ]);
   let objects = 0;
   let objectBytes = 0;
   for await (const o of listAll(volume.vfs.chunks.store, 'chunks/')) {
@@ -29,6 +33,7 @@ export async function volumeStatus(volume: Volume): Promise<VolumeStatus> {
     engine: { scheme: engine.scheme, ...stats },
     logical: usage,
     physical: { slices: totals.slices, sliceBytes: totals.sliceBytes, pendingSlices: totals.pendingSlices, objects, objectBytes },
+    detachedTrees: detached.length,
     sessions: sessions.filter((s) => s.id !== volume.meta.session && s.expires > Date.now()),
   };
 }

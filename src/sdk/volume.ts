@@ -2,6 +2,7 @@ import { ChunkStore, type ChunkStoreOptions } from '../chunk/chunk-store.js';
 import { FsError } from '../errors/index.js';
 import type { CloneOptions } from '../meta/clone/clone-spec.js';
 import { RENAME_NOREPLACE, type VolumeUsage } from '../meta/meta.js';
+import { spaceInfo, summarize, type SpaceInfo, type TreeSummary } from '../meta/space/tree-usage.js';
 import { resolveParent } from '../meta/paths.js';
 import { type Attr, type Caller, type Timespec, type VolumeSettings } from '../meta/types.js';
 import { fromMillis } from '../meta/times.js';
@@ -300,6 +301,20 @@ export class Volume {
       else await this.vfs.flushInode(source.ino);
       const attr = await this.meta.clone(this.caller, { src: source.ino, parent: parent.ino, name }, options);
       return new VolumeStats(attr);
+    });
+  }
+
+  /** du-like totals of a path: size, files and directories (clones count fully). */
+  async summary(path: string): Promise<TreeSummary> {
+    return withPaths({ syscall: 'summary', path }, async () => summarize(this.meta.engine, await this.resolve(path, false)));
+  }
+
+  /** A path's inode, type and bytes: logical, shared with other files, and exclusive (what deleting it frees). */
+  async info(path: string): Promise<SpaceInfo & { ino: number; type: string }> {
+    return withPaths({ syscall: 'info', path }, async () => {
+      await this.vfs.flushAll();
+      const attr = await this.resolve(path, false);
+      return { ino: attr.ino, type: attr.type, ...(await spaceInfo(this.meta.engine, attr)) };
     });
   }
 

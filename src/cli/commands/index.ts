@@ -1,6 +1,11 @@
 import type { CommandDefinition } from '../command.js';
+import { clone } from './clone.js';
 import { format } from './format.js';
+import { fsck } from './fsck.js';
+import { gc } from './gc.js';
+import { info } from './info.js';
 import { status } from './status.js';
+import { summary } from './summary.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const commands: readonly CommandDefinition[] = [format, status];
+export const commands: readonly CommandDefinition[] = [format, status, clone, info, summary, gc, fsck];

@@ -23,6 +23,7 @@ export const status: CommandDefinition = {
         `logical:   ${formatBytes(s.logical.usedBytes)} in ${s.logical.inodes} inodes`,
         `physical:  ${formatBytes(s.physical.objectBytes)} in ${s.physical.objects} objects ` +
           `(${s.physical.slices} slices, ${formatBytes(s.physical.sliceBytes)}; ${s.physical.pendingSlices} waiting for deletion)`,
+        `clones:    ${s.detachedTrees} detached trees (under way, or abandoned: see slicefs gc)`,
         `sessions:  ${s.sessions.length}`,
         ...s.sessions.map((x) => `  #${x.id} ${x.program} pid ${x.pid} on ${x.host}, heartbeat ${new Date(x.heartbeat).toISOString()}`),
       ];

@@ -1,7 +1,7 @@
 import type { Engine, EngineTx, VolumeTotals } from '../../engine.js';
-import type { Attr, CounterName, Ino, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
+import type { Attr, CounterName, Edge, Ino, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
 import { SerialQueue } from '../../../concurrency/serial-queue.js';
-import { emptyState, type MemoryState } from './memory-state.js';
+import { copyAttr, emptyState, type MemoryState } from './memory-state.js';
 import { MemoryTx } from './memory-tx.js';
 import { UndoLog } from './undo-log.js';
 
@@ -88,6 +88,41 @@ export class MemoryEngine implements Engine {
   }
   async listDetached() {
     return [...this.s.detached.values()].map((d) => ({ ...d }));
+  }
+
+  async scanInodes(after: number, limit: number) {
+    return this.queue.run(async () =>
+      [...this.s.inodes.values()].filter((a) => a.ino > after).sort((a, b) => a.ino - b.ino).slice(0, limit).map(copyAttr),
+    );
+  }
+  async scanEdges(after: { parent: Ino; name: Buffer } | undefined, limit: number) {
+    return this.queue.run(async () => {
+      const all: Array<{ parent: Ino; edge: Edge }> = [];
+      for (const [parent, dir] of this.s.edges) for (const edge of dir.values()) all.push({ parent, edge: { ...edge } });
+      const cmp = (a: { parent: Ino; edge: Edge }, b: { parent: Ino; name: Buffer }) => a.parent - b.parent || Buffer.compare(a.edge.name, b.name);
+      return all
+        .filter((e) => !after || cmp(e, after) > 0)
+        .sort((a, b) => cmp(a, { parent: b.parent, name: b.edge.name }))
+        .slice(0, limit);
+    });
+  }
+  async scanSlices(after: number, limit: number) {
+    return this.queue.run(async () =>
+      [...this.s.slices].filter(([id]) => id > after).sort(([a], [b]) => a - b).slice(0, limit).map(([id, s]) => ({ id, ...s })),
+    );
+  }
+  async chunkReferences() {
+    return this.queue.run(async () => {
+      const counts = new Map<SliceId, number>();
+      const owners = new Set<Ino>();
+      for (const [ino, chunks] of this.s.chunks) {
+        for (const records of chunks.values()) {
+          if (records.length) owners.add(ino);
+          for (const r of records) if (r.id !== 0) counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
+        }
+      }
+      return { counts, owners };
+    });
   }
 
   async totals(): Promise<VolumeTotals> {

@@ -1,7 +1,7 @@
 import type { Engine, EngineTx, VolumeTotals } from '../../engine.js';
-import type { Attr, CounterName, DetachedNode, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
+import type { Attr, CounterName, DetachedNode, FileType, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
 import type { SqlDialect } from './dialect.js';
-import { attrParams, NODE_COLUMNS } from './rows.js';
+import { attrFromRow, attrParams, NODE_COLUMNS, type NodeRow } from './rows.js';
 import { schemaStatements, TABLES } from './schema.js';
 import { SqlTx } from './sql-tx.js';
 
@@ -94,6 +94,33 @@ export class SqlEngine implements Engine {
   async listDetached(): Promise<DetachedNode[]> {
     const rows = await this.d.reader.all<{ ino: number; session: number; created: number }>(`SELECT ino, session, created FROM detached ORDER BY ino`);
     return rows.map((r) => ({ ino: r.ino as Ino, session: r.session as SessionId, createdAt: r.created }));
+  }
+
+  async scanInodes(after: number, limit: number): Promise<Attr[]> {
+    const rows = await this.d.reader.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM node WHERE ino > ? ORDER BY ino LIMIT ?`, [after, limit]);
+    return rows.map(attrFromRow);
+  }
+  async scanEdges(after: { parent: Ino; name: Buffer } | undefined, limit: number) {
+    const rows = await this.d.reader.all<{ parent: number; name: Buffer; ino: number; type: string }>(
+      after
+        ? `SELECT parent, name, ino, type FROM edge WHERE parent > ? OR (parent = ? AND name > ?) ORDER BY parent, name LIMIT ?`
+        : `SELECT parent, name, ino, type FROM edge ORDER BY parent, name LIMIT ?`,
+      after ? [after.parent, after.parent, after.name, limit] : [limit],
+    );
+    return rows.map((r) => ({ parent: Number(r.parent) as Ino, edge: { name: Buffer.from(r.name), ino: Number(r.ino) as Ino, type: r.type as FileType } }));
+  }
+  async scanSlices(after: number, limit: number) {
+    const rows = await this.d.reader.all<{ id: number; size: number; refs: number }>(`SELECT id, size, refs FROM slice WHERE id > ? ORDER BY id LIMIT ?`, [after, limit]);
+    return rows.map((r) => ({ id: Number(r.id) as SliceId, size: Number(r.size), refs: Number(r.refs) }));
+  }
+  async chunkReferences() {
+    const counts = new Map<SliceId, number>();
+    for (const r of await this.d.reader.all<{ id: number; n: number }>(`SELECT id, COUNT(*) AS n FROM chunk_slice WHERE id <> 0 GROUP BY id`)) {
+      counts.set(Number(r.id) as SliceId, Number(r.n));
+    }
+    const owners = new Set<Ino>();
+    for (const r of await this.d.reader.all<{ ino: number }>(`SELECT DISTINCT ino FROM chunk_slice`)) owners.add(Number(r.ino) as Ino);
+    return { counts, owners };
   }
 
   async totals(): Promise<VolumeTotals> {

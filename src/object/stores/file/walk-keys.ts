@@ -34,7 +34,7 @@ export async function* walkKeys(root: string, options: WalkOptions, dir = ''): A
       if (relevant && !whollyBefore) yield* walkKeys(root, options, key);
     } else if (entry.isFile() && key.startsWith(prefix) && key > startAfter) {
       const st = await fs.stat(path.join(root, key));
-      yield { key, size: st.size };
+      yield { key, size: st.size, mtime: st.mtimeMs };
     }
   }
 }

@@ -1,0 +1,57 @@
+import { removeDetachedTree } from '../clone/remove-tree.js';
+import type { Engine } from '../engine.js';
+import { cleanExpiredSessions } from '../sessions.js';
+import type { SliceId } from '../types.js';
+
+/** What the metadata part of gc found and (with `delete`) removed. */
+export interface MetadataGcReport {
+  expiredSessions: number;
+  /** Unlinked inodes that expired sessions kept open, now deleted. */
+  sustainedInodes: number;
+  detachedTrees: { found: number; removed: number; inodes: number };
+  /** Slices with no reference left that were not queued for deletion. */
+  unreferencedSlices: { found: number; queued: number };
+}
+
+/**
+ * Finds leftovers in the metadata: sessions whose heartbeat stopped (and the unlinked inodes
+ * they kept), detached trees of clones whose session is gone or that are older than
+ * `thresholdMs`, and slices left with no references. Removes them when `remove` is set.
+ */
+export async function collectMetadataGarbage(
+  engine: Engine,
+  options: { remove: boolean; thresholdMs: number; now?: number; onProgress?: (phase: string, n: number) => void },
+): Promise<MetadataGcReport> {
+  const now = options.now ?? Date.now();
+  const sessions = await engine.listSessions();
+  const expired = sessions.filter((s) => s.expires < now);
+  const report: MetadataGcReport = {
+    expiredSessions: expired.length,
+    sustainedInodes: 0,
+    detachedTrees: { found: 0, removed: 0, inodes: 0 },
+    unreferencedSlices: { found: 0, queued: 0 },
+  };
+  if (options.remove) report.sustainedInodes = (await cleanExpiredSessions(engine, now)).inodes;
+
+  const live = new Set(sessions.filter((s) => s.expires >= now).map((s) => s.id));
+  for (const node of await engine.listDetached()) {
+    if (live.has(node.session) && node.createdAt > now - options.thresholdMs) continue;
+    report.detachedTrees.found++;
+    if (!options.remove) continue;
+    report.detachedTrees.inodes += await removeDetachedTree(engine, node.ino);
+    report.detachedTrees.removed++;
+    options.onProgress?.('detached trees', report.detachedTrees.removed);
+  }
+
+  const unreferenced: SliceId[] = [];
+  for (let after = 0, page; (page = await engine.scanSlices(after, 10_000)).length; after = page[page.length - 1]!.id) {
+    for (const s of page) if (s.refs <= 0) unreferenced.push(s.id);
+    options.onProgress?.('slices', after);
+  }
+  report.unreferencedSlices.found = unreferenced.length;
+  if (options.remove && unreferenced.length) {
+    await engine.txn((tx) => tx.dropSliceRefs(unreferenced));
+    report.unreferencedSlices.queued = unreferenced.length;
+  }
+  return report;
+}
