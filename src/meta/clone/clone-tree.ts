@@ -74,7 +74,8 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
   };
   const root = (await ctx.inodeIds.one()) as Ino;
   const start = async (tx: EngineTx) => {
-    total = 1 + (await countSubtree(tx, spec.src));
+    // Counting costs a scan of the tree: only for someone watching.
+    if (options.onProgress) total = 1 + (await countSubtree(tx, spec.src));
     const src = await mustGetInode(tx, spec.src, 'clone');
     await copyInode(tx, src, { ino: root, parent: spec.parent, attrs: spec.attrs });
     await tx.putDetached({ ino: root, session: ctx.session, createdAt: Date.now() });

@@ -1,3 +1,13 @@
+/** How a dialect spells column types and table options. */
+export interface SqlTypes {
+  /** Integers up to 2^53. */
+  int: string;
+  /** Byte strings. */
+  blob: string;
+  /** Appended to tables keyed by a composite primary key to store rows in key order (SQLite: WITHOUT ROWID). */
+  clustered?: string;
+}
+
 /** Runs SQL with `?` placeholders on one connection or transaction. */
 export interface SqlQuerier {
   /** Rows of a query. */
@@ -15,7 +25,7 @@ export interface SqlDialect {
   /** URL scheme (`sqlite3`, `postgres`). */
   readonly scheme: string;
   /** Column type names: integers up to 2^53 and byte strings. */
-  readonly types: { int: string; blob: string };
+  readonly types: SqlTypes;
   /** Runs `fn` in one serializable transaction, retrying it on conflicts. */
   transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T>;
   /** A querier for reads of committed state (and single-statement writes). */

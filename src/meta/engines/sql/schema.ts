@@ -1,5 +1,8 @@
-/** The SQL family's tables; `int` and `blob` are the dialect's type names. */
-export function schemaStatements(t: { int: string; blob: string }): string[] {
+import type { SqlTypes } from './dialect.js';
+
+/** The SQL family's tables, in the dialect's type names. */
+export function schemaStatements(t: SqlTypes): string[] {
+  const clustered = t.clustered ?? '';
   return [
     `CREATE TABLE IF NOT EXISTS setting (name VARCHAR(255) PRIMARY KEY, value TEXT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS counter (name VARCHAR(255) PRIMARY KEY, value ${t.int} NOT NULL)`,
@@ -10,14 +13,14 @@ export function schemaStatements(t: { int: string; blob: string }): string[] {
       ctime ${t.int} NOT NULL, ctimensec ${t.int} NOT NULL, parent ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS edge (
       parent ${t.int} NOT NULL, name ${t.blob} NOT NULL, ino ${t.int} NOT NULL, type VARCHAR(8) NOT NULL,
-      PRIMARY KEY (parent, name))`,
+      PRIMARY KEY (parent, name))${clustered}`,
     `CREATE TABLE IF NOT EXISTS symlink (ino ${t.int} PRIMARY KEY, target ${t.blob} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS xattr (ino ${t.int} NOT NULL, name VARCHAR(255) NOT NULL, value ${t.blob} NOT NULL,
       PRIMARY KEY (ino, name))`,
     `CREATE TABLE IF NOT EXISTS chunk_slice (
       ino ${t.int} NOT NULL, indx ${t.int} NOT NULL, seq ${t.int} NOT NULL, pos ${t.int} NOT NULL,
       id ${t.int} NOT NULL, size ${t.int} NOT NULL, off ${t.int} NOT NULL, len ${t.int} NOT NULL,
-      PRIMARY KEY (ino, indx, seq))`,
+      PRIMARY KEY (ino, indx, seq))${clustered}`,
     `CREATE TABLE IF NOT EXISTS slice (id ${t.int} PRIMARY KEY, size ${t.int} NOT NULL, refs ${t.int} NOT NULL)`,
     `CREATE INDEX IF NOT EXISTS slice_unreferenced ON slice (id) WHERE refs <= 0`,
     `CREATE TABLE IF NOT EXISTS delslice (id ${t.int} PRIMARY KEY, size ${t.int} NOT NULL, queued ${t.int} NOT NULL)`,
@@ -26,7 +29,8 @@ export function schemaStatements(t: { int: string; blob: string }): string[] {
     `CREATE TABLE IF NOT EXISTS detached (ino ${t.int} PRIMARY KEY, session ${t.int} NOT NULL, created ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS clone_map (batch ${t.int} NOT NULL, src ${t.int} NOT NULL, dst ${t.int} NOT NULL,
       parent_dst ${t.int} NOT NULL, name ${t.blob} NOT NULL, type VARCHAR(8) NOT NULL)`,
-    `CREATE INDEX IF NOT EXISTS clone_map_batch ON clone_map (batch, parent_dst, name)`,
+    `CREATE TABLE IF NOT EXISTS clone_unit (batch ${t.int} NOT NULL, seq ${t.int} NOT NULL, src ${t.int} NOT NULL,
+      dst ${t.int} NOT NULL, after ${t.blob} NOT NULL, PRIMARY KEY (batch, seq))${clustered}`,
     `CREATE TABLE IF NOT EXISTS locks (ino ${t.int} NOT NULL, session ${t.int} NOT NULL, records TEXT NOT NULL,
       PRIMARY KEY (ino, session))`,
   ];
@@ -35,5 +39,5 @@ export function schemaStatements(t: { int: string; blob: string }): string[] {
 /** Every table, for `format --force` to empty. */
 export const TABLES = [
   'setting', 'counter', 'node', 'edge', 'symlink', 'xattr', 'chunk_slice', 'slice', 'delslice', 'session',
-  'sustained', 'detached', 'locks', 'clone_map',
+  'sustained', 'detached', 'locks', 'clone_map', 'clone_unit',
 ] as const;

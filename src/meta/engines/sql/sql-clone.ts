@@ -20,15 +20,46 @@ function clonedColumns(attrs: CloneAttrs): { sql: string; params: unknown[] } {
   };
 }
 
-/** Numbers up to `limit` entries of one unit into clone_map; returns how many. */
-async function mapUnit(q: SqlQuerier, unit: CloneUnit, spec: { batch: number; base: number; limit: number }): Promise<number> {
-  const after = unit.after === undefined ? '' : 'AND name > ?';
-  return q.run(
+/** Records the units of a batch, so one statement can number their entries. */
+async function storeUnits(q: SqlQuerier, batch: number, units: readonly CloneUnit[]): Promise<void> {
+  for (let i = 0; i < units.length; i += 500) {
+    const part = units.slice(i, i + 500);
+    await q.run(
+      `INSERT INTO clone_unit (batch, seq, src, dst, after) VALUES ${part.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+      part.flatMap((u, j) => [batch, i + j, u.src, u.dst, u.after ?? Buffer.alloc(0)]),
+    );
+  }
+}
+
+/**
+ * Numbers up to `budget` entries of the units into clone_map with one statement, in unit order
+ * then name order, and reports how far each unit got.
+ */
+async function mapEntries(
+  q: SqlQuerier,
+  units: readonly CloneUnit[],
+  spec: { batch: number; base: number; budget: number },
+): Promise<{ mapped: number; progress: UnitProgress[] }> {
+  await storeUnits(q, spec.batch, units);
+  const mapped = await q.run(
     `INSERT INTO clone_map (batch, src, dst, parent_dst, name, type)
-     SELECT ?, ino, ? + ROW_NUMBER() OVER (ORDER BY name), ?, name, type
-     FROM (SELECT ino, name, type FROM edge WHERE parent = ? ${after} ORDER BY name LIMIT ?) AS page`,
-    [spec.batch, spec.base, unit.dst, unit.src, ...(unit.after === undefined ? [] : [unit.after]), spec.limit],
+     SELECT ?, ino, ? + ROW_NUMBER() OVER (ORDER BY seq, name), dst, name, type FROM (
+       SELECT e.ino, e.name, e.type, u.dst, u.seq FROM clone_unit u JOIN edge e ON e.parent = u.src AND e.name > u.after
+       WHERE u.batch = ? ORDER BY u.seq, e.name LIMIT ?) AS page`,
+    [spec.batch, spec.base, spec.batch, spec.budget],
   );
+  await q.run(`DELETE FROM clone_unit WHERE batch = ?`, [spec.batch]);
+  if (mapped < spec.budget) return { mapped, progress: units.map(() => ({ done: true })) };
+  // The budget ran out inside some unit: it continues after its last name; later ones are untouched.
+  const [last] = await q.all<{ parent_dst: number; name: Buffer }>(
+    `SELECT parent_dst, name FROM clone_map WHERE batch = ? AND dst = ?`,
+    [spec.batch, spec.base + mapped],
+  );
+  const cut = units.findIndex((u) => u.dst === Number(last!.parent_dst));
+  const progress = units.map((u, i): UnitProgress =>
+    i < cut ? { done: true } : i === cut ? { done: false, last: Buffer.from(last!.name) } : { done: false, last: u.after },
+  );
+  return { mapped, progress };
 }
 
 /**
@@ -44,26 +75,7 @@ export async function cloneEntriesSql(
   const batch = randomInt(1, 2 ** 47);
   const [counter] = await q.all<{ value: number }>(`SELECT value FROM counter WHERE name = 'nextInode'`);
   const base = Number(counter?.value ?? 0);
-  let mapped = 0;
-  const progress: UnitProgress[] = [];
-  for (const unit of units) {
-    const limit = spec.budget - mapped;
-    if (limit <= 0) {
-      progress.push({ done: false, last: unit.after });
-      continue;
-    }
-    const n = await mapUnit(q, unit, { batch, base: base + mapped, limit });
-    mapped += n;
-    if (n < limit) {
-      progress.push({ done: true });
-    } else {
-      const [row] = await q.all<{ name: Buffer }>(
-        `SELECT name FROM clone_map WHERE batch = ? AND parent_dst = ? ORDER BY name DESC LIMIT 1`,
-        [batch, unit.dst],
-      );
-      progress.push({ done: false, last: row ? Buffer.from(row.name) : unit.after });
-    }
-  }
+  const { mapped, progress } = await mapEntries(q, units, { batch, base, budget: spec.budget });
   if (mapped === 0) return { entries: 0, bytes: 0, dirs: [], progress };
   await q.run(`UPDATE counter SET value = value + ? WHERE name = 'nextInode'`, [mapped]);
   const cols = clonedColumns(spec.attrs);
