@@ -3,7 +3,7 @@ import type { Ino, SliceRecord } from '../meta/types.js';
 import type { ObjectStore } from '../object/object-store.js';
 import { blockKey } from './block-key.js';
 import { readChunkRange } from './file-reader.js';
-import { resolveOverlay } from './overlay.js';
+import { resolveOverlay } from '../meta/overlay.js';
 import type { SliceReader } from './slice-reader.js';
 
 /** A chunk with at least this many records is rewritten as one slice. */

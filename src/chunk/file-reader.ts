@@ -1,6 +1,6 @@
 import type { Meta } from '../meta/meta.js';
 import { CHUNK_SIZE, type Ino, type SliceRecord } from '../meta/types.js';
-import { resolveOverlay } from './overlay.js';
+import { resolveOverlay } from '../meta/overlay.js';
 import type { SliceReader } from './slice-reader.js';
 
 /** Bytes [from, to) of a chunk with these records, zeros where no slice shows. */

@@ -2,6 +2,7 @@ import type {
   Attr, Caller, Edge, Ino, PendingSlice, SessionId, SliceId, SliceRecord, Timespec, VolumeSettings,
 } from './types.js';
 import type { CloneOptions } from './clone/clone-spec.js';
+import type { CopyRangeSpec } from './ops/copy-range.js';
 
 /** Attribute changes for `setattr`; absent fields stay as they are. */
 export interface AttrChanges {
@@ -147,6 +148,9 @@ export interface Meta {
   pendingSlices(limit: number): Promise<PendingSlice[]>;
   /** Removes slices from the deletion queue once their objects are deleted. */
   finishPendingSlices(ids: readonly SliceId[]): Promise<void>;
+
+  /** copy_file_range(2) by sharing slices instead of copying bytes; returns bytes copied. */
+  copyRange(spec: CopyRangeSpec): Promise<number>;
 
   /** Clones `src` as `name` in `parent` by copying metadata only (DESIGN §3). */
   clone(caller: Caller, spec: { src: Ino; parent: Ino; name: Buffer }, options?: CloneOptions): Promise<Attr>;

@@ -8,6 +8,7 @@ import type {
   AttrChanges, DirPage, Meta, NodeSpec, ReaddirOptions, RenameSpec, SliceWrite, VolumeUsage,
 } from './meta.js';
 import { OpenFiles } from './open-files.js';
+import { copyRange, type CopyRangeSpec } from './ops/copy-range.js';
 import { createNode } from './ops/create-node.js';
 import { mustGetInode } from './ops/inode-records.js';
 import { link } from './ops/link.js';
@@ -203,6 +204,9 @@ export class VolumeMeta implements Meta {
   }
   async newSliceId(): Promise<SliceId> {
     return (await this.ctx.sliceIds.one()) as SliceId;
+  }
+  copyRange(spec: CopyRangeSpec): Promise<number> {
+    return copyRange(this.ctx, spec);
   }
   clone(caller: Caller, spec: { src: Ino; parent: Ino; name: Buffer }, options?: CloneOptions): Promise<Attr> {
     return clone(this.ctx, caller, spec, options);

@@ -2,6 +2,7 @@ import type { ChunkStore } from '../chunk/chunk-store.js';
 import { FsError } from '../errors/index.js';
 import type { AttrChanges, DirPage, Meta, NodeSpec, ReaddirOptions, RenameSpec } from '../meta/meta.js';
 import type { Attr, Caller, Ino } from '../meta/types.js';
+import { CHUNK_SIZE } from '../meta/types.js';
 import { type FileHandle, HandleTable } from './open-files.js';
 import { canRead, canWrite, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } from './open-flags.js';
 
@@ -167,6 +168,23 @@ export class Vfs {
   }
   removexattr(caller: Caller, ino: Ino, name: string): Promise<void> {
     return this.meta.removexattr(caller, ino, name);
+  }
+
+  /**
+   * copy_file_range(2): shares the source's slices into the destination (metadata only) after
+   * committing both files' buffered writes; returns bytes copied.
+   */
+  async copyFileRange(spec: { fhIn: number; offIn: number; fhOut: number; offOut: number; length: number }): Promise<number> {
+    const src = this.handle(spec.fhIn, 'copy_file_range');
+    const dst = this.handle(spec.fhOut, 'copy_file_range');
+    if (!canRead(src.flags) || !canWrite(dst.flags) || dst.flags & O_APPEND) {
+      throw new FsError('EBADF', { syscall: 'copy_file_range', ino: dst.ino, detail: 'source not readable or destination not writable' });
+    }
+    await this.flushInode(src.ino);
+    await this.flushInode(dst.ino);
+    const n = await this.meta.copyRange({ src: src.ino, srcOffset: spec.offIn, dst: dst.ino, dstOffset: spec.offOut, length: spec.length });
+    this.chunks.compactLater(dst.ino, [Math.floor(spec.offOut / CHUNK_SIZE), Math.floor((spec.offOut + n) / CHUNK_SIZE)]);
+    return n;
   }
 
   /** Commits every open file's writes (unmount, SIGTERM). */

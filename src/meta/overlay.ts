@@ -1,4 +1,4 @@
-import type { SliceId, SliceRecord } from '../meta/types.js';
+import type { SliceId, SliceRecord } from './types.js';
 
 /** A visible run of a chunk: `len` bytes at chunk position `pos`, from slice `id` at offset `off` (id 0: zeros). */
 export interface Segment {
