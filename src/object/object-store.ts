@@ -28,17 +28,21 @@ export interface ListOptions {
   limit?: number;
 }
 
-/** Capabilities of a store, declared as data. */
+/** Capabilities of a store, declared as data; an optional method exists exactly when its flag is true. */
 export interface StoreCapabilities {
   /** `put` refuses to replace an existing object (EEXIST) instead of overwriting it. */
   noOverwrite: boolean;
+  /** `deleteMany` removes many objects in few requests. */
+  deleteMany: boolean;
+  /** `createBucket` creates the store's bucket when it is missing. */
+  createBucket: boolean;
 }
 
 /**
  * The object-store contract. Objects are written once and never modified; keys are
  * relative slash-separated names without `..`. Failures are FsErrors: a missing object
- * is ENOENT, a refused key EINVAL, an existing key on a no-overwrite store EEXIST,
- * anything else EIO.
+ * is ENOENT, a refused key EINVAL, an existing key on a no-overwrite store EEXIST, a
+ * refused credential EACCES, anything else EIO (with the store's own error as `cause`).
  */
 export interface ObjectStore {
   /** The URL the store was opened with, for display. */
@@ -55,6 +59,10 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Lists objects in key order, one page at a time. */
   list(options?: ListOptions): Promise<ListPage>;
+  /** Deletes many objects, missing ones included, in as few requests as the store allows. */
+  deleteMany?(keys: readonly string[]): Promise<void>;
+  /** Creates the bucket the store lives in; an existing bucket is left as it is. */
+  createBucket?(): Promise<void>;
   /** Releases connections and handles. */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CodedError, urlBody, urlScheme } from '../errors/index.js';
+import { CodedError, isFsError, urlBody, urlScheme } from '../errors/index.js';
 import { type VolumeSettings, FORMAT_VERSION } from '../meta/types.js';
 import { VolumeMeta } from '../meta/volume-meta.js';
 import { engineFactories } from '../meta/registry.js';
@@ -19,6 +19,8 @@ export interface FormatOptions {
   trashDays?: number;
   /** Replace an existing volume's metadata. */
   force?: boolean;
+  /** Create the storage bucket when it is missing (stores that have buckets). */
+  createBucket?: boolean;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -28,10 +30,11 @@ const MAX_BLOCK = 64 * 1024 * 1024;
 /** A `file://` URL made absolute, so every client finds the same directory. */
 function absoluteStorage(url: string): string {
   if (urlScheme(url, Object.keys(storeFactories), 'storage') !== 'file') return url;
-  const { body } = urlBody(url);
+  const { body, query } = urlBody(url);
   if (!body) throw new CodedError('ERR_BAD_URL', `${url}: file:// URL has no directory`, { subject: url });
   const dir = path.resolve(decodeURIComponent(body.replace(/^~(?=\/|$)/, homedir())));
-  return pathToFileURL(dir).href.replace(/\/?$/, '/');
+  const params = query.toString();
+  return pathToFileURL(dir).href.replace(/\/?$/, '/') + (params ? `?${params}` : '');
 }
 
 /** Checks a settings value, throwing a coded error naming the option. */
@@ -54,11 +57,15 @@ export async function formatVolume(metaUrl: string, name: string, options: Forma
   const store = await openObjectStore(storage);
   const uuid = randomUUID();
   try {
+    if (options.createBucket) await store.createBucket?.();
     const probe = `slicefs-format-check-${uuid}`;
     await store.put(probe, Buffer.from(uuid));
     await store.delete(probe);
   } catch (err) {
-    throw new CodedError('ERR_STORE_UNWRITABLE', `${storage}: storage is not writable: ${(err as Error).message}`, { subject: storage, cause: err });
+    const reason = isFsError(err, 'ENOENT') && !options.createBucket
+      ? `${err.detail ?? 'the bucket does not exist'}; create it, or format with --create-bucket`
+      : `storage is not writable: ${(err as Error).message}`;
+    throw new CodedError('ERR_STORE_UNWRITABLE', `${store.url}: ${reason}`, { subject: store.url, cause: err });
   } finally {
     await store.close();
   }

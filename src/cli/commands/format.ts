@@ -10,10 +10,12 @@ export const format: CommandDefinition = {
     { flags: '--block-size <SIZE>', description: 'size of stored blocks', default: '4M' },
     { flags: '--trash-days <N>', description: 'days deleted files stay in the trash (0: none)', default: '0' },
     { flags: '--force', description: 'overwrite an existing volume', default: false },
+    { flags: '--create-bucket', description: 'create the storage bucket if it does not exist', default: false },
   ],
   examples: [
     'slicefs format sqlite3://./data/vol.db myvol --storage file://./data/objects/',
     'slicefs format sqlite3:///var/lib/vol.db models --block-size 8M',
+    'slicefs format sqlite3://./vol.db myvol --storage "s3://mybucket/myvol?endpoint=http://127.0.0.1:9000" --create-bucket',
   ],
   async run([metaUrl, name], o, io) {
     const trashDays = Number(o.trashDays);
@@ -22,6 +24,7 @@ export const format: CommandDefinition = {
       blockSize: o.blockSize as string,
       trashDays: Number.isFinite(trashDays) ? trashDays : (o.trashDays as never),
       force: Boolean(o.force),
+      createBucket: Boolean(o.createBucket),
     });
     io.out.write(`formatted volume ${settings.name} (uuid ${settings.uuid}) at ${metaUrl}, storage ${settings.storage}\n`);
   },

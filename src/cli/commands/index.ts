@@ -4,8 +4,9 @@ import { format } from './format.js';
 import { fsck } from './fsck.js';
 import { gc } from './gc.js';
 import { info } from './info.js';
+import { objbench } from './objbench.js';
 import { status } from './status.js';
 import { summary } from './summary.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const commands: readonly CommandDefinition[] = [format, status, clone, info, summary, gc, fsck];
+export const commands: readonly CommandDefinition[] = [format, status, clone, info, summary, gc, fsck, objbench];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FsError } from '../../errors/index.js';
+import { deleteObjects } from '../delete-objects.js';
 import { listAll } from '../list-all.js';
 import type { ObjectStore } from '../object-store.js';
 import { openObjectStore } from '../registry.js';
@@ -63,15 +64,83 @@ export function storeConformance(s: TestStore): void {
       });
     });
 
-    if (s.name !== 's3') {
-      it('never replaces an existing object', async () => {
-        await withStore(s, async (store) => {
-          assert.equal(store.supports.noOverwrite, true);
-          await store.put('k', Buffer.from('first'));
+    it('replaces an existing object only where the store allows it', async () => {
+      await withStore(s, async (store) => {
+        await store.put('k', Buffer.from('first'));
+        if (store.supports.noOverwrite) {
           await assert.rejects(store.put('k', Buffer.from('second')), code('EEXIST'));
           assert.equal((await store.get('k')).toString(), 'first');
-        });
+        } else {
+          await store.put('k', Buffer.from('second'));
+          assert.equal((await store.get('k')).toString(), 'second');
+        }
       });
-    }
+    });
+
+    it('reads ranges at and past the end as the bytes that exist', async () => {
+      await withStore(s, async (store) => {
+        await store.put('r', Buffer.from('0123456789'));
+        assert.equal((await store.get('r', { offset: 10 })).length, 0);
+        assert.equal((await store.get('r', { offset: 4, length: 0 })).length, 0);
+        assert.equal((await store.get('r', { offset: 7, length: 100 })).toString(), '789');
+        assert.equal((await store.get('r', { offset: 0, length: 1 })).toString(), '0');
+        await assert.rejects(store.get('missing', { offset: 1, length: 2 }), code('ENOENT'));
+        await assert.rejects(store.get('missing', { offset: 0, length: 0 }), code('ENOENT'));
+      });
+    });
+
+    it('lists prefixes that are not directories, and after any key', async () => {
+      await withStore(s, async (store) => {
+        for (const k of ['a/1', 'a/10', 'a/2', 'ab', 'a-b/1', 'b']) await store.put(k, Buffer.from(k));
+        const keys = async (o: { prefix?: string; startAfter?: string }) => (await store.list(o)).objects.map((x) => x.key);
+        assert.deepEqual(await keys({ prefix: 'a/1' }), ['a/1', 'a/10']);
+        assert.deepEqual(await keys({ prefix: 'a/', startAfter: 'a/10' }), ['a/2']);
+        assert.deepEqual(await keys({ prefix: 'a' }), ['a-b/1', 'a/1', 'a/10', 'a/2', 'ab']);
+        assert.deepEqual(await keys({ startAfter: 'a/2' }), ['ab', 'b']);
+        assert.deepEqual(await keys({ prefix: 'zz' }), []);
+        const page = await store.list({ prefix: 'a', limit: 5 });
+        assert.equal(page.objects.length, 5);
+        assert.equal(page.next === undefined || (await store.list({ prefix: 'a', startAfter: page.next })).objects.length === 0, true);
+        assert.deepEqual((await store.list({ prefix: 'b' })).objects.map(({ key, size }) => ({ key, size })), [{ key: 'b', size: 1 }]);
+        const { mtime } = (await store.list({ prefix: 'b' })).objects[0]!;
+        assert.ok(mtime === undefined || Math.abs(mtime - Date.now()) < 60_000, `mtime ${mtime} is about now`);
+      });
+    });
+
+    it('deletes many objects at once, missing ones included', async () => {
+      await withStore(s, async (store) => {
+        const keys = Array.from({ length: 30 }, (_, i) => `d/${i}`);
+        for (const k of keys) await store.put(k, Buffer.from(k));
+        await store.put('keep', Buffer.from('x'));
+        assert.equal(typeof store.deleteMany === 'function', store.supports.deleteMany);
+        await deleteObjects(store, [...keys, 'd/never-written']);
+        assert.deepEqual((await store.list()).objects.map((o) => o.key), ['keep']);
+        await assert.rejects(deleteObjects(store, ['ok', '../escape']), code('EINVAL'));
+      });
+    });
+
+    it('serves many requests at once, and objects larger than a block', async () => {
+      await withStore(s, async (store) => {
+        const blob = (i: number, n: number) => Buffer.alloc(n, i);
+        await Promise.all(Array.from({ length: 40 }, (_, i) => store.put(`p/${String(i).padStart(2, '0')}`, blob(i, 64 * 1024 + i))));
+        const back = await Promise.all(Array.from({ length: 40 }, (_, i) => store.get(`p/${String(i).padStart(2, '0')}`)));
+        back.forEach((b, i) => assert.ok(b.equals(blob(i, 64 * 1024 + i)), `object ${i}`));
+        const big = Buffer.from(Array.from({ length: 5 * 1024 * 1024 + 3 }, (_, i) => (i * 7) & 255));
+        await store.put('big', big);
+        assert.ok((await store.get('big')).equals(big));
+        assert.ok((await store.get('big', { offset: 4 * 1024 * 1024 - 5, length: 10 })).equals(big.subarray(4 * 1024 * 1024 - 5, 4 * 1024 * 1024 + 5)));
+        assert.equal((await store.list({ prefix: 'p/' })).objects.length, 40);
+      });
+    });
+
+    it('creates its bucket when it can, leaving an existing one as it is', async () => {
+      await withStore(s, async (store) => {
+        assert.equal(typeof store.createBucket === 'function', store.supports.createBucket);
+        if (!store.createBucket) return;
+        await store.put('x', Buffer.from('kept'));
+        await store.createBucket();
+        assert.equal((await store.get('x')).toString(), 'kept');
+      });
+    });
   });
 }

@@ -13,7 +13,7 @@ const TMP = '.tmp';
  * into place, so readers see whole objects only and an existing object is never replaced.
  */
 export class FileStore implements ObjectStore {
-  readonly supports = { noOverwrite: true };
+  readonly supports = { noOverwrite: true, deleteMany: false, createBucket: false };
 
   constructor(
     readonly url: string,

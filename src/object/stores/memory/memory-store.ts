@@ -6,7 +6,7 @@ const buckets = new Map<string, Map<string, Buffer>>();
 
 /** An in-process store for tests; stores with the same URL share their objects. */
 export class MemoryStore implements ObjectStore {
-  readonly supports = { noOverwrite: true };
+  readonly supports = { noOverwrite: true, deleteMany: false, createBucket: false };
   private readonly objects: Map<string, Buffer>;
 
   constructor(readonly url: string) {

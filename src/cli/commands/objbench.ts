@@ -1,0 +1,61 @@
+import Table from 'cli-table3';
+import { benchObjectStore, type ObjectBenchResult } from '../../object/object-bench.js';
+import { openObjectStore } from '../../object/registry.js';
+import { CodedError, formatBytes, parseSize } from '../../sdk/index.js';
+import type { CommandDefinition } from '../command.js';
+
+function count(value: unknown, option: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new CodedError('ERR_BAD_OPTION', `${option}: '${value}' is not a whole number >= ${min}`, { subject: option });
+  return n;
+}
+
+const rate = (r: ObjectBenchResult) =>
+  r.bytes ? `${formatBytes(r.bytes / r.seconds)}/s` : `${Math.round(r.objects / r.seconds)} objects/s`;
+const ms = (x: number) => x.toFixed(x < 10 ? 2 : 1);
+
+export const objbench: CommandDefinition = {
+  name: 'objbench',
+  args: '<STORAGE_URL>',
+  summary: 'measure an object store: put/get/head/list/delete throughput and latency',
+  options: [
+    { flags: '--block-size <SIZE>', description: 'size of a big object', default: '4M' },
+    { flags: '--big-objects <N>', description: 'big objects to put and get', default: '64' },
+    { flags: '--small-objects <N>', description: 'small objects to put, get, head, list and delete', default: '100' },
+    { flags: '--small-size <SIZE>', description: 'size of a small object', default: '128K' },
+    { flags: '--threads <N>', description: 'requests at once', default: '4' },
+    { flags: '--json', description: 'print JSON', default: false },
+  ],
+  examples: [
+    'slicefs objbench file:///tmp/objbench/',
+    'slicefs objbench "s3://bucket?endpoint=http://127.0.0.1:9000" --threads 16 --big-objects 256',
+  ],
+  async run([url], o, io) {
+    const options = {
+      blockSize: parseSize(o.blockSize as string, '--block-size'),
+      bigObjects: count(o.bigObjects, '--big-objects', 0),
+      smallObjects: count(o.smallObjects, '--small-objects', 0),
+      smallSize: parseSize(o.smallSize as string, '--small-size'),
+      threads: count(o.threads, '--threads', 1),
+    };
+    const store = await openObjectStore(url!);
+    let results: ObjectBenchResult[];
+    try {
+      results = await benchObjectStore(store, { ...options, onPhase: (op) => !o.json && io.err.write(`objbench: ${op}...\n`) });
+    } finally {
+      await store.close();
+    }
+    if (o.json) {
+      io.out.write(`${JSON.stringify({ storage: store.url, ...options, results }, null, 2)}\n`);
+      return;
+    }
+    const table = new Table({
+      head: ['operation', 'requests', 'throughput', 'avg ms', 'p50 ms', 'p99 ms', 'max ms'],
+      colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+      style: io.out.isTTY ? {} : { head: [], border: [] },
+    });
+    for (const r of results) table.push([r.operation, r.requests, rate(r), ms(r.latency.avg), ms(r.latency.p50), ms(r.latency.p99), ms(r.latency.max)]);
+    io.out.write(`storage: ${store.url}\nbig objects: ${options.bigObjects} x ${formatBytes(options.blockSize)}, small objects: ${options.smallObjects} x ${formatBytes(options.smallSize)}, threads: ${options.threads}\n`);
+    io.out.write(`${table.toString()}\n`);
+  },
+};
