@@ -9,6 +9,9 @@ export type EngineFactory = (url: string, options: EngineOpenOptions) => Promise
 /** Every metadata URL scheme slicefs understands, and how to open it. */
 export const engineFactories: Readonly<Record<string, EngineFactory>> = {
   sqlite3: openSqliteEngine,
+  // Network engines load on use: their client libraries cost start-up time the others should not pay.
+  redis: async (url, options) => (await import('./engines/redis/open-redis-engine.js')).openRedisEngine(url, options),
+  rediss: async (url, options) => (await import('./engines/redis/open-redis-engine.js')).openRedisEngine(url, options),
   mem: async (url) => new MemoryEngine(url),
 };
 

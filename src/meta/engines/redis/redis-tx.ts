@@ -1,0 +1,295 @@
+import type { CloneAttrs, CloneBatch, CloneUnit } from '../../clone/clone-spec.js';
+import type { EngineTx } from '../../engine.js';
+import type {
+  Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, SessionId, SliceId, SliceRecord, VolumeSettings,
+} from '../../types.js';
+import { cloneEntriesRedis, countSubtreeRedis } from './clone-entries.js';
+import { asArray, asBuffer, asNumber, packAttr, packEntry, packRecords, pairs, unpackAttr, unpackEntry, unpackRecords } from './codec.js';
+import type { CommandBuffer } from './command-buffer.js';
+import type { KeyLayout } from './key-layout.js';
+import type { KeyReader } from './key-reader.js';
+import { ADD_REFS, APPEND_CHUNK, DELETE_CHUNKS, DROP_REFS, LIST_ENTRIES } from './scripts.js';
+import type { SliceState } from './slice-overlay.js';
+import { nameKey, TxOverlay } from './tx-overlay.js';
+
+const copyAttr = (a: Attr): Attr => ({ ...a, atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } });
+
+/** `id, n, id, n, …` for the reference scripts: occurrences of each non-hole id. */
+function refArgs(ids: readonly SliceId[]): string[] {
+  const counts = new Map<number, number>();
+  for (const id of ids) if (id !== 0) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return [...counts].flatMap(([id, n]) => [String(id), String(n)]);
+}
+
+/**
+ * The engine primitives on Redis keys. Reads go through a KeyReader (which WATCHes inside a
+ * transaction) and see the overlay of the transaction's own writes; writes are buffered in
+ * order for one MULTI … EXEC. Without a buffer (Engine.read) the transaction is read-only.
+ */
+export class RedisTx implements EngineTx {
+  readonly overlay = new TxOverlay();
+
+  constructor(
+    /** How this transaction reads (for the engine's own set-based hooks). */
+    readonly reader: KeyReader,
+    /** The key layout. */
+    readonly keys: KeyLayout,
+    private readonly writes?: CommandBuffer,
+  ) {}
+
+  private get k(): KeyLayout {
+    return this.keys;
+  }
+
+  /** The buffered writes (for the engine's own set-based hooks); a read-only transaction has none. */
+  get buffer(): CommandBuffer {
+    if (!this.writes) throw new Error('Engine.read: the transaction is read-only');
+    return this.writes;
+  }
+  private get w(): CommandBuffer {
+    return this.buffer;
+  }
+
+  async getInode(ino: Ino) {
+    let a = this.overlay.inodes.get(ino);
+    if (a === undefined) {
+      const b = asBuffer(await this.reader.read(this.k.inode(ino), ['GET', this.k.inode(ino)]));
+      a = b && unpackAttr(ino, b);
+      if (!this.overlay.inodes.has(ino)) this.overlay.inodes.set(ino, a); // reads are watched: safe to keep
+    }
+    return a ? copyAttr(a) : undefined;
+  }
+  async putInode(attr: Attr) {
+    this.w.add('SET', this.k.inode(attr.ino), packAttr(attr));
+    this.overlay.inodes.set(attr.ino, copyAttr(attr));
+  }
+  async deleteInode(ino: Ino) {
+    this.w.add('DEL', this.k.inode(ino), this.k.symlink(ino), this.k.xattrs(ino));
+    this.overlay.inodes.set(ino, null);
+    this.overlay.symlinks.set(ino, null);
+    this.overlay.clearXattrs(ino);
+  }
+
+  async getEdge(parent: Ino, name: Buffer) {
+    const known = this.overlay.edges.get(parent)?.get(nameKey(name));
+    if (known !== undefined) return known ? { ...known, name: Buffer.from(known.name) } : undefined;
+    const key = this.k.entries(parent);
+    const b = asBuffer(await this.reader.read(key, ['HGET', key, name]));
+    return b ? unpackEntry(Buffer.from(name), b) : undefined;
+  }
+  async putEdge(parent: Ino, edge: Edge) {
+    this.w.add('HSET', this.k.entries(parent), edge.name, packEntry(edge));
+    this.w.add('ZADD', this.k.names(parent), '0', edge.name);
+    this.overlay.setEdge(parent, edge.name, edge);
+  }
+  /** Inserts many entries of one directory: one HSET and one ZADD. */
+  putEdges(parent: Ino, edges: readonly Edge[]): void {
+    if (!edges.length) return;
+    this.w.add('HSET', this.k.entries(parent), ...edges.flatMap((e) => [e.name, packEntry(e)]));
+    this.w.add('ZADD', this.k.names(parent), ...edges.flatMap((e) => ['0', e.name]));
+    for (const e of edges) this.overlay.setEdge(parent, e.name, e);
+  }
+  async deleteEdge(parent: Ino, name: Buffer) {
+    this.w.add('HDEL', this.k.entries(parent), name);
+    this.w.add('ZREM', this.k.names(parent), name);
+    this.overlay.setEdge(parent, name, null);
+  }
+  async listEdges(parent: Ino, after: Buffer | undefined, limit: number) {
+    const reach = limit + this.overlay.deletedEdges(parent);
+    const start = after === undefined ? '-' : Buffer.concat([Buffer.from('('), after]);
+    const reply = await this.reader.script(this.k.entries(parent), LIST_ENTRIES, {
+      keys: [this.k.entries(parent), this.k.names(parent)],
+      args: [start, String(reach)],
+    });
+    const server = pairs(asArray(reply).map((x) => x ?? Buffer.alloc(0)))
+      .filter(([, v]) => v.length > 0)
+      .map(([name, v]) => unpackEntry(name, v));
+    return this.overlay.mergeEdges(parent, { server, after, limit });
+  }
+
+  async getSymlink(ino: Ino) {
+    const known = this.overlay.symlinks.get(ino);
+    if (known !== undefined) return known ? Buffer.from(known) : undefined;
+    return asBuffer(await this.reader.read(this.k.symlink(ino), ['GET', this.k.symlink(ino)])) ?? undefined;
+  }
+  async putSymlink(ino: Ino, target: Buffer) {
+    this.w.add('SET', this.k.symlink(ino), target);
+    this.overlay.symlinks.set(ino, Buffer.from(target));
+  }
+
+  async getXattr(ino: Ino, name: string) {
+    const known = this.overlay.xattr(ino, name);
+    if (known !== undefined) return known ? Buffer.from(known) : undefined;
+    return asBuffer(await this.reader.read(this.k.xattrs(ino), ['HGET', this.k.xattrs(ino), name])) ?? undefined;
+  }
+  async putXattr(ino: Ino, name: string, value: Buffer) {
+    this.w.add('HSET', this.k.xattrs(ino), name, value);
+    this.overlay.setXattr(ino, name, value);
+  }
+  async deleteXattr(ino: Ino, name: string) {
+    this.w.add('HDEL', this.k.xattrs(ino), name);
+    this.overlay.setXattr(ino, name, null);
+  }
+  async listXattrs(ino: Ino) {
+    if (this.overlay.xattrsCleared(ino)) return this.overlay.mergeXattrNames(ino, []);
+    const reply = await this.reader.read(this.k.xattrs(ino), ['HKEYS', this.k.xattrs(ino)]);
+    return this.overlay.mergeXattrNames(ino, asArray(reply).map((n) => asBuffer(n)!.toString()));
+  }
+
+  async getChunk(ino: Ino, index: number) {
+    const view = this.overlay.chunks(ino);
+    const known = view.known(index);
+    if (known) return known;
+    const key = this.k.chunks(ino);
+    return view.resolve(index, unpackRecords(asBuffer(await this.reader.read(key, ['HGET', key, String(index)]))));
+  }
+  async appendChunk(ino: Ino, index: number, records: readonly SliceRecord[]) {
+    if (!records.length) return;
+    this.w.script(APPEND_CHUNK, { keys: [this.k.chunks(ino)], args: [String(index), packRecords(records)] });
+    this.overlay.chunks(ino).append(index, records);
+  }
+  /** Writes every chunk of an inode that has none yet (a clone); reference counts are left to the caller. */
+  putChunks(ino: Ino, chunks: ReadonlyMap<number, readonly SliceRecord[]>): void {
+    this.w.add('DEL', this.k.chunks(ino));
+    if (chunks.size) this.w.add('HSET', this.k.chunks(ino), ...[...chunks].flatMap(([i, r]) => [String(i), packRecords(r)]));
+    this.overlay.chunks(ino).replaceAll(chunks);
+  }
+  async setChunk(ino: Ino, index: number, records: readonly SliceRecord[]) {
+    if (records.length) this.w.add('HSET', this.k.chunks(ino), String(index), packRecords(records));
+    else this.w.add('HDEL', this.k.chunks(ino), String(index));
+    this.overlay.chunks(ino).set(index, records);
+  }
+  async deleteChunks(ino: Ino, fromIndex: number) {
+    const keys = [this.k.chunks(ino), this.k.sliceRefs, this.k.sliceSizes, this.k.delSlices];
+    this.w.script(DELETE_CHUNKS, { keys, args: [String(fromIndex)] });
+    const view = this.overlay.chunks(ino);
+    this.overlay.slices.dropChunks({ ino, fromIndex, view: view.clone() });
+    view.deleteFrom(fromIndex);
+  }
+  /** Every chunk of an inode on the server (watched), by index. */
+  private async serverChunks(ino: Ino): Promise<Map<number, SliceRecord[]>> {
+    const key = this.k.chunks(ino);
+    const reply = await this.reader.read(key, ['HGETALL', key]);
+    return new Map(pairs(reply).map(([index, packed]) => [Number(index.toString()), unpackRecords(packed)]));
+  }
+  async copyChunks(src: Ino, dst: Ino) {
+    const chunks = this.overlay.chunks(src).resolveAll(await this.serverChunks(src));
+    this.putChunks(dst, chunks);
+    await this.addSliceRefs([...chunks.values()].flatMap((records) => records.map((r) => r.id)));
+  }
+
+  async createSlice(id: SliceId, size: number) {
+    this.w.add('HSET', this.k.sliceRefs, String(id), '1');
+    this.w.add('HSET', this.k.sliceSizes, String(id), String(size));
+    this.overlay.slices.create(id, size);
+  }
+  async addSliceRefs(ids: readonly SliceId[]) {
+    const args = refArgs(ids);
+    if (args.length) this.w.script(ADD_REFS, { keys: [this.k.sliceRefs], args });
+    this.overlay.slices.addRefs(ids, 1);
+  }
+  async dropSliceRefs(ids: readonly SliceId[]) {
+    const args = refArgs(ids);
+    if (args.length) this.w.script(DROP_REFS, { keys: [this.k.sliceRefs, this.k.sliceSizes, this.k.delSlices], args });
+    this.overlay.slices.addRefs(ids, -1);
+  }
+  /** Reads the two slice hashes (watching them: inside a transaction this conflicts with any slice change). */
+  async getSlices(ids: readonly SliceId[]) {
+    const drops = this.overlay.slices.chunkDrops;
+    const chunks = new Map(await Promise.all(drops.map(async (d) => [d.ino, await this.serverChunks(d.ino)] as const)));
+    const dropped = (d: (typeof drops)[number]) =>
+      [...d.view.resolveAll(chunks.get(d.ino)!)].filter(([index]) => index >= d.fromIndex).flatMap(([, records]) => records);
+    const wanted = [...new Set([...ids, ...drops.flatMap((d) => dropped(d).map((r) => r.id))])].filter((id) => id !== 0);
+    const server = new Map<SliceId, SliceState>();
+    if (wanted.length) {
+      const fields = wanted.map(String);
+      const [refs, sizes] = await Promise.all([
+        this.reader.read(this.k.sliceRefs, ['HMGET', this.k.sliceRefs, ...fields]),
+        this.reader.read(this.k.sliceSizes, ['HMGET', this.k.sliceSizes, ...fields]),
+      ]).then((r) => r.map(asArray));
+      wanted.forEach((id, i) => server.set(id, refs![i] == null ? undefined : { refs: asNumber(refs![i]), size: asNumber(sizes![i]) }));
+    }
+    const resolved = this.overlay.slices.resolve(server, dropped);
+    const out = new Map<SliceId, { size: number; refs: number }>();
+    for (const id of ids) {
+      const s = resolved.get(id);
+      if (s) out.set(id, { ...s });
+    }
+    return out;
+  }
+
+  async getCounter(name: CounterName) {
+    const key = this.k.counter(name);
+    return asNumber(await this.reader.read(key, ['GET', key])) + (this.overlay.counterDeltas.get(name) ?? 0);
+  }
+  async addCounter(name: CounterName, delta: number) {
+    if (delta === 0) return;
+    this.w.add('INCRBY', this.k.counter(name), String(delta));
+    this.overlay.counterDeltas.set(name, (this.overlay.counterDeltas.get(name) ?? 0) + delta);
+  }
+
+  async putDetached(node: DetachedNode) {
+    this.w.add('HSET', this.k.detached, String(node.ino), JSON.stringify({ session: node.session, createdAt: node.createdAt }));
+  }
+  async deleteDetached(ino: Ino) {
+    this.w.add('HDEL', this.k.detached, String(ino));
+  }
+
+  async putSustained(session: SessionId, ino: Ino) {
+    this.w.add('SADD', this.k.sustained(session), String(ino));
+  }
+  async deleteSustained(session: SessionId, ino: Ino) {
+    this.w.add('SREM', this.k.sustained(session), String(ino));
+  }
+
+  async getLocks(ino: Ino) {
+    const key = this.k.locks(ino);
+    const server = pairs(await this.reader.read(key, ['HGETALL', key]));
+    const locks = new Map(server.map(([s, json]) => [Number(s.toString()) as SessionId, JSON.parse(json.toString()) as LockRecord[]]));
+    for (const [session, records] of this.overlay.locks.get(ino) ?? []) {
+      if (records) locks.set(session, records.map((l) => ({ ...l })));
+      else locks.delete(session);
+    }
+    return locks;
+  }
+  async setLocks(ino: Ino, session: SessionId, locks: readonly LockRecord[]) {
+    if (locks.length) {
+      this.w.add('HSET', this.k.locks(ino), String(session), JSON.stringify(locks));
+      this.w.add('SADD', this.k.sessionLocks(session), String(ino));
+    } else {
+      this.w.add('HDEL', this.k.locks(ino), String(session));
+      this.w.add('SREM', this.k.sessionLocks(session), String(ino));
+    }
+    let m = this.overlay.locks.get(ino);
+    if (!m) this.overlay.locks.set(ino, (m = new Map()));
+    m.set(session, locks.length ? locks.map((l) => ({ ...l })) : null);
+  }
+
+  cloneEntries(units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }): Promise<CloneBatch> {
+    return cloneEntriesRedis(this, units, spec);
+  }
+  countSubtree(ino: Ino): Promise<number> {
+    return countSubtreeRedis(this, ino);
+  }
+
+  /** True when the settings key exists (Engine.format). */
+  async formatted(): Promise<boolean> {
+    return asNumber(await this.reader.read(this.k.setting, ['EXISTS', this.k.setting])) > 0;
+  }
+  /** Writes a new volume's settings, root inode and counters (Engine.format). */
+  async initVolume(settings: VolumeSettings, root: Attr): Promise<void> {
+    await this.putInode(root);
+    this.w.add('SET', this.k.setting, JSON.stringify(settings));
+    const counters: Record<CounterName, number> = { nextInode: root.ino, inodes: 1, nextSlice: 0, nextSession: 0, usedBytes: 0 };
+    this.w.add('MSET', ...Object.entries(counters).flatMap(([name, v]) => [this.k.counter(name as CounterName), String(v)]));
+  }
+
+  /** Removes a session, its sustained inodes and its locks (Engine.deleteSession). */
+  async deleteSession(session: SessionId): Promise<void> {
+    const key = this.k.sessionLocks(session);
+    const inos = asArray(await this.reader.read(key, ['SMEMBERS', key])).map((x) => asNumber(x) as Ino);
+    for (const ino of inos) await this.setLocks(ino, session, []);
+    this.w.add('DEL', key, this.k.sustained(session));
+    this.w.add('HDEL', this.k.sessions, String(session));
+  }
+}

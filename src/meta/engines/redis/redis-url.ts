@@ -1,0 +1,40 @@
+import { CodedError } from '../../../errors/index.js';
+
+/** What a `redis://` or `rediss://` metadata URL says. */
+export interface RedisUrl {
+  /** The URL handed to the client: scheme, credentials, host, port and database, no query. */
+  connect: string;
+  /** The URL with the password masked, for messages. */
+  display: string;
+  /** Database number (the path), 0 when absent. */
+  database: number;
+  /** Prepended to every key, so several volumes can share one database. */
+  prefix: string;
+}
+
+/** Parses `redis://[user:pass@]host:port/db[?prefix=NAME]` (and `rediss://` for TLS). */
+export function parseRedisUrl(url: string): RedisUrl {
+  const bad = (why: string) => new CodedError('ERR_BAD_URL', `${maskPassword(url)}: ${why}`, { subject: maskPassword(url) });
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw bad('not a valid redis:// URL');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw bad('expected redis:// or rediss://');
+  if (!parsed.hostname) throw bad('no host');
+  const path = parsed.pathname.replace(/^\//, '');
+  if (path !== '' && !/^\d+$/.test(path)) throw bad(`database '${path}' is not a number`);
+  for (const key of parsed.searchParams.keys()) {
+    if (key !== 'prefix') throw bad(`unknown option '${key}' (supported: prefix)`);
+  }
+  const prefix = parsed.searchParams.get('prefix') ?? '';
+  const connect = new URL(parsed.href);
+  connect.search = '';
+  return { connect: connect.href, display: maskPassword(url), database: path === '' ? 0 : Number(path), prefix };
+}
+
+/** The URL with any password replaced by `***`. */
+export function maskPassword(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+}

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+
+/** A Lua script and its SHA1, as EVALSHA names it. */
+export class RedisScript {
+  readonly sha: string;
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+}
+
+/**
+ * Drops `n` references of slice `id` (a decimal string); at zero the slice leaves the
+ * reference and size hashes and joins the deletion queue — in the same atomic step.
+ */
+const DROP = `
+local function drop(refs, sizes, queue, id, n)
+  if redis.call('HEXISTS', refs, id) == 0 then return end
+  if redis.call('HINCRBY', refs, id, -n) <= 0 then
+    local size = redis.call('HGET', sizes, id) or '0'
+    redis.call('HDEL', refs, id)
+    redis.call('HDEL', sizes, id)
+    redis.call('ZADD', queue, id, id .. ':' .. size)
+  end
+end
+`;
+
+/** KEYS: sliceRefs, sliceSizes, delSlices. ARGV: id, n, id, n, … */
+export const DROP_REFS = new RedisScript(`${DROP}
+for i = 1, #ARGV, 2 do drop(KEYS[1], KEYS[2], KEYS[3], ARGV[i], tonumber(ARGV[i + 1])) end
+return 0`);
+
+/** KEYS: sliceRefs. ARGV: id, n, … — only slices that exist gain references. */
+export const ADD_REFS = new RedisScript(`
+for i = 1, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+end
+return 0`);
+
+/** KEYS: chunks hash. ARGV: index, packed records to append. */
+export const APPEND_CHUNK = new RedisScript(`
+redis.call('HSET', KEYS[1], ARGV[1], (redis.call('HGET', KEYS[1], ARGV[1]) or '') .. ARGV[2])
+return 0`);
+
+/**
+ * KEYS: chunks hash, sliceRefs, sliceSizes, delSlices. ARGV: first index to delete.
+ * Removes the chunks at index >= ARGV[1] and drops one reference per record (id at bytes 5..12).
+ */
+export const DELETE_CHUNKS = new RedisScript(`${DROP}
+local from = tonumber(ARGV[1])
+local fields = redis.call('HGETALL', KEYS[1])
+local counts, order = {}, {}
+for i = 1, #fields, 2 do
+  if tonumber(fields[i]) >= from then
+    local recs = fields[i + 1]
+    for at = 1, #recs - 23, 24 do
+      local hi, lo = struct.unpack('>I4I4', recs, at + 4)
+      if hi ~= 0 or lo ~= 0 then
+        local id = string.format('%.0f', hi * 4294967296 + lo)
+        if not counts[id] then counts[id] = 0; order[#order + 1] = id end
+        counts[id] = counts[id] + 1
+      end
+    end
+    redis.call('HDEL', KEYS[1], fields[i])
+  end
+end
+for _, id in ipairs(order) do drop(KEYS[2], KEYS[3], KEYS[4], id, counts[id]) end
+return #order`);
+
+/** KEYS: entries hash, names sorted set. ARGV: ZRANGE BYLEX start, count. Returns name, value, … */
+export const LIST_ENTRIES = new RedisScript(`
+local names = redis.call('ZRANGE', KEYS[2], ARGV[1], '+', 'BYLEX', 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for first = 1, #names, 1000 do
+  local last = math.min(first + 999, #names)
+  local values = redis.call('HMGET', KEYS[1], unpack(names, first, last))
+  for i = first, last do
+    out[#out + 1] = names[i]
+    out[#out + 1] = values[i - first + 1]
+  end
+end
+return out`);
+
+/** KEYS: hashes. Returns each one's HGETALL (flat field, value lists), in order. */
+export const READ_HASHES = new RedisScript(`
+local out = {}
+for i = 1, #KEYS do out[i] = redis.call('HGETALL', KEYS[i]) end
+return out`);
+
+/** KEYS: hashes. ARGV: for each key, a field count n then n field, value pairs. */
+export const WRITE_HASHES = new RedisScript(`
+local at = 1
+for i = 1, #KEYS do
+  local n = tonumber(ARGV[at])
+  for j = at + 1, at + 2 * n, 2 do redis.call('HSET', KEYS[i], ARGV[j], ARGV[j + 1]) end
+  at = at + 1 + 2 * n
+end
+return 0`);

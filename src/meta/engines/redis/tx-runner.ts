@@ -1,0 +1,75 @@
+import { FsError } from '../../../errors/index.js';
+import { countRequest } from './activity.js';
+import { CommandBuffer } from './command-buffer.js';
+import type { KeyLayout } from './key-layout.js';
+import { KeyLocks } from './key-locks.js';
+import { WatchingReader } from './key-reader.js';
+import { redisError } from './redis-errors.js';
+import type { RedisConnections, RedisLike } from './redis-like.js';
+import { RedisTx } from './redis-tx.js';
+
+/** Attempts before a transaction that keeps conflicting fails with EAGAIN. */
+const MAX_ATTEMPTS = 100;
+/** Upper bound of the jittered backoff between attempts. */
+const MAX_BACKOFF_MS = 100;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Outcome<T> = { committed: true; value: T } | { committed: false; watched: ReadonlySet<string> };
+
+/**
+ * Optimistic transactions: on an isolated connection, every key read is WATCHed first, writes
+ * are buffered (the overlay lets reads see them), and commit is MULTI + writes + EXEC. When a
+ * watched key changed, EXEC aborts and the whole callback runs again after a jittered backoff,
+ * holding in-process locks on the keys it had watched (see KeyLocks).
+ */
+export class TxRunner {
+  /** Attempts that lost a conflict since the engine opened (for tests and benchmarks). */
+  conflicts = 0;
+  private readonly locks = new KeyLocks();
+
+  constructor(
+    private readonly conns: RedisConnections,
+    private readonly keys: KeyLayout,
+    private readonly where: string,
+  ) {}
+
+  async run<T>(fn: (tx: RedisTx) => Promise<T>): Promise<T> {
+    let contended: ReadonlySet<string> = new Set();
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.locks.run(contended, () => this.conns.pool.execute((conn) => this.attempt(conn, fn)));
+      if (outcome.committed) return outcome.value;
+      contended = outcome.watched;
+      this.conflicts++;
+      countRequest('conflict');
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new FsError('EAGAIN', { syscall: 'redis', detail: `${this.where}: transaction still conflicting after ${attempt} attempts` });
+      }
+      await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
+    }
+  }
+
+  private async attempt<T>(conn: RedisLike, fn: (tx: RedisTx) => Promise<T>): Promise<Outcome<T>> {
+    const reader = new WatchingReader(conn, this.where);
+    const writes = new CommandBuffer();
+    let value: T;
+    try {
+      value = await fn(new RedisTx(reader, this.keys, writes));
+    } catch (err) {
+      if (reader.watched.size) await conn.unwatch().catch(() => undefined);
+      throw err;
+    }
+    if (!writes.size && !reader.watched.size) return { committed: true, value };
+    // A read-only transaction still runs an empty MULTI/EXEC: it fails if what it read changed.
+    const multi = conn.multi();
+    for (const command of writes.commands) multi.addCommand(command);
+    countRequest('commit');
+    try {
+      await multi.exec();
+    } catch (err) {
+      if (this.conns.isConflict(err)) return { committed: false, watched: reader.watched };
+      throw redisError(err, this.where);
+    }
+    return { committed: true, value };
+  }
+}
