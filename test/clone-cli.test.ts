@@ -105,6 +105,23 @@ for (const engine of testEngines().filter((e) => e.name !== 'mem')) {
       });
     });
 
+    it('Ctrl-C (SIGINT) cancels a clone and removes everything it built', async () => {
+      await withEngineVolume(engine, async ({ vol, metaUrl }) => {
+        await buildTree(vol, '/src', { files: 1500, fileSize: 10 });
+        const before = await vol.statfs();
+        const run = start(['clone', '--meta', metaUrl, '/src', '/dst', '--batch-size', '10']);
+        const deadline = Date.now() + 20_000;
+        while (!(await vol.meta.engine.listDetached()).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+        run.child.kill('SIGINT');
+        const result = await run.done;
+        assert.notEqual(result.code, 0);
+        assert.match(result.err, /^slicefs: clone: \/src -> \/dst: Interrupted system call \(interrupted; the partial copy was removed\)\n$/);
+        assert.equal(await vol.exists('/dst'), false);
+        assert.deepEqual(await vol.meta.engine.listDetached(), []);
+        assert.deepEqual(await vol.statfs(), before);
+      });
+    });
+
     it('fsck finds and repairs broken reference counts, link counts and counters', async () => {
       await withEngineVolume(engine, async ({ vol, metaUrl }) => {
         await buildTree(vol, '/src', { files: 5 });

@@ -19,7 +19,7 @@ export const clone: CommandDefinition = {
   async run([src, dst], o, io) {
     const volume = await Volume.open(requireMeta(o, src!), { program: 'slicefs clone' });
     const controller = new AbortController();
-    const onSignal = () => controller.abort(new FsError('EINTR', { syscall: 'clone', path: src, detail: 'interrupted; the partial copy was removed' }));
+    const onSignal = () => controller.abort(new FsError('EINTR', { syscall: 'clone', path: src, dest: dst, detail: 'interrupted; the partial copy was removed' }));
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const bar = progressBar(io, 'cloning');

@@ -33,6 +33,9 @@ async function copyLevels(run: Runner, spec: { src: Ino; root: Ino; attrs: Clone
   const budget = options.batchSize ?? 20_000;
   let queue: CloneUnit[] = [{ src: spec.src, dst: spec.root }];
   while (queue.length) {
+    // Between batches, let the event loop run: a synchronous engine (SQLite) would otherwise keep
+    // signals (Ctrl-C), timers and other clients' requests waiting until the whole clone is done.
+    await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const units = queue.slice(0, MAX_UNITS);
     const batch = await run((tx) => cloneEntries(tx, units, { budget, attrs: spec.attrs }));
