@@ -1,14 +1,18 @@
 import { hostname } from 'node:os';
 import type { Engine } from './engine.js';
 import { destroyInode } from './ops/inode-records.js';
+import { purgeTrash } from './trash/purge-trash.js';
 import type { SessionId, SessionInfo } from './types.js';
 
 /** How long a session lives without a heartbeat before others may clean up after it. */
 export const SESSION_TTL_MS = 60_000;
+/** How often a client does the volume's shared housekeeping: dead sessions, old trash. */
+const MAINTENANCE_MS = 5 * 60_000;
 
 /** Registers a session and keeps its heartbeat going until `stop`. */
 export class SessionKeeper {
   private timer: NodeJS.Timeout | undefined;
+  private housekeeping: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly engine: Engine,
@@ -16,8 +20,11 @@ export class SessionKeeper {
     private readonly ttlMs: number,
   ) {}
 
-  /** Registers a new session for this process. */
-  static async start(engine: Engine, options: { program: string; ttlMs?: number }): Promise<SessionKeeper> {
+  /**
+   * Registers a new session for this process. Besides the heartbeat, every client now and then
+   * cleans up after dead sessions and purges the trash, so a volume needs no separate daemon.
+   */
+  static async start(engine: Engine, options: { program: string; ttlMs?: number; trashDays?: number }): Promise<SessionKeeper> {
     const ttlMs = options.ttlMs ?? SESSION_TTL_MS;
     const id = (await engine.incrCounter('nextSession', 1)) as SessionId;
     const t = Date.now();
@@ -26,6 +33,13 @@ export class SessionKeeper {
     const keeper = new SessionKeeper(engine, info, ttlMs);
     keeper.timer = setInterval(() => void keeper.beat().catch(() => undefined), Math.max(1000, ttlMs / 3));
     keeper.timer.unref();
+    const trashDays = options.trashDays ?? 0;
+    keeper.housekeeping = setInterval(() => {
+      void cleanExpiredSessions(engine)
+        .then(() => (trashDays > 0 ? purgeTrash(engine, { trashDays }) : 0))
+        .catch(() => undefined);
+    }, MAINTENANCE_MS);
+    keeper.housekeeping.unref();
     return keeper;
   }
 
@@ -40,6 +54,7 @@ export class SessionKeeper {
   /** Ends the session: deletes the unlinked inodes it kept and its record. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.housekeeping);
     await cleanSession(this.engine, this.info.id);
   }
 }

@@ -6,6 +6,11 @@ export type SliceId = number & { readonly __brand: 'SliceId' };
 export type SessionId = number & { readonly __brand: 'SessionId' };
 
 export const ROOT_INO = 1 as Ino;
+/** Inode numbers from here up are internal (the trash, a mount's virtual files); allocation never reaches them. */
+export const FIRST_INTERNAL_INO = 2 ** 52;
+/** The trash directory, `/.trash`: deleted files wait here for `trashDays` when the volume keeps a trash. */
+export const TRASH_INO = FIRST_INTERNAL_INO as Ino;
+export const TRASH_NAME = '.trash';
 /** Bytes per chunk: byte x of a file lives in chunk floor(x / CHUNK_SIZE). */
 export const CHUNK_SIZE = 64 * 1024 * 1024;
 /** The longest name a directory entry may have, in bytes. */

@@ -24,6 +24,7 @@ import { resolvePath } from './paths.js';
 import { checkAccess } from './permissions.js';
 import { openEngine } from './registry.js';
 import { SessionKeeper } from './sessions.js';
+import { ensureTrash } from './trash/trash.js';
 import { now } from './times.js';
 import {
   type Attr, type Caller, FORMAT_VERSION, type Ino, type PendingSlice, ROOT_INO, type SessionId, type SliceId, type SliceRecord,
@@ -75,6 +76,7 @@ export class VolumeMeta implements Meta {
         atime: t, mtime: t, ctime: t, parent: ROOT_INO,
       };
       await engine.format({ ...settings, version: FORMAT_VERSION }, root, force);
+      if (settings.trashDays > 0) await engine.txn((tx) => ensureTrash(tx));
     } finally {
       await engine.close();
     }
@@ -105,7 +107,7 @@ export class VolumeMeta implements Meta {
       if (settings.version !== FORMAT_VERSION) {
         throw new CodedError('ERR_FORMAT_VERSION', `${url}: format version ${settings.version} is not ${FORMAT_VERSION}`, { subject: url });
       }
-      const keeper = await SessionKeeper.start(engine, { program: options.program ?? 'sdk', ttlMs: options.sessionTtlMs });
+      const keeper = await SessionKeeper.start(engine, { program: options.program ?? 'sdk', ttlMs: options.sessionTtlMs, trashDays: settings.trashDays });
       return new VolumeMeta(engine, settings, keeper);
     } catch (err) {
       await engine.close();

@@ -4,15 +4,13 @@ import { checkName, isDotName } from '../names.js';
 import { isWithin } from '../ops/ancestry.js';
 import { mustGetInode } from '../ops/inode-records.js';
 import { checkModifyDir } from '../permissions.js';
+import { checkNotTrash } from '../trash/trash.js';
 import { now } from '../times.js';
-import type { Attr, Caller, Ino } from '../types.js';
+import { type Attr, type Caller, FIRST_INTERNAL_INO, type Ino, TRASH_INO } from '../types.js';
 import { checkTreeReadable } from './check-readable.js';
 import { cloneFile } from './clone-file.js';
 import type { CloneAttrs, CloneOptions } from './clone-spec.js';
 import { cloneTree } from './clone-tree.js';
-
-/** Inode numbers at or above this are internal (virtual files of a mount) and cannot be cloned. */
-export const FIRST_INTERNAL_INO = 2 ** 52;
 
 /**
  * Clones `src` to the new name `name` in `parent` by copying metadata only (DESIGN §3):
@@ -32,11 +30,15 @@ export async function clone(
     const source = await mustGetInode(tx, spec.src, 'clone');
     const dir = await mustGetInode(tx, spec.parent, 'clone');
     checkModifyDir(caller, dir, 'clone');
+    checkNotTrash(dir, 'clone');
     if (isDotName(spec.name) || (await tx.getEdge(spec.parent, spec.name))) throw new FsError('EEXIST', { syscall: 'clone', path });
     if (source.type === 'dir' && (await isWithin(tx, spec.parent, source.ino))) {
       throw new FsError('EINVAL', { syscall: 'clone', path, detail: 'destination is inside the source' });
     }
     if (source.nlink === 0) throw new FsError('ENOENT', { syscall: 'clone', ino: source.ino });
+    if (source.parent && (await isWithin(tx, source.parent, TRASH_INO))) {
+      throw new FsError('EPERM', { syscall: 'clone', ino: source.ino, detail: 'files in the trash cannot be cloned' });
+    }
     return { src: source };
   });
   await checkTreeReadable(ctx.engine, caller, src);

@@ -1,6 +1,7 @@
 import { removeDetachedTree } from '../clone/remove-tree.js';
 import type { Engine } from '../engine.js';
 import { cleanExpiredSessions } from '../sessions.js';
+import { purgeTrash } from '../trash/purge-trash.js';
 import type { SliceId } from '../types.js';
 
 /** What the metadata part of gc found and (with `delete`) removed. */
@@ -11,6 +12,8 @@ export interface MetadataGcReport {
   detachedTrees: { found: number; removed: number; inodes: number };
   /** Slices with no reference left that were not queued for deletion. */
   unreferencedSlices: { found: number; queued: number };
+  /** Files and directories removed from the trash because they were older than `trashDays`. */
+  trashPurged: number;
 }
 
 /**
@@ -30,8 +33,11 @@ export async function collectMetadataGarbage(
     sustainedInodes: 0,
     detachedTrees: { found: 0, removed: 0, inodes: 0 },
     unreferencedSlices: { found: 0, queued: 0 },
+    trashPurged: 0,
   };
   if (options.remove) report.sustainedInodes = (await cleanExpiredSessions(engine, now)).inodes;
+  const trashDays = (await engine.loadSettings())?.trashDays ?? 0;
+  if (options.remove && trashDays > 0) report.trashPurged = await purgeTrash(engine, { trashDays, now });
 
   const live = new Set(sessions.filter((s) => s.expires >= now).map((s) => s.id));
   for (const node of await engine.listDetached()) {

@@ -2,6 +2,7 @@ import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
 import { checkName, isDotName } from '../names.js';
 import { checkModifyDir } from '../permissions.js';
+import { checkNotTrash } from '../trash/trash.js';
 import type { Attr, Caller, FileType, Ino } from '../types.js';
 import { mustGetInode, newAttr, touchDir } from './inode-records.js';
 
@@ -28,6 +29,7 @@ export async function createNode(
     const dir = await mustGetInode(tx, parent, syscall);
     if (dir.nlink === 0) throw new FsError('ENOENT', { syscall, ino: parent, detail: 'directory was removed' });
     checkModifyDir(caller, dir, syscall);
+    checkNotTrash(dir, syscall);
     if (isDotName(name) || (await tx.getEdge(parent, name))) throw new FsError('EEXIST', { syscall, path: name.toString() });
     const attr = newAttr(caller, dir, { ino, type: spec.type, mode, rdev: spec.rdev, length: spec.target?.length });
     await tx.putInode(attr);

@@ -2,6 +2,7 @@ import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
 import type { EngineTx } from '../engine.js';
 import { now } from '../times.js';
+import { moveToTrash } from '../trash/trash.js';
 import type { Attr, Caller, FileType, Ino, Timespec } from '../types.js';
 
 /** An inode that must exist. */
@@ -44,10 +45,14 @@ export function touchDir(dir: Attr, t: Timespec = now()): void {
 }
 
 /**
- * Removes one link of a non-directory. At zero links the inode and its data go, unless this
- * client holds it open: then it stays, sustained by the session, until the last release.
+ * Removes the link `from` of a non-directory (its entry is already gone). The last link of a
+ * file goes to the trash when the volume keeps one; otherwise at zero links the inode and its
+ * data go, unless this client holds it open: then it stays, sustained by the session, until the
+ * last release.
  */
-export async function dropLink(ctx: MetaContext, tx: EngineTx, attr: Attr): Promise<void> {
+export async function dropLink(ctx: MetaContext, tx: EngineTx, spec: { attr: Attr; from: { parent: Attr; name: Buffer } }): Promise<void> {
+  const { attr } = spec;
+  if (await moveToTrash(ctx, tx, spec)) return;
   attr.nlink -= 1;
   attr.ctime = now();
   if (attr.nlink > 0) return tx.putInode(attr);

@@ -2,7 +2,7 @@ import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
 import { isDotName } from '../names.js';
 import { checkModifyDir, checkSticky } from '../permissions.js';
-import type { Caller, Ino } from '../types.js';
+import { type Caller, type Ino, TRASH_INO } from '../types.js';
 import { destroyInode, dropLink, mustGetInode, touchDir } from './inode-records.js';
 
 /** unlink(2): removes a non-directory name. */
@@ -18,7 +18,7 @@ export async function unlink(ctx: MetaContext, caller: Caller, at: { parent: Ino
     if (victim.type === 'dir') throw new FsError('EISDIR', { syscall: 'unlink', path });
     checkSticky(caller, dir, victim, 'unlink');
     await tx.deleteEdge(at.parent, at.name);
-    await dropLink(ctx, tx, victim);
+    await dropLink(ctx, tx, { attr: victim, from: { parent: dir, name: at.name } });
     touchDir(dir, victim.ctime);
     await tx.putInode(dir);
   });
@@ -36,6 +36,7 @@ export async function rmdir(ctx: MetaContext, caller: Caller, at: { parent: Ino;
     if (!edge) throw new FsError('ENOENT', { syscall: 'rmdir', path });
     const victim = await mustGetInode(tx, edge.ino, 'rmdir');
     if (victim.type !== 'dir') throw new FsError('ENOTDIR', { syscall: 'rmdir', path });
+    if (victim.ino === TRASH_INO) throw new FsError('EPERM', { syscall: 'rmdir', path, detail: 'the trash stays' });
     checkSticky(caller, dir, victim, 'rmdir');
     if ((await tx.listEdges(victim.ino, undefined, 1)).length) throw new FsError('ENOTEMPTY', { syscall: 'rmdir', path });
     await tx.deleteEdge(at.parent, at.name);

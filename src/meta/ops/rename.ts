@@ -4,7 +4,8 @@ import { RENAME_EXCHANGE, RENAME_NOREPLACE, type RenameSpec } from '../meta.js';
 import { checkName, isDotName } from '../names.js';
 import { checkAccess, checkModifyDir, checkSticky } from '../permissions.js';
 import { now } from '../times.js';
-import type { Caller, Ino } from '../types.js';
+import { type Caller, type Ino, TRASH_INO } from '../types.js';
+import { checkNotTrash } from '../trash/trash.js';
 import { isWithin } from './ancestry.js';
 import { destroyInode, dropLink, mustGetInode } from './inode-records.js';
 
@@ -25,11 +26,13 @@ export async function rename(ctx: MetaContext, caller: Caller, spec: RenameSpec)
     const dst = newParent === parent ? src : await mustGetInode(tx, newParent, 'rename');
     checkModifyDir(caller, src, 'rename');
     checkModifyDir(caller, dst, 'rename');
+    checkNotTrash(dst, 'rename');
     const edge = await tx.getEdge(parent, name);
     if (!edge) throw err('ENOENT');
     const moving = await mustGetInode(tx, edge.ino, 'rename');
     checkSticky(caller, src, moving, 'rename');
     const existing = await tx.getEdge(newParent, newName);
+    if (moving.ino === TRASH_INO || existing?.ino === TRASH_INO) throw new FsError('EPERM', { syscall: 'rename', ino: TRASH_INO, detail: 'the trash stays' });
     const replaced = existing && (await mustGetInode(tx, existing.ino, 'rename'));
     if (flags & RENAME_EXCHANGE && !replaced) throw err('ENOENT');
     if (flags & RENAME_NOREPLACE && replaced) throw err('EEXIST');
@@ -65,7 +68,7 @@ export async function rename(ctx: MetaContext, caller: Caller, spec: RenameSpec)
         dst.nlink -= 1;
         await destroyInode(tx, replaced);
       } else {
-        await dropLink(ctx, tx, replaced);
+        await dropLink(ctx, tx, { attr: replaced, from: { parent: dst, name: newName } });
       }
     }
     if (moving.type === 'dir') {

@@ -16,10 +16,14 @@ export function testSettings(): VolumeSettings {
 }
 
 /** Runs `fn` with a freshly formatted volume's metadata, then closes and removes it. */
-export async function withMeta(engine: TestEngine, fn: (meta: VolumeMeta, url: string) => Promise<void>): Promise<void> {
+export async function withMeta(
+  engine: TestEngine,
+  fn: (meta: VolumeMeta, url: string) => Promise<void>,
+  settings: Partial<VolumeSettings> = {},
+): Promise<void> {
   const url = await engine.newUrl();
   try {
-    await VolumeMeta.format(url, testSettings());
+    await VolumeMeta.format(url, { ...testSettings(), ...settings });
     const meta = await VolumeMeta.open(url);
     try {
       await fn(meta, url);
