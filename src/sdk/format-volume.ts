@@ -62,7 +62,7 @@ export async function formatVolume(metaUrl: string, name: string, options: Forma
     await store.put(probe, Buffer.from(uuid));
     await store.delete(probe);
   } catch (err) {
-    const reason = isFsError(err, 'ENOENT') && !options.createBucket
+    const reason = isFsError(err, 'ENOENT') && store.supports.createBucket && !options.createBucket
       ? `${err.detail ?? 'the bucket does not exist'}; create it, or format with --create-bucket`
       : `storage is not writable: ${(err as Error).message}`;
     throw new CodedError('ERR_STORE_UNWRITABLE', `${store.url}: ${reason}`, { subject: store.url, cause: err });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { FsError, toFsError } from '../../../errors/index.js';
 import { checkObjectKey } from '../../object-key.js';
 import type { ByteRange, ListOptions, ListPage, ObjectInfo, ObjectStore } from '../../object-store.js';
+import { ensureDir } from './ensure-dir.js';
 import { walkKeys } from './walk-keys.js';
 
 const TMP = '.tmp';
@@ -14,6 +15,7 @@ const TMP = '.tmp';
  */
 export class FileStore implements ObjectStore {
   readonly supports = { noOverwrite: true, deleteMany: false, createBucket: false };
+  private readonly made = new Set<string>();
 
   constructor(
     readonly url: string,
@@ -32,15 +34,23 @@ export class FileStore implements ObjectStore {
     const file = this.pathOf(key, 'put');
     const tmp = path.join(this.root, TMP, `${randomBytes(8).toString('hex')}`);
     try {
-      await fs.mkdir(path.dirname(tmp), { recursive: true });
+      await this.directory(path.dirname(tmp));
       await fs.writeFile(tmp, data);
-      await fs.mkdir(path.dirname(file), { recursive: true });
+      await this.directory(path.dirname(file));
       await fs.link(tmp, file);
     } catch (err) {
       throw toFsError(err, { syscall: 'put', path: key });
     } finally {
       await fs.rm(tmp, { force: true });
     }
+  }
+
+  /** Creates a directory once per store (objects are put far more often than directories appear). */
+  private async directory(dir: string): Promise<void> {
+    if (this.made.has(dir)) return;
+    await ensureDir(dir);
+    if (this.made.size > 100_000) this.made.clear();
+    this.made.add(dir);
   }
 
   async get(key: string, range?: ByteRange): Promise<Buffer> {
