@@ -10,6 +10,8 @@ export type EngineFactory = (url: string, options: EngineOpenOptions) => Promise
 export const engineFactories: Readonly<Record<string, EngineFactory>> = {
   sqlite3: openSqliteEngine,
   // Network engines load on use: their client libraries cost start-up time the others should not pay.
+  postgres: async (url, options) => (await import('./engines/sql/dialects/postgres.js')).openPostgresEngine(url, options),
+  postgresql: async (url, options) => (await import('./engines/sql/dialects/postgres.js')).openPostgresEngine(url, options),
   redis: async (url, options) => (await import('./engines/redis/open-redis-engine.js')).openRedisEngine(url, options),
   rediss: async (url, options) => (await import('./engines/redis/open-redis-engine.js')).openRedisEngine(url, options),
   mem: async (url) => new MemoryEngine(url),

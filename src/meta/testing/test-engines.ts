@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { MemoryEngine } from '../engines/memory/memory-engine.js';
 import { deleteTestPrefix, onRedisTestServer, REDIS_TEST_SERVER } from '../engines/redis/test-server.js';
 
@@ -37,6 +38,42 @@ const sqlite: TestEngine = {
   },
 };
 
+/** The PostgreSQL server tests use (a superuser; trust auth on CI). */
+const PG_SERVER = process.env.SLICEFS_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432';
+
+/** Runs statements on the server's maintenance database; an unreachable server fails loudly, never skips. */
+async function onPostgresServer(statements: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: `${PG_SERVER}/postgres`, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL test server ${PG_SERVER} is not reachable (${(err as Error).message}); start it with ` +
+        `'pg_ctlcluster --skip-systemctl-redirect 15 main start' or point SLICEFS_TEST_POSTGRES at one`,
+      { cause: err },
+    );
+  }
+  try {
+    for (const sql of statements) await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+const postgres: TestEngine = {
+  name: 'postgres',
+  async newUrl() {
+    const db = `slicefs_test_${process.pid}_${++counter}`;
+    await onPostgresServer([`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`, `CREATE DATABASE ${db}`]);
+    return `${PG_SERVER}/${db}`;
+  },
+  async cleanup(url) {
+    const db = new URL(url).pathname.slice(1);
+    if (!/^slicefs_test_\d+_\d+$/.test(db)) throw new Error(`refusing to drop ${db}: not a test database`);
+    await onPostgresServer([`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`]);
+  },
+};
+
 const redis: TestEngine = {
   name: 'redis',
   async newUrl() {
@@ -50,7 +87,7 @@ const redis: TestEngine = {
 };
 
 /** Every engine tests (and bench/meta.ts) know how to make fresh volumes for. */
-export const TEST_ENGINES: readonly TestEngine[] = [memory, sqlite, redis];
+export const TEST_ENGINES: readonly TestEngine[] = [memory, sqlite, postgres, redis];
 
 /** The engines every shared suite runs against; SLICEFS_TEST_ENGINES=sqlite3,mem narrows them. */
 export function testEngines(): TestEngine[] {

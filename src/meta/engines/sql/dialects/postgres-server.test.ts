@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import pg from 'pg';
+import { CodedError, FsError } from '../../../../errors/index.js';
+import { openEngine } from '../../../registry.js';
+import { postgresActivity } from './postgres.js';
+import { n, root, testSettings } from '../../../testing/harness.js';
+import { TEST_ENGINES, type TestEngine } from '../../../testing/test-engines.js';
+import { type Attr, type Ino, ROOT_INO } from '../../../types.js';
+import { VolumeMeta } from '../../../volume-meta.js';
+
+const postgres = TEST_ENGINES.find((e) => e.name === 'postgres') as TestEngine;
+const notFormatted = (e: unknown) => e instanceof CodedError && e.code === 'ERR_NOT_FORMATTED';
+
+const SERVER = process.env.SLICEFS_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432';
+
+/** One query on the server's maintenance database, as the test superuser. */
+async function onServer<R>(sql: string, values: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ connectionString: `${SERVER}/postgres` });
+  await client.connect();
+  try {
+    return (await client.query(sql, values)).rows as R[];
+  } finally {
+    await client.end();
+  }
+}
+const databaseExists = async (db: string) => (await onServer(`SELECT 1 FROM pg_database WHERE datname = $1`, [db])).length === 1;
+const dbOf = (url: string) => new URL(url).pathname.slice(1);
+
+/** Runs `fn` with a fresh test database's URL, dropped afterwards. */
+async function withDatabase(fn: (url: string) => Promise<void>): Promise<void> {
+  const url = await postgres.newUrl();
+  try {
+    await fn(url);
+  } finally {
+    await postgres.cleanup(url);
+  }
+}
+
+/** Two clients (separate pools) on one formatted volume. */
+async function withTwoClients(fn: (a: VolumeMeta, b: VolumeMeta) => Promise<void>, pool = 4): Promise<void> {
+  await withDatabase(async (base) => {
+    const url = `${base}?pool=${pool}`;
+    await VolumeMeta.format(url, testSettings());
+    const a = await VolumeMeta.open(url);
+    const b = await VolumeMeta.open(url);
+    try {
+      await fn(a, b);
+      const totals = await a.engine.totals();
+      assert.equal(totals.inodes, (await a.usage()).inodes, 'the inode counter matches the counted inodes');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+}
+
+const settled = async <T>(promises: Array<Promise<T>>) => {
+  const results = await Promise.allSettled(promises);
+  const codes = results.map((r) => (r.status === 'fulfilled' ? 'ok' : r.reason instanceof FsError ? r.reason.code : String(r.reason)));
+  return { results, codes, ok: codes.filter((c) => c === 'ok').length };
+};
+
+describe('postgres engine on a server', () => {
+  it('format creates a missing database; open of a missing one is ERR_NOT_FORMATTED and creates nothing', async () => {
+    const url = await postgres.newUrl();
+    await postgres.cleanup(url);
+    try {
+      assert.equal(await databaseExists(dbOf(url)), false);
+      await assert.rejects(VolumeMeta.open(url), notFormatted);
+      assert.equal(await VolumeMeta.existing(url), undefined);
+      assert.equal(await databaseExists(dbOf(url)), false, 'opening created nothing');
+      const settings = testSettings();
+      await VolumeMeta.format(url, settings);
+      assert.equal(await databaseExists(dbOf(url)), true);
+      const meta = await VolumeMeta.open(url);
+      assert.equal(meta.settings.uuid, settings.uuid);
+      assert.equal(meta.engine.scheme, 'postgres');
+      await meta.close();
+    } finally {
+      await postgres.cleanup(url);
+    }
+  });
+
+  it('?schema= keeps several volumes apart in one database; an unformatted schema is not created by open', async () => {
+    await withDatabase(async (url) => {
+      const [a, b, c] = ['vol_a', 'vol_b', 'vol_c'].map((s) => `${url}?schema=${s}`) as [string, string, string];
+      await VolumeMeta.format(a, testSettings());
+      await VolumeMeta.format(b, testSettings());
+      const ma = await VolumeMeta.open(a);
+      const mb = await VolumeMeta.open(b);
+      try {
+        await ma.mknod(root, ROOT_INO, n('only-in-a'), { type: 'file', mode: 0o644 });
+        assert.notEqual(ma.settings.uuid, mb.settings.uuid);
+        assert.deepEqual((await mb.readdir(root, ROOT_INO)).entries, []);
+        assert.equal((await ma.readdir(root, ROOT_INO)).entries.length, 1);
+      } finally {
+        await ma.close();
+        await mb.close();
+      }
+      await assert.rejects(VolumeMeta.open(c), notFormatted);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const schemas = (await client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'vol_%' ORDER BY 1`)).rows.map((r) => r.nspname);
+        assert.deepEqual(schemas, ['vol_a', 'vol_b']);
+        const publicTables = await client.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public'`);
+        assert.equal(publicTables.rowCount, 0, 'nothing went into public');
+      } finally {
+        await client.end();
+      }
+    });
+  });
+
+  it('reports storage size and server version, never the password', async () => {
+    await withDatabase(async (url) => {
+      const withPassword = url.replace('postgres@', 'postgres:hunter2@');
+      await VolumeMeta.format(withPassword, testSettings());
+      const engine = await openEngine(withPassword);
+      try {
+        const stats = await engine.stats();
+        assert.ok(stats.storageBytes > 8192, `storageBytes ${stats.storageBytes}`);
+        assert.match(stats.description, /^PostgreSQL \d+\.\d+/);
+        assert.match(stats.description, /schema public/);
+        assert.doesNotMatch(stats.description, /hunter2/);
+      } finally {
+        await engine.close();
+      }
+    });
+  });
+
+  it('stores integers up to 2^53 - 1 and returns them as numbers', async () => {
+    await withDatabase(async (url) => {
+      await VolumeMeta.format(url, testSettings());
+      const engine = await openEngine(url);
+      try {
+        const t = { sec: 2 ** 40, nsec: 999_999_999 };
+        const big: Attr = {
+          ino: (2 ** 53 - 1) as Ino, type: 'file', mode: 0o644, uid: 2 ** 32 - 2, gid: 0, nlink: 1, length: 2 ** 50, rdev: 0,
+          atime: t, mtime: t, ctime: t, parent: ROOT_INO,
+        };
+        await engine.txn((tx) => tx.putInode(big));
+        assert.deepEqual(await engine.read((tx) => tx.getInode(big.ino)), big);
+        assert.equal(await engine.incrCounter('nextSlice', 2 ** 52), 2 ** 52);
+      } finally {
+        await engine.close();
+      }
+    });
+  });
+
+  it('an unreachable server is a clear ERR_ENGINE, not "not formatted"', async () => {
+    await assert.rejects(
+      VolumeMeta.open('postgres://postgres@127.0.0.1:1/nowhere'),
+      (e: unknown) => e instanceof CodedError && e.code === 'ERR_ENGINE' && /cannot connect to PostgreSQL/.test(e.message),
+    );
+  });
+});
+
+describe('postgres engine races (two clients, serializable transactions)', () => {
+  it('concurrent creates of one name: exactly one wins, the rest get EEXIST', async () => {
+    await withTwoClients(async (a, b) => {
+      const r = await settled(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).mknod(root, ROOT_INO, n('same'), { type: 'file', mode: 0o644 })));
+      assert.equal(r.ok, 1, r.codes.join());
+      assert.ok(r.codes.every((c) => c === 'ok' || c === 'EEXIST'), r.codes.join());
+      assert.equal((await a.readdir(root, ROOT_INO)).entries.length, 1);
+    });
+  });
+
+  it('concurrent mkdirs in one directory all land, and the link count counts every one', async () => {
+    await withTwoClients(async (a, b) => {
+      const r = await settled(Array.from({ length: 24 }, (_, i) => (i % 2 ? a : b).mkdir(root, ROOT_INO, n(`d${i}`), 0o755)));
+      assert.equal(r.ok, 24, r.codes.join());
+      assert.equal((await b.getattr(ROOT_INO)).nlink, 2 + 24);
+      assert.equal((await a.readdir(root, ROOT_INO)).entries.length, 24);
+      assert.equal((await a.usage()).inodes, 25);
+    });
+  });
+
+  it('rmdir racing a create inside: never both, and nothing is orphaned', async () => {
+    await withTwoClients(async (a, b) => {
+      for (let i = 0; i < 12; i++) {
+        const d = await a.mkdir(root, ROOT_INO, n(`d${i}`), 0o755);
+        const [made, removed] = await Promise.allSettled([
+          b.mknod(root, d.ino, n('f'), { type: 'file', mode: 0o644 }),
+          a.rmdir(root, ROOT_INO, n(`d${i}`)),
+        ]);
+        assert.ok((made.status === 'fulfilled') !== (removed.status === 'fulfilled'), `round ${i}: exactly one succeeds`);
+        if (made.status === 'fulfilled') assert.equal((await a.lookup(root, d.ino, n('f'))).ino, made.value.ino);
+        else assert.equal((made.reason as FsError).code, 'ENOENT');
+      }
+    });
+  });
+
+  it('two directories moved into each other at once: at most one move happens, no cycle', async () => {
+    await withTwoClients(async (a, b) => {
+      for (let i = 0; i < 8; i++) {
+        const x = await a.mkdir(root, ROOT_INO, n(`x${i}`), 0o755);
+        const y = await a.mkdir(root, ROOT_INO, n(`y${i}`), 0o755);
+        const r = await settled([
+          a.rename(root, { parent: ROOT_INO, name: n(`x${i}`), newParent: y.ino, newName: n('x') }),
+          b.rename(root, { parent: ROOT_INO, name: n(`y${i}`), newParent: x.ino, newName: n('y') }),
+        ]);
+        assert.equal(r.ok, 1, r.codes.join());
+        for (const dir of [x, y]) {
+          let ino = dir.ino;
+          for (let hops = 0; ino !== ROOT_INO; hops++) {
+            assert.ok(hops < 4, 'walking up reaches the root');
+            ino = (await a.getattr(ino)).parent;
+          }
+        }
+      }
+    });
+  });
+
+  it('two clients hammering one directory both finish: a loser of repeated conflicts gets to run alone', async () => {
+    await withTwoClients(async (a, b) => {
+      const N = 600;
+      for (let i = 0; i < N; i++) await b.mknod(root, ROOT_INO, n(`old${i}`), { type: 'file', mode: 0o644 });
+      await Promise.all([
+        (async () => { for (let i = 0; i < N; i++) await a.mknod(root, ROOT_INO, n(`new${i}`), { type: 'file', mode: 0o644 }); })(),
+        (async () => { for (let i = 0; i < N; i++) await b.unlink(root, ROOT_INO, n(`old${i}`)); })(),
+      ]);
+      const names = (await a.readdir(root, ROOT_INO, { limit: 10 * N })).entries.map((e) => e.name.toString());
+      assert.equal(names.length, N);
+      assert.ok(names.every((x) => x.startsWith('new')));
+      assert.equal((await a.usage()).inodes, N + 1);
+      const { mostAttempts } = postgresActivity();
+      assert.ok(mostAttempts <= 10, `no transaction in these races needed more than 10 attempts (one took ${mostAttempts})`);
+    });
+  });
+
+  it('a pool of one connection serves concurrent transactions and reads without deadlock', async () => {
+    await withTwoClients(async (a) => {
+      const files = await Promise.all(Array.from({ length: 20 }, (_, i) => a.mknod(root, ROOT_INO, n(`f${i}`), { type: 'file', mode: 0o644 })));
+      const page = await a.readdir(root, ROOT_INO, { plus: true });
+      assert.equal(page.entries.length, 20);
+      assert.deepEqual(new Set(page.entries.map((e) => e.attr?.ino)), new Set(files.map((f) => f.ino)));
+    }, 1);
+  });
+});

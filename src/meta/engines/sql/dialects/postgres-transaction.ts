@@ -1,0 +1,127 @@
+import { FsError } from '../../../../errors/index.js';
+import type { SqlQuerier } from '../dialect.js';
+import { LOCK_TIMEOUT_MS, type PgClientLike, type PgPoolLike, type PgResultLike } from './postgres-connection.js';
+import { postgresError, RETRYABLE, sqlState } from './postgres-errors.js';
+import { PgQuerier, recordAttempt, type StatementCache } from './postgres-querier.js';
+
+/** Attempts of one transaction on conflicts. */
+const MAX_ATTEMPTS = 40;
+/** Unique violations retry fewer times: after a lost race the retry sees the winner; a real duplicate never goes away. */
+const MAX_UNIQUE_RETRIES = 4;
+const MAX_BACKOFF_MS = 100;
+/** Conflicts after which a transaction runs alone, so that a busy neighbour cannot starve it. */
+const ALONE_AFTER = 4;
+/** How long a transaction waits for its turn on the volume's advisory lock. */
+const TURN_WAIT_MS = 5_000;
+const BEGIN = 'BEGIN ISOLATION LEVEL SERIALIZABLE';
+/** First half of every volume's advisory lock key; the second is a hash of the volume's schema. */
+const LOCK_CLASS = 0x5111cef5 | 0;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** FNV-1a of a string as a signed 32-bit integer (advisory lock keys are int4 pairs). */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(text)) h = Math.imul(h ^ byte, 0x01000193);
+  return h | 0;
+}
+
+/** Statements that wait for an advisory lock longer than the row-lock timeout allows, then restore it. */
+const withTurnWait = (sql: string) => `SET lock_timeout = ${TURN_WAIT_MS}; ${sql}; SET lock_timeout = ${LOCK_TIMEOUT_MS}`;
+
+/**
+ * Serializable transactions on one pooled connection each, run again on conflicts (serialization
+ * failure, deadlock, lock timeout, unique violation) with jittered backoff. Every transaction holds
+ * the volume's advisory lock shared; one that lost ALONE_AFTER conflicts takes it exclusively
+ * before BEGIN, so it runs alone and cannot lose again.
+ */
+export class PostgresTransactions {
+  private readonly lockKey: string;
+
+  constructor(
+    private readonly pool: PgPoolLike,
+    private readonly options: { statements: StatementCache; schema: string },
+  ) {
+    this.lockKey = `${LOCK_CLASS}, ${hash32(options.schema)}`;
+  }
+
+  /** Runs `fn` until it commits, or fails with something other than a conflict, or runs out of attempts. */
+  async run<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
+    let uniqueRetries = 0;
+    for (let attempt = 1; ; attempt++) {
+      const state: { conflict?: string } = {};
+      try {
+        const result = await this.attempt(fn, { state, alone: attempt > ALONE_AFTER });
+        recordAttempt(attempt);
+        return result;
+      } catch (err) {
+        const conflict = state.conflict ?? sqlState(err);
+        if (conflict === '23505') uniqueRetries++;
+        if (!conflict || !RETRYABLE.has(conflict) || attempt >= MAX_ATTEMPTS || uniqueRetries > MAX_UNIQUE_RETRIES) {
+          recordAttempt(attempt);
+          throw err;
+        }
+        recordAttempt(attempt, conflict);
+      }
+      await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
+    }
+  }
+
+  /** One try: BEGIN, the callback, COMMIT; ROLLBACK on any failure. */
+  private async attempt<T>(fn: (q: SqlQuerier) => Promise<T>, options: { state: { conflict?: string }; alone: boolean }): Promise<T> {
+    const { state, alone } = options;
+    let client: PgClientLike;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw postgresError(err);
+    }
+    const q = new PgQuerier(client, { statements: this.options.statements, attempt: state });
+    let broken: Error | undefined;
+    let exclusive = false;
+    try {
+      if (alone) {
+        // Before BEGIN: the snapshot must be taken once the transactions in flight have finished.
+        await q.send({ text: withTurnWait(`SELECT pg_advisory_lock(${this.lockKey})`) });
+        exclusive = true;
+        await q.send({ text: BEGIN });
+      } else {
+        await this.beginShared(q);
+      }
+      const result = await fn(q);
+      const commit = await q.send({ text: 'COMMIT' });
+      // COMMIT of a transaction that an error already doomed (one `fn` caught) answers ROLLBACK, not an error.
+      if (commit.command !== 'COMMIT') {
+        throw new FsError(state.conflict ? 'EAGAIN' : 'EIO', { syscall: 'postgres', detail: 'transaction was rolled back by an earlier error' });
+      }
+      return result;
+    } catch (err) {
+      try {
+        await client.query({ text: 'ROLLBACK' });
+      } catch (rollbackErr) {
+        broken = rollbackErr as Error; // the connection is unusable: the pool drops it (and its locks)
+      }
+      throw err;
+    } finally {
+      if (exclusive && !broken) {
+        await client.query({ text: `SELECT pg_advisory_unlock(${this.lockKey})` }).catch((err: Error) => (broken = err));
+      }
+      client.release(broken);
+    }
+  }
+
+  /**
+   * BEGIN holding the volume's lock shared, in one round trip. While a transaction running alone
+   * holds or awaits the lock, roll back, wait for it to finish, and begin again: a snapshot taken
+   * before it committed would only conflict with what it wrote.
+   */
+  private async beginShared(q: PgQuerier): Promise<void> {
+    for (;;) {
+      const results: unknown = await q.send({ text: `${BEGIN}; SELECT pg_try_advisory_xact_lock_shared(${this.lockKey}) AS granted` });
+      const last = (Array.isArray(results) ? results[results.length - 1] : results) as PgResultLike;
+      if (last.rows[0]?.granted !== false) return;
+      await q.send({ text: 'ROLLBACK' });
+      await q.send({ text: withTurnWait(`SELECT pg_advisory_lock_shared(${this.lockKey}); SELECT pg_advisory_unlock_shared(${this.lockKey})`) });
+    }
+  }
+}
