@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CodedError, isFsError, urlBody, urlScheme } from '../errors/index.js';
+import { CodedError, errnoDescription, FsError, isFsError, urlBody, urlScheme } from '../errors/index.js';
 import { type VolumeSettings, FORMAT_VERSION } from '../meta/types.js';
 import { VolumeMeta } from '../meta/volume-meta.js';
 import { engineFactories } from '../meta/registry.js';
@@ -64,7 +64,7 @@ export async function formatVolume(metaUrl: string, name: string, options: Forma
   } catch (err) {
     const reason = isFsError(err, 'ENOENT') && store.supports.createBucket && !options.createBucket
       ? `${err.detail ?? 'the bucket does not exist'}; create it, or format with --create-bucket`
-      : `storage is not writable: ${(err as Error).message}`;
+      : `storage is not writable: ${err instanceof FsError ? `${errnoDescription(err.code)}${err.detail ? ` (${err.detail})` : ''}` : (err as Error).message}`;
     throw new CodedError('ERR_STORE_UNWRITABLE', `${store.url}: ${reason}`, { subject: store.url, cause: err });
   } finally {
     await store.close();
