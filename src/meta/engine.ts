@@ -66,10 +66,12 @@ export interface EngineTx {
   /** Forgets a detached node. */
   deleteDetached(ino: Ino): Promise<void>;
 
-  /** Marks an unlinked inode as kept alive by a session's open handle. */
+  /** Records that a session holds an inode open: it is sustained (kept) if its last name goes meanwhile. */
   putSustained(session: SessionId, ino: Ino): Promise<void>;
-  /** Forgets a sustained inode. */
+  /** Forgets that a session holds an inode open. */
   deleteSustained(session: SessionId, ino: Ino): Promise<void>;
+  /** The sessions holding an inode open (any client, live or not yet cleaned up). */
+  openSessions(ino: Ino): Promise<SessionId[]>;
 
   /** Sizes and reference counts of slices (missing ids are absent). */
   getSlices(ids: readonly SliceId[]): Promise<Map<SliceId, { size: number; refs: number }>>;

@@ -4,8 +4,11 @@ import type { Ino } from './types.js';
 export class OpenFiles {
   private readonly counts = new Map<Ino, number>();
 
-  add(ino: Ino): void {
-    this.counts.set(ino, (this.counts.get(ino) ?? 0) + 1);
+  /** Adds one handle; true when it is the first. */
+  add(ino: Ino): boolean {
+    const n = (this.counts.get(ino) ?? 0) + 1;
+    this.counts.set(ino, n);
+    return n === 1;
   }
 
   /** Drops one handle; true when it was the last. */

@@ -59,14 +59,14 @@ export class SessionKeeper {
   }
 }
 
-/** Deletes what a session kept alive (unlinked inodes) and the session itself. */
+/** Forgets a session's open records, deletes the unlinked inodes only it kept, and the session itself. */
 export async function cleanSession(engine: Engine, id: SessionId): Promise<number> {
   let cleaned = 0;
   for (const ino of await engine.listSustained(id)) {
     await engine.txn(async (tx) => {
       await tx.deleteSustained(id, ino);
       const attr = await tx.getInode(ino);
-      if (attr && attr.nlink === 0) {
+      if (attr && attr.nlink === 0 && attr.type !== 'dir' && !(await tx.openSessions(ino)).length) {
         await destroyInode(tx, attr);
         cleaned++;
       }

@@ -22,6 +22,8 @@ export interface OpenOptions extends ChunkStoreOptions {
   caller?: Partial<Caller>;
   /** Name recorded in the session. */
   program?: string;
+  /** How long the session lives without a heartbeat before other clients clean up after it (default 60 s). */
+  sessionTtlMs?: number;
 }
 
 /** A time as Node's utimes takes it: seconds, a Date, or a Timespec. */
@@ -45,7 +47,7 @@ export class Volume {
 
   /** Opens a formatted volume by its metadata URL. */
   static async open(metaUrl: string, options: OpenOptions = {}): Promise<Volume> {
-    const meta = await VolumeMeta.open(metaUrl, { program: options.program ?? 'sdk' });
+    const meta = await VolumeMeta.open(metaUrl, { program: options.program ?? 'sdk', sessionTtlMs: options.sessionTtlMs });
     try {
       const store = await openObjectStore(meta.settings.storage);
       const caller: Caller = {

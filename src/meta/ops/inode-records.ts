@@ -47,8 +47,8 @@ export function touchDir(dir: Attr, t: Timespec = now()): void {
 /**
  * Removes the link `from` of a non-directory (its entry is already gone). The last link of a
  * file goes to the trash when the volume keeps one; otherwise at zero links the inode and its
- * data go, unless this client holds it open: then it stays, sustained by the session, until the
- * last release.
+ * data go, unless some client holds it open: then it stays (sustained by that session's open
+ * record) until the last release there, or until that session is cleaned up.
  */
 export async function dropLink(ctx: MetaContext, tx: EngineTx, spec: { attr: Attr; from: { parent: Attr; name: Buffer } }): Promise<void> {
   const { attr } = spec;
@@ -56,10 +56,8 @@ export async function dropLink(ctx: MetaContext, tx: EngineTx, spec: { attr: Att
   attr.nlink -= 1;
   attr.ctime = now();
   if (attr.nlink > 0) return tx.putInode(attr);
-  if (ctx.openFiles.isOpen(attr.ino)) {
-    await tx.putInode(attr);
-    return tx.putSustained(ctx.session, attr.ino);
-  }
+  // Open in some client (its session recorded the open): keep it until the last release there.
+  if (ctx.openFiles.isOpen(attr.ino) || (await tx.openSessions(attr.ino)).length) return tx.putInode(attr);
   await destroyInode(tx, attr);
 }
 

@@ -134,6 +134,9 @@ export class MemoryTx implements EngineTx {
   async putSustained(session: SessionId, ino: Ino) {
     this.undo.set(this.undo.inner(this.s.sustained, session), ino, true);
   }
+  async openSessions(ino: Ino) {
+    return [...this.s.sustained].filter(([, inos]) => inos.has(ino)).map(([session]) => session);
+  }
   async deleteSustained(session: SessionId, ino: Ino) {
     const m = this.s.sustained.get(session);
     if (m) this.undo.set(m, ino, undefined);

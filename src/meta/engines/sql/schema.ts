@@ -26,6 +26,7 @@ export function schemaStatements(t: SqlTypes): string[] {
     `CREATE TABLE IF NOT EXISTS delslice (id ${t.int} PRIMARY KEY, size ${t.int} NOT NULL, queued ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS session (id ${t.int} PRIMARY KEY, info TEXT NOT NULL, expires ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS sustained (session ${t.int} NOT NULL, ino ${t.int} NOT NULL, PRIMARY KEY (session, ino))`,
+    `CREATE INDEX IF NOT EXISTS sustained_ino ON sustained (ino)`,
     `CREATE TABLE IF NOT EXISTS detached (ino ${t.int} PRIMARY KEY, session ${t.int} NOT NULL, created ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS clone_map (batch ${t.int} NOT NULL, src ${t.int} NOT NULL, dst ${t.int} NOT NULL,
       parent_dst ${t.int} NOT NULL, name ${t.blob} NOT NULL, type VARCHAR(8) NOT NULL)`,

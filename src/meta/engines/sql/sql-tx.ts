@@ -167,6 +167,10 @@ export class SqlTx implements EngineTx {
   async putSustained(session: SessionId, ino: Ino) {
     await this.q.run(`INSERT INTO sustained (session, ino) VALUES (?, ?) ON CONFLICT (session, ino) DO NOTHING`, [session, ino]);
   }
+  async openSessions(ino: Ino) {
+    const rows = await this.q.all<{ session: number }>(`SELECT session FROM sustained WHERE ino = ?`, [ino]);
+    return rows.map((r) => Number(r.session) as SessionId);
+  }
   async deleteSustained(session: SessionId, ino: Ino) {
     await this.q.run(`DELETE FROM sustained WHERE session = ? AND ino = ?`, [session, ino]);
   }

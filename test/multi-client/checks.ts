@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { sliceBlockKeys } from '../../src/chunk/block-key.js';
+import { checkVolume, FsError, type Volume } from '../../src/sdk/index.js';
+import { countObjects } from '../support/tree.js';
+
+/** fsck (with every object checked) finds nothing wrong. */
+export async function assertFsckClean(vol: Volume, when: string): Promise<void> {
+  const report = await checkVolume(vol, { checkObjects: true });
+  assert.deepEqual(report.problems.map((p) => `${p.kind}: ${p.detail}`), [], `fsck ${when}`);
+}
+
+/** Once deletions drain, the store holds exactly the blocks of the slices the engine records. */
+export async function assertStoreExact(vol: Volume, storageDir: string, when: string): Promise<number> {
+  await vol.settle();
+  assert.deepEqual(await vol.meta.pendingSlices(1_000_000), [], `deletion queue drained ${when}`);
+  let expected = 0;
+  for (let after = 0, page; (page = await vol.meta.engine.scanSlices(after, 10_000)).length; after = page[page.length - 1]!.id) {
+    for (const s of page) expected += sliceBlockKeys(s.id, s.size, vol.settings.blockSize).length;
+  }
+  assert.equal(countObjects(storageDir), expected, `the store holds exactly the blocks of the recorded slices ${when}`);
+  return expected;
+}
+
+/** The errno of a failed call, or 'ok'. */
+export async function outcome(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'ok';
+  } catch (err) {
+    if (err instanceof FsError) return err.code;
+    throw err;
+  }
+}
+
+/** `fn` over `items`, `width` at a time, results in order. */
+export async function mapLimit<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+/** One line for a list of unexpected failures: what was tried, the errno and the message. */
+export const describeError = (what: string, err: unknown) => `${what}: ${(err as { code?: string }).code ?? ''} ${(err as Error).message}`;
