@@ -1,13 +1,13 @@
 import type { CloneAttrs, CloneBatch, CloneUnit } from '../../clone/clone-spec.js';
-import { clonedAttr } from '../../clone/cloned-attr.js';
-import type { Edge, Ino, SliceId } from '../../types.js';
-import { asArray, asBuffer, asNumber, packAttr, packRecords, pairs, unpackAttr, unpackEntry, unpackRecords } from './codec.js';
-import type { CommandBuffer } from './command-buffer.js';
 import type { EngineTx } from '../../engine.js';
+import type { Edge, Ino } from '../../types.js';
+import { CLONE_LISTED } from './clone-listed-script.js';
+import { cloneAttrArgs } from './clone-lua.js';
+import { asNumber, pairs, unpackEntry } from './codec.js';
+import type { CommandBuffer } from './command-buffer.js';
 import type { KeyLayout } from './key-layout.js';
 import type { KeyReader } from './key-reader.js';
 import type { RedisArg } from './redis-like.js';
-import { READ_HASHES, WRITE_HASHES } from './scripts.js';
 import { nameKey, type TxOverlay } from './tx-overlay.js';
 
 /** What the set-based clone needs of a Redis transaction, beyond the engine primitives. */
@@ -17,18 +17,12 @@ export interface CloneTx extends EngineTx {
   readonly overlay: TxOverlay;
   /** The transaction's buffered writes. */
   readonly buffer: CommandBuffer;
-  /** Inserts many entries of one directory. */
-  putEdges(parent: Ino, edges: readonly Edge[]): void;
 }
 
 /** Units whose entries are listed at once, at most (the window starts at one and doubles while units are small). */
 const MAX_LIST_WINDOW = 64;
-/**
- * Entries one transaction clones at most, whatever the caller's budget: each source file's chunk
- * key is WATCHed, and Redis (7.0) checks every new WATCH against the connection's watched keys
- * one by one, so a transaction's WATCH cost grows with the square of its keys.
- */
-const MAX_ENTRIES = 1000;
+/** Entries one queued script copies at most (they all run in the one EXEC). */
+const SCRIPT_ENTRIES = 1000;
 /** Directories whose entries one round trip of countSubtree reads. */
 const COUNT_WINDOW = 1000;
 
@@ -55,117 +49,57 @@ async function listUnits(tx: CloneTx, units: readonly CloneUnit[], budget: numbe
 }
 
 /**
- * The set-based clone of directory entries on Redis. After listing, one pipelined round trip
- * reserves the inode numbers and reads every source with multi-key commands (inodes by MGET,
- * xattr and chunk hashes by one read-only script); the writes go out in the transaction's single
- * MULTI … EXEC, again as multi-key commands. Only each file's chunk hash is WATCHed: any change
- * of its records rewrites that hash, so the copy is a committed version of every file and its
- * references can never point at a slice dropped meanwhile; a change of attributes alone may or
- * may not show in the copy, as DESIGN §3.5 allows.
+ * The set-based clone of directory entries inside a transaction that already read or wrote (a
+ * consistent clone's one transaction). The units are listed with the transaction's reads, so
+ * their directories are WATCHed; the inode numbers are reserved at once; the copying itself
+ * is queued in the MULTI as scripts (clone-listed-script.ts), so every source is copied as it
+ * is at EXEC, without WATCHing each file. What the scripts will do is known beforehand: the
+ * listed entries (a changed directory aborts EXEC) and their types. `bytes` stays 0: the
+ * lengths are read on the server at EXEC, which also adds them to the usedBytes counter.
  */
-export async function cloneEntriesRedis(
+export async function cloneEntriesQueued(
   tx: CloneTx,
   units: readonly CloneUnit[],
   spec: { budget: number; attrs: CloneAttrs },
 ): Promise<CloneBatch> {
-  const { listed, progress } = await listUnits(tx, units, Math.min(spec.budget, MAX_ENTRIES));
+  const { listed, progress } = await listUnits(tx, units, spec.budget);
   const batch: CloneBatch = { entries: 0, bytes: 0, dirs: [], progress };
-  const entries = listed.flatMap(({ unit, edges }) => edges.map((edge) => ({ unit, edge })));
-  if (!entries.length) return batch;
+  const count = listed.reduce((n, l) => n + l.edges.length, 0);
+  if (!count) return batch;
   const k = tx.keys;
-  const files = entries.filter((e) => e.edge.type === 'file');
-  const links = entries.filter((e) => e.edge.type === 'symlink');
-  const parents = [...new Set(listed.filter((l) => l.edges.some((e) => e.type === 'dir')).map((l) => l.unit.dst))];
-  const hashKeys = [...entries.map((e) => k.xattrs(e.edge.ino)), ...files.map((e) => k.chunks(e.edge.ino))];
-  const [end, inodes, misc, hashes] = await tx.reader.readMany(
-    files.map((e) => k.chunks(e.edge.ino)),
-    [
-      ['INCRBY', k.counter('nextInode'), String(entries.length)],
-      ['MGET', ...entries.map((e) => k.inode(e.edge.ino))],
-      ['MGET', k.setting, ...parents.map((p) => k.inode(p)), ...links.map((e) => k.symlink(e.edge.ino))],
-      ['EVAL', READ_HASHES.source, String(hashKeys.length), ...hashKeys],
-    ],
-  );
-  const [inodeReplies, miscReplies, hashReplies] = [asArray(inodes), asArray(misc), asArray(hashes)];
-  const attrOf = (ino: Ino, reply: unknown) => {
-    const known = tx.overlay.inodes.get(ino);
-    if (known !== undefined) return known ?? undefined;
-    const b = asBuffer(reply);
-    return b ? unpackAttr(ino, b) : undefined;
-  };
-  const fileAt = new Map(files.map((e, i) => [e, i]));
-  const linkAt = new Map(links.map((e, i) => [e, i]));
-  const inodeWrites: RedisArg[] = [];
-  const symlinkWrites: RedisArg[] = [];
-  const hashWrites = { keys: [] as string[], args: [] as RedisArg[] };
-  const refs: SliceId[] = [];
-  const subdirs = new Map<Ino, number>();
-  const byParent = new Map<Ino, Edge[]>();
-  let next = asNumber(end) - entries.length + 1;
-  for (const [i, entry] of entries.entries()) {
-    const { unit, edge } = entry;
-    const ino = next++ as Ino;
-    const src = attrOf(edge.ino, inodeReplies[i]);
-    if (!src) continue; // removed since the listing
-    const attr = clonedAttr(src, { ino, parent: unit.dst }, spec.attrs);
-    inodeWrites.push(k.inode(ino), packAttr(attr));
-    tx.overlay.inodes.set(ino, attr);
-    const xattrs = mergedXattrs(tx, src.ino, hashReplies[i]);
-    if (xattrs.length) {
-      hashWrites.keys.push(k.xattrs(ino));
-      hashWrites.args.push(String(xattrs.length), ...xattrs.flat());
-      for (const [name, value] of xattrs) tx.overlay.setXattr(ino, name, value);
-    }
-    if (src.type === 'symlink' && linkAt.has(entry)) {
-      const known = tx.overlay.symlinks.get(src.ino);
-      const target = known !== undefined ? known : asBuffer(miscReplies[1 + parents.length + linkAt.get(entry)!]);
-      if (target) symlinkWrites.push(k.symlink(ino), target);
-      tx.overlay.symlinks.set(ino, target);
-    }
-    if (src.type === 'file' && fileAt.has(entry)) {
-      const server = new Map(pairs(hashReplies[entries.length + fileAt.get(entry)!]).map(([index, packed]) => [Number(index.toString()), unpackRecords(packed)]));
-      const chunks = tx.overlay.chunks(src.ino).resolveAll(server);
-      if (chunks.size) {
-        hashWrites.keys.push(k.chunks(ino));
-        hashWrites.args.push(String(chunks.size), ...[...chunks].flatMap(([index, records]) => [String(index), packRecords(records)]));
+  let next = asNumber(await tx.reader.send(['INCRBY', k.counter('nextInode'), String(count)])) - count + 1;
+  const head = [k.prefix, '', ...cloneAttrArgs(spec.attrs)];
+  const calls: RedisArg[][] = [];
+  let args: RedisArg[] = [];
+  let inCall = 0;
+  for (const [i, { unit, edges }] of listed.entries()) {
+    const whole = unit.after === undefined && progress[i]!.done && edges.length <= SCRIPT_ENTRIES;
+    for (let at = 0; at < edges.length; at += SCRIPT_ENTRIES) {
+      const part = edges.slice(at, at + SCRIPT_ENTRIES);
+      if (inCall && inCall + part.length > SCRIPT_ENTRIES) {
+        calls.push(args);
+        args = [];
+        inCall = 0;
       }
-      tx.overlay.chunks(ino).replaceAll(chunks);
-      for (const records of chunks.values()) for (const r of records) refs.push(r.id);
-      batch.bytes += src.length;
+      args.push(String(unit.dst), String(unit.src), whole ? '1' : '0', String(part.length));
+      for (const edge of part) {
+        const dst = next++ as Ino;
+        args.push(String(edge.ino), String(dst), edge.name);
+        if (edge.type === 'dir') batch.dirs.push({ src: edge.ino, dst });
+      }
+      inCall += part.length;
     }
-    if (src.type === 'dir') {
-      subdirs.set(unit.dst, (subdirs.get(unit.dst) ?? 0) + 1);
-      batch.dirs.push({ src: src.ino, dst: ino });
-    }
-    const list = byParent.get(unit.dst) ?? [];
-    list.push({ name: edge.name, ino, type: attr.type });
-    byParent.set(unit.dst, list);
-    batch.entries++;
+    const subdirs = edges.filter((e) => e.type === 'dir').length;
+    const dir = tx.overlay.inodes.get(unit.dst);
+    // The scripts raise the link count at EXEC; a copy this transaction holds must agree.
+    if (dir && subdirs) tx.overlay.inodes.set(unit.dst, { ...dir, nlink: dir.nlink + subdirs });
   }
-  if (inodeWrites.length) tx.buffer.add('MSET', ...inodeWrites);
-  if (symlinkWrites.length) tx.buffer.add('MSET', ...symlinkWrites);
-  if (hashWrites.keys.length) tx.buffer.script(WRITE_HASHES, hashWrites);
-  for (const [parent, edges] of byParent) tx.putEdges(parent, edges);
-  await tx.addSliceRefs(refs);
-  await tx.addCounter('inodes', batch.entries);
-  await tx.addCounter('usedBytes', batch.bytes);
-  for (const [i, parent] of parents.entries()) {
-    const dir = attrOf(parent, miscReplies[1 + i]);
-    if (dir && subdirs.get(parent)) await tx.putInode({ ...dir, nlink: dir.nlink + subdirs.get(parent)! });
-  }
+  if (inCall) calls.push(args);
+  const keys = [k.counter('nextInode'), k.counter('inodes'), k.counter('usedBytes'), k.sliceRefs];
+  for (const call of calls) tx.buffer.script(CLONE_LISTED, { keys, args: [...head, ...call] });
+  tx.overlay.counterDeltas.set('inodes', (tx.overlay.counterDeltas.get('inodes') ?? 0) + count);
+  batch.entries = count;
   return batch;
-}
-
-/** An inode's xattrs as the transaction sees them: the server's (a HGETALL reply) with its changes. */
-function mergedXattrs(tx: CloneTx, ino: Ino, reply: unknown): Array<[string, Buffer]> {
-  const server = new Map(pairs(reply).map(([name, value]) => [name.toString(), value]));
-  const out: Array<[string, Buffer]> = [];
-  for (const name of tx.overlay.mergeXattrNames(ino, [...server.keys()])) {
-    const known = tx.overlay.xattr(ino, name);
-    const value = known !== undefined ? known : server.get(name);
-    if (value) out.push([name, value]);
-  }
-  return out;
 }
 
 /** Entries below a directory, counted level by level: one round trip per level of the tree. */

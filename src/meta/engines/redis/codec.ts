@@ -10,6 +10,9 @@ export const ATTR_BYTES = 73;
 /** Bytes of one packed slice record: pos, id (high, low), size, off, len — all u32 big-endian. */
 export const RECORD_BYTES = 24;
 const U32 = 2 ** 32;
+/** Where a packed inode holds uid and gid, and the three times: [start, end) (the clone script splices them). */
+export const ATTR_OWNER_BYTES = [5, 13] as const;
+export const ATTR_TIMES_BYTES = [29, 65] as const;
 
 /** An inode's attributes as 73 bytes (numbers up to 2^53 as doubles). */
 export function packAttr(a: Attr): Buffer {

@@ -1,7 +1,7 @@
 import type { CounterName, Ino, SessionId } from '../../types.js';
 
 /** Matches a key of the layout once the prefix is removed (see README.md). */
-const OWN_KEY = /^(?:[idnsxcl]\d+|setting|counter:[A-Za-z]+|sliceRefs|sliceSizes|delSlices|sessions|detached|sustained:\d+|sessionLocks:\d+)$/;
+const OWN_KEY = /^(?:[idnsxclo]\d+|setting|counter:[A-Za-z]+|sliceRefs|sliceSizes|delSlices|sessions|detached|sustained:\d+|sessionLocks:\d+)$/;
 
 /** Every key of one volume, under its prefix. Per-inode keys are one letter and the inode number. */
 export class KeyLayout {
@@ -60,7 +60,11 @@ export class KeyLayout {
   locks(ino: Ino): string {
     return `${this.prefix}l${ino}`;
   }
-  /** Inodes a session keeps alive (set). */
+  /** Sessions holding an inode open (set of session ids). */
+  openers(ino: Ino): string {
+    return `${this.prefix}o${ino}`;
+  }
+  /** Inodes a session holds open, kept alive if unlinked meanwhile (set). */
   sustained(session: SessionId): string {
     return `${this.prefix}sustained:${session}`;
   }

@@ -13,6 +13,10 @@ export interface KeyReader {
   readMany(watch: readonly string[], commands: readonly RedisArg[][]): Promise<unknown[]>;
   /** Sends a command that is no part of the transaction (no WATCH; it applies at once). */
   send(args: RedisArg[]): Promise<unknown>;
+  /** Runs a script that is no part of the transaction (no WATCH; it applies at once), by SHA. */
+  evaluate(script: RedisScript, call: { keys: string[]; args: RedisArg[] }): Promise<unknown>;
+  /** How many keys the transaction watches so far. */
+  readonly watchedKeys: number;
 }
 
 const isNoScript = (err: unknown) => String((err as Error)?.message ?? '').startsWith('NOSCRIPT');
@@ -49,6 +53,10 @@ export class PlainReader implements KeyReader {
   send(args: RedisArg[]): Promise<unknown> {
     return this.read('', args);
   }
+  evaluate(script: RedisScript, call: { keys: string[]; args: RedisArg[] }): Promise<unknown> {
+    return this.script('', script, call);
+  }
+  readonly watchedKeys = 0;
 }
 
 /** Reads on an isolated connection, WATCHing each key before its first read (pipelined with it). */
@@ -92,5 +100,12 @@ export class WatchingReader implements KeyReader {
   send(args: RedisArg[]): Promise<unknown> {
     countRequest('request');
     return this.conn.sendCommand(args).catch((err) => Promise.reject(redisError(err, this.where)));
+  }
+  evaluate(script: RedisScript, call: { keys: string[]; args: RedisArg[] }): Promise<unknown> {
+    countRequest('request');
+    return evalScript(this.conn, script, call).catch((err) => Promise.reject(redisError(err, this.where)));
+  }
+  get watchedKeys(): number {
+    return this.watched.size;
   }
 }

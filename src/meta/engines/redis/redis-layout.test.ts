@@ -53,7 +53,7 @@ describe('redis engine: URLs, key layout, opening', () => {
         'counter:nextSlice': 'string', 'counter:nextSession': 'string', [`i${ROOT_INO}`]: 'string', [`i${d.ino}`]: 'string',
         [`i${f.ino}`]: 'string', [`d${ROOT_INO}`]: 'hash', [`n${ROOT_INO}`]: 'zset', [`d${d.ino}`]: 'hash', [`n${d.ino}`]: 'zset',
         [`x${f.ino}`]: 'hash', [`c${f.ino}`]: 'hash', [`l${f.ino}`]: 'hash', sliceRefs: 'hash', sliceSizes: 'hash',
-        delSlices: 'zset', sessions: 'hash', [`sustained:${m.session}`]: 'set', [`sessionLocks:${m.session}`]: 'set', detached: 'hash',
+        delSlices: 'zset', sessions: 'hash', [`sustained:${m.session}`]: 'set', [`o${f.ino}`]: 'set', [`sessionLocks:${m.session}`]: 'set', detached: 'hash',
       };
       const found: Record<string, string> = {};
       for (const key of keys) {

@@ -3,7 +3,8 @@ import type { EngineTx } from '../../engine.js';
 import type {
   Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, SessionId, SliceId, SliceRecord, VolumeSettings,
 } from '../../types.js';
-import { cloneEntriesRedis, countSubtreeRedis } from './clone-entries.js';
+import { cloneEntriesQueued, countSubtreeRedis } from './clone-entries.js';
+import { cloneEntriesOnServer } from './clone-on-server.js';
 import { asArray, asBuffer, asNumber, packAttr, packEntry, packRecords, pairs, unpackAttr, unpackEntry, unpackRecords } from './codec.js';
 import type { CommandBuffer } from './command-buffer.js';
 import type { KeyLayout } from './key-layout.js';
@@ -28,6 +29,9 @@ function refArgs(ids: readonly SliceId[]): string[] {
  */
 export class RedisTx implements EngineTx {
   readonly overlay = new TxOverlay();
+  /** Set once a clone batch applied on its own (cloneEntries): later writes would not be atomic with it. */
+  private sealed = false;
+  private readonly openerChanges = new Map<Ino, Map<SessionId, boolean>>();
 
   constructor(
     /** How this transaction reads (for the engine's own set-based hooks). */
@@ -44,6 +48,7 @@ export class RedisTx implements EngineTx {
   /** The buffered writes (for the engine's own set-based hooks); a read-only transaction has none. */
   get buffer(): CommandBuffer {
     if (!this.writes) throw new Error('Engine.read: the transaction is read-only');
+    if (this.sealed) throw new Error('cloneEntries applied on its own: nothing may follow it in its transaction');
     return this.writes;
   }
   private get w(): CommandBuffer {
@@ -81,13 +86,6 @@ export class RedisTx implements EngineTx {
     this.w.add('HSET', this.k.entries(parent), edge.name, packEntry(edge));
     this.w.add('ZADD', this.k.names(parent), '0', edge.name);
     this.overlay.setEdge(parent, edge.name, edge);
-  }
-  /** Inserts many entries of one directory: one HSET and one ZADD. */
-  putEdges(parent: Ino, edges: readonly Edge[]): void {
-    if (!edges.length) return;
-    this.w.add('HSET', this.k.entries(parent), ...edges.flatMap((e) => [e.name, packEntry(e)]));
-    this.w.add('ZADD', this.k.names(parent), ...edges.flatMap((e) => ['0', e.name]));
-    for (const e of edges) this.overlay.setEdge(parent, e.name, e);
   }
   async deleteEdge(parent: Ino, name: Buffer) {
     this.w.add('HDEL', this.k.entries(parent), name);
@@ -237,9 +235,28 @@ export class RedisTx implements EngineTx {
 
   async putSustained(session: SessionId, ino: Ino) {
     this.w.add('SADD', this.k.sustained(session), String(ino));
+    this.w.add('SADD', this.k.openers(ino), String(session));
+    this.openersChanged(ino).set(session, true);
   }
   async deleteSustained(session: SessionId, ino: Ino) {
     this.w.add('SREM', this.k.sustained(session), String(ino));
+    this.w.add('SREM', this.k.openers(ino), String(session));
+    this.openersChanged(ino).set(session, false);
+  }
+  async openSessions(ino: Ino) {
+    const key = this.k.openers(ino);
+    const sessions = new Set(asArray(await this.reader.read(key, ['SMEMBERS', key])).map((x) => asNumber(x) as SessionId));
+    for (const [session, open] of this.openerChanges.get(ino) ?? []) {
+      if (open) sessions.add(session);
+      else sessions.delete(session);
+    }
+    return [...sessions];
+  }
+  /** This transaction's own changes to who holds an inode open, so its reads see them. */
+  private openersChanged(ino: Ino): Map<SessionId, boolean> {
+    let m = this.openerChanges.get(ino);
+    if (!m) this.openerChanges.set(ino, (m = new Map()));
+    return m;
   }
 
   async getLocks(ino: Ino) {
@@ -265,8 +282,15 @@ export class RedisTx implements EngineTx {
     m.set(session, locks.length ? locks.map((l) => ({ ...l })) : null);
   }
 
+  /**
+   * In a transaction that has read and written nothing (a batch of a batched clone), the batch
+   * runs as server-side scripts that apply at once, and the transaction takes nothing more.
+   * Otherwise (a consistent clone's one transaction) it joins the transaction, queued for EXEC.
+   */
   cloneEntries(units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }): Promise<CloneBatch> {
-    return cloneEntriesRedis(this, units, spec);
+    if (this.writes?.size !== 0 || this.reader.watchedKeys !== 0) return cloneEntriesQueued(this, units, spec);
+    this.sealed = true;
+    return cloneEntriesOnServer(this.reader, this.keys, { units, ...spec });
   }
   countSubtree(ino: Ino): Promise<number> {
     return countSubtreeRedis(this, ino);
@@ -289,6 +313,10 @@ export class RedisTx implements EngineTx {
     const key = this.k.sessionLocks(session);
     const inos = asArray(await this.reader.read(key, ['SMEMBERS', key])).map((x) => asNumber(x) as Ino);
     for (const ino of inos) await this.setLocks(ino, session, []);
+    const held = this.k.sustained(session);
+    for (const x of asArray(await this.reader.read(held, ['SMEMBERS', held]))) {
+      this.w.add('SREM', this.k.openers(asNumber(x) as Ino), String(session));
+    }
     this.w.add('DEL', key, this.k.sustained(session));
     this.w.add('HDEL', this.k.sessions, String(session));
   }

@@ -79,19 +79,3 @@ for first = 1, #names, 1000 do
   end
 end
 return out`);
-
-/** KEYS: hashes. Returns each one's HGETALL (flat field, value lists), in order. */
-export const READ_HASHES = new RedisScript(`
-local out = {}
-for i = 1, #KEYS do out[i] = redis.call('HGETALL', KEYS[i]) end
-return out`);
-
-/** KEYS: hashes. ARGV: for each key, a field count n then n field, value pairs. */
-export const WRITE_HASHES = new RedisScript(`
-local at = 1
-for i = 1, #KEYS do
-  local n = tonumber(ARGV[at])
-  for j = at + 1, at + 2 * n, 2 do redis.call('HSET', KEYS[i], ARGV[j], ARGV[j + 1]) end
-  at = at + 1 + 2 * n
-end
-return 0`);
