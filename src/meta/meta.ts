@@ -1,5 +1,5 @@
 import type {
-  Attr, Caller, Edge, Ino, PendingSlice, SessionId, SliceId, SliceRecord, Timespec, VolumeSettings,
+  Attr, Caller, Edge, Ino, LockRecord, PendingSlice, SessionId, SliceId, SliceRecord, Timespec, VolumeSettings,
 } from './types.js';
 import type { CloneOptions } from './clone/clone-spec.js';
 import type { CopyRangeSpec } from './ops/copy-range.js';
@@ -66,6 +66,26 @@ export interface VolumeUsage {
   usedBytes: number;
   /** Number of inodes, the root included. */
   inodes: number;
+}
+
+/** A byte range (or whole-file flock) a lock query is about; `end` is exclusive. */
+export interface LockProbe {
+  kind: LockRecord['kind'];
+  type: 'read' | 'write';
+  start: number;
+  end: number;
+}
+
+/** A lock to take, change or release (`unlock`) for one owner. */
+export interface LockRequest extends Omit<LockRecord, 'type'> {
+  type: LockRecord['type'] | 'unlock';
+}
+
+/** fallocate(2) arguments (mode bits of linux/falloc.h). */
+export interface FallocateSpec {
+  mode: number;
+  offset: number;
+  length: number;
 }
 
 /** setxattr(2) flags. */
@@ -154,6 +174,16 @@ export interface Meta {
 
   /** Clones `src` as `name` in `parent` by copying metadata only (DESIGN §3). */
   clone(caller: Caller, spec: { src: Ino; parent: Ino; name: Buffer }, options?: CloneOptions): Promise<Attr>;
+
+  /** fallocate(2): extends (mode 0), punches a hole (PUNCH_HOLE|KEEP_SIZE) or zeroes a range; no space is reserved. */
+  fallocate(ino: Ino, spec: FallocateSpec): Promise<Attr>;
+
+  /** F_GETLK: the first lock of another owner (any client) that conflicts with `probe`. */
+  getlk(ino: Ino, probe: LockProbe & { owner: string }): Promise<{ lock: LockRecord; ours: boolean } | undefined>;
+  /** F_SETLK/F_SETLKW and flock: EAGAIN on conflict; with `wait`, polls until free (an aborted signal: EINTR). */
+  setlk(ino: Ino, req: LockRequest, options?: { wait?: boolean; signal?: AbortSignal }): Promise<void>;
+  /** Drops every lock one owner of this client holds on an inode (close, last close of a flocked file). */
+  releaseLocks(ino: Ino, owner: { owner: string; kind: LockRecord['kind'] }): Promise<void>;
 
   /** Logical usage from the counters. */
   usage(): Promise<VolumeUsage>;

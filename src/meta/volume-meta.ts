@@ -5,13 +5,15 @@ import type { MetaContext } from './context.js';
 import type { Engine } from './engine.js';
 import { IdAllocator } from './id-allocator.js';
 import type {
-  AttrChanges, DirPage, Meta, NodeSpec, ReaddirOptions, RenameSpec, SliceWrite, VolumeUsage,
+  AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RenameSpec, SliceWrite, VolumeUsage,
 } from './meta.js';
 import { OpenFiles } from './open-files.js';
 import { copyRange, type CopyRangeSpec } from './ops/copy-range.js';
 import { createNode } from './ops/create-node.js';
+import { fallocate } from './ops/fallocate.js';
 import { mustGetInode } from './ops/inode-records.js';
 import { link } from './ops/link.js';
+import { getLock, releaseLocks, setLock } from './ops/locks.js';
 import { lookupIn } from './ops/lookup.js';
 import { open, release } from './ops/open-release.js';
 import { readdir } from './ops/readdir.js';
@@ -27,7 +29,7 @@ import { SessionKeeper } from './sessions.js';
 import { ensureTrash } from './trash/trash.js';
 import { now } from './times.js';
 import {
-  type Attr, type Caller, FORMAT_VERSION, type Ino, type PendingSlice, ROOT_INO, type SessionId, type SliceId, type SliceRecord,
+  type Attr, type Caller, FORMAT_VERSION, type Ino, type LockRecord, type PendingSlice, ROOT_INO, type SessionId, type SliceId, type SliceRecord,
   type VolumeSettings,
 } from './types.js';
 
@@ -42,6 +44,8 @@ export interface OpenMetaOptions {
 /** The Meta contract implemented once over any engine. */
 export class VolumeMeta implements Meta {
   private readonly ctx: MetaContext;
+  /** Inodes this session holds locks on, so that closing other files costs no transaction. */
+  private readonly lockedInodes = new Set<Ino>();
 
   private constructor(
     readonly engine: Engine,
@@ -212,6 +216,23 @@ export class VolumeMeta implements Meta {
   }
   clone(caller: Caller, spec: { src: Ino; parent: Ino; name: Buffer }, options?: CloneOptions): Promise<Attr> {
     return clone(this.ctx, caller, spec, options);
+  }
+  fallocate(ino: Ino, spec: FallocateSpec): Promise<Attr> {
+    return fallocate(this.ctx, ino, spec);
+  }
+  async getlk(ino: Ino, probe: LockProbe & { owner: string }): Promise<{ lock: LockRecord; ours: boolean } | undefined> {
+    const held = await getLock(this.engine, { ino, session: this.session }, probe);
+    return held && { lock: held.lock, ours: held.session === this.session };
+  }
+  async setlk(ino: Ino, req: LockRequest, options: { wait?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    if (req.type === 'unlock' && !this.lockedInodes.has(ino)) return;
+    const remaining = await setLock(this.engine, { ino, session: this.session }, { req, ...options });
+    if (remaining > 0) this.lockedInodes.add(ino);
+    else this.lockedInodes.delete(ino);
+  }
+  async releaseLocks(ino: Ino, owner: { owner: string; kind: LockRecord['kind'] }): Promise<void> {
+    if (!this.lockedInodes.has(ino)) return;
+    if ((await releaseLocks(this.engine, { ino, session: this.session }, owner)) === 0) this.lockedInodes.delete(ino);
   }
   async usage(): Promise<VolumeUsage> {
     const [usedBytes, inodes] = await Promise.all([this.engine.getCounter('usedBytes'), this.engine.getCounter('inodes')]);

@@ -1,8 +1,8 @@
 import type { ChunkStore } from '../chunk/chunk-store.js';
 import { FsError } from '../errors/index.js';
-import type { AttrChanges, DirPage, Meta, NodeSpec, ReaddirOptions, RenameSpec } from '../meta/meta.js';
-import type { Attr, Caller, Ino } from '../meta/types.js';
-import { CHUNK_SIZE } from '../meta/types.js';
+import type { AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RenameSpec } from '../meta/meta.js';
+import type { Attr, Caller, Ino, LockRecord } from '../meta/types.js';
+import { CHUNK_SIZE, MAX_NAME_BYTES } from '../meta/types.js';
 import { type FileHandle, HandleTable } from './open-files.js';
 import { canRead, canWrite, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } from './open-flags.js';
 
@@ -25,6 +25,8 @@ export class Vfs {
   }
 
   async lookup(caller: Caller, parent: Ino, name: Buffer): Promise<Attr> {
+    // As Linux file systems answer a lookup of an over-long name (not ENOENT).
+    if (name.length > MAX_NAME_BYTES) throw new FsError('ENAMETOOLONG', { syscall: 'lookup', path: `${name.subarray(0, 40).toString()}…` });
     return this.withBuffered(await this.meta.lookup(caller, parent, name));
   }
   async getattr(ino: Ino): Promise<Attr> {
@@ -69,7 +71,9 @@ export class Vfs {
   async open(caller: Caller, ino: Ino, flags: number): Promise<{ handle: FileHandle; attr: Attr }> {
     let attr = await this.meta.open(caller, ino, flags);
     try {
-      if (flags & O_TRUNC && canWrite(flags) && attr.type === 'file' && attr.length > 0) {
+      // Even an empty file: O_TRUNC marks ctime and mtime for update (POSIX open()); with
+      // O_RDONLY too, as Linux does (the kernel has checked write permission for O_TRUNC).
+      if (flags & O_TRUNC && attr.type === 'file') {
         await this.flushInode(ino);
         attr = await this.meta.setattr(caller, ino, { length: 0 });
       }
@@ -136,8 +140,10 @@ export class Vfs {
 
   /** Commits the inode's buffered writes. */
   async flushInode(ino: Ino): Promise<void> {
+    // Even when nothing is buffered: a commit another request started may still be on its way
+    // to the metadata (the writer is not dirty meanwhile), and a read must wait for it.
     const writer = this.handles.existingWriter(ino);
-    if (writer?.dirty) await writer.flush();
+    if (writer) await writer.flush();
   }
 
   /** flush(2)/fsync(2) of one handle: commits the inode's buffered writes. */
@@ -155,6 +161,25 @@ export class Vfs {
       if (canWrite(handle.flags)) this.handles.releaseWriter(handle.ino);
       await this.meta.release(handle.ino);
     }
+  }
+
+  /** fallocate(2) on a handle open for writing, after committing its buffered writes. */
+  async fallocate(fh: number, spec: FallocateSpec): Promise<Attr> {
+    const handle = this.handle(fh, 'fallocate');
+    if (!canWrite(handle.flags)) throw new FsError('EBADF', { syscall: 'fallocate', ino: handle.ino, detail: 'not open for writing' });
+    await this.flushInode(handle.ino);
+    return this.withBuffered(await this.meta.fallocate(handle.ino, spec));
+  }
+
+  /** Record locks, kept in the metadata engine so they hold across clients. */
+  getlk(ino: Ino, probe: LockProbe & { owner: string }): Promise<{ lock: LockRecord; ours: boolean } | undefined> {
+    return this.meta.getlk(ino, probe);
+  }
+  setlk(ino: Ino, req: LockRequest, options?: { wait?: boolean; signal?: AbortSignal }): Promise<void> {
+    return this.meta.setlk(ino, req, options);
+  }
+  releaseLocks(ino: Ino, owner: { owner: string; kind: LockRecord['kind'] }): Promise<void> {
+    return this.meta.releaseLocks(ino, owner);
   }
 
   getxattr(caller: Caller, ino: Ino, name: string): Promise<Buffer> {

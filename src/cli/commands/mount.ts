@@ -1,0 +1,53 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { isMountProcess, needsThreadPoolReads, reportMountReady, runMountProcess, startMountDaemon } from '../../fuse/daemon.js';
+import { serveVolume } from '../../fuse/serve-volume.js';
+import { parseSize } from '../../sdk/index.js';
+import type { CommandDefinition } from '../command.js';
+
+/** Where a background mount logs by default. */
+const defaultLog = (mountpoint: string) =>
+  path.join(homedir(), '.slicefs', 'logs', `mount${mountpoint.replace(/[^A-Za-z0-9._-]+/g, '-')}.log`);
+
+export const mount: CommandDefinition = {
+  name: 'mount',
+  args: '<META_URL> <MOUNTPOINT>',
+  summary: 'mount a volume with FUSE (in the foreground until unmounted, or --background)',
+  options: [
+    { flags: '--background', description: 'run as a daemon; return once the mount is live', default: false },
+    { flags: '--cache-size <SIZE>', description: 'block cache for reads', default: '256M' },
+    { flags: '--read-only', description: 'mount read-only', default: false },
+    { flags: '--debug', description: 'log every request and its result (access log)', default: false },
+    { flags: '--log <FILE>', description: 'with --background: the daemon log (default ~/.slicefs/logs/mount-<mountpoint>.log)' },
+  ],
+  examples: [
+    'slicefs mount sqlite3://./data/slicefs.db ./mnt',
+    'slicefs mount redis://127.0.0.1:6379/1 /mnt/vol --background --cache-size 1G',
+    'slicefs umount /mnt/vol',
+  ],
+  async run([metaUrl, mountpoint], o, io) {
+    const target = path.resolve(mountpoint!);
+    const cacheSize = parseSize(o.cacheSize as string, '--cache-size');
+    const argv = ['mount', metaUrl!, target, '--cache-size', String(cacheSize), ...(o.readOnly ? ['--read-only'] : []), ...(o.debug ? ['--debug'] : [])];
+    if (o.background && !isMountProcess()) {
+      const log = path.resolve((o.log as string | undefined) ?? defaultLog(target));
+      const { pid } = await startMountDaemon(argv, log);
+      io.out.write(`mounted ${metaUrl} at ${target} (pid ${pid}); logs: ${log}; unmount with: slicefs umount ${target}\n`);
+      return 0;
+    }
+    // Without event-loop reads, device reads hold thread-pool threads, and the pool is sized
+    // when the process starts: serve from a process started for it.
+    if (!isMountProcess() && needsThreadPoolReads()) return runMountProcess(argv);
+    await serveVolume(metaUrl!, target, {
+      readOnly: Boolean(o.readOnly),
+      cacheSize,
+      debug: Boolean(o.debug),
+      log: (line) => io.err.write(`${line}\n`),
+      onReady: ({ volume }) => {
+        io.err.write(`slicefs: mounted volume ${volume} at ${target} (pid ${process.pid})\n`);
+        reportMountReady();
+      },
+    });
+    io.err.write(`slicefs: unmounted ${target}\n`);
+  },
+};

@@ -1,0 +1,25 @@
+import type { Vfs } from '../vfs/vfs.js';
+import type { DecodedOf } from './abi/layout.js';
+import type { fuse_init_in, fuse_init_out } from './abi/structs.js';
+import type { DirHandles } from './dir-handles.js';
+import type { KernelCache } from './kernel-cache.js';
+import type { VirtualFiles } from './virtual-files.js';
+
+/** What INIT, INTERRUPT and DESTROY ask of the session. */
+export interface SessionControl {
+  /** Negotiates the protocol: the kernel's offer in, our answer out. */
+  init(offer: DecodedOf<typeof fuse_init_in>): DecodedOf<typeof fuse_init_out>;
+  /** Aborts the in-flight request `unique`; false when no such request is being handled. */
+  interrupt(unique: number): boolean;
+  /** The kernel is tearing the mount down. */
+  destroy(): void;
+}
+
+/** The mount's state that op handlers work with. */
+export interface FuseContext {
+  readonly vfs: Vfs;
+  readonly dirs: DirHandles;
+  readonly virtual: VirtualFiles;
+  readonly kernel: KernelCache;
+  readonly control: SessionControl;
+}

@@ -1,0 +1,98 @@
+import { FsError, isFsError } from '../../errors/index.js';
+import type { Attr, Caller, FileType, Ino } from '../../meta/types.js';
+import { FILE_TYPE_BITS, ROOT_INO } from '../../meta/types.js';
+import { encodeStruct, writeStruct } from '../abi/layout.js';
+import { OPCODES } from '../abi/opcodes.js';
+import { direntAlign, fuse_dirent, fuse_entry_out, fuse_fsync_in, fuse_open_in, fuse_open_out, fuse_read_in, fuse_release_in } from '../abi/structs.js';
+import type { FuseContext } from '../context.js';
+import { writeEntryOut } from '../encode.js';
+import { defineOp } from '../op.js';
+
+/** At most this much listing per reply: the kernel may offer 1 MiB, which is many pages of entries to read ahead. */
+const MAX_REPLY = 128 * 1024;
+
+/** DT_* of <dirent.h>: the file type bits shifted down. */
+const direntType = (type: FileType) => FILE_TYPE_BITS[type] >> 12;
+
+/** Fills up to `size` bytes with entries from index `offset` of an open directory. */
+async function listing(fs: FuseContext, request: { fh: number; offset: number; size: number; caller: Caller; plus: boolean }): Promise<Buffer> {
+  const dir = fs.dirs.get(request.fh);
+  if (!dir) throw new FsError('EBADF', { syscall: 'readdir', detail: `no open directory ${request.fh}` });
+  const { plus } = request;
+  const size = Math.min(request.size, MAX_REPLY);
+  const out = Buffer.alloc(size);
+  let used = 0;
+  for (let index = request.offset; ; index++) {
+    const entry = await dir.at(index, { vfs: fs.vfs, caller: request.caller, plus });
+    if (!entry) break;
+    const length = direntAlign((plus ? fuse_entry_out.size : 0) + fuse_dirent.size + entry.name.length);
+    if (used + length > size) break;
+    let at = used;
+    if (plus) {
+      // `.` and `..` get node id 0: the kernel lists them without caching an entry.
+      const attr = index < 2 ? undefined : entry.attr ?? (await attrOrGone(fs, entry.ino as Ino));
+      if (attr) {
+        writeEntryOut(out, at, { attr, timeouts: fs.kernel.timeouts });
+        fs.kernel.sent(attr);
+      }
+      at += fuse_entry_out.size;
+    }
+    writeStruct(fuse_dirent, out, at, { ino: entry.ino, off: index + 1, namelen: entry.name.length, type: direntType(entry.type) });
+    entry.name.copy(out, at + fuse_dirent.size);
+    used += length;
+  }
+  return out.subarray(0, used);
+}
+
+/** Attributes of a listed entry, or undefined if it was removed since the listing was read. */
+async function attrOrGone(fs: FuseContext, ino: Ino): Promise<Attr | undefined> {
+  try {
+    return await fs.vfs.getattr(ino);
+  } catch (err) {
+    if (isFsError(err, 'ENOENT')) return undefined;
+    throw err;
+  }
+}
+
+const readdirOp = (opcode: number, plus: boolean) =>
+  defineOp({
+    opcode,
+    decode: (r) => r.struct(fuse_read_in),
+    async handle({ body, reply, fs, caller }) {
+      reply.ok(await listing(fs, { fh: body.fh, offset: body.offset, size: body.size, caller, plus }));
+    },
+    print: (b) => `fh=${b.fh} offset=${b.offset} size=${b.size}`,
+  });
+
+/** OPENDIR, READDIR, READDIRPLUS, RELEASEDIR, FSYNCDIR. */
+export const dirOps = [
+  defineOp({
+    opcode: OPCODES.FUSE_OPENDIR,
+    decode: (r) => r.struct(fuse_open_in),
+    async handle({ header, reply, fs }) {
+      const attr = await fs.vfs.getattr(header.nodeid as Ino);
+      if (attr.type !== 'dir') throw new FsError('ENOTDIR', { syscall: 'opendir', ino: attr.ino });
+      const fh = fs.dirs.add(attr.ino, attr.ino === ROOT_INO ? ROOT_INO : attr.parent);
+      reply.ok(encodeStruct(fuse_open_out, { fh, open_flags: 0, padding: 0 }));
+    },
+    print: (b) => `flags=0${b.flags.toString(8)}`,
+  }),
+  readdirOp(OPCODES.FUSE_READDIR, false),
+  readdirOp(OPCODES.FUSE_READDIRPLUS, true),
+  defineOp({
+    opcode: OPCODES.FUSE_RELEASEDIR,
+    decode: (r) => r.struct(fuse_release_in),
+    handle: ({ body, reply, fs }) => {
+      fs.dirs.release(body.fh);
+      reply.ok();
+    },
+    print: (b) => `fh=${b.fh}`,
+  }),
+  defineOp({
+    opcode: OPCODES.FUSE_FSYNCDIR,
+    decode: (r) => r.struct(fuse_fsync_in),
+    // Every namespace change is already one committed transaction.
+    handle: ({ reply }) => reply.ok(),
+    print: (b) => `fh=${b.fh}`,
+  }),
+];

@@ -1,0 +1,109 @@
+import type { AttrChanges } from '../../meta/meta.js';
+import type { Ino } from '../../meta/types.js';
+import { FATTR } from '../abi/constants.js';
+import { type DecodedOf, encodeStruct } from '../abi/layout.js';
+import { OPCODES } from '../abi/opcodes.js';
+import {
+  fuse_access_in, fuse_batch_forget_in, fuse_forget_in, fuse_forget_one, fuse_getattr_in, fuse_setattr_in, fuse_statfs_out,
+} from '../abi/structs.js';
+import { defineOp, quote } from '../op.js';
+
+/** Block size and total capacity df shows: usage is logical and storage grows on demand. */
+const STATFS_BLOCK = 4096;
+const STATFS_TOTAL_BYTES = 2 ** 50; // 1 PiB
+const STATFS_TOTAL_FILES = 2 ** 40;
+const MAX_NAME = 255;
+
+/** AttrChanges from fuse_setattr_in.valid and its fields. */
+function attrChanges(b: DecodedOf<typeof fuse_setattr_in>): AttrChanges {
+  const c: AttrChanges = {};
+  if (b.valid & FATTR.FATTR_MODE) c.mode = b.mode & 0o7777;
+  if (b.valid & FATTR.FATTR_UID) c.uid = b.uid;
+  if (b.valid & FATTR.FATTR_GID) c.gid = b.gid;
+  if (b.valid & FATTR.FATTR_SIZE) c.length = b.size;
+  if (b.valid & FATTR.FATTR_ATIME) c.atime = b.valid & FATTR.FATTR_ATIME_NOW ? 'now' : { sec: b.atime, nsec: b.atimensec };
+  if (b.valid & FATTR.FATTR_MTIME) c.mtime = b.valid & FATTR.FATTR_MTIME_NOW ? 'now' : { sec: b.mtime, nsec: b.mtimensec };
+  return c;
+}
+
+/** LOOKUP, FORGET, GETATTR, SETATTR, ACCESS, STATFS. */
+export const entryOps = [
+  defineOp({
+    opcode: OPCODES.FUSE_LOOKUP,
+    decode: (r) => ({ name: r.name() }),
+    async handle({ header, body, reply, fs, caller }) {
+      const virtual = fs.virtual.lookup(header.nodeid, body.name);
+      reply.ok(fs.kernel.entry(virtual ? virtual.attr() : await fs.vfs.lookup(caller, header.nodeid as Ino, body.name)));
+    },
+    print: (b) => quote(b.name),
+  }),
+  defineOp({
+    opcode: OPCODES.FUSE_FORGET,
+    decode: (r) => r.struct(fuse_forget_in),
+    // Inode numbers are the volume's own and never reused, so no lookup counts are kept: only
+    // the record of what the kernel caches goes.
+    handle: ({ header, reply, fs }) => {
+      fs.kernel.forget(header.nodeid as Ino);
+      reply.none();
+    },
+    print: (b) => `nlookup=${b.nlookup}`,
+    noReply: true,
+  }),
+  defineOp({
+    opcode: OPCODES.FUSE_BATCH_FORGET,
+    decode: (r) => {
+      const { count } = r.struct(fuse_batch_forget_in);
+      return { nodes: Array.from({ length: count }, () => r.struct(fuse_forget_one).nodeid) };
+    },
+    handle: ({ body, reply, fs }) => {
+      for (const ino of body.nodes) fs.kernel.forget(ino as Ino);
+      reply.none();
+    },
+    print: (b) => `${b.nodes.length} nodes`,
+    noReply: true,
+  }),
+  defineOp({
+    opcode: OPCODES.FUSE_GETATTR,
+    decode: (r) => r.struct(fuse_getattr_in),
+    async handle({ header, reply, fs }) {
+      const virtual = fs.virtual.get(header.nodeid);
+      reply.ok(fs.kernel.attr(virtual ? virtual.attr() : await fs.vfs.getattr(header.nodeid as Ino)));
+    },
+    print: (b) => `flags=${b.getattr_flags} fh=${b.fh}`,
+  }),
+  defineOp({
+    opcode: OPCODES.FUSE_SETATTR,
+    decode: (r) => r.struct(fuse_setattr_in),
+    async handle({ header, body, reply, fs, caller }) {
+      const virtual = fs.virtual.get(header.nodeid);
+      if (virtual) return reply.ok(fs.kernel.attr(virtual.attr()));
+      reply.ok(fs.kernel.attr(await fs.vfs.setattr(caller, header.nodeid as Ino, attrChanges(body))));
+    },
+    print: (b) => JSON.stringify(attrChanges(b)),
+  }),
+  defineOp({
+    opcode: OPCODES.FUSE_ACCESS,
+    decode: (r) => r.struct(fuse_access_in),
+    async handle({ header, body, reply, fs, caller }) {
+      if (!fs.virtual.get(header.nodeid)) await fs.vfs.access(caller, header.nodeid as Ino, body.mask);
+      reply.ok();
+    },
+    print: (b) => `mask=${b.mask}`,
+  }),
+  defineOp({
+    opcode: OPCODES.FUSE_STATFS,
+    decode: () => ({}),
+    async handle({ reply, fs }) {
+      const usage = await fs.vfs.meta.usage();
+      const blocks = STATFS_TOTAL_BYTES / STATFS_BLOCK;
+      const used = Math.ceil(usage.usedBytes / STATFS_BLOCK);
+      const free = Math.max(0, blocks - used);
+      const st = {
+        blocks, bfree: free, bavail: free, files: STATFS_TOTAL_FILES, ffree: Math.max(0, STATFS_TOTAL_FILES - usage.inodes),
+        bsize: STATFS_BLOCK, namelen: MAX_NAME, frsize: STATFS_BLOCK, padding: 0,
+      };
+      reply.ok(encodeStruct(fuse_statfs_out, { st }));
+    },
+    print: () => '',
+  }),
+];

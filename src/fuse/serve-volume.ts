@@ -1,0 +1,77 @@
+import { isFsError } from '../errors/index.js';
+import { Volume } from '../sdk/index.js';
+import { FuseServer } from './server.js';
+
+/** How `slicefs mount` serves a volume. */
+export interface ServeVolumeOptions {
+  readOnly?: boolean;
+  /** Block cache bytes. */
+  cacheSize?: number;
+  /** Log every request (the access log). */
+  debug?: boolean;
+  /** Where messages go (stderr by default). */
+  log?: (line: string) => void;
+  /** How /dev/fuse is read (see ServeOptions). */
+  deviceReads?: 'event-loop' | 'thread-pool';
+  /** Called once the mount is live. */
+  onReady?: (info: { volume: string; mountpoint: string }) => void;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** The device reads the mount keeps pending: leave thread-pool threads for the object store's file I/O. */
+function readersFor(poolSize: number): number {
+  return Math.max(1, Math.min(8, poolSize - 4));
+}
+
+/**
+ * Opens a volume, mounts it and serves it until it is unmounted. SIGINT/SIGTERM/SIGHUP commit
+ * buffered writes and unmount; a busy mount is detached lazily (served until its last file
+ * closes); a second signal aborts the kernel connection.
+ */
+export async function serveVolume(metaUrl: string, mountpoint: string, options: ServeVolumeOptions = {}): Promise<void> {
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const volume = await Volume.open(metaUrl, {
+    program: 'slicefs mount', cacheSize: options.cacheSize, deleteObjects: !options.readOnly,
+  });
+  let stopping = false;
+  let server: FuseServer | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!server) return;
+    if (stopping) {
+      log(`slicefs mount: ${signal} again: aborting the connection`);
+      server.abort();
+      return;
+    }
+    stopping = true;
+    log(`slicefs mount: ${signal}: committing open files and unmounting ${mountpoint}`);
+    void stop(server);
+  };
+  const stop = async (s: FuseServer) => {
+    await volume.vfs.flushAll().catch((err: unknown) => log(`slicefs mount: committing open files: ${(err as Error).message}`));
+    try {
+      await s.unmount();
+    } catch (err) {
+      if (!isFsError(err, 'EBUSY')) return log(`slicefs mount: ${(err as Error).message}`);
+      log(`slicefs mount: ${mountpoint} is busy: detaching it now, serving open files until they close`);
+      await s.unmount({ lazy: true }).catch((e: unknown) => log(`slicefs mount: ${(e as Error).message}`));
+    }
+  };
+  for (const s of SIGNALS) process.on(s, onSignal);
+  try {
+    server = await FuseServer.mount(volume.vfs, {
+      mountpoint,
+      source: `slicefs:${volume.settings.name}`,
+      readOnly: options.readOnly,
+      deviceReads: options.deviceReads ?? (process.env.SLICEFS_DEVICE_READS as ServeVolumeOptions['deviceReads']),
+      readers: readersFor(Number(process.env.UV_THREADPOOL_SIZE ?? 4)),
+      accessLog: options.debug ? log : undefined,
+      errorLog: (line) => log(`slicefs mount: ${line}`),
+    });
+    options.onReady?.({ volume: volume.settings.name, mountpoint });
+    await server.finished;
+  } finally {
+    for (const s of SIGNALS) process.off(s, onSignal);
+    await volume.close();
+  }
+}

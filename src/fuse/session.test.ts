@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { constants } from 'node:os';
+import { describe, it } from 'node:test';
+import { FsError } from '../errors/index.js';
+import type { Attr, Ino } from '../meta/types.js';
+import type { Vfs } from '../vfs/vfs.js';
+import { INIT_FLAGS } from './abi/constants.js';
+import { encodeStruct, readStruct } from './abi/layout.js';
+import { OPCODES } from './abi/opcodes.js';
+import { fuse_dirent, fuse_entry_out, fuse_in_header, fuse_init_in, fuse_init_out, fuse_interrupt_in, fuse_lk_in, fuse_read_in } from './abi/structs.js';
+import { DirHandles } from './dir-handles.js';
+import { KernelCache } from './kernel-cache.js';
+import { defineOp } from './op.js';
+import { opTable } from './op-table.js';
+import { Reply, type ReplyChannel } from './reply.js';
+import { FuseSession } from './session.js';
+import { type VirtualFile, VirtualFiles } from './virtual-files.js';
+
+const { ENOSYS, EIO, EINVAL, EINTR, EAGAIN, ENOENT } = constants.errno;
+const t = { sec: 1, nsec: 0 };
+const attrOf = (ino: number, type: Attr['type'] = 'file'): Attr =>
+  ({ ino: ino as Ino, type, mode: 0o644, uid: 0, gid: 0, nlink: 1, length: 5, rdev: 0, atime: t, mtime: t, ctime: t, parent: 1 as Ino });
+
+/** A session on a fake device: requests are built by hand, replies collected. */
+function harness(options: { vfs?: Partial<Vfs>; virtual?: VirtualFile[]; extraOps?: ReturnType<typeof defineOp>[] } = {}) {
+  const replies: Array<{ error: number; unique: number; payload: Buffer }> = [];
+  const channel: ReplyChannel = {
+    send(parts) {
+      const msg = Buffer.concat(parts as Buffer[]);
+      replies.push({ error: msg.readInt32LE(4), unique: Number(msg.readBigUInt64LE(8)), payload: msg.subarray(16) });
+    },
+  };
+  const errors: string[] = [];
+  const session = new FuseSession(
+    { source: { maxRequest: 2 ** 20 + 2 ** 16, run: () => new Promise(() => undefined), close: () => undefined }, channel, table: opTable(options.extraOps) },
+    { vfs: options.vfs as Vfs, dirs: new DirHandles(), virtual: new VirtualFiles(options.virtual), kernel: new KernelCache({ entry: 1, attr: 1 }, channel) },
+    { errorLog: (l) => errors.push(l) },
+  );
+  let unique = 100;
+  const send = (opcode: number, body: Buffer, nodeid = 1) => {
+    const u = (unique += 2);
+    const header = encodeStruct(fuse_in_header, { len: 40 + body.length, opcode, unique: u, nodeid, uid: 0, gid: 0, pid: 0 });
+    const buf = Buffer.concat([header, body]);
+    return { unique: u, done: session.dispatch(buf, buf.length) };
+  };
+  const call = async (opcode: number, body: Buffer, nodeid = 1) => {
+    const { unique: u, done } = send(opcode, body, nodeid);
+    await done;
+    return replies.find((r) => r.unique === u);
+  };
+  return { session, replies, errors, send, call };
+}
+
+const name = (s: string) => Buffer.from(`${s}\0`);
+
+describe('fuse session: decode → op table → reply once', () => {
+  it('answers an opcode it does not implement with ENOSYS', async () => {
+    const h = harness();
+    assert.equal((await h.call(OPCODES.FUSE_BMAP, Buffer.alloc(16)))?.error, -ENOSYS);
+    assert.equal((await h.call(4242, Buffer.alloc(0)))?.error, -ENOSYS);
+  });
+
+  it('answers EIO when a handler finishes without replying, and logs it', async () => {
+    const silent = defineOp({ opcode: OPCODES.FUSE_BMAP, decode: () => ({}), handle: async () => undefined, print: () => '' });
+    const h = harness({ extraOps: [silent] });
+    assert.equal((await h.call(OPCODES.FUSE_BMAP, Buffer.alloc(0)))?.error, -EIO);
+    assert.match(h.errors.join('\n'), /BMAP .*sent no reply/);
+  });
+
+  it('a reply goes out once: a second send throws', () => {
+    const sent: Buffer[][] = [];
+    const reply = new Reply({ send: (p) => void sent.push([...p]) }, 7);
+    reply.ok();
+    assert.throws(() => reply.error('EIO'), /answered twice/);
+    assert.equal(sent.length, 1);
+  });
+
+  it('maps FsErrors to their errno, other failures to EIO, and a malformed body to EINVAL', async () => {
+    const h = harness({ vfs: { lookup: async () => Promise.reject(new FsError('ENOENT')) } });
+    assert.equal((await h.call(OPCODES.FUSE_LOOKUP, name('missing')))?.error, -ENOENT);
+    assert.equal((await h.call(OPCODES.FUSE_LOOKUP, Buffer.from('no terminator')))?.error, -EINVAL);
+    const broken = harness({ vfs: { lookup: async () => Promise.reject(new TypeError('bug')) } });
+    assert.equal((await broken.call(OPCODES.FUSE_LOOKUP, name('x')))?.error, -EIO);
+    assert.match(broken.errors.join('\n'), /TypeError: bug/);
+  });
+
+  it('negotiates INIT: our minor, 1 MiB writes, 256 pages, only flags the kernel offers, never the writeback cache', async () => {
+    const h = harness();
+    const offered = INIT_FLAGS.FUSE_ASYNC_READ | INIT_FLAGS.FUSE_BIG_WRITES | INIT_FLAGS.FUSE_MAX_PAGES | INIT_FLAGS.FUSE_WRITEBACK_CACHE;
+    const r = await h.call(OPCODES.FUSE_INIT, encodeStruct(fuse_init_in, { major: 7, minor: 45, max_readahead: 131072, flags: offered }));
+    const out = readStruct(fuse_init_out, r!.payload);
+    assert.deepEqual([out.major, out.minor, out.max_write, out.max_pages], [7, 38, 1024 * 1024, 256]);
+    assert.equal(out.flags, INIT_FLAGS.FUSE_ASYNC_READ | INIT_FLAGS.FUSE_BIG_WRITES | INIT_FLAGS.FUSE_MAX_PAGES);
+    await h.session.initialized;
+  });
+
+  it('sends no reply to FORGET', async () => {
+    const h = harness();
+    await h.call(OPCODES.FUSE_FORGET, Buffer.alloc(8), 5);
+    assert.equal(h.replies.length, 0);
+  });
+
+  it('routes a virtual file in the root by name and by inode, not through the vfs', async () => {
+    const control: VirtualFile = {
+      name: '.control', ino: (2 ** 53 - 2) as Ino, attr: () => attrOf(2 ** 53 - 2),
+      open: async () => 77, read: async (fh, offset, size) => Buffer.from(`fh=${fh} at=${offset} size=${size}`),
+      write: async (_fh, _o, data) => data.length, release: async () => undefined,
+    };
+    const h = harness({ virtual: [control], vfs: { lookup: async (_c, parent) => attrOf(parent === 1 ? 10 : 11) } });
+    const entry = readStruct(fuse_entry_out, (await h.call(OPCODES.FUSE_LOOKUP, name('.control')))!.payload);
+    assert.equal(entry.nodeid, 2 ** 53 - 2);
+    assert.equal(readStruct(fuse_entry_out, (await h.call(OPCODES.FUSE_LOOKUP, name('.control'), 3))!.payload).nodeid, 11, 'only in the root');
+    const read = await h.call(OPCODES.FUSE_READ, encodeStruct(fuse_read_in, { fh: 77, offset: 3, size: 9 }), 2 ** 53 - 2);
+    assert.equal(read!.payload.toString(), 'fh=77 at=3 size=9');
+    assert.equal((await h.call(OPCODES.FUSE_UNLINK, name('.control')))?.error, -constants.errno.EPERM);
+  });
+
+  it('READDIR offsets index the listing kept in the handle: resuming anywhere lists each entry once', async () => {
+    const names = ['a', 'bb', 'ccc', 'dddd', 'eeeee'];
+    // The vfs lists two names per page, resuming after a name cursor.
+    const readdir: Vfs['readdir'] = async (_c, _ino, o = {}) => {
+      const rest = names.filter((n) => !o.after || n > o.after.toString());
+      const page = rest.slice(0, 2).map((n) => ({ name: Buffer.from(n), ino: (20 + names.indexOf(n)) as Ino, type: 'file' as const }));
+      return rest.length > 2 ? { entries: page, next: page[1]!.name } : { entries: page };
+    };
+    const h = harness({ vfs: { readdir, getattr: async (ino) => ({ ...attrOf(ino, 'dir'), parent: 1 as Ino }) } });
+    const open = await h.call(OPCODES.FUSE_OPENDIR, Buffer.alloc(8), 5);
+    const fh = Number(open!.payload.readBigUInt64LE(0));
+    const seen: string[] = [];
+    for (let offset = 0; ; ) {
+      // Room for two entries per reply.
+      const r = await h.call(OPCODES.FUSE_READDIR, encodeStruct(fuse_read_in, { fh, offset, size: 64 }), 5);
+      if (!r!.payload.length) break;
+      for (let at = 0; at < r!.payload.length; ) {
+        const d = readStruct(fuse_dirent, r!.payload, at);
+        seen.push(r!.payload.subarray(at + 24, at + 24 + d.namelen).toString());
+        offset = d.off;
+        at += (24 + d.namelen + 7) & ~7;
+      }
+    }
+    assert.deepEqual(seen, ['.', '..', ...names]);
+    const again = await h.call(OPCODES.FUSE_READDIR, encodeStruct(fuse_read_in, { fh, offset: 4, size: 4096 }), 5);
+    assert.equal(readStruct(fuse_dirent, again!.payload).off, 5, 'seekdir to the 5th entry');
+  });
+
+  it('INTERRUPT aborts a waiting SETLKW (EINTR); an interrupt for an unknown request asks the kernel to retry (EAGAIN)', async () => {
+    const setlk: Vfs['setlk'] = (_ino, _req, o) =>
+      new Promise((_resolve, reject) => o?.signal?.addEventListener('abort', () => reject(new FsError('EINTR'))));
+    const h = harness({ vfs: { setlk } });
+    const waiting = h.send(OPCODES.FUSE_SETLKW, encodeStruct(fuse_lk_in, { fh: 1, owner: 9n, lk: { start: 0n, end: 10n, type: 1, pid: 5 } }), 7);
+    const interrupt = await h.call(OPCODES.FUSE_INTERRUPT, encodeStruct(fuse_interrupt_in, { unique: waiting.unique }));
+    assert.equal(interrupt, undefined, 'a found request answers for itself');
+    await waiting.done;
+    assert.equal(h.replies.find((r) => r.unique === waiting.unique)?.error, -EINTR);
+    assert.equal((await h.call(OPCODES.FUSE_INTERRUPT, encodeStruct(fuse_interrupt_in, { unique: 12345 })))?.error, -EAGAIN);
+  });
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { formatTempVolume, MountedVolume, run, sh } from './support/mounted-volume.js';
+
+/** POSIX record lock (fcntl) on a file from a Python one-liner: prints "locked" or "busy". */
+const lockf = (file: string, extra = '') =>
+  `python3 -c "import fcntl,time; f=open('${file}','r+'); ` +
+  `fcntl.lockf(f, fcntl.LOCK_EX|fcntl.LOCK_NB); print('locked', flush=True); ${extra}" 2>/dev/null || echo busy`;
+
+// Mount B reads /dev/fuse on the thread pool (the fallback when Node offers no event-loop reads),
+// so both request sources are exercised.
+describe('slicefs mount: two mounts of one volume (two clients)', () => {
+  const volume = formatTempVolume();
+  let a: MountedVolume;
+  let b: MountedVolume;
+  before(async () => {
+    [a, b] = await Promise.all([
+      MountedVolume.start(volume.metaUrl),
+      MountedVolume.start(volume.metaUrl, { env: { SLICEFS_DEVICE_READS: 'thread-pool' } }),
+    ]);
+  });
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    volume.remove();
+  });
+
+  it("sees the other's writes after close, at once (close-to-open), even over cached pages", () => {
+    run(`printf v1 > ${a.mnt}/f`);
+    assert.equal(run(`cat ${b.mnt}/f`), 'v1');
+    run(`printf v2 > ${a.mnt}/f`);
+    assert.equal(run(`cat ${b.mnt}/f`), 'v2', 'same length: B drops its cached pages at open (mtime changed)');
+    run(`printf version-three > ${a.mnt}/f`);
+    assert.equal(run(`cat ${b.mnt}/f; stat -c %s ${b.mnt}/f`), 'version-three13\n', 'B re-validates its cached attributes at open');
+    run(`head -c 3000000 /dev/urandom >> ${a.mnt}/f`);
+    assert.equal(run(`wc -c < ${b.mnt}/f`), '3000013\n');
+    assert.equal(run(`sha256sum < ${b.mnt}/f`), run(`sha256sum < ${a.mnt}/f`));
+  });
+
+  it("sees the other's namespace changes: new names at once, removals through the stale-handle retry", () => {
+    run(`mkdir ${a.mnt}/dir && printf x > ${a.mnt}/dir/y`);
+    assert.equal(run(`ls ${b.mnt}/dir`), 'y\n');
+    assert.equal(run(`cat ${b.mnt}/dir/y`), 'x');
+    run(`rm ${a.mnt}/dir/y && printf z > ${a.mnt}/dir/y`);
+    assert.equal(run(`cat ${b.mnt}/dir/y`), 'z', 'the name now points at a new inode');
+    run(`rm -r ${a.mnt}/dir`);
+    assert.notEqual(sh(`cat ${b.mnt}/dir/y`).code, 0);
+  });
+
+  it('flock contends across processes of one mount and across mounts; a waiter gets the lock once it is released', async () => {
+    run(`touch ${a.mnt}/lock`);
+    const holder = spawn('flock', [`${a.mnt}/lock`, '-c', 'echo held; sleep 1.5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve) => holder.stdout.once('data', resolve));
+    assert.equal(sh(`flock -n ${a.mnt}/lock true`).code, 1, 'same mount, other process');
+    assert.equal(sh(`flock -n ${b.mnt}/lock true`).code, 1, 'other mount');
+    assert.equal(sh(`flock -s -n ${b.mnt}/lock true`).code, 1, 'shared against exclusive');
+    const t = Date.now();
+    run(`flock ${b.mnt}/lock true`);
+    assert.ok(Date.now() - t > 500, 'the waiter waited for the holder');
+    assert.equal(sh(`flock -n ${a.mnt}/lock true`).code, 0);
+  });
+
+  it('an interrupted flock wait (killed waiter) leaves no lock behind', async () => {
+    const holder = spawn('flock', [`${a.mnt}/lock`, '-c', 'echo held; sleep 2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve) => holder.stdout.once('data', resolve));
+    assert.equal(sh(`timeout 0.5 flock ${b.mnt}/lock true`).code, 124, 'the waiter is killed while waiting');
+    await new Promise((resolve) => holder.on('exit', resolve));
+    assert.equal(sh(`flock -n ${b.mnt}/lock true`).code, 0);
+    assert.equal(sh(`flock -n ${a.mnt}/lock true`).code, 0);
+  });
+
+  it('POSIX record locks (fcntl) conflict across mounts and are dropped when the holder closes', async () => {
+    run(`printf data > ${a.mnt}/rec`);
+    const holder = spawn('sh', ['-c', lockf(`${a.mnt}/rec`, 'time.sleep(1.5)')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const first = await new Promise<string>((resolve) => holder.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    assert.equal(first.trim(), 'locked');
+    assert.equal(run(lockf(`${b.mnt}/rec`)), 'busy\n');
+    assert.equal(run(lockf(`${a.mnt}/rec`)), 'busy\n');
+    await new Promise((resolve) => holder.on('exit', resolve));
+    assert.equal(run(lockf(`${b.mnt}/rec`)), 'locked\n', 'released at close');
+  });
+});
