@@ -1,5 +1,6 @@
 import { isFsError } from '../errors/index.js';
 import { Volume } from '../sdk/index.js';
+import { ControlFile } from './control-file.js';
 import { FuseServer } from './server.js';
 
 /** How `slicefs mount` serves a volume. */
@@ -65,6 +66,7 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
       readOnly: options.readOnly,
       deviceReads: options.deviceReads ?? (process.env.SLICEFS_DEVICE_READS as ServeVolumeOptions['deviceReads']),
       readers: readersFor(Number(process.env.UV_THREADPOOL_SIZE ?? 4)),
+      virtualFiles: [new ControlFile(volume.vfs)],
       accessLog: options.debug ? log : undefined,
       errorLog: (line) => log(`slicefs mount: ${line}`),
     });

@@ -1,5 +1,6 @@
 import { CodedError, FsError, Volume } from '../../sdk/index.js';
-import { type CommandDefinition, requireMeta } from '../command.js';
+import { cloneThroughMount } from '../../fuse/control-client.js';
+import type { CliIO, CommandDefinition } from '../command.js';
 import { progressBar } from '../progress.js';
 
 export const clone: CommandDefinition = {
@@ -7,17 +8,20 @@ export const clone: CommandDefinition = {
   args: '<SRC> <DST>',
   summary: 'copy a file or tree by copying metadata only (copy-on-write)',
   options: [
-    { flags: '--meta <META_URL>', description: 'the volume, when SRC and DST are volume paths' },
+    { flags: '--meta <META_URL>', description: 'the volume, when SRC and DST are volume paths (without it they are paths on a mount)' },
     { flags: '-p, --preserve', description: 'keep mode, owner, group and times', default: false },
     { flags: '--consistent', description: 'clone a directory as of one instant (SQL engines; writers wait)', default: false },
     { flags: '--batch-size <N>', description: 'entries per transaction of a directory clone', default: '20000' },
   ],
   examples: [
+    'slicefs clone /mnt/vol/datasets/v1 /mnt/vol/datasets/v1-experiment',
     'slicefs clone --meta sqlite3://./data/slicefs.db /datasets/v1 /datasets/v1-experiment',
     'slicefs clone --meta redis://127.0.0.1:6379/1 -p /models/base.bin /models/base-copy.bin',
   ],
   async run([src, dst], o, io) {
-    const volume = await Volume.open(requireMeta(o, src!), { program: 'slicefs clone' });
+    const batchSize = positiveInteger(o.batchSize, '--batch-size');
+    if (!o.meta) return void cloneOnMount({ src: src!, dst: dst!, preserve: Boolean(o.preserve), consistent: Boolean(o.consistent), batchSize }, io);
+    const volume = await Volume.open(o.meta as string, { program: 'slicefs clone' });
     const controller = new AbortController();
     const onSignal = () => controller.abort(new FsError('EINTR', { syscall: 'clone', path: src, dest: dst, detail: 'interrupted; the partial copy was removed' }));
     process.once('SIGINT', onSignal);
@@ -29,7 +33,7 @@ export const clone: CommandDefinition = {
       await volume.clone(src!, dst!, {
         preserve: Boolean(o.preserve),
         consistent: Boolean(o.consistent),
-        batchSize: positiveInteger(o.batchSize, '--batch-size'),
+        batchSize,
         signal: controller.signal,
         onProgress: (done, total) => {
           entries = done;
@@ -48,6 +52,22 @@ export const clone: CommandDefinition = {
     }
   },
 };
+
+/**
+ * Clone of paths on a mount, carried out by the mount process (DESIGN §3.11). Ctrl-C ends this
+ * process; the mount sees its `.control` handle close and removes the partial copy.
+ */
+function cloneOnMount(spec: { src: string; dst: string; preserve: boolean; consistent: boolean; batchSize: number }, io: CliIO): void {
+  const bar = progressBar(io, 'cloning');
+  const started = Date.now();
+  try {
+    const entries = cloneThroughMount(spec, (done, total) => bar.update(done, total));
+    bar.stop();
+    if (io.out.isTTY) io.out.write(`cloned ${spec.src} to ${spec.dst}: ${entries} entries in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
+  } finally {
+    bar.stop();
+  }
+}
 
 function positiveInteger(value: unknown, option: string): number {
   const n = Number(value);

@@ -135,10 +135,13 @@ export const fileOps = [
   defineOp({
     opcode: OPCODES.FUSE_COPY_FILE_RANGE,
     decode: (r) => r.struct(fuse_copy_file_range_in),
-    // TODO(clone, DESIGN §3.12): answer with vfs.copyFileRange (slice records shared, no bytes
-    // moved) once the metadata-only implementation lands. Until then ENOSYS: the kernel stops
-    // asking for this mount and cp falls back to read/write.
-    handle: ({ reply }) => reply.error('ENOSYS'),
+    // DESIGN §3.12: the ranges are shared as slice records (one more reference each), no bytes
+    // move, at any offsets; the kernel drops its cached pages of the destination range itself.
+    async handle({ body, reply, fs }) {
+      const length = Math.min(body.len, Number.MAX_SAFE_INTEGER - body.off_out, Number.MAX_SAFE_INTEGER - body.off_in);
+      const size = await fs.vfs.copyFileRange({ fhIn: body.fh_in, offIn: body.off_in, fhOut: body.fh_out, offOut: body.off_out, length });
+      reply.ok(encodeStruct(fuse_write_out, { size, padding: 0 }));
+    },
     print: (b) => `fh=${b.fh_in}@${b.off_in} -> ino=${b.nodeid_out} fh=${b.fh_out}@${b.off_out} len=${b.len}`,
   }),
 ];

@@ -1,0 +1,27 @@
+/**
+ * What the CLI and a mount say to each other through the mount's `.control` file (DESIGN §3.11):
+ * the CLI writes one request line (JSON); the mount answers with lines of progress and one final
+ * line. Closing the file before the final line cancels the request.
+ */
+
+/** The file's name in the mount's root. */
+export const CONTROL_NAME = '.control';
+
+/** A clone of volume paths (relative to the mount's root) carried out by the mount process. */
+export interface CloneRequest {
+  op: 'clone';
+  src: string;
+  dst: string;
+  preserve?: boolean;
+  consistent?: boolean;
+  /** The caller's umask (FUSE does not carry it). */
+  umask?: number;
+  /** Entries per transaction of a directory clone. */
+  batchSize?: number;
+}
+
+/** One line of the mount's answer. */
+export type ControlReply =
+  | { progress: [done: number, total: number] }
+  | { done: true; entries: number }
+  | { error: { code: string; message: string; detail?: string } };
