@@ -1,5 +1,6 @@
 import type { Engine } from './engine.js';
 import type { IdAllocator } from './id-allocator.js';
+import type { DeferredReleases } from './deferred-releases.js';
 import type { OpenFiles } from './open-files.js';
 import type { SessionId, VolumeSettings } from './types.js';
 
@@ -11,4 +12,6 @@ export interface MetaContext {
   readonly inodeIds: IdAllocator;
   readonly sliceIds: IdAllocator;
   readonly openFiles: OpenFiles;
+  /** Closes whose open records are dropped in batches. */
+  readonly releases: DeferredReleases;
 }

@@ -118,6 +118,8 @@ export interface Meta {
 
   /** Creates a file or special file. */
   mknod(caller: Caller, parent: Ino, name: Buffer, spec: NodeSpec): Promise<Attr>;
+  /** Creates a regular file and opens it for this session in one transaction (open(2) with O_CREAT|O_EXCL); `release` ends it. */
+  create(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr>;
   /** Creates a directory. */
   mkdir(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr>;
   /** Creates a symbolic link. */
@@ -189,6 +191,8 @@ export interface Meta {
   usage(): Promise<VolumeUsage>;
   /** Resolves a volume path to its inode (`follow`: follow a final symlink). */
   resolve(caller: Caller, path: string, follow?: boolean): Promise<Attr>;
+  /** Finishes deferred work now (closes whose open records are dropped in batches). */
+  flush(): Promise<void>;
   /** Ends the session and closes the engine. */
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { IdAllocator } from './id-allocator.js';
 import type {
   AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RenameSpec, SliceWrite, VolumeUsage,
 } from './meta.js';
+import { DeferredReleases } from './deferred-releases.js';
 import { OpenFiles } from './open-files.js';
 import { copyRange, type CopyRangeSpec } from './ops/copy-range.js';
 import { createNode } from './ops/create-node.js';
@@ -15,7 +16,7 @@ import { mustGetInode } from './ops/inode-records.js';
 import { link } from './ops/link.js';
 import { getLock, releaseLocks, setLock } from './ops/locks.js';
 import { lookupIn } from './ops/lookup.js';
-import { open, release } from './ops/open-release.js';
+import { finishReleases, open, release } from './ops/open-release.js';
 import { readdir } from './ops/readdir.js';
 import { rename } from './ops/rename.js';
 import { rmdir, unlink } from './ops/remove.js';
@@ -59,6 +60,7 @@ export class VolumeMeta implements Meta {
       inodeIds: new IdAllocator(engine, 'nextInode', 100),
       sliceIds: new IdAllocator(engine, 'nextSlice', 100),
       openFiles: new OpenFiles(),
+      releases: new DeferredReleases((inos) => finishReleases(this.ctx, inos)),
     };
   }
 
@@ -139,6 +141,9 @@ export class VolumeMeta implements Meta {
   }
   mknod(caller: Caller, parent: Ino, name: Buffer, spec: NodeSpec): Promise<Attr> {
     return createNode(this.ctx, caller, { parent, name, syscall: spec.type === 'file' ? 'open' : 'mknod' }, spec);
+  }
+  create(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr> {
+    return createNode(this.ctx, caller, { parent, name, syscall: 'open' }, { type: 'file', mode, open: true });
   }
   mkdir(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr> {
     return createNode(this.ctx, caller, { parent, name, syscall: 'mkdir' }, { type: 'dir', mode });
@@ -241,8 +246,12 @@ export class VolumeMeta implements Meta {
   resolve(caller: Caller, path: string, follow = true): Promise<Attr> {
     return resolvePath(this.engine, caller, { path, follow });
   }
+  flush(): Promise<void> {
+    return this.ctx.releases.flush();
+  }
   async close(): Promise<void> {
     try {
+      await this.ctx.releases.flush().catch(() => undefined);
       await this.keeper.stop();
     } finally {
       await this.engine.close();

@@ -326,8 +326,9 @@ export class Volume {
   }
 
   /** Waits for background work (compaction, object deletion) to finish. */
-  settle(): Promise<void> {
-    return this.vfs.chunks.settle();
+  async settle(): Promise<void> {
+    await this.meta.flush();
+    await this.vfs.chunks.settle();
   }
 
   /** Commits open files, ends the session and closes connections. */

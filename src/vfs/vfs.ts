@@ -91,7 +91,7 @@ export class Vfs {
     let created = true;
     let attr: Attr;
     try {
-      attr = await this.meta.mknod(caller, at.parent, at.name, { type: 'file', mode: spec.mode });
+      attr = await this.meta.create(caller, at.parent, at.name, spec.mode);
     } catch (err) {
       if (!(err instanceof FsError && err.code === 'EEXIST') || spec.flags & O_EXCL) throw err;
       attr = await this.meta.lookup(caller, at.parent, at.name);
@@ -103,8 +103,8 @@ export class Vfs {
     return { ...opened, created };
   }
 
+  /** A handle on a file `meta.create` made and opened (its mode may forbid what the creator may do: POSIX allows it). */
   private async openCreated(attr: Attr, flags: number): Promise<{ handle: FileHandle; attr: Attr }> {
-    await this.meta.open({ uid: 0, gid: 0, gids: [], umask: 0 }, attr.ino, 0);
     const handle = this.handles.add(attr.ino, flags);
     if (canWrite(flags)) this.handles.writer(attr.ino, () => this.chunks.writer(attr.ino));
     return { handle, attr };

@@ -49,3 +49,20 @@ export async function mapLimit<T, R>(items: readonly T[], width: number, fn: (it
 
 /** One line for a list of unexpected failures: what was tried, the errno and the message. */
 export const describeError = (what: string, err: unknown) => `${what}: ${(err as { code?: string }).code ?? ''} ${(err as Error).message}`;
+
+/**
+ * Retries `check` until it passes or `timeoutMs` ends (then its last failure is thrown). For what
+ * other clients finish asynchronously: a client drops the open records of closed files in
+ * batches, within a second, so a file unlinked elsewhere is deleted shortly after, not at once.
+ */
+export async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -12,6 +12,8 @@ export interface CreateSpec {
   mode: number;
   rdev?: number;
   target?: Buffer;
+  /** Also open it for this session (open(2) with O_CREAT): one transaction for both. */
+  open?: boolean;
 }
 
 /** Creates a new inode named `name` in `parent`: one transaction, EEXIST if the name is taken. */
@@ -25,6 +27,7 @@ export async function createNode(
   checkName(name, syscall);
   const ino = (await ctx.inodeIds.one()) as Ino;
   const mode = spec.type === 'symlink' ? 0o777 : spec.mode & ~caller.umask;
+  if (spec.open) ctx.openFiles.add(ino);
   return ctx.engine.txn(async (tx) => {
     const dir = await mustGetInode(tx, parent, syscall);
     if (dir.nlink === 0) throw new FsError('ENOENT', { syscall, ino: parent, detail: 'directory was removed' });
@@ -39,6 +42,10 @@ export async function createNode(
     if (spec.type === 'dir') dir.nlink += 1;
     await tx.putInode(dir);
     await tx.addCounter('inodes', 1);
+    if (spec.open) await tx.putSustained(ctx.session, ino);
     return attr;
+  }).catch((err: unknown) => {
+    if (spec.open) ctx.openFiles.remove(ino);
+    throw err;
   });
 }

@@ -57,7 +57,11 @@ export async function dropLink(ctx: MetaContext, tx: EngineTx, spec: { attr: Att
   attr.ctime = now();
   if (attr.nlink > 0) return tx.putInode(attr);
   // Open in some client (its session recorded the open): keep it until the last release there.
-  if (ctx.openFiles.isOpen(attr.ino) || (await tx.openSessions(attr.ino)).length) return tx.putInode(attr);
+  // This session's own record of a file it no longer holds (a deferred release) does not count.
+  if (ctx.openFiles.isOpen(attr.ino)) return tx.putInode(attr);
+  const holders = await tx.openSessions(attr.ino);
+  if (holders.includes(ctx.session)) await tx.deleteSustained(ctx.session, attr.ino);
+  if (holders.some((s) => s !== ctx.session)) return tx.putInode(attr);
   await destroyInode(tx, attr);
 }
 

@@ -10,7 +10,7 @@ const W_OK = 2;
 /**
  * open(2) permission check. The first open of an inode in this session is recorded in the
  * engine, so that an unlink by *any* client keeps the inode (sustained) until this session
- * releases it (DESIGN §2).
+ * releases it (DESIGN §2). A record whose release is still deferred is simply kept.
  */
 export async function open(ctx: MetaContext, caller: Caller, ino: Ino, flags: number): Promise<Attr> {
   const check = (attr: Attr) => {
@@ -20,29 +20,49 @@ export async function open(ctx: MetaContext, caller: Caller, ino: Ino, flags: nu
     checkAccess(caller, attr, attr.type === 'dir' ? mask & ~W_OK : mask, 'open');
     return attr;
   };
-  const first = ctx.openFiles.add(ino);
+  const held = ctx.openFiles.isOpen(ino);
+  ctx.openFiles.add(ino);
+  // A record whose release was deferred still exists: keep it instead of writing it again.
+  const recorded = held || ctx.releases.cancel(ino);
+  // Only a handle this client already holds may reach an unlinked inode (/proc/self/fd); a new
+  // open of one is ENOENT, so a mount answers ESTALE and the kernel looks the name up again.
+  const gone = (attr: Attr) => {
+    if (!held && attr.nlink === 0) throw new FsError('ENOENT', { syscall: 'open', ino, detail: 'unlinked' });
+    return attr;
+  };
   try {
-    if (!first) return check(await ctx.engine.read((tx) => mustGetInode(tx, ino, 'open')));
+    if (recorded) return check(gone(await ctx.engine.read((tx) => mustGetInode(tx, ino, 'open'))));
     return await ctx.engine.txn(async (tx) => {
-      const attr = check(await mustGetInode(tx, ino, 'open'));
-      if (attr.nlink === 0 && !(await tx.openSessions(ino)).length) throw new FsError('ENOENT', { syscall: 'open', ino });
+      const attr = check(gone(await mustGetInode(tx, ino, 'open')));
       if (attr.type !== 'dir') await tx.putSustained(ctx.session, ino);
       return attr;
     });
   } catch (err) {
-    ctx.openFiles.remove(ino);
+    if (ctx.openFiles.remove(ino)) ctx.releases.defer(ino);
     throw err;
   }
 }
 
-/** Ends one open; the last release of an unlinked inode no session holds deletes it. */
+/**
+ * Ends one open. When this session's last handle closes, a file that still has a name has its
+ * open record dropped later, in a batch (DeferredReleases); an unlinked one is finished now.
+ */
 export async function release(ctx: MetaContext, ino: Ino): Promise<void> {
   if (!ctx.openFiles.remove(ino)) return;
+  const attr = await ctx.engine.read((tx) => tx.getInode(ino));
+  if (attr && attr.nlink > 0) return ctx.releases.defer(ino);
+  await finishReleases(ctx, [ino]);
+}
+
+/** Drops this session's open records of inodes it no longer holds, deleting those unlinked that no session holds. */
+export async function finishReleases(ctx: MetaContext, inos: readonly Ino[]): Promise<void> {
   await ctx.engine.txn(async (tx) => {
-    if (ctx.openFiles.isOpen(ino)) return; // opened again meanwhile: its record stays
-    await tx.deleteSustained(ctx.session, ino);
-    const attr = await tx.getInode(ino);
-    if (!attr || attr.nlink > 0 || attr.type === 'dir') return;
-    if ((await tx.openSessions(ino)).length === 0) await destroyInode(tx, attr);
+    for (const ino of inos) {
+      if (ctx.openFiles.isOpen(ino)) continue; // opened again meanwhile: its record stays
+      await tx.deleteSustained(ctx.session, ino);
+      const attr = await tx.getInode(ino);
+      if (!attr || attr.nlink > 0 || attr.type === 'dir') continue;
+      if ((await tx.openSessions(ino)).length === 0) await destroyInode(tx, attr);
+    }
   });
 }

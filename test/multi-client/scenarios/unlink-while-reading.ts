@@ -3,7 +3,7 @@ import type { Ino } from '../../../src/meta/types.js';
 import type { VolumeFileHandle } from '../../../src/sdk/index.js';
 import { countObjects } from '../../support/tree.js';
 import { randomBytes, seededRandom } from '../../support/random.js';
-import { assertFsckClean, outcome } from '../checks.js';
+import { assertFsckClean, eventually, outcome } from '../checks.js';
 import { sha256 } from '../patterns.js';
 import { scaled } from '../scale.js';
 import { defineScenario, type WorkerSide } from '../scenario.js';
@@ -71,7 +71,10 @@ export const unlinkWhileReading = defineScenario({
     const read = await reader!.run('readRest', { piece: 100_000 });
     await reader!.run('closeReader');
 
-    assert.equal(await outcome(vol.meta.getattr(ino as Ino)), 'ENOENT', 'after the last close the inode is gone');
+    await eventually(async () => {
+      await vol.settle();
+      assert.equal(await outcome(vol.meta.getattr(ino as Ino)), 'ENOENT', 'after the last close the inode is gone');
+    });
     await vol.settle();
     assert.equal(countObjects(storageDir), objectsBefore, 'after draining the deletion queue its objects are gone');
     assert.deepEqual(await vol.statfs(), before, 'counters back to before the file');
