@@ -31,7 +31,10 @@ export class FileWriter {
   private slices: PendingSlice[] = [];
   private readonly queue = new SerialQueue();
   private failure: FsError | undefined;
+  /** End of the furthest byte written since the last commit started. */
   private end = 0;
+  /** End of the furthest byte of the commit in flight (0 when none): still this client's to show. */
+  private committingEnd = 0;
   private readonly inflight = new Set<Promise<void>>();
 
   constructor(
@@ -44,9 +47,12 @@ export class FileWriter {
     return this.slices.length > 0;
   }
 
-  /** The end of the furthest buffered byte (the file's length once flushed, if larger). */
+  /**
+   * The end of the furthest byte written and not yet committed — buffered, or in a commit still
+   * in flight (the file's length once flushed, if larger).
+   */
   get bufferedEnd(): number {
-    return this.dirty ? this.end : 0;
+    return Math.max(this.dirty ? this.end : 0, this.committingEnd);
   }
 
   /** Buffers `data` at file `offset`. */
@@ -115,6 +121,18 @@ export class FileWriter {
   private async commit(): Promise<Attr | undefined> {
     const slices = this.slices;
     this.slices = [];
+    // Until the records are committed, this client still shows their end (getattr, O_APPEND);
+    // what is written meanwhile starts a new end, so a truncate elsewhere is not undone.
+    if (slices.length) this.committingEnd = this.end;
+    this.end = 0;
+    try {
+      return await this.commitSlices(slices);
+    } finally {
+      this.committingEnd = 0;
+    }
+  }
+
+  private async commitSlices(slices: PendingSlice[]): Promise<Attr | undefined> {
     for (const s of slices) if (!s.frozen) this.freeze(s);
     await Promise.all(slices.flatMap((s) => s.uploads));
     const failure = this.failure;

@@ -14,6 +14,8 @@ export interface AttrChanges {
   mtime?: Timespec | 'now';
   /** Changes the length, as truncate does. */
   length?: number;
+  /** The change comes through a handle open for writing (ftruncate, O_TRUNC): the length needs no permission check. */
+  viaHandle?: boolean;
 }
 
 /** What `mknod` creates. */

@@ -58,7 +58,7 @@ export class VolumeFileHandle {
   }
 
   truncate(length = 0): Promise<void> {
-    return this.call('ftruncate', async () => void (await this.vfs.setattr(this.caller, this.opened.ino, { length })));
+    return this.call('ftruncate', async () => void (await this.vfs.ftruncate(this.caller, this.opened.fh, length)));
   }
 
   sync(): Promise<void> {

@@ -263,7 +263,7 @@ export class Volume {
       if (attr.type === 'dir') throw new FsError('EISDIR');
       const { handle } = await this.vfs.open(this.caller, attr.ino, 1);
       try {
-        await this.vfs.setattr(this.caller, attr.ino, { length });
+        await this.vfs.ftruncate(this.caller, handle.fh, length);
       } finally {
         await this.vfs.release(handle.fh);
       }

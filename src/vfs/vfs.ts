@@ -67,6 +67,13 @@ export class Vfs {
     return this.meta.readlink(ino);
   }
 
+  /** ftruncate(2): sets the length through a handle open for writing (EINVAL otherwise). */
+  async ftruncate(caller: Caller, fh: number, length: number): Promise<Attr> {
+    const handle = this.handle(fh, 'ftruncate');
+    if (!canWrite(handle.flags)) throw new FsError('EINVAL', { syscall: 'ftruncate', ino: handle.ino, detail: 'not open for writing' });
+    return this.setattr(caller, handle.ino, { length, viaHandle: true });
+  }
+
   /** Opens an existing inode; O_TRUNC empties it. */
   async open(caller: Caller, ino: Ino, flags: number): Promise<{ handle: FileHandle; attr: Attr }> {
     let attr = await this.meta.open(caller, ino, flags);
@@ -75,7 +82,7 @@ export class Vfs {
       // O_RDONLY too, as Linux does (the kernel has checked write permission for O_TRUNC).
       if (flags & O_TRUNC && attr.type === 'file') {
         await this.flushInode(ino);
-        attr = await this.meta.setattr(caller, ino, { length: 0 });
+        attr = await this.meta.setattr(caller, ino, { length: 0, viaHandle: true });
       }
     } catch (err) {
       await this.meta.release(ino);

@@ -21,6 +21,8 @@ function attrChanges(b: DecodedOf<typeof fuse_setattr_in>): AttrChanges {
   if (b.valid & FATTR.FATTR_UID) c.uid = b.uid;
   if (b.valid & FATTR.FATTR_GID) c.gid = b.gid;
   if (b.valid & FATTR.FATTR_SIZE) c.length = b.size;
+  // ftruncate(2): the kernel passes the handle, whose open already allowed writing.
+  if (b.valid & FATTR.FATTR_SIZE && b.valid & FATTR.FATTR_FH) c.viaHandle = true;
   if (b.valid & FATTR.FATTR_ATIME) c.atime = b.valid & FATTR.FATTR_ATIME_NOW ? 'now' : { sec: b.atime, nsec: b.atimensec };
   if (b.valid & FATTR.FATTR_MTIME) c.mtime = b.valid & FATTR.FATTR_MTIME_NOW ? 'now' : { sec: b.mtime, nsec: b.mtimensec };
   return c;

@@ -57,7 +57,8 @@ export async function setattr(ctx: MetaContext, caller: Caller, ino: Ino, change
       attr.ctime = t;
     }
     if (changes.length !== undefined) {
-      if (caller.uid !== attr.uid && !mayAccess(caller, attr, W_OK)) throw new FsError('EACCES', { syscall: 'truncate', ino });
+      // truncate(2) needs write permission, even for the owner; ftruncate(2) was checked at open.
+      if (!changes.viaHandle && !mayAccess(caller, attr, W_OK)) throw new FsError('EACCES', { syscall: 'truncate', ino });
       await truncateIn(tx, attr, changes.length);
     }
     await tx.putInode(attr);

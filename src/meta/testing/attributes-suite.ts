@@ -41,6 +41,9 @@ export function attributesSuite(engine: TestEngine): void {
         await rejectsWith(m.setattr(bob, f.ino, { atime: { sec: 1, nsec: 0 } }), 'EPERM');
         await rejectsWith(m.setattr(bob, f.ino, { atime: 'now', mtime: 'now' }), 'EACCES');
         await rejectsWith(m.setattr(bob, f.ino, { length: 0 }), 'EACCES');
+        await m.setattr(alice, f.ino, { mode: 0o444 });
+        await rejectsWith(m.setattr(alice, f.ino, { length: 0 }), 'EACCES');
+        await m.setattr(alice, f.ino, { length: 0, viaHandle: true });
         const bobs = await m.mknod(bob, d.ino, n('g'), { type: 'file', mode: 0o644 });
         const regrouped = await m.setattr(bob, bobs.ino, { gid: 1001 });
         assert.equal(regrouped.gid, 1001, 'an owner may choose one of their supplementary groups');
