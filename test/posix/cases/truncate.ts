@@ -1,0 +1,30 @@
+import type { Case } from '../case.js';
+
+/** truncate(2) and ftruncate(2): growing fills with zeros; both times change on a size change. */
+export const truncate: readonly Case[] = [
+  ['shrinks a file; ctime and mtime change', 'user', 'file f 0644 user abcdef', 'truncate f 2', 'ok; f: size=2 content=ab times=cm'],
+  ['grows a file with zeros', 'user', 'file f 0644 user ab', 'truncate f 5', 'ok; f: size=5 hex=6162000000 times=cm'],
+  ['to zero', 'user', 'file f 0644 user abc', 'truncate f 0', 'ok; f: size=0'],
+  ['far beyond the end: a sparse file', 'user', 'file f 0644 user ab', 'truncate f 100000000', 'ok; f: size=100000000'],
+  ['needs write permission only, not read', 'user', 'file f 0200 user abc', 'truncate f 1', 'ok; f: size=1'],
+  ['without write permission: EACCES', 'user', 'file f 0444 user abc', 'truncate f 1', 'EACCES; f: size=3 times=-'],
+  ["another user's file: EACCES", 'user', 'file f 0644 root abc', 'truncate f 0', 'EACCES; f: size=3'],
+  ['root ignores the permission bits', 'root', 'file f 0444 user abc', 'truncate f 1', 'ok; f: size=1'],
+  ['follows a symlink', 'user', 'file f 0644 user abc; sym f s', 'truncate s 1', 'ok; f: size=1; s: symlink'],
+  ['a directory: EISDIR', 'user', 'dir d', 'truncate d 0', 'EISDIR'],
+  ['a negative length: EINVAL', 'user', 'file f 0644 user abc', 'truncate f -1', 'EINVAL; f: size=3'],
+  ['a missing file: ENOENT', 'user', '', 'truncate f 0', 'ENOENT'],
+  ['a path through a file: ENOTDIR', 'user', 'file f', 'truncate f/x 0', 'ENOTDIR'],
+  ['a symlink loop: ELOOP', 'user', 'sym a b; sym b a', 'truncate a 0', 'ELOOP'],
+  ['a 256-byte name: ENAMETOOLONG', 'user', '', 'truncate {n*256} 0', 'ENAMETOOLONG'],
+  ['ftruncate shrinks', 'user', 'file f 0644 user abcdef', 'ftruncate f 3', 'ok; f: content=abc times=cm'],
+  ['ftruncate grows with zeros', 'user', 'file f 0644 user a', 'ftruncate f 3', 'ok; f: hex=610000'],
+  ['ftruncate on a descriptor open read-only: EINVAL', 'user', 'file f 0644 user abc', 'ftruncate f 1 O_RDONLY', 'EINVAL; f: size=3 times=-'],
+  ['ftruncate on a descriptor opened O_RDWR', 'root', 'file f 0644 root abc', 'ftruncate f 10 O_RDWR', 'ok; f: size=10'],
+  ['to the same size: ctime and mtime still change', 'user', 'file f 0644 user abc', 'truncate f 3', 'ok; f: size=3 content=abc times=cm'],
+  ['ftruncate to the same size: ctime and mtime still change', 'user', 'file f 0644 user abc', 'ftruncate f 3', 'ok; f: size=3 times=cm'],
+  ['ftruncate through an O_APPEND descriptor', 'user', 'file f 0644 user abcdef', 'ftruncate f 2 O_WRONLY|O_APPEND', 'ok; f: content=ab'],
+  ['shrinking then growing reads zeros where the data was', 'user', 'file f 0644 user abcdef; truncate f 1', 'truncate f 4', 'ok; f: hex=61000000'],
+  ['root: a directory: EISDIR', 'root', 'dir d', 'truncate d 0', 'EISDIR'],
+  ["root: grows another user's read-only file", 'root', 'file f 0400 user ab', 'truncate f 4', 'ok; f: hex=61620000 times=cm'],
+];

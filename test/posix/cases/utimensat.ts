@@ -1,0 +1,32 @@
+import type { Case } from '../case.js';
+
+/** utimensat(2): explicit times need ownership; "now" needs write permission; nanoseconds kept. */
+export const utimensat: readonly Case[] = [
+  ['root sets both times to the nanosecond; ctime changes', 'root', 'file f', 'utimes f 1000000000:123456789 1100000000:987654321', 'ok; f: atime=1000000000:123456789 mtime=1100000000:987654321 times=acm'],
+  ['the owner sets explicit times', 'user', 'file f', 'utimes f 1234567890:5 1234567891:500000000', 'ok; f: atime=1234567890:5 mtime=1234567891:500000000'],
+  ['a time before 1970', 'user', 'file f', 'utimes f -1000:0 -86400:250000000', 'ok; f: atime=-1000:0 mtime=-86400:250000000'],
+  ['a time after 2038', 'user', 'file f', 'utimes f 4102444800:0 4102444800:1', 'ok; f: mtime=4102444800:1'],
+  ['root sets the times of a file it does not own', 'root', 'file f 0600 user', 'utimes f 1:0 2:0', 'ok; f: mtime=2:0 atime=1:0'],
+  ["explicit times on another user's writable file: EPERM", 'user', 'file f 0666 root', 'utimes f 1:0 2:0', 'EPERM; f: times=-'],
+  ["now on another user's writable file (write permission is enough)", 'user', 'file f 0666 root; utimes f 1:0 1:0', 'touch f', 'ok; f: times=acm'],
+  ["now on another user's read-only file: EACCES", 'user', 'file f 0644 root', 'touch f', 'EACCES; f: times=-'],
+  ['UTIME_NOW for both, explicitly, by a non-owner with write permission', 'user', 'file f 0666 root; utimes f 1:0 1:0', 'utimes f now now', 'ok; f: times=acm'],
+  ['atime now, mtime left alone', 'user', 'file f; utimes f 1:0 2:0', 'utimes f now omit', 'ok; f: mtime=2:0 times=ac'],
+  ['mtime set, atime left alone', 'user', 'file f; utimes f 1:0 2:0', 'utimes f omit 5:5', 'ok; f: atime=1:0 mtime=5:5 times=cm'],
+  ['both omitted: nothing changes, not even ctime', 'user', 'file f', 'utimes f omit omit', 'ok; f: times=-'],
+  ['a nanosecond field of 10^9: EINVAL', 'user', 'file f', 'utimes f 1:1000000000 1:0', 'EINVAL; f: times=-'],
+  ['a negative nanosecond field: EINVAL', 'user', 'file f', 'utimes f 1:0 1:-1', 'EINVAL'],
+  ['a directory', 'user', 'dir d', 'utimes d 10:0 20:0', 'ok; d: mtime=20:0 atime=10:0'],
+  ['follows a symlink', 'user', 'file f; sym f s', 'utimes s 10:0 20:0', 'ok; f: mtime=20:0; s: times=-'],
+  ['AT_SYMLINK_NOFOLLOW sets the symlink itself', 'user', 'file f; sym f s', 'lutimes s 10:0 20:0', 'ok; s: mtime=20:0 atime=10:0; f: times=-'],
+  ['a missing file: ENOENT', 'user', '', 'utimes f 1:0 1:0', 'ENOENT'],
+  ['a path through a file: ENOTDIR', 'user', 'file f', 'utimes f/x 1:0 1:0', 'ENOTDIR'],
+  ['no search permission on the directory: EACCES', 'user', 'dir d 0600 user; file d/f', 'utimes d/f 1:0 1:0', 'EACCES'],
+  ['a symlink loop: ELOOP', 'user', 'sym a b; sym b a', 'utimes a 1:0 1:0', 'ELOOP'],
+  ['a 256-byte name: ENAMETOOLONG', 'user', '', 'utimes {n*256} 1:0 1:0', 'ENAMETOOLONG'],
+  ['setting the same times again still changes ctime', 'user', 'file f; utimes f 7:0 8:0', 'utimes f 7:0 8:0', 'ok; f: times=c mtime=8:0 atime=7:0'],
+  ['a directory: ctime changes, the parent does not', 'user', 'dir d', 'utimes d 1:0 2:0', 'ok; d: times=cm; .: times=-'],
+  ['a fifo', 'user', 'fifo p', 'utimes p 3:0 4:0', 'ok; p: mtime=4:0 fifo'],
+  ["root: now on another user's read-only file", 'root', 'file f 0400 user; utimes f 1:0 1:0', 'touch f', 'ok; f: times=acm'],
+  ['root: a nanosecond field of 10^9: EINVAL', 'root', 'file f', 'utimes f 1:0 1:1000000000', 'EINVAL; f: times=-'],
+];
