@@ -8,13 +8,18 @@ import { attrFromRow, attrParams, countIds, NODE_COLUMNS, type NodeRow, type Rec
 const PUT_NODE = `INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_COLUMNS.split(',').map(() => '?').join(', ')})
   ON CONFLICT (ino) DO UPDATE SET ${NODE_COLUMNS.split(', ').slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
-/** Moves slices that lost their last reference into the deletion queue (uses the partial index). */
-export async function queueUnreferenced(q: SqlQuerier): Promise<void> {
+/**
+ * Moves the slices among `among` (a subquery or an id list) that lost their last reference into
+ * the deletion queue. Naming the candidates keeps `refs` out of every index, so the reference
+ * updates of a clone stay cheap (on PostgreSQL they can be heap-only updates).
+ */
+async function queueUnreferenced(q: SqlQuerier, among: { sql: string; params: readonly unknown[] }): Promise<void> {
   await q.run(
-    `INSERT INTO delslice (id, size, queued) SELECT id, size, ? FROM slice WHERE refs <= 0 ON CONFLICT (id) DO NOTHING`,
-    [Date.now()],
+    `INSERT INTO delslice (id, size, queued) SELECT id, size, ? FROM slice WHERE refs <= 0 AND id IN (${among.sql})
+     ON CONFLICT (id) DO NOTHING`,
+    [Date.now(), ...among.params],
   );
-  await q.run(`DELETE FROM slice WHERE refs <= 0`);
+  await q.run(`DELETE FROM slice WHERE refs <= 0 AND id IN (${among.sql})`, among.params);
 }
 
 /** The engine primitives as SQL shared by every dialect. */
@@ -116,8 +121,10 @@ export class SqlTx implements EngineTx {
        WHERE slice.id = c.id`,
       [ino, fromIndex],
     );
+    if (changed) {
+      await queueUnreferenced(this.q, { sql: `SELECT id FROM chunk_slice WHERE ino = ? AND indx >= ? AND id <> 0`, params: [ino, fromIndex] });
+    }
     await this.q.run(`DELETE FROM chunk_slice WHERE ino = ? AND indx >= ?`, [ino, fromIndex]);
-    if (changed) await queueUnreferenced(this.q);
   }
   async copyChunks(src: Ino, dst: Ino) {
     await this.q.run(
@@ -142,7 +149,11 @@ export class SqlTx implements EngineTx {
   async dropSliceRefs(ids: readonly SliceId[]) {
     const counts = countIds(ids);
     for (const [id, n] of counts) await this.q.run(`UPDATE slice SET refs = refs - ? WHERE id = ?`, [n, id]);
-    if (counts.size) await queueUnreferenced(this.q);
+    const dropped = [...counts.keys()];
+    for (let i = 0; i < dropped.length; i += 500) {
+      const part = dropped.slice(i, i + 500);
+      await queueUnreferenced(this.q, { sql: part.map(() => '?').join(', '), params: part });
+    }
   }
 
   async getCounter(name: CounterName) {
