@@ -34,7 +34,10 @@ export class SqlEngine implements Engine {
     } catch {
       return undefined; // no schema yet: not formatted
     }
-    return rows[0] && (JSON.parse(rows[0].value) as VolumeSettings);
+    if (!rows[0]) return undefined;
+    // Tables and indexes added since the volume was formatted (all CREATE … IF NOT EXISTS).
+    for (const ddl of schemaStatements(this.d.types)) await this.d.exec(ddl);
+    return JSON.parse(rows[0].value) as VolumeSettings;
   }
 
   txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
