@@ -1,5 +1,4 @@
 import { closeSync, read } from 'node:fs';
-import { createRequire } from 'node:module';
 
 /**
  * Where requests come from. Each read of /dev/fuse returns exactly one request, and the buffer

@@ -2,9 +2,8 @@ import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
 import type { EngineTx } from '../engine.js';
 import { resolveOverlay } from '../overlay.js';
-import { now } from '../times.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceId, type SliceRecord } from '../types.js';
-import { mustGetInode } from './inode-records.js';
+import { changeLength, mustGetInode } from './inode-records.js';
 
 /** What copy_file_range copies: `length` bytes from `src` at `srcOffset` to `dst` at `dstOffset`. */
 export interface CopyRangeSpec {
@@ -75,12 +74,7 @@ export async function copyRange(ctx: MetaContext, spec: CopyRangeSpec): Promise<
     if (dstOffset + len > MAX_FILE_SIZE) throw new FsError('EFBIG', { syscall: 'copy_file_range', ino: spec.dst });
     const shared = await shareRange(tx, { src: src.ino, dst: dst.ino, from: srcOffset, at: dstOffset, len });
     await tx.addSliceRefs(shared);
-    const t = now();
-    const grown = Math.max(dst.length, dstOffset + len);
-    await tx.addCounter('usedBytes', grown - dst.length);
-    dst.length = grown;
-    dst.mtime = t;
-    dst.ctime = t;
+    await changeLength(tx, dst, Math.max(dst.length, dstOffset + len));
     await tx.putInode(dst);
     return len;
   });

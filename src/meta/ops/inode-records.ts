@@ -38,6 +38,15 @@ export function newAttr(
   };
 }
 
+/** Sets a file's length (counting the difference in `usedBytes`) and marks its data changed now. */
+export async function changeLength(tx: EngineTx, attr: Attr, length: number): Promise<void> {
+  await tx.addCounter('usedBytes', length - attr.length);
+  const t = now();
+  attr.length = length;
+  attr.mtime = t;
+  attr.ctime = t;
+}
+
 /** Sets the directory's mtime and ctime to `t` (its entries changed). */
 export function touchDir(dir: Attr, t: Timespec = now()): void {
   dir.mtime = t;

@@ -1,9 +1,8 @@
 import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
 import type { SliceWrite } from '../meta.js';
-import { now } from '../times.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceRecord } from '../types.js';
-import { mustGetInode } from './inode-records.js';
+import { changeLength, mustGetInode } from './inode-records.js';
 
 /** Commits freshly written slices (one reference each) and grows the file to cover them. */
 export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly SliceWrite[]): Promise<Attr> {
@@ -22,11 +21,7 @@ export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly 
       await tx.appendChunk(ino, index, [record]);
       length = Math.max(length, index * CHUNK_SIZE + record.pos + record.len);
     }
-    const t = now();
-    await tx.addCounter('usedBytes', length - attr.length);
-    attr.length = length;
-    attr.mtime = t;
-    attr.ctime = t;
+    await changeLength(tx, attr, length);
     await tx.putInode(attr);
     return attr;
   });

@@ -1,6 +1,6 @@
 import { FsError } from '../../errors/index.js';
 import type { EngineTx } from '../engine.js';
-import { now } from '../times.js';
+import { changeLength } from './inode-records.js';
 import { type Attr, CHUNK_SIZE, MAX_FILE_SIZE, type SliceId } from '../types.js';
 
 /**
@@ -23,9 +23,5 @@ export async function truncateIn(tx: EngineTx, attr: Attr, length: number): Prom
       await tx.appendChunk(attr.ino, lastIndex, [{ pos, id: 0 as SliceId, size: 0, off: 0, len: CHUNK_SIZE - pos }]);
     }
   }
-  await tx.addCounter('usedBytes', length - attr.length);
-  const t = now();
-  attr.length = length;
-  attr.mtime = t;
-  attr.ctime = t;
+  await changeLength(tx, attr, length);
 }
