@@ -6,6 +6,9 @@ import { schemaStatements, TABLES } from './schema.js';
 import { SqlTx } from './sql-tx.js';
 
 const SETTINGS_KEY = 'volume';
+const SCHEMA_KEY = 'schema';
+/** Bumped whenever schema.ts gains a table or index, so older volumes get it on open. */
+const SCHEMA_REVISION = 2;
 
 /** The SQL engine family: one implementation over a thin dialect. */
 export class SqlEngine implements Engine {
@@ -20,6 +23,7 @@ export class SqlEngine implements Engine {
     await this.d.transaction(async (q) => {
       if (force) for (const table of TABLES) await q.run(`DELETE FROM ${table}`);
       await q.run(`INSERT INTO setting (name, value) VALUES (?, ?)`, [SETTINGS_KEY, JSON.stringify(settings)]);
+      await q.run(`INSERT INTO setting (name, value) VALUES (?, ?)`, [SCHEMA_KEY, String(SCHEMA_REVISION)]);
       await q.run(`INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_COLUMNS.split(',').map(() => '?').join(', ')})`, attrParams(root));
       for (const [name, value] of [['nextInode', root.ino], ['inodes', 1], ['nextSlice', 0], ['nextSession', 0], ['usedBytes', 0]] as const) {
         await q.run(`INSERT INTO counter (name, value) VALUES (?, ?)`, [name, value]);
@@ -35,9 +39,22 @@ export class SqlEngine implements Engine {
       return undefined; // no schema yet: not formatted
     }
     if (!rows[0]) return undefined;
-    // Tables and indexes added since the volume was formatted (all CREATE … IF NOT EXISTS).
-    for (const ddl of schemaStatements(this.d.types)) await this.d.exec(ddl);
+    await this.upgradeSchema();
     return JSON.parse(rows[0].value) as VolumeSettings;
+  }
+
+  /**
+   * Adds the tables and indexes introduced since the volume was formatted (all CREATE … IF NOT
+   * EXISTS), once: the schema revision is kept as a setting, so opening costs no DDL (DDL takes
+   * locks that would contend with other clients' writers).
+   */
+  private async upgradeSchema(): Promise<void> {
+    const [row] = await this.d.reader.all<{ value: string }>(`SELECT value FROM setting WHERE name = ?`, [SCHEMA_KEY]);
+    if (Number(row?.value ?? 0) >= SCHEMA_REVISION) return;
+    for (const ddl of schemaStatements(this.d.types)) await this.d.exec(ddl);
+    await this.d.transaction((q) =>
+      q.run(`INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, [SCHEMA_KEY, String(SCHEMA_REVISION)]),
+    );
   }
 
   txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
