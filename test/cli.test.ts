@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { commands } from '../src/cli/commands/index.js';
+import { sharedS3Server } from '../src/object/testing/test-stores.js';
 import { slicefs } from './support/cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-cli-'));
@@ -46,6 +47,21 @@ describe('CLI (the built binary)', () => {
     const forced = slicefs(['format', meta, 'clivol2', '--storage', `file://${dir}/objects2/`, '--force']);
     assert.equal(forced.code, 0, forced.err);
     assert.equal(JSON.parse(slicefs(['status', meta, '--json']).out).settings.name, 'clivol2');
+  });
+
+  it('format and status never print a storage secret', async () => {
+    const { endpoint } = await sharedS3Server();
+    const meta = `sqlite3://${dir}/secret.db`;
+    const storage = `s3://S3RVER:S3RVER@secret-${process.pid}/vol?endpoint=${endpoint}`;
+    const f = slicefs(['format', meta, 'secretvol', '--storage', storage, '--create-bucket']);
+    assert.equal(f.code, 0, f.err);
+    const s = slicefs(['status', meta]);
+    const j = slicefs(['status', meta, '--json']);
+    assert.equal(s.code + j.code, 0, s.err + j.err);
+    for (const out of [f.out, s.out, j.out]) {
+      assert.ok(out.includes(`s3://S3RVER:***@secret-${process.pid}/vol?endpoint=`), out);
+      assert.ok(!out.includes(':S3RVER@'), `the secret key is printed: ${out}`);
+    }
   });
 
   it('bad input gets one clear line and a non-zero exit', () => {

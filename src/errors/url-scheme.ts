@@ -25,3 +25,8 @@ export function urlBody(url: string): { body: string; query: URLSearchParams } {
   const q = rest.indexOf('?');
   return q < 0 ? { body: rest, query: new URLSearchParams() } : { body: rest.slice(0, q), query: new URLSearchParams(rest.slice(q + 1)) };
 }
+
+/** The URL with its password (S3 secret key, database password) replaced by `***`, for messages and reports. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?]*:)[^@/?]*@/i, '$1***@');
+}

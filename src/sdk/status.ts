@@ -1,9 +1,11 @@
+import { redactUrl } from '../errors/index.js';
 import type { SessionInfo, VolumeSettings } from '../meta/types.js';
 import { listAll } from '../object/list-all.js';
 import type { Volume } from './volume.js';
 
 /** What `slicefs status` reports. */
 export interface VolumeStatus {
+  /** The volume's settings, with any secret in the storage URL replaced by `***`. */
   settings: VolumeSettings;
   engine: { scheme: string; storageBytes: number; description: string };
   /** Logical usage: what df and du count (clones count fully). */
@@ -29,7 +31,7 @@ export async function volumeStatus(volume: Volume): Promise<VolumeStatus> {
     objectBytes += o.size;
   }
   return {
-    settings: volume.settings,
+    settings: { ...volume.settings, storage: redactUrl(volume.settings.storage) },
     engine: { scheme: engine.scheme, ...stats },
     logical: usage,
     physical: { slices: totals.slices, sliceBytes: totals.sliceBytes, pendingSlices: totals.pendingSlices, objects, objectBytes },

@@ -1,3 +1,4 @@
+import { redactUrl } from '../../errors/index.js';
 import { Volume } from '../../sdk/index.js';
 import type { CommandDefinition } from '../command.js';
 
@@ -26,6 +27,6 @@ export const format: CommandDefinition = {
       force: Boolean(o.force),
       createBucket: Boolean(o.createBucket),
     });
-    io.out.write(`formatted volume ${settings.name} (uuid ${settings.uuid}) at ${metaUrl}, storage ${settings.storage}\n`);
+    io.out.write(`formatted volume ${settings.name} (uuid ${settings.uuid}) at ${redactUrl(metaUrl!)}, storage ${redactUrl(settings.storage)}\n`);
   },
 };

@@ -1,3 +1,4 @@
+import { redactUrl } from '../../errors/index.js';
 import { formatBytes, Volume, volumeStatus } from '../../sdk/index.js';
 import type { CommandDefinition } from '../command.js';
 
@@ -17,7 +18,7 @@ export const status: CommandDefinition = {
       }
       const lines = [
         `volume:    ${s.settings.name} (uuid ${s.settings.uuid}, format v${s.settings.version})`,
-        `metadata:  ${metaUrl} — ${s.engine.description}, ${formatBytes(s.engine.storageBytes)}`,
+        `metadata:  ${redactUrl(metaUrl!)} — ${s.engine.description}, ${formatBytes(s.engine.storageBytes)}`,
         `storage:   ${s.settings.storage} (block size ${formatBytes(s.settings.blockSize)})`,
         `trash:     ${s.settings.trashDays ? `${s.settings.trashDays} days` : 'off'}`,
         `logical:   ${formatBytes(s.logical.usedBytes)} in ${s.logical.inodes} inodes`,

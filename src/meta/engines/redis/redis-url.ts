@@ -1,4 +1,4 @@
-import { CodedError } from '../../../errors/index.js';
+import { CodedError, redactUrl } from '../../../errors/index.js';
 
 /** What a `redis://` or `rediss://` metadata URL says. */
 export interface RedisUrl {
@@ -14,7 +14,7 @@ export interface RedisUrl {
 
 /** Parses `redis://[user:pass@]host:port/db[?prefix=NAME]` (and `rediss://` for TLS). */
 export function parseRedisUrl(url: string): RedisUrl {
-  const bad = (why: string) => new CodedError('ERR_BAD_URL', `${maskPassword(url)}: ${why}`, { subject: maskPassword(url) });
+  const bad = (why: string) => new CodedError('ERR_BAD_URL', `${redactUrl(url)}: ${why}`, { subject: redactUrl(url) });
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -31,10 +31,5 @@ export function parseRedisUrl(url: string): RedisUrl {
   const prefix = parsed.searchParams.get('prefix') ?? '';
   const connect = new URL(parsed.href);
   connect.search = '';
-  return { connect: connect.href, display: maskPassword(url), database: path === '' ? 0 : Number(path), prefix };
-}
-
-/** The URL with any password replaced by `***`. */
-export function maskPassword(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+  return { connect: connect.href, display: redactUrl(url), database: path === '' ? 0 : Number(path), prefix };
 }

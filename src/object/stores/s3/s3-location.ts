@@ -1,4 +1,4 @@
-import { CodedError } from '../../../errors/index.js';
+import { CodedError, redactUrl } from '../../../errors/index.js';
 
 /** Where an `s3://` URL points and how to reach it. */
 export interface S3Location {
@@ -34,7 +34,7 @@ function flag(url: string, name: string, value: string): boolean {
  * Path style is the default with an endpoint (S3-compatible services on an address), not without.
  */
 export function parseS3Location(url: string): S3Location {
-  const display = url.replace(/^(s3:\/\/[^:@/?]*:)[^@/?]*@/i, '$1***@');
+  const display = redactUrl(url);
   let u: URL;
   try {
     u = new URL(url);

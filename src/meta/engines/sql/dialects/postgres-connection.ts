@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { CodedError } from '../../../../errors/index.js';
+import { CodedError, redactUrl } from '../../../../errors/index.js';
 
 /** One statement as pg takes it: `$n` placeholders, an optional name to prepare it once per connection. */
 export interface PgStatement {
@@ -99,11 +99,6 @@ export function parsePostgresUrl(url: string): PostgresTarget {
     ssl,
     display: redactUrl(url),
   };
-}
-
-/** The URL with its password replaced by `***`. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z0-9+.-]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
 }
 
 /** A pg.Pool for a target: BIGINT as number, `search_path` set at connection startup (no extra round trip). */

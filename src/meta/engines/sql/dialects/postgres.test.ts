@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CodedError, FsError } from '../../../../errors/index.js';
 import { PostgresDialect } from './postgres.js';
-import { parsePostgresUrl, type PgPoolLike, type PgResultLike, type PgStatement, redactUrl } from './postgres-connection.js';
+import { redactUrl } from '../../../../errors/index.js';
+import { parsePostgresUrl, type PgPoolLike, type PgResultLike, type PgStatement } from './postgres-connection.js';
 import { postgresError, sqlState } from './postgres-errors.js';
 
 const ok = (command = 'SELECT', rows: Array<Record<string, unknown>> = []): PgResultLike => ({ rows, rowCount: rows.length, command });
