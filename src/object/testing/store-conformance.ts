@@ -107,6 +107,25 @@ export function storeConformance(s: TestStore): void {
       });
     });
 
+    it('lists while another client deletes: no error, only keys that existed, each once', async () => {
+      await withStore(s, async (store) => {
+        const keys = Array.from({ length: 300 }, (_, i) => `chunks/0/0/${i}_0_1`);
+        for (let round = 0; round < 3; round++) {
+          await Promise.all(keys.map((k) => store.put(k, Buffer.from('x')).catch(() => undefined)));
+          const listing = (async () => {
+            const seen: string[] = [];
+            for await (const o of listAll(store, 'chunks/', 1000)) seen.push(o.key);
+            return seen;
+          })();
+          // One at a time from the end, so the listing meets keys that went after it read their directory.
+          for (const k of [...keys].reverse()) await store.delete(k);
+          const seen = await listing;
+          assert.equal(new Set(seen).size, seen.length, 'each key once');
+          assert.deepEqual(seen.filter((k) => !keys.includes(k)), []);
+        }
+      });
+    });
+
     it('deletes many objects at once, missing ones included', async () => {
       await withStore(s, async (store) => {
         const keys = Array.from({ length: 30 }, (_, i) => `d/${i}`);

@@ -33,8 +33,12 @@ export async function* walkKeys(root: string, options: WalkOptions, dir = ''): A
       const whollyBefore = startAfter > key && !startAfter.startsWith(key);
       if (relevant && !whollyBefore) yield* walkKeys(root, options, key);
     } else if (entry.isFile() && key.startsWith(prefix) && key > startAfter) {
-      const st = await fs.stat(path.join(root, key));
-      yield { key, size: st.size, mtime: st.mtimeMs };
+      // An object deleted since the directory was read (by another client) is not listed.
+      const st = await fs.stat(path.join(root, key)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined;
+        throw err;
+      });
+      if (st) yield { key, size: st.size, mtime: st.mtimeMs };
     }
   }
 }
