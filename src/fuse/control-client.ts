@@ -54,12 +54,20 @@ export function cloneThroughMount(
     batchSize: spec.batchSize, umask: currentUmask(),
   };
   const fd = openSync(path.join(src.mountpoint, CONTROL_NAME), 'r+');
+  // A mount that dies mid-clone fails the read (ENOTCONN): report that, with the paths.
+  const io = <T>(call: () => T): T => {
+    try {
+      return call();
+    } catch (err) {
+      throw toFsError(err, { syscall: 'clone', path: spec.src, dest: spec.dst });
+    }
+  };
   try {
-    writeSync(fd, `${JSON.stringify(request)}\n`);
+    io(() => writeSync(fd, `${JSON.stringify(request)}\n`));
     const buffer = Buffer.alloc(64 * 1024);
     let pending = '';
     for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
+      const n = io(() => readSync(fd, buffer, 0, buffer.length, null));
       if (n === 0) throw new FsError('EIO', { syscall: 'clone', path: spec.src, detail: 'the mount ended the answer early' });
       pending += buffer.subarray(0, n).toString();
       for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
@@ -74,6 +82,10 @@ export function cloneThroughMount(
       }
     }
   } finally {
-    closeSync(fd);
+    try {
+      closeSync(fd);
+    } catch {
+      // The answer, or the error that ended it, is what matters; a dead mount fails the close too.
+    }
   }
 }

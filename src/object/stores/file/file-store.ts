@@ -8,6 +8,11 @@ import { ensureDir } from './ensure-dir.js';
 import { walkKeys } from './walk-keys.js';
 
 const TMP = '.tmp';
+/**
+ * A temp file this old belongs to a put whose process died between writing and linking it
+ * (kill -9, power loss); no put takes this long. The first put of each store removes them.
+ */
+const ABANDONED_TEMP_MS = 3_600_000;
 
 /**
  * Objects as files under a root directory. A put writes a temp file and hard-links it
@@ -16,6 +21,7 @@ const TMP = '.tmp';
 export class FileStore implements ObjectStore {
   readonly supports = { noOverwrite: true, deleteMany: false, createBucket: false };
   private readonly made = new Set<string>();
+  private swept: Promise<void> | undefined;
 
   constructor(
     readonly url: string,
@@ -35,6 +41,7 @@ export class FileStore implements ObjectStore {
     const tmp = path.join(this.root, TMP, `${randomBytes(8).toString('hex')}`);
     try {
       await this.directory(path.dirname(tmp));
+      await (this.swept ??= this.removeAbandoned(path.dirname(tmp)));
       await fs.writeFile(tmp, data);
       await this.directory(path.dirname(file));
       await fs.link(tmp, file);
@@ -42,6 +49,16 @@ export class FileStore implements ObjectStore {
       throw toFsError(err, { syscall: 'put', path: key });
     } finally {
       await fs.rm(tmp, { force: true });
+    }
+  }
+
+  /** Deletes temp files left by puts that never finished (best effort: another process may race us). */
+  private async removeAbandoned(dir: string): Promise<void> {
+    const cutoff = Date.now() - ABANDONED_TEMP_MS;
+    for (const name of await fs.readdir(dir).catch(() => [])) {
+      const file = path.join(dir, name);
+      const st = await fs.stat(file).catch(() => undefined);
+      if (st && st.mtimeMs < cutoff) await fs.rm(file, { force: true }).catch(() => undefined);
     }
   }
 
