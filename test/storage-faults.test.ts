@@ -109,10 +109,13 @@ for (const stores of [memoryTestStore, s3TestStore()] as TestStore[]) {
       assert.equal(await deletions.drain(), 0, 'both deletes fail');
       assert.equal((await volume.meta.engine.totals()).pendingSlices, 1);
       assert.deepEqual(await blockKeys(storeUrl), keys);
-      assert.equal(await deletions.drain(), 0, 'one delete fails again');
-      assert.equal((await volume.meta.engine.totals()).pendingSlices, 1);
-      assert.equal((await blockKeys(storeUrl)).length, 1, 'the block whose delete succeeded is gone, the other waits');
-      assert.equal(await deletions.drain(), 1, 'the fault is spent');
+      // How many drains the last fault takes depends on the store: one request per object
+      // (mem) fails one block's delete, a DeleteObjects request (s3) is retried slice by slice.
+      let drains = 1;
+      while ((await deletions.drain()) === 0) {
+        assert.equal((await volume.meta.engine.totals()).pendingSlices, 1, 'the slice stays queued while a delete fails');
+        assert.ok(++drains <= 3, 'three faults are spent within three drains');
+      }
       assert.equal((await volume.meta.engine.totals()).pendingSlices, 0);
       assert.deepEqual(await blockKeys(storeUrl), []);
     });

@@ -1,4 +1,6 @@
 import type { Meta } from '../meta/meta.js';
+import type { PendingSlice, SliceId } from '../meta/types.js';
+import { deleteObjects } from '../object/delete-objects.js';
 import type { ObjectStore } from '../object/object-store.js';
 import { sliceBlockKeys } from './block-key.js';
 
@@ -29,20 +31,40 @@ export class DeletionWorker {
     let finished = 0;
     for (;;) {
       const batch = await this.deps.meta.pendingSlices(200);
-      const done: (typeof batch)[number]['id'][] = [];
-      await Promise.all(
-        batch.map(async (slice) => {
-          try {
-            await Promise.all(sliceBlockKeys(slice.id, slice.size, this.deps.blockSize).map((k) => this.deps.store.delete(k)));
-            done.push(slice.id);
-          } catch {
-            // stays queued; the next drain retries it
-          }
-        }),
-      );
+      const done = await this.deleteBlocks(batch);
       await this.deps.meta.finishPendingSlices(done);
       finished += done.length;
       if (done.length < batch.length || batch.length < 200) return finished;
     }
+  }
+
+  /**
+   * Deletes the blocks of `slices`: where the store deletes many objects per request (S3:
+   * DeleteObjects of up to 1000 keys), all at once first; otherwise, or if that fails, slice
+   * by slice, so a failing object holds back only its own slice. Returns the slices whose
+   * blocks are all gone.
+   */
+  private async deleteBlocks(slices: readonly PendingSlice[]): Promise<SliceId[]> {
+    const keysOf = (slice: PendingSlice) => sliceBlockKeys(slice.id, slice.size, this.deps.blockSize);
+    if (this.deps.store.supports.deleteMany) {
+      try {
+        await deleteObjects(this.deps.store, slices.flatMap(keysOf));
+        return slices.map((s) => s.id);
+      } catch {
+        // slice by slice below
+      }
+    }
+    const done: SliceId[] = [];
+    await Promise.all(
+      slices.map(async (slice) => {
+        try {
+          await deleteObjects(this.deps.store, keysOf(slice));
+          done.push(slice.id);
+        } catch {
+          // stays queued; the next drain retries it
+        }
+      }),
+    );
+    return done;
   }
 }

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FsError } from '../errors/index.js';
+import type { PendingSlice, SliceId } from '../meta/types.js';
+import { MemoryStore } from '../object/stores/memory/memory-store.js';
+import { sliceBlockKeys } from './block-key.js';
+import { DeletionWorker } from './deletion-worker.js';
+
+const BLOCK = 1024;
+
+/** A memory store that deletes many objects per request, like S3, and counts its requests. */
+class BatchingStore extends MemoryStore {
+  override readonly supports = { noOverwrite: true, deleteMany: true, createBucket: false };
+  requests: string[][] = [];
+  failing = new Set<string>();
+
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    this.requests.push([...keys]);
+    const bad = keys.find((k) => this.failing.has(k));
+    if (bad) throw new FsError('EIO', { syscall: 'delete', path: bad });
+    for (const key of keys) await this.delete(key);
+  }
+}
+
+/** A deletion queue of `slices`, and what the worker finished. */
+function queueOf(slices: PendingSlice[]) {
+  const finished: SliceId[] = [];
+  return {
+    finished,
+    meta: {
+      pendingSlices: async (limit: number) => slices.filter((s) => !finished.includes(s.id)).slice(0, limit),
+      finishPendingSlices: async (ids: SliceId[]) => void finished.push(...ids),
+    },
+  };
+}
+
+async function storeWith(slices: PendingSlice[]): Promise<BatchingStore> {
+  const store = new BatchingStore(`mem://deletion-worker-${process.pid}-${Math.random()}`);
+  for (const s of slices) for (const k of sliceBlockKeys(s.id, s.size, BLOCK)) await store.put(k, Buffer.from('x'));
+  return store;
+}
+
+const slices = (n: number): PendingSlice[] => Array.from({ length: n }, (_, i) => ({ id: (i + 1) as SliceId, size: 2 * BLOCK + i }));
+
+describe('deletion worker', () => {
+  it('deletes a batch of slices in one request where the store deletes many', async () => {
+    const pending = slices(5);
+    const store = await storeWith(pending);
+    const queue = queueOf(pending);
+    assert.equal(await new DeletionWorker({ meta: queue.meta, store, blockSize: BLOCK }).drain(), 5);
+    assert.equal(store.requests.length, 1);
+    assert.equal(store.requests[0]!.length, 14, 'every block of the five slices (2 + 4 × 3)');
+    assert.deepEqual((await store.list()).objects, []);
+    assert.deepEqual(queue.finished.sort(), pending.map((s) => s.id));
+  });
+
+  it('a failing object holds back only its own slice', async () => {
+    const pending = slices(4);
+    const store = await storeWith(pending);
+    const [bad] = sliceBlockKeys(pending[2]!.id, pending[2]!.size, BLOCK);
+    store.failing.add(bad!);
+    const queue = queueOf(pending);
+    const worker = new DeletionWorker({ meta: queue.meta, store, blockSize: BLOCK });
+    assert.equal(await worker.drain(), 3);
+    assert.deepEqual(queue.finished.sort(), [1, 2, 4]);
+    assert.deepEqual((await store.list()).objects.map((o) => o.key), sliceBlockKeys(pending[2]!.id, pending[2]!.size, BLOCK));
+    store.failing.clear();
+    assert.equal(await worker.drain(), 1, 'the next drain finishes it');
+    assert.deepEqual((await store.list()).objects, []);
+  });
+});
