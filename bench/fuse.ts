@@ -1,12 +1,13 @@
 // The FUSE mount beside bindfs (a passthrough FUSE file system in C) and the local disk, in one
 // run: sequential dd write and read of a large file (cold: after a remount and dropping the page
-// cache; warm: read again at once) and create+stat+unlink of many small files.
+// cache; warm: read again at once), `cp` of that file (on slicefs a metadata clone through
+// copy_file_range: its time and the objects it added), and create+stat+unlink of many small files.
 //   npm run bench:fuse -- [--size-mib 4096] [--files 10000] [--dir /path/on/disk] [--thread-pool]
 // --thread-pool adds a second slicefs mount that reads /dev/fuse on the thread pool (the fallback
 // request source) instead of the event loop, to keep the figure behind that choice.
 // Needs root, /dev/fuse and bindfs (apt-get install -y fuse3 bindfs); runs the built binary.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,7 +36,12 @@ interface Target {
   dir: string;
   mount(): Promise<void>;
   unmount(): Promise<void>;
+  /** Objects in its store (slicefs only). */
+  objects?(): number;
 }
+
+/** Files under `dir`, recursively. */
+const filesUnder = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
 
 function slicefsTarget(reads: 'event-loop' | 'thread-pool'): Target {
   const name = reads === 'event-loop' ? 'slicefs' : 'slicefs-pool';
@@ -59,6 +65,7 @@ function slicefsTarget(reads: 'event-loop' | 'thread-pool'): Target {
       execFileSync('umount', [mnt]);
       if (proc && proc.exitCode === null) await new Promise((r) => proc!.once('exit', r));
     },
+    objects: () => filesUnder(`${work}/${name}/objects/chunks`),
   };
 }
 
@@ -106,6 +113,11 @@ async function measure(t: Target): Promise<Record<string, number>> {
   await t.mount();
   const cold = mb / seconds(() => dd([`if=${file()}`, 'of=/dev/null']));
   const warm = mb / seconds(() => dd([`if=${file()}`, 'of=/dev/null']));
+  const objectsBefore = t.objects?.() ?? 0;
+  const cp = 1000 * seconds(() => execFileSync('cp', [file(), `${file()}-copy`]));
+  const cpObjects = (t.objects?.() ?? 0) - objectsBefore;
+  if (statSync(`${file()}-copy`).size !== statSync(file()).size) throw new Error(`cp on ${t.name} made a copy of the wrong size`);
+  unlinkSync(`${file()}-copy`);
   unlinkSync(file());
 
   execFileSync('sync');
@@ -117,7 +129,7 @@ async function measure(t: Target): Promise<Record<string, number>> {
   const unlink = seconds(() => names.forEach((n) => unlinkSync(n)));
   rmSync(dir, { recursive: true });
   await t.unmount();
-  return { write, cold, warm, create: FILES / create, stat: FILES / stat, unlink: FILES / unlink, files: (3 * FILES) / (create + stat + unlink) };
+  return { write, cold, warm, cp, cpObjects, create: FILES / create, stat: FILES / stat, unlink: FILES / unlink, files: (3 * FILES) / (create + stat + unlink) };
 }
 
 /** The same small-file work through the SDK on a fresh volume: the metadata cost without FUSE. */
@@ -172,6 +184,11 @@ try {
     const poolCell = pool ? ` ${pool[key]!.toFixed(0)} |` : '';
     console.log(`| ${label} | ${cells.join(' | ')} | ${ratio.toFixed(2)} | ≥ ${target} ${ratio >= target ? '✓' : '✗'} | ${direct} |${poolCell}`);
   }
+  const cpTarget = 50;
+  console.log(
+    `\ncp of the ${SIZE_MIB} MiB file (ms): slicefs ${ours!.cp!.toFixed(1)} (${ours!.cpObjects} objects added), ` +
+      `bindfs ${bind!.cp!.toFixed(0)}, local disk ${local!.cp!.toFixed(0)}; target < ${cpTarget} ms ${ours!.cp! < cpTarget ? '✓' : '✗'}`,
+  );
 } finally {
   for (const t of targets) if (mountedAt(t.dir)) spawnSync('umount', ['-l', t.dir]);
   rmSync(work, { recursive: true, force: true });
