@@ -1,10 +1,14 @@
 import type { Meta } from '../meta/meta.js';
 import type { Engine } from '../meta/engine.js';
 import type { SliceId } from '../meta/types.js';
+import { deleteObjects } from '../object/delete-objects.js';
 import { listAll } from '../object/list-all.js';
 import type { ObjectStore } from '../object/object-store.js';
 import { sliceBlockKeys, sliceIdOfKey } from './block-key.js';
 import { DeletionWorker } from './deletion-worker.js';
+
+/** Leaked objects deleted per request (S3 DeleteObjects takes up to 1000 keys). */
+const DELETE_BATCH = 1000;
 
 /** What the object part of gc found and (with `remove`) deleted. */
 export interface ObjectGcReport {
@@ -48,9 +52,12 @@ export async function collectObjectGarbage(
   }
   report.queue.pending = (await deps.engine.pendingSlices(Number.MAX_SAFE_INTEGER)).length;
   if (!options.remove) return report;
-  for (const key of leaked) {
-    await deps.store.delete(key);
-    report.leaked.deleted++;
+  // In batches: one DeleteObjects request each where the store has it.
+  for (let i = 0; i < leaked.length; i += DELETE_BATCH) {
+    const batch = leaked.slice(i, i + DELETE_BATCH);
+    await deleteObjects(deps.store, batch);
+    report.leaked.deleted += batch.length;
+    options.onProgress?.('leaked objects deleted', report.leaked.deleted);
   }
   report.queue.drained = await new DeletionWorker({ meta: deps.meta, store: deps.store, blockSize: deps.blockSize }).drain();
   return report;
