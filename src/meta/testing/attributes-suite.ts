@@ -100,5 +100,20 @@ export function attributesSuite(engine: TestEngine): void {
         await rejectsWith(m.setxattr(alice, f.ino, 'user.x', n('x')), 'EACCES');
       });
     });
+
+    it('deleting an inode deletes its symlink target and extended attributes with it', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const l = await m.symlink(root, ROOT_INO, n('l'), n('target'));
+        for (const ino of [f.ino, l.ino]) await m.engine.txn((tx) => tx.putXattr(ino, 'user.k', n('v')));
+        await m.unlink(root, ROOT_INO, n('f'));
+        await m.unlink(root, ROOT_INO, n('l'));
+        await m.flush();
+        for (const ino of [f.ino, l.ino]) {
+          const left = await m.engine.read(async (tx) => [await tx.getInode(ino), await tx.getSymlink(ino), await tx.listXattrs(ino)]);
+          assert.deepEqual(left, [undefined, undefined, []], `inode ${ino}`);
+        }
+      });
+    });
   });
 }

@@ -8,6 +8,12 @@ export interface SqlTypes {
   clustered?: string;
 }
 
+/** What a database can do beyond the SQL every dialect shares. */
+export interface SqlFeatures {
+  /** Data-modifying statements in WITH (PostgreSQL): several writes in one round trip. */
+  writableCte: boolean;
+}
+
 /** Runs SQL with `?` placeholders on one connection or transaction. */
 export interface SqlQuerier {
   /** Rows of a query. */
@@ -26,6 +32,8 @@ export interface SqlDialect {
   readonly scheme: string;
   /** Column type names: integers up to 2^53 and byte strings. */
   readonly types: SqlTypes;
+  /** SQL the shared queries may use where the database has it. */
+  readonly features: SqlFeatures;
   /** Runs `fn` in one serializable transaction, retrying it on conflicts. */
   transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T>;
   /** A querier for reads of committed state (and single-statement writes). */

@@ -58,10 +58,10 @@ export class SqlEngine implements Engine {
   }
 
   txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
-    return this.d.transaction((q) => fn(new SqlTx(q)));
+    return this.d.transaction((q) => fn(new SqlTx(q, this.d.features)));
   }
   read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
-    return fn(new SqlTx(this.d.reader));
+    return fn(new SqlTx(this.d.reader, this.d.features));
   }
 
   async incrCounter(name: CounterName, n: number): Promise<number> {

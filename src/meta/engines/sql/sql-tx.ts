@@ -1,7 +1,7 @@
 import type { EngineTx } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import type { CloneAttrs, CloneUnit } from '../../clone/clone-spec.js';
-import type { SqlQuerier } from './dialect.js';
+import type { SqlFeatures, SqlQuerier } from './dialect.js';
 import { cloneEntriesSql, countSubtreeSql } from './sql-clone.js';
 import { attrFromRow, attrParams, countIds, NODE_COLUMNS, type NodeRow, type RecordRow, recordFromRow } from './rows.js';
 
@@ -24,7 +24,10 @@ async function queueUnreferenced(q: SqlQuerier, among: { sql: string; params: re
 
 /** The engine primitives as SQL shared by every dialect. */
 export class SqlTx implements EngineTx {
-  constructor(private readonly q: SqlQuerier) {}
+  constructor(
+    private readonly q: SqlQuerier,
+    private readonly features: SqlFeatures,
+  ) {}
 
   async getInode(ino: Ino) {
     const [row] = await this.q.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM node WHERE ino = ?`, [ino]);
@@ -34,6 +37,11 @@ export class SqlTx implements EngineTx {
     await this.q.run(PUT_NODE, attrParams(attr));
   }
   async deleteInode(ino: Ino) {
+    if (this.features.writableCte) {
+      // One round trip instead of three.
+      await this.q.run(`WITH s AS (DELETE FROM symlink WHERE ino = ?), x AS (DELETE FROM xattr WHERE ino = ?) DELETE FROM node WHERE ino = ?`, [ino, ino, ino]);
+      return;
+    }
     await this.q.run(`DELETE FROM node WHERE ino = ?`, [ino]);
     await this.q.run(`DELETE FROM symlink WHERE ino = ?`, [ino]);
     await this.q.run(`DELETE FROM xattr WHERE ino = ?`, [ino]);
@@ -115,6 +123,18 @@ export class SqlTx implements EngineTx {
     }
   }
   async deleteChunks(ino: Ino, fromIndex: number) {
+    if (this.features.writableCte) {
+      // One round trip (plus the queueing when a slice lost its last reference).
+      const changed = await this.q.all<{ id: number; refs: number }>(
+        `WITH d AS (DELETE FROM chunk_slice WHERE ino = ? AND indx >= ? RETURNING id)
+         UPDATE slice SET refs = refs - c.n FROM (SELECT id, COUNT(*) AS n FROM d WHERE id <> 0 GROUP BY id) AS c
+         WHERE slice.id = c.id RETURNING slice.id, slice.refs`,
+        [ino, fromIndex],
+      );
+      const emptied = changed.filter((r) => r.refs <= 0).map((r) => r.id);
+      if (emptied.length) await queueUnreferenced(this.q, { sql: emptied.map(() => '?').join(', '), params: emptied });
+      return;
+    }
     const changed = await this.q.run(
       `UPDATE slice SET refs = refs - c.n FROM
          (SELECT id, COUNT(*) AS n FROM chunk_slice WHERE ino = ? AND indx >= ? AND id <> 0 GROUP BY id) AS c

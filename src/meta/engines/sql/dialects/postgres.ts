@@ -14,6 +14,7 @@ export { postgresActivity } from './postgres-querier.js';
 export class PostgresDialect implements SqlDialect {
   readonly scheme = 'postgres';
   readonly types = { int: 'BIGINT', blob: 'BYTEA' };
+  readonly features = { writableCte: true };
   readonly reader: SqlQuerier;
   private readonly direct: PgQuerier;
   private readonly transactions: PostgresTransactions;

@@ -70,6 +70,7 @@ class Connection implements SqlQuerier {
 class SqliteDialect implements SqlDialect {
   readonly scheme = 'sqlite3';
   readonly types = { int: 'INTEGER', blob: 'BLOB', clustered: ' WITHOUT ROWID' };
+  readonly features = { writableCte: false };
   private readonly writer: Connection;
   readonly reader: Connection;
   private readonly queue: SerialQueue;
