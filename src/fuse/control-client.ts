@@ -54,7 +54,7 @@ export function cloneThroughMount(
     batchSize: spec.batchSize, umask: currentUmask(),
   };
   const fd = openSync(path.join(src.mountpoint, CONTROL_NAME), 'r+');
-  // A mount that dies mid-clone fails the read (ENOTCONN): report that, with the paths.
+  // A mount that dies mid-clone fails the read (ENOTCONN, ECONNABORTED): report that, with the paths.
   const io = <T>(call: () => T): T => {
     try {
       return call();

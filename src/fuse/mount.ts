@@ -44,7 +44,8 @@ export async function mountDevice(mountpoint: string, spec: MountSpec): Promise<
   try {
     st = statSync(target);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOTCONN') {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTCONN' || code === 'ECONNABORTED') {
       throw new FsError('EBUSY', { syscall: 'mount', path: target, detail: `a dead mount is here; clean it with: slicefs umount --force ${target}` });
     }
     throw new FsError('ENOENT', { syscall: 'mount', path: target, cause: err });

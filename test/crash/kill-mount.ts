@@ -36,7 +36,8 @@ export async function killMount(
   } catch (err) {
     deadMount = (err as NodeJS.ErrnoException).code ?? String(err);
   }
-  assert.equal(deadMount, 'ENOTCONN', 'a dead mount answers ENOTCONN');
+  // ENOTCONN; ECONNABORTED when the call met the connection while the kernel was aborting it.
+  assert.ok(['ENOTCONN', 'ECONNABORTED'].includes(deadMount), `a dead mount answers ENOTCONN, not ${deadMount}`);
   const u = slicefs(['umount', cv.mnt, '--force']);
   assert.equal(u.code, 0, `umount --force: ${u.err}`);
   assert.ok(!isMounted(cv.mnt), 'umount --force detached the dead mount');
