@@ -58,7 +58,12 @@ export class SqlEngine implements Engine {
   }
 
   txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
-    return this.d.transaction((q) => fn(new SqlTx(q, this.d.features)));
+    return this.d.transaction(async (q) => {
+      const tx = new SqlTx(q, this.d.features, { transaction: true });
+      const result = await fn(tx);
+      await tx.flush();
+      return result;
+    });
   }
   read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
     return fn(new SqlTx(this.d.reader, this.d.features));

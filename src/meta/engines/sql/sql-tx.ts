@@ -3,6 +3,7 @@ import type { Attr, CounterName, DetachedNode, Edge, FileType, Ino, LockRecord, 
 import type { CloneAttrs, CloneUnit } from '../../clone/clone-spec.js';
 import type { SqlFeatures, SqlQuerier } from './dialect.js';
 import { cloneEntriesSql, countSubtreeSql } from './sql-clone.js';
+import { WriteBatch } from './write-batch.js';
 import { attrFromRow, attrParams, countIds, NODE_COLUMNS, type NodeRow, type RecordRow, recordFromRow } from './rows.js';
 
 const PUT_NODE = `INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_COLUMNS.split(',').map(() => '?').join(', ')})
@@ -24,17 +25,36 @@ async function queueUnreferenced(q: SqlQuerier, among: { sql: string; params: re
 
 /** The engine primitives as SQL shared by every dialect. */
 export class SqlTx implements EngineTx {
+  private readonly q: SqlQuerier;
+  /** Single-row writes held back and sent together (transactions on dialects with writable WITH). */
+  private readonly batch: WriteBatch | undefined;
+
   constructor(
-    private readonly q: SqlQuerier,
+    q: SqlQuerier,
     private readonly features: SqlFeatures,
-  ) {}
+    options: { transaction?: boolean } = {},
+  ) {
+    this.batch = options.transaction && features.writableCte ? new WriteBatch(q) : undefined;
+    this.q = this.batch ?? q;
+  }
+
+  /** Sends the writes held back; a transaction calls it before COMMIT. */
+  async flush(): Promise<void> {
+    await this.batch?.flush();
+  }
+
+  /** A write of the one row `key` names that decides its final state: held back where batching. */
+  private async write(key: string, sql: string, params: readonly unknown[], merge?: (held: readonly unknown[]) => readonly unknown[]) {
+    if (this.batch) this.batch.later(key, sql, params, merge);
+    else await this.q.run(sql, params);
+  }
 
   async getInode(ino: Ino) {
     const [row] = await this.q.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM node WHERE ino = ?`, [ino]);
     return row && attrFromRow(row);
   }
   async putInode(attr: Attr) {
-    await this.q.run(PUT_NODE, attrParams(attr));
+    await this.write(`node ${attr.ino}`, PUT_NODE, attrParams(attr));
   }
   async deleteInode(ino: Ino) {
     if (this.features.writableCte) {
@@ -52,13 +72,14 @@ export class SqlTx implements EngineTx {
     return row && { name, ino: row.ino as Ino, type: row.type as FileType };
   }
   async putEdge(parent: Ino, edge: Edge) {
-    await this.q.run(
+    await this.write(
+      `edge ${parent} ${edge.name.toString('hex')}`,
       `INSERT INTO edge (parent, name, ino, type) VALUES (?, ?, ?, ?) ON CONFLICT (parent, name) DO UPDATE SET ino = excluded.ino, type = excluded.type`,
       [parent, edge.name, edge.ino, edge.type],
     );
   }
   async deleteEdge(parent: Ino, name: Buffer) {
-    await this.q.run(`DELETE FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
+    await this.write(`edge ${parent} ${name.toString('hex')}`, `DELETE FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
   }
   async listEdges(parent: Ino, after: Buffer | undefined, limit: number) {
     const rows = await this.q.all<{ name: Buffer; ino: number; type: string }>(
@@ -182,9 +203,11 @@ export class SqlTx implements EngineTx {
   }
   async addCounter(name: CounterName, delta: number) {
     if (delta === 0) return;
-    await this.q.run(
+    await this.write(
+      `counter ${name}`,
       `INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counter.value + excluded.value`,
       [name, delta],
+      (held) => [name, (held[1] as number) + delta],
     );
   }
 

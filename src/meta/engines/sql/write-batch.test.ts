@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { SqlQuerier } from './dialect.js';
+import { WriteBatch } from './write-batch.js';
+
+/** A querier that records what it is sent. */
+function recorder(): SqlQuerier & { sent: Array<[string, readonly unknown[]]> } {
+  const sent: Array<[string, readonly unknown[]]> = [];
+  return {
+    sent,
+    all: async <R>(sql: string, params: readonly unknown[] = []) => (sent.push([sql, params]), [] as R[]),
+    run: async (sql: string, params: readonly unknown[] = []) => (sent.push([sql, params]), 1),
+  };
+}
+
+describe('WriteBatch', () => {
+  it('holds writes until the next other statement, and sends them as one WITH statement before it', async () => {
+    const q = recorder();
+    const batch = new WriteBatch(q);
+    batch.later('a', 'INSERT INTO t VALUES (?)', [1]);
+    batch.later('b', 'DELETE FROM t WHERE k = ?', [2]);
+    batch.later('c', 'UPDATE u SET v = ?', [3]);
+    assert.deepEqual(q.sent, []);
+    await batch.all('SELECT ?', [4]);
+    assert.deepEqual(q.sent, [
+      ['WITH w0 AS (INSERT INTO t VALUES (?)), w1 AS (DELETE FROM t WHERE k = ?) UPDATE u SET v = ?', [1, 2, 3]],
+      ['SELECT ?', [4]],
+    ]);
+  });
+
+  it('keeps one write per row: a later one replaces the held one, or merges into it', async () => {
+    const q = recorder();
+    const batch = new WriteBatch(q);
+    batch.later('row 1', 'PUT ?', ['old']);
+    batch.later('counter', 'ADD ?', [5]);
+    batch.later('row 1', 'DELETE ?', ['new']);
+    batch.later('counter', 'ADD ?', [-2], (held) => [(held[0] as number) - 2]);
+    await batch.flush();
+    assert.deepEqual(q.sent, [['WITH w0 AS (DELETE ?) ADD ?', ['new', 3]]]);
+  });
+
+  it('sends a single held write as it is, and nothing when none is held', async () => {
+    const q = recorder();
+    const batch = new WriteBatch(q);
+    await batch.flush();
+    batch.later('a', 'PUT ?', [1]);
+    await batch.run('DELETE x', []);
+    await batch.flush();
+    assert.deepEqual(q.sent, [['PUT ?', [1]], ['DELETE x', []]]);
+  });
+});

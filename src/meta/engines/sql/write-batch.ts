@@ -1,0 +1,55 @@
+import type { SqlQuerier } from './dialect.js';
+
+interface PendingWrite {
+  key: string;
+  sql: string;
+  params: readonly unknown[];
+}
+
+/**
+ * A transaction's querier that holds back single-row writes and sends them together, as one
+ * statement of data-modifying WITH clauses (PostgreSQL), before the transaction's next other
+ * statement or at `flush()`: a create's four writes cost one round trip instead of four.
+ *
+ * Sound because every held write touches only the row its key names, and decides that row's
+ * final state by itself (an upsert of the whole row, or a delete), or merges into the held
+ * write of its row (`merge`, for counters): the sub-statements of one WITH run in no set order
+ * on one snapshot, and PostgreSQL applies only one of two changes to one row in one statement,
+ * so at most one write per row may be held. Anything else goes out after the held writes, so
+ * it sees them.
+ */
+export class WriteBatch implements SqlQuerier {
+  private pending: PendingWrite[] = [];
+
+  constructor(private readonly q: SqlQuerier) {}
+
+  /**
+   * Holds a write of the row `key` names. A held write of the same row is replaced by it, or
+   * with `merge`, combined with it (its parameters from the held write's).
+   */
+  later(key: string, sql: string, params: readonly unknown[], merge?: (held: readonly unknown[]) => readonly unknown[]): void {
+    const at = this.pending.findIndex((w) => w.key === key);
+    if (at < 0) this.pending.push({ key, sql, params });
+    else this.pending[at] = { key, sql, params: merge ? merge(this.pending[at]!.params) : params };
+  }
+
+  /** Sends the held writes: alone, or as `WITH w0 AS (…), w1 AS (…) last`. */
+  async flush(): Promise<void> {
+    const writes = this.pending;
+    if (!writes.length) return;
+    this.pending = [];
+    const last = writes[writes.length - 1]!;
+    const sql = writes.length === 1 ? last.sql : `WITH ${writes.slice(0, -1).map((w, i) => `w${i} AS (${w.sql})`).join(', ')} ${last.sql}`;
+    await this.q.run(sql, writes.flatMap((w) => w.params));
+  }
+
+  async all<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    await this.flush();
+    return this.q.all<R>(sql, params);
+  }
+
+  async run(sql: string, params?: readonly unknown[]): Promise<number> {
+    await this.flush();
+    return this.q.run(sql, params);
+  }
+}
