@@ -6,14 +6,17 @@ import { openSqliteEngine } from './engines/sql/dialects/sqlite.js';
 /** Opens an engine from its metadata URL; one entry per scheme. */
 export type EngineFactory = (url: string, options: EngineOpenOptions) => Promise<Engine>;
 
-/** Every metadata URL scheme slicefs understands, and how to open it. */
+// Network engines load on use: their client libraries cost start-up time the others should not pay.
+const postgres: EngineFactory = async (url, options) => (await import('./engines/sql/dialects/postgres.js')).openPostgresEngine(url, options);
+const redis: EngineFactory = async (url, options) => (await import('./engines/redis/open-redis-engine.js')).openRedisEngine(url, options);
+
+/** Every metadata URL scheme slicefs understands, and how to open it; an alias (postgresql, rediss) maps to the same factory. */
 export const engineFactories: Readonly<Record<string, EngineFactory>> = {
   sqlite3: openSqliteEngine,
-  // Network engines load on use: their client libraries cost start-up time the others should not pay.
-  postgres: async (url, options) => (await import('./engines/sql/dialects/postgres.js')).openPostgresEngine(url, options),
-  postgresql: async (url, options) => (await import('./engines/sql/dialects/postgres.js')).openPostgresEngine(url, options),
-  redis: async (url, options) => (await import('./engines/redis/open-redis-engine.js')).openRedisEngine(url, options),
-  rediss: async (url, options) => (await import('./engines/redis/open-redis-engine.js')).openRedisEngine(url, options),
+  postgres,
+  postgresql: postgres,
+  redis,
+  rediss: redis,
   mem: async (url) => new MemoryEngine(url),
 };
 
