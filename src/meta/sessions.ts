@@ -63,14 +63,15 @@ export class SessionKeeper {
 export async function cleanSession(engine: Engine, id: SessionId): Promise<number> {
   let cleaned = 0;
   for (const ino of await engine.listSustained(id)) {
-    await engine.txn(async (tx) => {
+    // Counted from the committed attempt's answer: a transaction may run again after a conflict.
+    const destroyed = await engine.txn(async (tx) => {
       await tx.deleteSustained(id, ino);
       const attr = await tx.getInode(ino);
-      if (attr && attr.nlink === 0 && attr.type !== 'dir' && !(await tx.openSessions(ino)).length) {
-        await destroyInode(tx, attr);
-        cleaned++;
-      }
+      if (!attr || attr.nlink !== 0 || attr.type === 'dir' || (await tx.openSessions(ino)).length) return false;
+      await destroyInode(tx, attr);
+      return true;
     });
+    if (destroyed) cleaned++;
   }
   await engine.deleteSession(id);
   return cleaned;
