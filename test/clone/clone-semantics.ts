@@ -222,12 +222,16 @@ export function cloneSemantics(engine: TestEngine): void {
       await withEngineVolume(engine, async ({ vol, another }) => {
         await buildTree(vol, '/src', { files: 40, fileSize: 10 });
         const writer = await another();
+        // New files are written outside the source and renamed in: writeFile is a create, then a
+        // write (a state with an empty file between them), while a rename is one change.
+        await writer.mkdir('/staging');
+        for (const i of [0, 1, 2, 3, 4]) await writer.writeFile(`/staging/new${i}`, 'n');
         // Every state the source passes through; a consistent clone must equal one of them.
         const states = [await describeTree(writer, '/src')];
         let changes: Promise<void> | undefined;
         const change = async () => {
           const steps = [
-            ...[0, 1, 2, 3, 4].map((i) => () => writer.writeFile(`/src/new${i}`, 'n')),
+            ...[0, 1, 2, 3, 4].map((i) => () => writer.rename(`/staging/new${i}`, `/src/new${i}`)),
             ...[2, 5, 8].map((i) => () => writer.unlink(`/src/sub/deeper/f${i}`)),
             () => writer.rename('/src/sub/deeper/f11', '/src/moved'),
           ];
