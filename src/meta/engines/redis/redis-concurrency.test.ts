@@ -83,6 +83,34 @@ describe('redis engine: concurrent clients', () => {
     });
   });
 
+  it('an error decided from reads that changed underneath runs again instead of reaching the caller', async () => {
+    await withMeta(redis, async (m, url) => {
+      // Another client moves f from a to b after this rename read a (f there) and before it reads b:
+      // the two reads mix two states and would say "f is in both", a NOREPLACE EEXIST no state ever had.
+      const a = await m.mkdir(root, ROOT_INO, n('a'), 0o755);
+      const b = await m.mkdir(root, ROOT_INO, n('b'), 0o755);
+      await m.mknod(root, a.ino, n('f'), { type: 'file', mode: 0o644 });
+      let runs = 0;
+      const outcome = await m.engine
+        .txn(async (tx) => {
+          runs++;
+          const inA = await tx.getEdge(a.ino, n('f'));
+          if (runs === 1) {
+            const theirs = await VolumeMeta.open(url);
+            await theirs.rename(root, { parent: a.ino, name: n('f'), newParent: b.ino, newName: n('f') });
+            await theirs.close();
+          }
+          const inB = await tx.getEdge(b.ino, n('f'));
+          if (!inA) throw new FsError('ENOENT', { syscall: 'rename', path: 'f' });
+          if (inB) throw new FsError('EEXIST', { syscall: 'rename', path: 'f' });
+          return 'moved';
+        })
+        .catch((err: FsError) => err.code);
+      assert.equal(runs, 2, 'the first attempt read a changed key, so it ran again');
+      assert.equal(outcome, 'ENOENT', 'the second attempt sees f only in b');
+    });
+  });
+
   it('concurrent renames between two directories never lose or duplicate an entry', async () => {
     await withMeta(redis, async (m, url) => {
       const other = await VolumeMeta.open(url);

@@ -56,7 +56,14 @@ export class TxRunner {
     try {
       value = await fn(new RedisTx(reader, this.keys, writes));
     } catch (err) {
-      if (reader.watched.size) await conn.unwatch().catch(() => undefined);
+      // The callback decided from what it read: if any of that changed meanwhile, its reads may
+      // mix two states (a name gone from one directory, already in another), so run it again.
+      if (!reader.watched.size) throw err;
+      if (!(err instanceof FsError)) {
+        await conn.unwatch().catch(() => undefined);
+        throw err;
+      }
+      if (!(await this.stillValid(conn))) return { committed: false, watched: reader.watched };
       throw err;
     }
     if (!writes.size && !reader.watched.size) return { committed: true, value };
@@ -71,5 +78,17 @@ export class TxRunner {
       throw redisError(err, this.where);
     }
     return { committed: true, value };
+  }
+
+  /** An empty MULTI/EXEC (which also ends the watch): false when a watched key changed since it was read. */
+  private async stillValid(conn: RedisLike): Promise<boolean> {
+    countRequest('commit');
+    try {
+      await conn.multi().exec();
+      return true;
+    } catch (err) {
+      // Cannot tell (the connection failed): report what the callback decided.
+      return !this.conns.isConflict(err);
+    }
   }
 }
