@@ -6,6 +6,12 @@ export interface SqlTypes {
   blob: string;
   /** Appended to tables keyed by a composite primary key to store rows in key order (SQLite: WITHOUT ROWID). */
   clustered?: string;
+  /**
+   * How clone's scratch tables (rows that live only inside one transaction) are kept. TEMP: private
+   * to a connection, created by the dialect on its writer, never written to the log (SQLite).
+   * UNLOGGED: in the schema, shared, skipping the write-ahead log (PostgreSQL).
+   */
+  scratch: 'TEMP' | 'UNLOGGED';
 }
 
 /** What a database can do beyond the SQL every dialect shares. */

@@ -27,12 +27,24 @@ export function schemaStatements(t: SqlTypes): string[] {
     `CREATE TABLE IF NOT EXISTS sustained (session ${t.int} NOT NULL, ino ${t.int} NOT NULL, PRIMARY KEY (session, ino))`,
     `CREATE INDEX IF NOT EXISTS sustained_ino ON sustained (ino)`,
     `CREATE TABLE IF NOT EXISTS detached (ino ${t.int} PRIMARY KEY, session ${t.int} NOT NULL, created ${t.int} NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS clone_map (batch ${t.int} NOT NULL, src ${t.int} NOT NULL, dst ${t.int} NOT NULL,
-      parent_dst ${t.int} NOT NULL, name ${t.blob} NOT NULL, type VARCHAR(8) NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS clone_unit (batch ${t.int} NOT NULL, seq ${t.int} NOT NULL, src ${t.int} NOT NULL,
-      dst ${t.int} NOT NULL, after ${t.blob} NOT NULL, PRIMARY KEY (batch, seq))${clustered}`,
     `CREATE TABLE IF NOT EXISTS locks (ino ${t.int} NOT NULL, session ${t.int} NOT NULL, records TEXT NOT NULL,
       PRIMARY KEY (ino, session))`,
+    // TEMP tables belong to a connection: the dialect creates them; the schema holds shared ones.
+    ...(t.scratch === 'UNLOGGED' ? [...scratchStatements(t), 'ALTER TABLE clone_map SET UNLOGGED', 'ALTER TABLE clone_unit SET UNLOGGED'] : []),
+  ];
+}
+
+/**
+ * Clone's scratch tables: a batch numbers its entries in clone_map and lists its directories in
+ * clone_unit, and deletes its rows before it commits.
+ */
+export function scratchStatements(t: SqlTypes): string[] {
+  const clustered = t.clustered ?? '';
+  return [
+    `CREATE ${t.scratch} TABLE IF NOT EXISTS clone_map (batch ${t.int} NOT NULL, src ${t.int} NOT NULL, dst ${t.int} NOT NULL,
+      parent_dst ${t.int} NOT NULL, name ${t.blob} NOT NULL, type VARCHAR(8) NOT NULL)`,
+    `CREATE ${t.scratch} TABLE IF NOT EXISTS clone_unit (batch ${t.int} NOT NULL, seq ${t.int} NOT NULL, src ${t.int} NOT NULL,
+      dst ${t.int} NOT NULL, after ${t.blob} NOT NULL, PRIMARY KEY (batch, seq))${clustered}`,
   ];
 }
 

@@ -85,7 +85,7 @@ export async function cloneEntriesSql(
      SELECT ${cols.sql} FROM clone_map m JOIN node n ON n.ino = m.src ${only}`,
     [...cols.params, batch],
   );
-  await q.run(`INSERT INTO edge (parent, name, ino, type) SELECT m.parent_dst, m.name, m.dst, m.type FROM clone_map m JOIN node n ON n.ino = m.dst ${only}`, [batch]);
+  await q.run(`INSERT INTO edge (parent, name, ino, type) SELECT m.parent_dst, m.name, m.dst, m.type FROM clone_map m ${only}`, [batch]);
   await q.run(`INSERT INTO symlink (ino, target) SELECT m.dst, s.target FROM clone_map m JOIN symlink s ON s.ino = m.src ${only}`, [batch]);
   await q.run(`INSERT INTO xattr (ino, name, value) SELECT m.dst, x.name, x.value FROM clone_map m JOIN xattr x ON x.ino = m.src ${only}`, [batch]);
   await q.run(
@@ -105,14 +105,13 @@ export async function cloneEntriesSql(
      WHERE node.ino = d.parent_dst`,
     [batch],
   );
-  const [totals] = await q.all<{ entries: number; bytes: number | null }>(
-    `SELECT COUNT(*) AS entries, SUM(CASE WHEN n.type = 'file' THEN n.length ELSE 0 END) AS bytes
-     FROM clone_map m JOIN node n ON n.ino = m.dst ${only}`,
+  const [totals] = await q.all<{ bytes: number | null }>(
+    `SELECT SUM(n.length) AS bytes FROM clone_map m JOIN node n ON n.ino = m.src ${only} AND m.type = 'file'`,
     [batch],
   );
   const dirs = await q.all<{ src: number; dst: number }>(`SELECT src, dst FROM clone_map WHERE batch = ? AND type = 'dir'`, [batch]);
   await q.run(`DELETE FROM clone_map WHERE batch = ?`, [batch]);
-  const entries = Number(totals?.entries ?? 0);
+  const entries = mapped;
   const bytes = Number(totals?.bytes ?? 0);
   await q.run(`UPDATE counter SET value = value + ? WHERE name = 'inodes'`, [entries]);
   await q.run(`UPDATE counter SET value = value + ? WHERE name = 'usedBytes'`, [bytes]);

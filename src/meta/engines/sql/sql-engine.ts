@@ -8,7 +8,7 @@ import { SqlTx } from './sql-tx.js';
 const SETTINGS_KEY = 'volume';
 const SCHEMA_KEY = 'schema';
 /** Bumped whenever schema.ts gains a table or index, so older volumes get it on open. */
-const SCHEMA_REVISION = 2;
+const SCHEMA_REVISION = 3;
 
 /** The SQL engine family: one implementation over a thin dialect. */
 export class SqlEngine implements Engine {

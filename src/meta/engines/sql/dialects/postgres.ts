@@ -13,7 +13,7 @@ export { postgresActivity } from './postgres-querier.js';
 /** PostgreSQL through a pg.Pool: serializable transactions retried on conflicts (postgres-transaction.ts), reads on any pooled connection. */
 export class PostgresDialect implements SqlDialect {
   readonly scheme = 'postgres';
-  readonly types = { int: 'BIGINT', blob: 'BYTEA' };
+  readonly types = { int: 'BIGINT', blob: 'BYTEA', scratch: 'UNLOGGED' } as const;
   readonly features = { writableCte: true };
   readonly reader: SqlQuerier;
   private readonly direct: PgQuerier;

@@ -5,7 +5,9 @@ import { CodedError, FsError, urlBody } from '../../../../errors/index.js';
 import type { Engine, EngineOpenOptions } from '../../../engine.js';
 import { SerialQueue } from '../../../../concurrency/serial-queue.js';
 import type { SqlDialect, SqlQuerier } from '../dialect.js';
+import { scratchStatements } from '../schema.js';
 import { SqlEngine } from '../sql-engine.js';
+import { Checkpointer } from './sqlite-checkpointer.js';
 
 /** The slice of better-sqlite3 this dialect uses. */
 interface SqliteLike {
@@ -69,11 +71,13 @@ class Connection implements SqlQuerier {
 /** SQLite through better-sqlite3: WAL, a writer connection for transactions and a reader for the rest. */
 class SqliteDialect implements SqlDialect {
   readonly scheme = 'sqlite3';
-  readonly types = { int: 'INTEGER', blob: 'BLOB', clustered: ' WITHOUT ROWID' };
+  readonly types = { int: 'INTEGER', blob: 'BLOB', clustered: ' WITHOUT ROWID', scratch: 'TEMP' } as const;
   readonly features = { writableCte: false };
   private readonly writer: Connection;
   readonly reader: Connection;
   private readonly queue: SerialQueue;
+  private readonly checkpointer: Checkpointer;
+  private ownCheckpoints = false;
 
   constructor(private readonly file: string) {
     let queue = fileQueues.get(file);
@@ -90,6 +94,11 @@ class SqliteDialect implements SqlDialect {
     const w = open(false);
     w.pragma('journal_mode = WAL');
     w.pragma('synchronous = NORMAL');
+    w.pragma(`wal_autocheckpoint = ${Checkpointer.BACKSTOP_PAGES}`);
+    // Clone's scratch rows stay in this connection's memory instead of going through the WAL.
+    w.pragma('temp_store = MEMORY');
+    for (const ddl of scratchStatements(this.types)) w.exec(ddl);
+    this.checkpointer = new Checkpointer(file);
     this.writer = new Connection(w);
     this.reader = new Connection(open(true));
   }
@@ -100,6 +109,12 @@ class SqliteDialect implements SqlDialect {
       try {
         const result = await fn(this.writer);
         this.writer.db.exec('COMMIT');
+        this.checkpointer.poke();
+        // Without the worker, the writer checkpoints in its commits again, at SQLite's default.
+        if (this.checkpointer.failure && !this.ownCheckpoints) {
+          this.ownCheckpoints = true;
+          this.writer.db.pragma('wal_autocheckpoint = 1000');
+        }
         return result;
       } catch (err) {
         try {
@@ -136,6 +151,7 @@ class SqliteDialect implements SqlDialect {
   }
 
   async close() {
+    await this.checkpointer.close();
     await this.queue.run(async () => {
       this.reader.db.close();
       this.writer.db.close();

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { Checkpointer } from './sqlite-checkpointer.js';
+
+const until = async (what: string, ok: () => boolean) => {
+  for (const deadline = Date.now() + 10_000; !ok(); await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+  }
+};
+
+/** The rows a copy of the database file alone (without its WAL) holds: what checkpoints wrote. */
+function rowsInFileAlone(dir: string, file: string): number {
+  const copy = path.join(dir, 'alone.db');
+  copyFileSync(file, copy);
+  const db = new Database(copy, { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('sqlite checkpointer: WAL checkpoints on a worker thread', () => {
+  it('copies committed pages into the database file while the writer keeps the WAL open', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-ckpt-'));
+    const file = path.join(dir, 'vol.db');
+    const db = new Database(file);
+    const ckpt = new Checkpointer(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('wal_autocheckpoint = 0'); // the writer never checkpoints itself here
+      db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)');
+      db.pragma('wal_checkpoint(TRUNCATE)'); // the empty table is in the file
+      const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+      db.transaction(() => {
+        for (let i = 0; i < 1000; i++) insert.run(Buffer.alloc(100, i));
+      })();
+      assert.equal(rowsInFileAlone(dir, file), 0, 'nothing checkpointed yet: the rows are only in the WAL');
+      ckpt.poke();
+      await until('the first checkpoint', () => ckpt.checkpoints === 1);
+      assert.equal(ckpt.failure, undefined);
+      assert.equal(rowsInFileAlone(dir, file), 1000, 'the worker copied the committed rows into the file');
+      ckpt.poke(); // within the minimum interval: no second checkpoint asked for
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(ckpt.checkpoints, 1);
+    } finally {
+      await ckpt.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a worker that cannot open the database reports why and stops asking; close still returns', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-ckpt-'));
+    const ckpt = new Checkpointer(path.join(dir, 'missing.db'));
+    try {
+      ckpt.poke();
+      await until('the failure', () => ckpt.failure !== undefined);
+      assert.match(ckpt.failure!, /cannot open .*missing\.db: unable to open database file/);
+      ckpt.poke();
+      assert.equal(ckpt.checkpoints, 0);
+    } finally {
+      await ckpt.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,99 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The worker's program: its own connection to the volume's database, running a PASSIVE
+ * checkpoint (copies committed WAL frames into the database file, never waits for a lock) each
+ * time it is asked, and answering when done. Plain JavaScript, so the same text runs from dist/
+ * and from source; it loads the driver by the absolute path this module resolved.
+ */
+const WORKER_PROGRAM = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+let db;
+try {
+  db = new Database(workerData.file, { fileMustExist: true });
+  db.pragma('busy_timeout = 0');
+} catch (err) {
+  // Errors thrown out of a worker lose their message on the way: report it as a reply.
+  parentPort.postMessage({ error: 'cannot open ' + workerData.file + ': ' + err.message, fatal: true });
+  parentPort.close();
+}
+if (db) parentPort.on('message', (message) => {
+  if (message === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  let error;
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (err) {
+    error = err.message;
+  }
+  parentPort.postMessage({ error });
+});
+`;
+const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
+
+/** Least time between two background checkpoints. */
+const MIN_INTERVAL_MS = 100;
+
+/**
+ * Moves WAL checkpoints off the event loop. By default SQLite checkpoints inside the COMMIT that
+ * fills the WAL past 1,000 pages, copying those pages into the database file and fsyncing both
+ * files on the thread that committed. Here a worker thread with its own connection runs PASSIVE
+ * checkpoints (which never block the writer or readers) after commits, at most one at a time and
+ * one per MIN_INTERVAL_MS, on another core. The writer keeps a far larger automatic threshold as
+ * a backstop, so the WAL stays bounded if the worker falls behind or cannot start.
+ */
+export class Checkpointer {
+  /** Pages the WAL may hold before the writer checkpoints in its own commit after all. */
+  static readonly BACKSTOP_PAGES = 16_384;
+  private worker?: Worker;
+  private exited?: Promise<unknown>;
+  private busy = false;
+  private last = 0;
+  private closed = false;
+  /** Checkpoints the worker has run (for tests). */
+  checkpoints = 0;
+  /** Why the worker stopped working, if it did (then commits fall back to the backstop). */
+  failure?: string;
+
+  constructor(private readonly file: string) {}
+
+  /** After a commit: asks the worker for a checkpoint unless one is running or ran just now. */
+  poke(): void {
+    if (this.closed || this.failure || this.busy || Date.now() - this.last < MIN_INTERVAL_MS) return;
+    this.busy = true;
+    this.start().postMessage('checkpoint');
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(WORKER_PROGRAM, { eval: true, workerData: { file: this.file, driver: DRIVER } });
+    this.exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.on('message', (reply: { error?: string; fatal?: boolean }) => {
+      this.busy = false;
+      this.last = Date.now();
+      if (!reply.fatal) this.checkpoints++;
+      // SQLITE_BUSY only means another connection is checkpointing; anything else stops the worker.
+      if (reply.error && (reply.fatal || !/busy|locked/i.test(reply.error))) this.failure = reply.error;
+    });
+    worker.on('error', (err: unknown) => {
+      this.failure = (err as Error | undefined)?.message ?? `checkpoint worker failed: ${String(err)}`;
+      this.busy = false;
+    });
+    worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
+    return (this.worker = worker);
+  }
+
+  /** Stops the worker, letting a running checkpoint finish first. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (!this.worker) return;
+    this.worker.ref(); // waiting for its exit must keep the process alive
+    this.worker.postMessage('close');
+    await this.exited;
+  }
+}
