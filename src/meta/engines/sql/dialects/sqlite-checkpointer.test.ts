@@ -29,15 +29,19 @@ describe('sqlite checkpointer: WAL checkpoints on a worker thread', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-ckpt-'));
     const file = path.join(dir, 'vol.db');
     const db = new Database(file);
-    const ckpt = new Checkpointer(file);
+    const ckpt = new Checkpointer(file, 64 * 1024);
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('wal_autocheckpoint = 0'); // the writer never checkpoints itself here
       db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)');
       db.pragma('wal_checkpoint(TRUNCATE)'); // the empty table is in the file
       const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+      insert.run(Buffer.alloc(100));
+      ckpt.poke(); // a WAL below startAt: no worker, no checkpoint
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(ckpt.checkpoints, 0);
       db.transaction(() => {
-        for (let i = 0; i < 1000; i++) insert.run(Buffer.alloc(100, i));
+        for (let i = 1; i < 1000; i++) insert.run(Buffer.alloc(100, i));
       })();
       assert.equal(rowsInFileAlone(dir, file), 0, 'nothing checkpointed yet: the rows are only in the WAL');
       ckpt.poke();
@@ -56,7 +60,7 @@ describe('sqlite checkpointer: WAL checkpoints on a worker thread', () => {
 
   it('a worker that cannot open the database reports why and stops asking; close still returns', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-ckpt-'));
-    const ckpt = new Checkpointer(path.join(dir, 'missing.db'));
+    const ckpt = new Checkpointer(path.join(dir, 'missing.db'), 0);
     try {
       ckpt.poke();
       await until('the failure', () => ckpt.failure !== undefined);

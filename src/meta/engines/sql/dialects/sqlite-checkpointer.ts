@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -36,6 +37,8 @@ if (db) parentPort.on('message', (message) => {
 `;
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 
+const walBytes = (file: string) => statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+
 /** Least time between two background checkpoints. */
 const MIN_INTERVAL_MS = 100;
 
@@ -44,8 +47,9 @@ const MIN_INTERVAL_MS = 100;
  * fills the WAL past 1,000 pages, copying those pages into the database file and fsyncing both
  * files on the thread that committed. Here a worker thread with its own connection runs PASSIVE
  * checkpoints (which never block the writer or readers) after commits, at most one at a time and
- * one per MIN_INTERVAL_MS, on another core. The writer keeps a far larger automatic threshold as
- * a backstop, so the WAL stays bounded if the worker falls behind or cannot start.
+ * one per MIN_INTERVAL_MS, on another core, once the WAL has grown past `startAt`. The writer
+ * keeps a far larger automatic threshold as a backstop, so the WAL stays bounded if the worker
+ * falls behind or cannot start.
  */
 export class Checkpointer {
   /** Pages the WAL may hold before the writer checkpoints in its own commit after all. */
@@ -60,11 +64,19 @@ export class Checkpointer {
   /** Why the worker stopped working, if it did (then commits fall back to the backstop). */
   failure?: string;
 
-  constructor(private readonly file: string) {}
+  /**
+   * `startAt`: WAL bytes before the worker starts. SQLite's default would checkpoint at about 4 MiB
+   * too, so a process that writes little (a CLI command, a short test) never pays for a thread.
+   */
+  constructor(
+    private readonly file: string,
+    private readonly startAt = 4 * 1024 * 1024,
+  ) {}
 
   /** After a commit: asks the worker for a checkpoint unless one is running or ran just now. */
   poke(): void {
     if (this.closed || this.failure || this.busy || Date.now() - this.last < MIN_INTERVAL_MS) return;
+    if (!this.worker && walBytes(this.file) < this.startAt) return;
     this.busy = true;
     this.start().postMessage('checkpoint');
   }
