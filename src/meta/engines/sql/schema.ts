@@ -21,7 +21,7 @@ export function schemaStatements(t: SqlTypes): string[] {
       ino ${t.int} NOT NULL, indx ${t.int} NOT NULL, seq ${t.int} NOT NULL, pos ${t.int} NOT NULL,
       id ${t.int} NOT NULL, size ${t.int} NOT NULL, off ${t.int} NOT NULL, len ${t.int} NOT NULL,
       PRIMARY KEY (ino, indx, seq))${clustered}`,
-    `CREATE TABLE IF NOT EXISTS slice (id ${t.int} PRIMARY KEY, size ${t.int} NOT NULL, refs ${t.int} NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS slice (id ${t.int} PRIMARY KEY, size ${t.int} NOT NULL, refs ${t.int} NOT NULL)${t.updatedOften ? ` WITH (${t.updatedOften})` : ''}`,
     `CREATE TABLE IF NOT EXISTS delslice (id ${t.int} PRIMARY KEY, size ${t.int} NOT NULL, queued ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS session (id ${t.int} PRIMARY KEY, info TEXT NOT NULL, expires ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS sustained (session ${t.int} NOT NULL, ino ${t.int} NOT NULL, PRIMARY KEY (session, ino))`,
@@ -29,27 +29,30 @@ export function schemaStatements(t: SqlTypes): string[] {
     `CREATE TABLE IF NOT EXISTS detached (ino ${t.int} PRIMARY KEY, session ${t.int} NOT NULL, created ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS locks (ino ${t.int} NOT NULL, session ${t.int} NOT NULL, records TEXT NOT NULL,
       PRIMARY KEY (ino, session))`,
-    // TEMP tables belong to a connection: the dialect creates them; the schema holds shared ones.
-    ...(t.scratch === 'UNLOGGED' ? [...scratchStatements(t), 'ALTER TABLE clone_map SET UNLOGGED', 'ALTER TABLE clone_unit SET UNLOGGED'] : []),
+    // Volumes made before the option: new pages get it.
+    ...(t.updatedOften ? [`ALTER TABLE slice SET (${t.updatedOften})`] : []),
   ];
 }
 
 /**
  * Clone's scratch tables: a batch numbers its entries in clone_map and lists its directories in
- * clone_unit, and deletes its rows before it commits.
+ * clone_unit, and deletes its rows before it commits. They are TEMP tables, private to the
+ * connection that clones (created on its first clone), so their rows never reach the database's
+ * log, no other client ever reads them, and no dead rows pile up for other clients to scan.
  */
 export function scratchStatements(t: SqlTypes): string[] {
   const clustered = t.clustered ?? '';
+  const options = t.tempTable ?? '';
   return [
-    `CREATE ${t.scratch} TABLE IF NOT EXISTS clone_map (batch ${t.int} NOT NULL, src ${t.int} NOT NULL, dst ${t.int} NOT NULL,
-      parent_dst ${t.int} NOT NULL, name ${t.blob} NOT NULL, type VARCHAR(8) NOT NULL)`,
-    `CREATE ${t.scratch} TABLE IF NOT EXISTS clone_unit (batch ${t.int} NOT NULL, seq ${t.int} NOT NULL, src ${t.int} NOT NULL,
-      dst ${t.int} NOT NULL, after ${t.blob} NOT NULL, PRIMARY KEY (batch, seq))${clustered}`,
+    `CREATE TEMP TABLE IF NOT EXISTS clone_map (batch ${t.int} NOT NULL, src ${t.int} NOT NULL, dst ${t.int} NOT NULL,
+      parent_dst ${t.int} NOT NULL, name ${t.blob} NOT NULL, type VARCHAR(8) NOT NULL)${options}`,
+    `CREATE TEMP TABLE IF NOT EXISTS clone_unit (batch ${t.int} NOT NULL, seq ${t.int} NOT NULL, src ${t.int} NOT NULL,
+      dst ${t.int} NOT NULL, after ${t.blob} NOT NULL, PRIMARY KEY (batch, seq))${clustered}${options}`,
   ];
 }
 
 /** Every table, for `format --force` to empty. */
 export const TABLES = [
   'setting', 'counter', 'node', 'edge', 'symlink', 'xattr', 'chunk_slice', 'slice', 'delslice', 'session',
-  'sustained', 'detached', 'locks', 'clone_map', 'clone_unit',
+  'sustained', 'detached', 'locks',
 ] as const;

@@ -70,13 +70,15 @@ async function mapEntries(
 export async function cloneEntriesSql(
   q: SqlQuerier,
   units: readonly CloneUnit[],
-  spec: { budget: number; attrs: CloneAttrs },
+  spec: { budget: number; attrs: CloneAttrs; scratch: readonly string[]; analyze: boolean },
 ): Promise<CloneBatch> {
+  for (const ddl of spec.scratch) await q.run(ddl);
   const batch = randomInt(1, 2 ** 47);
   const [counter] = await q.all<{ value: number }>(`SELECT value FROM counter WHERE name = 'nextInode'`);
   const base = Number(counter?.value ?? 0);
   const { mapped, progress } = await mapEntries(q, units, { batch, base, budget: spec.budget });
   if (mapped === 0) return { entries: 0, bytes: 0, dirs: [], progress };
+  if (spec.analyze) await q.run(`ANALYZE clone_map`);
   await q.run(`UPDATE counter SET value = value + ? WHERE name = 'nextInode'`, [mapped]);
   const cols = clonedColumns(spec.attrs);
   const only = `WHERE m.batch = ?`;
@@ -86,7 +88,7 @@ export async function cloneEntriesSql(
     [...cols.params, batch],
   );
   await q.run(`INSERT INTO edge (parent, name, ino, type) SELECT m.parent_dst, m.name, m.dst, m.type FROM clone_map m ${only}`, [batch]);
-  await q.run(`INSERT INTO symlink (ino, target) SELECT m.dst, s.target FROM clone_map m JOIN symlink s ON s.ino = m.src ${only}`, [batch]);
+  await q.run(`INSERT INTO symlink (ino, target) SELECT m.dst, s.target FROM clone_map m JOIN symlink s ON s.ino = m.src ${only} AND m.type = 'symlink'`, [batch]);
   await q.run(`INSERT INTO xattr (ino, name, value) SELECT m.dst, x.name, x.value FROM clone_map m JOIN xattr x ON x.ino = m.src ${only}`, [batch]);
   await q.run(
     `INSERT INTO chunk_slice (ino, indx, seq, pos, id, size, off, len)

@@ -59,14 +59,14 @@ export class SqlEngine implements Engine {
 
   txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
     return this.d.transaction(async (q) => {
-      const tx = new SqlTx(q, this.d.features, { transaction: true });
+      const tx = new SqlTx(q, this.d, { transaction: true });
       const result = await fn(tx);
       await tx.flush();
       return result;
     });
   }
   read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
-    return fn(new SqlTx(this.d.reader, this.d.features));
+    return fn(new SqlTx(this.d.reader, this.d));
   }
 
   async incrCounter(name: CounterName, n: number): Promise<number> {

@@ -1,8 +1,9 @@
 import type { EngineTx } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import type { CloneAttrs, CloneUnit } from '../../clone/clone-spec.js';
-import type { SqlFeatures, SqlQuerier } from './dialect.js';
+import type { SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
 import { cloneEntriesSql, countSubtreeSql } from './sql-clone.js';
+import { scratchStatements } from './schema.js';
 import { WriteBatch } from './write-batch.js';
 import { attrFromRow, attrParams, countIds, NODE_COLUMNS, type NodeRow, type RecordRow, recordFromRow } from './rows.js';
 
@@ -29,12 +30,12 @@ export class SqlTx implements EngineTx {
   /** Single-row writes held back and sent together (transactions on dialects with writable WITH). */
   private readonly batch: WriteBatch | undefined;
 
-  constructor(
-    q: SqlQuerier,
-    private readonly features: SqlFeatures,
-    options: { transaction?: boolean } = {},
-  ) {
-    this.batch = options.transaction && features.writableCte ? new WriteBatch(q) : undefined;
+  private readonly features: SqlFeatures;
+  private readonly types: SqlTypes;
+
+  constructor(q: SqlQuerier, dialect: { features: SqlFeatures; types: SqlTypes }, options: { transaction?: boolean } = {}) {
+    ({ features: this.features, types: this.types } = dialect);
+    this.batch = options.transaction && this.features.writableCte ? new WriteBatch(q) : undefined;
     this.q = this.batch ?? q;
   }
 
@@ -244,7 +245,7 @@ export class SqlTx implements EngineTx {
   }
 
   cloneEntries(units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }) {
-    return cloneEntriesSql(this.q, units, spec);
+    return cloneEntriesSql(this.q, units, { ...spec, scratch: scratchStatements(this.types), analyze: this.features.analyzeTempTables });
   }
   countSubtree(ino: Ino) {
     return countSubtreeSql(this.q, ino);

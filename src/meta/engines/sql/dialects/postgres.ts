@@ -13,8 +13,9 @@ export { postgresActivity } from './postgres-querier.js';
 /** PostgreSQL through a pg.Pool: serializable transactions retried on conflicts (postgres-transaction.ts), reads on any pooled connection. */
 export class PostgresDialect implements SqlDialect {
   readonly scheme = 'postgres';
-  readonly types = { int: 'BIGINT', blob: 'BYTEA', scratch: 'UNLOGGED' } as const;
-  readonly features = { writableCte: true };
+  // A pooled connection lives long and PostgreSQL never vacuums temp tables: empty them at COMMIT.
+  readonly types = { int: 'BIGINT', blob: 'BYTEA', tempTable: ' ON COMMIT DELETE ROWS', updatedOften: 'fillfactor = 50' };
+  readonly features = { writableCte: true, analyzeTempTables: true };
   readonly reader: SqlQuerier;
   private readonly direct: PgQuerier;
   private readonly transactions: PostgresTransactions;

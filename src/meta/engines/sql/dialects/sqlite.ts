@@ -5,7 +5,6 @@ import { CodedError, FsError, urlBody } from '../../../../errors/index.js';
 import type { Engine, EngineOpenOptions } from '../../../engine.js';
 import { SerialQueue } from '../../../../concurrency/serial-queue.js';
 import type { SqlDialect, SqlQuerier } from '../dialect.js';
-import { scratchStatements } from '../schema.js';
 import { SqlEngine } from '../sql-engine.js';
 import { Checkpointer } from './sqlite-checkpointer.js';
 
@@ -71,8 +70,8 @@ class Connection implements SqlQuerier {
 /** SQLite through better-sqlite3: WAL, a writer connection for transactions and a reader for the rest. */
 class SqliteDialect implements SqlDialect {
   readonly scheme = 'sqlite3';
-  readonly types = { int: 'INTEGER', blob: 'BLOB', clustered: ' WITHOUT ROWID', scratch: 'TEMP' } as const;
-  readonly features = { writableCte: false };
+  readonly types = { int: 'INTEGER', blob: 'BLOB', clustered: ' WITHOUT ROWID' };
+  readonly features = { writableCte: false, analyzeTempTables: false };
   private readonly writer: Connection;
   readonly reader: Connection;
   private readonly queue: SerialQueue;
@@ -95,9 +94,8 @@ class SqliteDialect implements SqlDialect {
     w.pragma('journal_mode = WAL');
     w.pragma('synchronous = NORMAL');
     w.pragma(`wal_autocheckpoint = ${Checkpointer.BACKSTOP_PAGES}`);
-    // Clone's scratch rows stay in this connection's memory instead of going through the WAL.
+    // Temp tables (clone's scratch rows) stay in this connection's memory.
     w.pragma('temp_store = MEMORY');
-    for (const ddl of scratchStatements(this.types)) w.exec(ddl);
     this.checkpointer = new Checkpointer(file);
     this.writer = new Connection(w);
     this.reader = new Connection(open(true));
