@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { until } from '../../src/meta/testing/harness.js';
 import { formatTempVolume, MountedVolume, run, sh } from './support/mounted-volume.js';
 
 const BIN = path.resolve('bin/slicefs.js');
@@ -19,12 +20,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  for (const deadline = Date.now() + ms; !check(); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('slicefs mount/umount: the command line and the mount lifecycle', () => {
   const volume = formatTempVolume();

@@ -8,6 +8,13 @@ export const root: Caller = { uid: 0, gid: 0, gids: [], umask: 0o022 };
 export const alice: Caller = { uid: 1001, gid: 1001, gids: [], umask: 0o022 };
 export const bob: Caller = { uid: 1002, gid: 1002, gids: [1001], umask: 0o022 };
 
+/** Polls `check` every 10 ms until it holds; fails naming `what` after `ms`. */
+export async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+  for (const deadline = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
 /** Bytes of a name. */
 export const n = (s: string) => Buffer.from(s);
 

@@ -30,12 +30,12 @@ export class SqlTx implements EngineTx {
   /** Single-row writes held back and sent together (transactions on dialects with writable WITH). */
   private readonly batch: WriteBatch | undefined;
 
-  private readonly features: SqlFeatures;
-  private readonly types: SqlTypes;
-
-  constructor(q: SqlQuerier, dialect: { features: SqlFeatures; types: SqlTypes }, options: { transaction?: boolean } = {}) {
-    ({ features: this.features, types: this.types } = dialect);
-    this.batch = options.transaction && this.features.writableCte ? new WriteBatch(q) : undefined;
+  constructor(
+    q: SqlQuerier,
+    private readonly dialect: { features: SqlFeatures; types: SqlTypes },
+    options: { transaction?: boolean } = {},
+  ) {
+    this.batch = options.transaction && dialect.features.writableCte ? new WriteBatch(q) : undefined;
     this.q = this.batch ?? q;
   }
 
@@ -58,7 +58,7 @@ export class SqlTx implements EngineTx {
     await this.write(`node ${attr.ino}`, PUT_NODE, attrParams(attr));
   }
   async deleteInode(ino: Ino) {
-    if (this.features.writableCte) {
+    if (this.dialect.features.writableCte) {
       // One round trip instead of three.
       await this.q.run(`WITH s AS (DELETE FROM symlink WHERE ino = ?), x AS (DELETE FROM xattr WHERE ino = ?) DELETE FROM node WHERE ino = ?`, [ino, ino, ino]);
       return;
@@ -145,7 +145,7 @@ export class SqlTx implements EngineTx {
     }
   }
   async deleteChunks(ino: Ino, fromIndex: number) {
-    if (this.features.writableCte) {
+    if (this.dialect.features.writableCte) {
       // One round trip (plus the queueing when a slice lost its last reference).
       const changed = await this.q.all<{ id: number; refs: number }>(
         `WITH d AS (DELETE FROM chunk_slice WHERE ino = ? AND indx >= ? RETURNING id)
@@ -245,7 +245,7 @@ export class SqlTx implements EngineTx {
   }
 
   cloneEntries(units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }) {
-    return cloneEntriesSql(this.q, units, { ...spec, scratch: scratchStatements(this.types), analyze: this.features.analyzeTempTables });
+    return cloneEntriesSql(this.q, units, { ...spec, scratch: scratchStatements(this.dialect.types), analyze: this.dialect.features.analyzeTempTables });
   }
   countSubtree(ino: Ino) {
     return countSubtreeSql(this.q, ino);

@@ -4,13 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { until } from '../../../testing/harness.js';
 import { Checkpointer } from './sqlite-checkpointer.js';
-
-const until = async (what: string, ok: () => boolean) => {
-  for (const deadline = Date.now() + 10_000; !ok(); await new Promise((r) => setTimeout(r, 10))) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-  }
-};
 
 /** The rows a copy of the database file alone (without its WAL) holds: what checkpoints wrote. */
 function rowsInFileAlone(dir: string, file: string): number {
@@ -29,7 +24,7 @@ describe('sqlite checkpointer: WAL checkpoints on a worker thread', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-ckpt-'));
     const file = path.join(dir, 'vol.db');
     const db = new Database(file);
-    const ckpt = new Checkpointer(file, 64 * 1024);
+    const ckpt = new Checkpointer(file, { startAt: 64 * 1024 });
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('wal_autocheckpoint = 0'); // the writer never checkpoints itself here
@@ -60,11 +55,13 @@ describe('sqlite checkpointer: WAL checkpoints on a worker thread', () => {
 
   it('a worker that cannot open the database reports why and stops asking; close still returns', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-ckpt-'));
-    const ckpt = new Checkpointer(path.join(dir, 'missing.db'), 0);
+    const reported: string[] = [];
+    const ckpt = new Checkpointer(path.join(dir, 'missing.db'), { startAt: 0, onFailure: (why) => reported.push(why) });
     try {
       ckpt.poke();
       await until('the failure', () => ckpt.failure !== undefined);
       assert.match(ckpt.failure!, /cannot open .*missing\.db: unable to open database file/);
+      assert.deepEqual(reported, [ckpt.failure], 'the owner is told once');
       ckpt.poke();
       assert.equal(ckpt.checkpoints, 0);
     } finally {

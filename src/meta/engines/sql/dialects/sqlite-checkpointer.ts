@@ -39,6 +39,8 @@ const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 
 const walBytes = (file: string) => statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
 
+/** WAL size at which the worker starts, by default (where SQLite's own default would checkpoint). */
+const START_AT_BYTES = 4 * 1024 * 1024;
 /** Least time between two background checkpoints. */
 const MIN_INTERVAL_MS = 100;
 
@@ -67,16 +69,23 @@ export class Checkpointer {
   /**
    * `startAt`: WAL bytes before the worker starts. SQLite's default would checkpoint at about 4 MiB
    * too, so a process that writes little (a CLI command, a short test) never pays for a thread.
+   * `onFailure`: called once if the worker stops working, so the writer can checkpoint again.
    */
   constructor(
     private readonly file: string,
-    private readonly startAt = 4 * 1024 * 1024,
+    private readonly options: { startAt?: number; onFailure?: (why: string) => void } = {},
   ) {}
+
+  private fail(why: string): void {
+    if (this.failure) return;
+    this.failure = why;
+    if (!this.closed) this.options.onFailure?.(why); // after close, the owner's connection is gone
+  }
 
   /** After a commit: asks the worker for a checkpoint unless one is running or ran just now. */
   poke(): void {
     if (this.closed || this.failure || this.busy || Date.now() - this.last < MIN_INTERVAL_MS) return;
-    if (!this.worker && walBytes(this.file) < this.startAt) return;
+    if (!this.worker && walBytes(this.file) < (this.options.startAt ?? START_AT_BYTES)) return;
     this.busy = true;
     this.start().postMessage('checkpoint');
   }
@@ -90,11 +99,11 @@ export class Checkpointer {
       this.last = Date.now();
       if (!reply.fatal) this.checkpoints++;
       // SQLITE_BUSY only means another connection is checkpointing; anything else stops the worker.
-      if (reply.error && (reply.fatal || !/busy|locked/i.test(reply.error))) this.failure = reply.error;
+      if (reply.error && (reply.fatal || !/busy|locked/i.test(reply.error))) this.fail(reply.error);
     });
     worker.on('error', (err: unknown) => {
-      this.failure = (err as Error | undefined)?.message ?? `checkpoint worker failed: ${String(err)}`;
       this.busy = false;
+      this.fail((err as Error | undefined)?.message ?? `checkpoint worker failed: ${String(err)}`);
     });
     worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
     return (this.worker = worker);

@@ -76,7 +76,6 @@ class SqliteDialect implements SqlDialect {
   readonly reader: Connection;
   private readonly queue: SerialQueue;
   private readonly checkpointer: Checkpointer;
-  private ownCheckpoints = false;
 
   constructor(private readonly file: string) {
     let queue = fileQueues.get(file);
@@ -96,7 +95,8 @@ class SqliteDialect implements SqlDialect {
     w.pragma(`wal_autocheckpoint = ${Checkpointer.BACKSTOP_PAGES}`);
     // Temp tables (clone's scratch rows) stay in this connection's memory.
     w.pragma('temp_store = MEMORY');
-    this.checkpointer = new Checkpointer(file);
+    // Without the worker, the writer checkpoints in its commits again, at SQLite's default.
+    this.checkpointer = new Checkpointer(file, { onFailure: () => w.pragma('wal_autocheckpoint = 1000') });
     this.writer = new Connection(w);
     this.reader = new Connection(open(true));
   }
@@ -108,11 +108,6 @@ class SqliteDialect implements SqlDialect {
         const result = await fn(this.writer);
         this.writer.db.exec('COMMIT');
         this.checkpointer.poke();
-        // Without the worker, the writer checkpoints in its commits again, at SQLite's default.
-        if (this.checkpointer.failure && !this.ownCheckpoints) {
-          this.ownCheckpoints = true;
-          this.writer.db.pragma('wal_autocheckpoint = 1000');
-        }
         return result;
       } catch (err) {
         try {
