@@ -1,12 +1,35 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { formatTempVolume, MountedVolume, run, sh } from './support/mounted-volume.js';
 
 /** POSIX record lock (fcntl) on a file from a Python one-liner: prints "locked" or "busy". */
 const lockf = (file: string, extra = '') =>
-  `python3 -c "import fcntl,time; f=open('${file}','r+'); ` +
+  `python3 -c "import fcntl,sys; f=open('${file}','r+'); ` +
   `fcntl.lockf(f, fcntl.LOCK_EX|fcntl.LOCK_NB); print('locked', flush=True); ${extra}" 2>/dev/null || echo busy`;
+
+/**
+ * Runs a shell command that takes a lock, prints one line, then holds the lock until its stdin
+ * closes: the test decides when the lock goes, not a sleep that a slow machine can outrun.
+ */
+async function holdLock(command: string): Promise<{ line: string; release(): Promise<number | null> }> {
+  const holder = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => holder.on('exit', resolve));
+  const line = await new Promise<string>((resolve, reject) => {
+    holder.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    void exited.then((code) => reject(new Error(`lock holder \`${command}\` exited (${code}) before taking its lock`)));
+  });
+  return { line, release: () => (holder.stdin.end(), exited) };
+}
+
+/** The exit code of a child, or null while it still runs after `ms`. */
+async function exitWithin(child: ChildProcess, ms: number): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    child.once('exit', (code) => (clearTimeout(timer), resolve(code)));
+  });
+}
 
 /**
  * `flock -n FILE true` succeeds within 5 s. The kernel drops a FUSE flock by the RELEASE
@@ -62,22 +85,22 @@ describe('slicefs mount: two mounts of one volume (two clients)', () => {
 
   it('flock contends across processes of one mount and across mounts; a waiter gets the lock once it is released', async () => {
     run(`touch ${a.mnt}/lock`);
-    const holder = spawn('flock', [`${a.mnt}/lock`, '-c', 'echo held; sleep 1.5'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((resolve) => holder.stdout.once('data', resolve));
+    const holder = await holdLock(`flock ${a.mnt}/lock -c 'echo held; read _'`);
+    assert.equal(holder.line, 'held');
     assert.equal(sh(`flock -n ${a.mnt}/lock true`).code, 1, 'same mount, other process');
     assert.equal(sh(`flock -n ${b.mnt}/lock true`).code, 1, 'other mount');
     assert.equal(sh(`flock -s -n ${b.mnt}/lock true`).code, 1, 'shared against exclusive');
-    const t = Date.now();
-    run(`flock ${b.mnt}/lock true`);
-    assert.ok(Date.now() - t > 500, 'the waiter waited for the holder');
+    const waiter = spawn('flock', [`${b.mnt}/lock`, 'true'], { stdio: 'ignore' });
+    assert.equal(await exitWithin(waiter, 500), null, 'the waiter waits while the lock is held');
+    await holder.release();
+    assert.equal(await exitWithin(waiter, 10_000), 0, 'the waiter takes the lock once the holder has gone');
     await flockFreed(`${a.mnt}/lock`);
   });
 
   it('an interrupted flock wait (killed waiter) leaves no lock behind', async () => {
-    const holder = spawn('flock', [`${a.mnt}/lock`, '-c', 'echo held; sleep 2'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((resolve) => holder.stdout.once('data', resolve));
+    const holder = await holdLock(`flock ${a.mnt}/lock -c 'echo held; read _'`);
     assert.equal(sh(`timeout 0.5 flock ${b.mnt}/lock true`).code, 124, 'the waiter is killed while waiting');
-    await new Promise((resolve) => holder.on('exit', resolve));
+    await holder.release();
     // The killed waiter holds nothing: once the holder's release lands, both mounts can take it.
     await flockFreed(`${b.mnt}/lock`);
     assert.equal(sh(`flock -n ${a.mnt}/lock true`).code, 0);
@@ -85,12 +108,11 @@ describe('slicefs mount: two mounts of one volume (two clients)', () => {
 
   it('POSIX record locks (fcntl) conflict across mounts and are dropped when the holder closes', async () => {
     run(`printf data > ${a.mnt}/rec`);
-    const holder = spawn('sh', ['-c', lockf(`${a.mnt}/rec`, 'time.sleep(1.5)')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const first = await new Promise<string>((resolve) => holder.stdout.once('data', (d: Buffer) => resolve(d.toString())));
-    assert.equal(first.trim(), 'locked');
+    const holder = await holdLock(lockf(`${a.mnt}/rec`, 'sys.stdin.read()'));
+    assert.equal(holder.line, 'locked');
     assert.equal(run(lockf(`${b.mnt}/rec`)), 'busy\n');
     assert.equal(run(lockf(`${a.mnt}/rec`)), 'busy\n');
-    await new Promise((resolve) => holder.on('exit', resolve));
+    assert.equal(await holder.release(), 0);
     assert.equal(run(lockf(`${b.mnt}/rec`)), 'locked\n', 'released at close');
   });
 });
