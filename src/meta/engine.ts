@@ -4,6 +4,13 @@ import type {
 } from './types.js';
 import type { CloneAttrs, CloneBatch, CloneUnit } from './clone/clone-spec.js';
 
+/** What `getEntry` found: each part absent when missing (no entry is read without its directory). */
+export interface EntryRead {
+  dir?: Attr;
+  edge?: Edge;
+  attr?: Attr;
+}
+
 /**
  * The storage primitives one metadata engine provides, inside a transaction.
  * Reads see the transaction's own earlier writes. Nothing here checks POSIX rules;
@@ -23,6 +30,12 @@ export interface EngineTx {
   putEdge(parent: Ino, edge: Edge): Promise<void>;
   /** Removes the entry `name` from `parent`. */
   deleteEdge(parent: Ino, name: Buffer): Promise<void>;
+  /**
+   * Optional: the inode `parent`, its entry `name` and the inode that entry names, read together
+   * (one statement on SQL engines: a lookup or an unlink opens with these three reads). Engines
+   * without it get the three reads (`readEntry`).
+   */
+  getEntry?(parent: Ino, name: Buffer): Promise<EntryRead>;
   /** Up to `limit` entries of `parent` whose names sort after `after`, in byte order of names. */
   listEdges(parent: Ino, after: Buffer | undefined, limit: number): Promise<Edge[]>;
 

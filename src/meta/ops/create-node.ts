@@ -4,7 +4,7 @@ import { checkName, isDotName } from '../names.js';
 import { checkModifyDir } from '../permissions.js';
 import { checkNotTrash } from '../trash/trash.js';
 import type { Attr, Caller, FileType, Ino } from '../types.js';
-import { mustGetInode, newAttr, touchDir } from './inode-records.js';
+import { newAttr, readEntry, touchDir } from './inode-records.js';
 
 /** What a new inode is: its type, mode (before umask), and a symlink target or device. */
 export interface CreateSpec {
@@ -29,11 +29,11 @@ export async function createNode(
   const mode = spec.type === 'symlink' ? 0o777 : spec.mode & ~caller.umask;
   if (spec.open) ctx.openFiles.add(ino);
   return ctx.engine.txn(async (tx) => {
-    const dir = await mustGetInode(tx, parent, syscall);
+    const { dir, entry } = await readEntry(tx, at, syscall);
     if (dir.nlink === 0) throw new FsError('ENOENT', { syscall, ino: parent, detail: 'directory was removed' });
     checkModifyDir(caller, dir, syscall);
     checkNotTrash(dir, syscall);
-    if (isDotName(name) || (await tx.getEdge(parent, name))) throw new FsError('EEXIST', { syscall, path: name.toString() });
+    if (isDotName(name) || entry) throw new FsError('EEXIST', { syscall, path: name.toString() });
     const attr = newAttr(caller, dir, { ino, type: spec.type, mode, rdev: spec.rdev, length: spec.target?.length });
     await tx.putInode(attr);
     if (spec.target) await tx.putSymlink(ino, spec.target);

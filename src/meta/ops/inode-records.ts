@@ -1,15 +1,38 @@
 import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
-import type { EngineTx } from '../engine.js';
+import type { EngineTx, EntryRead } from '../engine.js';
 import { now } from '../times.js';
 import { moveToTrash } from '../trash/trash.js';
-import type { Attr, Caller, FileType, Ino, Timespec } from '../types.js';
+import type { Attr, Caller, Edge, FileType, Ino, Timespec } from '../types.js';
 
 /** An inode that must exist. */
 export async function mustGetInode(tx: EngineTx, ino: Ino, syscall: string): Promise<Attr> {
   const attr = await tx.getInode(ino);
   if (!attr) throw new FsError('ENOENT', { syscall, ino });
   return attr;
+}
+
+/**
+ * The directory `parent` (which must exist), and its entry `name` with the inode it names when
+ * there is one: one read on engines with `getEntry`, else three. An entry whose inode is missing
+ * (a damaged volume: fsck reports it) is `ENOENT` naming that inode.
+ */
+export async function readEntry(
+  tx: EngineTx,
+  at: { parent: Ino; name: Buffer },
+  syscall: string,
+): Promise<{ dir: Attr; entry?: { edge: Edge; attr: Attr } }> {
+  const { dir, edge, attr } = tx.getEntry ? await tx.getEntry(at.parent, at.name) : await readEntryParts(tx, at.parent, at.name);
+  if (!dir) throw new FsError('ENOENT', { syscall, ino: at.parent });
+  if (!edge) return { dir };
+  if (!attr) throw new FsError('ENOENT', { syscall, ino: edge.ino });
+  return { dir, entry: { edge, attr } };
+}
+
+async function readEntryParts(tx: EngineTx, parent: Ino, name: Buffer): Promise<EntryRead> {
+  const dir = await tx.getInode(parent);
+  const edge = dir && (await tx.getEdge(parent, name));
+  return { dir, edge, attr: edge && (await tx.getInode(edge.ino)) };
 }
 
 /** Attributes of an inode a caller creates in `parent`, honouring the setgid directory rule. */

@@ -2,17 +2,19 @@ import { FsError } from '../../errors/index.js';
 import type { EngineTx } from '../engine.js';
 import { checkSearch } from '../permissions.js';
 import type { Attr, Caller, Ino } from '../types.js';
-import { mustGetInode } from './inode-records.js';
+import { isDotName } from '../names.js';
+import { mustGetInode, readEntry } from './inode-records.js';
 
 /** The inode `name` names in `parent`; `.` and `..` resolve without an entry. */
 export async function lookupIn(tx: EngineTx, caller: Caller, parent: Ino, name: Buffer): Promise<Attr> {
-  const dir = await mustGetInode(tx, parent, 'lookup');
-  checkSearch(caller, dir, 'lookup');
-  if (name.length === 1 && name[0] === 0x2e) return dir;
-  if (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e) {
+  if (isDotName(name)) {
+    const dir = await mustGetInode(tx, parent, 'lookup');
+    checkSearch(caller, dir, 'lookup');
+    if (name.length === 1) return dir;
     return dir.parent ? mustGetInode(tx, dir.parent, 'lookup') : dir;
   }
-  const edge = await tx.getEdge(parent, name);
-  if (!edge) throw new FsError('ENOENT', { syscall: 'lookup', path: name.toString() });
-  return mustGetInode(tx, edge.ino, 'lookup');
+  const { dir, entry } = await readEntry(tx, { parent, name }, 'lookup');
+  checkSearch(caller, dir, 'lookup');
+  if (!entry) throw new FsError('ENOENT', { syscall: 'lookup', path: name.toString() });
+  return entry.attr;
 }

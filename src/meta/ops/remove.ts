@@ -3,18 +3,17 @@ import type { MetaContext } from '../context.js';
 import { isDotName } from '../names.js';
 import { checkModifyDir, checkSticky } from '../permissions.js';
 import { type Caller, type Ino, TRASH_INO } from '../types.js';
-import { destroyInode, dropLink, mustGetInode, touchDir } from './inode-records.js';
+import { destroyInode, dropLink, readEntry, touchDir } from './inode-records.js';
 
 /** unlink(2): removes a non-directory name. */
 export async function unlink(ctx: MetaContext, caller: Caller, at: { parent: Ino; name: Buffer }): Promise<void> {
   const path = at.name.toString();
   await ctx.engine.txn(async (tx) => {
-    const dir = await mustGetInode(tx, at.parent, 'unlink');
+    const { dir, entry } = await readEntry(tx, at, 'unlink');
     checkModifyDir(caller, dir, 'unlink');
     if (isDotName(at.name)) throw new FsError('EISDIR', { syscall: 'unlink', path });
-    const edge = await tx.getEdge(at.parent, at.name);
-    if (!edge) throw new FsError('ENOENT', { syscall: 'unlink', path });
-    const victim = await mustGetInode(tx, edge.ino, 'unlink');
+    if (!entry) throw new FsError('ENOENT', { syscall: 'unlink', path });
+    const victim = entry.attr;
     if (victim.type === 'dir') throw new FsError('EISDIR', { syscall: 'unlink', path });
     checkSticky(caller, dir, victim, 'unlink');
     await tx.deleteEdge(at.parent, at.name);
@@ -28,13 +27,12 @@ export async function unlink(ctx: MetaContext, caller: Caller, at: { parent: Ino
 export async function rmdir(ctx: MetaContext, caller: Caller, at: { parent: Ino; name: Buffer }): Promise<void> {
   const path = at.name.toString();
   await ctx.engine.txn(async (tx) => {
-    const dir = await mustGetInode(tx, at.parent, 'rmdir');
+    const { dir, entry } = await readEntry(tx, at, 'rmdir');
     checkModifyDir(caller, dir, 'rmdir');
     if (at.name.equals(Buffer.from('.'))) throw new FsError('EINVAL', { syscall: 'rmdir', path });
     if (at.name.equals(Buffer.from('..'))) throw new FsError('ENOTEMPTY', { syscall: 'rmdir', path });
-    const edge = await tx.getEdge(at.parent, at.name);
-    if (!edge) throw new FsError('ENOENT', { syscall: 'rmdir', path });
-    const victim = await mustGetInode(tx, edge.ino, 'rmdir');
+    if (!entry) throw new FsError('ENOENT', { syscall: 'rmdir', path });
+    const victim = entry.attr;
     if (victim.type !== 'dir') throw new FsError('ENOTDIR', { syscall: 'rmdir', path });
     if (victim.ino === TRASH_INO) throw new FsError('EPERM', { syscall: 'rmdir', path, detail: 'the trash stays' });
     checkSticky(caller, dir, victim, 'rmdir');

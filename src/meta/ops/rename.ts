@@ -7,7 +7,7 @@ import { now } from '../times.js';
 import { type Caller, type Ino, TRASH_INO } from '../types.js';
 import { checkNotTrash } from '../trash/trash.js';
 import { isWithin } from './ancestry.js';
-import { destroyInode, dropLink, mustGetInode } from './inode-records.js';
+import { destroyInode, dropLink, readEntry } from './inode-records.js';
 
 const W_OK = 2;
 
@@ -22,18 +22,18 @@ export async function rename(ctx: MetaContext, caller: Caller, spec: RenameSpec)
   if (isDotName(name) || isDotName(newName)) throw err('EBUSY', "cannot rename '.' or '..'");
   checkName(newName, 'rename');
   await ctx.engine.txn(async (tx) => {
-    const src = await mustGetInode(tx, parent, 'rename');
-    const dst = newParent === parent ? src : await mustGetInode(tx, newParent, 'rename');
+    const from = await readEntry(tx, { parent, name }, 'rename');
+    const to = await readEntry(tx, { parent: newParent, name: newName }, 'rename');
+    const src = from.dir;
+    const dst = newParent === parent ? src : to.dir;
     checkModifyDir(caller, src, 'rename');
     checkModifyDir(caller, dst, 'rename');
     checkNotTrash(dst, 'rename');
-    const edge = await tx.getEdge(parent, name);
-    if (!edge) throw err('ENOENT');
-    const moving = await mustGetInode(tx, edge.ino, 'rename');
+    if (!from.entry) throw err('ENOENT');
+    const moving = from.entry.attr;
     checkSticky(caller, src, moving, 'rename');
-    const existing = await tx.getEdge(newParent, newName);
-    if (moving.ino === TRASH_INO || existing?.ino === TRASH_INO) throw new FsError('EPERM', { syscall: 'rename', ino: TRASH_INO, detail: 'the trash stays' });
-    const replaced = existing && (await mustGetInode(tx, existing.ino, 'rename'));
+    if (moving.ino === TRASH_INO || to.entry?.edge.ino === TRASH_INO) throw new FsError('EPERM', { syscall: 'rename', ino: TRASH_INO, detail: 'the trash stays' });
+    const replaced = to.entry?.attr;
     if (flags & RENAME_EXCHANGE && !replaced) throw err('ENOENT');
     if (flags & RENAME_NOREPLACE && replaced) throw err('EEXIST');
     if (replaced && replaced.ino === moving.ino) return; // two links of one inode: POSIX says do nothing

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CodedError } from '../../errors/index.js';
 import { ROOT_INO, type Ino } from '../types.js';
+import { readEntry } from '../ops/inode-records.js';
 import { VolumeMeta } from '../volume-meta.js';
 import { n, rejectsWith, root, testSettings, withMeta } from './harness.js';
 import type { TestEngine } from './test-engines.js';
@@ -100,6 +101,40 @@ export function namespaceSuite(engine: TestEngine): void {
         await rejectsWith(m.getattr(d.ino), 'ENOENT');
         assert.equal((await m.getattr(ROOT_INO)).nlink, 2);
         assert.deepEqual(await m.usage(), { usedBytes: 0, inodes: 1 });
+      });
+    });
+
+    it('reads a directory, its entry and that inode together: as three reads would, own writes included', async () => {
+      await withMeta(engine, async (m) => {
+        const d = await m.mkdir(root, ROOT_INO, n('d'), 0o755);
+        const f = await m.mknod(root, d.ino, n('f'), { type: 'file', mode: 0o644 });
+        const at = (name: string, parent = d.ino) => ({ parent, name: n(name) });
+        await m.engine.read(async (tx) => {
+          const parts = { dir: await tx.getInode(d.ino), edge: await tx.getEdge(d.ino, n('f')), attr: await tx.getInode(f.ino) };
+          assert.equal(parts.attr?.ino, f.ino);
+          if (tx.getEntry) {
+            assert.deepEqual(await tx.getEntry(d.ino, n('f')), parts);
+            assert.deepEqual({ ...(await tx.getEntry(d.ino, n('none'))) }, { dir: parts.dir, edge: undefined, attr: undefined });
+            assert.deepEqual({ ...(await tx.getEntry(424242 as Ino, n('f'))) }, {});
+          }
+          assert.deepEqual(await readEntry(tx, at('f'), 'test'), { dir: parts.dir, entry: { edge: parts.edge, attr: parts.attr } });
+          assert.deepEqual(await readEntry(tx, at('none'), 'test'), { dir: parts.dir });
+          await rejectsWith(readEntry(tx, at('f', 424242 as Ino), 'test'), 'ENOENT');
+        });
+        await assert.rejects(
+          m.engine.txn(async (tx) => {
+            await tx.deleteEdge(d.ino, n('f'));
+            assert.equal((await readEntry(tx, at('f'), 'test')).entry, undefined, 'the removed entry is gone');
+            await tx.putEdge(d.ino, { name: n('g'), ino: f.ino, type: 'file' });
+            await tx.putInode({ ...f, mode: 0o600 });
+            assert.equal((await readEntry(tx, at('g'), 'test')).entry?.attr.mode, 0o600, 'the new entry and the changed inode');
+            await tx.putEdge(d.ino, { name: n('lost'), ino: 424242 as Ino, type: 'file' });
+            await rejectsWith(readEntry(tx, at('lost'), 'test'), 'ENOENT');
+            throw new Error('roll back');
+          }),
+          /roll back/,
+        );
+        assert.equal((await m.lookup(root, d.ino, n('f'))).mode, 0o644, 'rolled back');
       });
     });
 

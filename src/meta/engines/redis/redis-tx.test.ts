@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { n, root, withMeta } from '../../testing/harness.js';
 import { TEST_ENGINES, type TestEngine } from '../../testing/test-engines.js';
 import { type Ino, ROOT_INO, type SliceId, type SliceRecord } from '../../types.js';
+import { redisActivity } from './activity.js';
 
 const redis = TEST_ENGINES.find((e) => e.name === 'redis') as TestEngine;
 const rec = (pos: number, id: number, len: number): SliceRecord => ({ pos, id: id as SliceId, size: len, off: 0, len });
@@ -112,6 +113,27 @@ describe('redis engine: a transaction reads its own writes', () => {
       for (let after = 0, page; (page = await m.engine.scanSlices(after, 2)).length; after = page[page.length - 1]!.id) slices.push(...page.map((s) => s.id));
       assert.deepEqual(slices, [...ids].sort((a, b) => a - b));
       assert.deepEqual([...(await m.engine.chunkReferences()).owners], [f.ino]);
+    });
+  });
+});
+
+describe('redis engine: round trips', () => {
+  it('a directory and its entry are read in one round trip (before: create 3, lookup 3, rename 5, unlink 5)', async () => {
+    await withMeta(redis, async (m) => {
+      await m.mknod(root, ROOT_INO, n('warm'), { type: 'file', mode: 0o644 });
+      const count = async (fn: () => Promise<unknown>) => {
+        const before = redisActivity();
+        await fn();
+        const after = redisActivity();
+        return after.requests + after.commits - before.requests - before.commits;
+      };
+      const create = await count(() => m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 }));
+      const lookup = await count(() => m.lookup(root, ROOT_INO, n('f')));
+      const missing = await count(() => m.lookup(root, ROOT_INO, n('none')).catch(() => undefined));
+      const rename = await count(() => m.rename(root, { parent: ROOT_INO, name: n('f'), newParent: ROOT_INO, newName: n('g') }));
+      const unlink = await count(() => m.unlink(root, ROOT_INO, n('g')));
+      // Requests and MULTI … EXEC blocks: the directory with its entry, the inode it names, the writes.
+      assert.deepEqual({ create, lookup, missing, rename, unlink }, { create: 2, lookup: 2, missing: 1, rename: 4, unlink: 4 });
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { CloneAttrs, CloneBatch, CloneUnit } from '../../clone/clone-spec.js';
-import type { EngineTx } from '../../engine.js';
+import type { EngineTx, EntryRead } from '../../engine.js';
 import type {
   Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, SessionId, SliceId, SliceRecord, VolumeSettings,
 } from '../../types.js';
@@ -57,12 +57,15 @@ export class RedisTx implements EngineTx {
 
   async getInode(ino: Ino) {
     let a = this.overlay.inodes.get(ino);
-    if (a === undefined) {
-      const b = asBuffer(await this.reader.read(this.k.inode(ino), ['GET', this.k.inode(ino)]));
-      a = b && unpackAttr(ino, b);
-      if (!this.overlay.inodes.has(ino)) this.overlay.inodes.set(ino, a); // reads are watched: safe to keep
-    }
+    if (a === undefined) a = this.keepInode(ino, await this.reader.read(this.k.inode(ino), ['GET', this.k.inode(ino)]));
     return a ? copyAttr(a) : undefined;
+  }
+  /** Decodes an inode read from the server and keeps it: reads are watched, so it stays true for this transaction. */
+  private keepInode(ino: Ino, reply: unknown): Attr | null {
+    const b = asBuffer(reply);
+    const a = b && unpackAttr(ino, b);
+    if (!this.overlay.inodes.has(ino)) this.overlay.inodes.set(ino, a);
+    return a;
   }
   async putInode(attr: Attr) {
     this.w.add('SET', this.k.inode(attr.ino), packAttr(attr));
@@ -81,6 +84,20 @@ export class RedisTx implements EngineTx {
     const key = this.k.entries(parent);
     const b = asBuffer(await this.reader.read(key, ['HGET', key, name]));
     return b ? unpackEntry(Buffer.from(name), b) : undefined;
+  }
+  /** The directory and its entry in one round trip (both watched), then the inode it names. */
+  async getEntry(parent: Ino, name: Buffer): Promise<EntryRead> {
+    if (!this.overlay.inodes.has(parent) && this.overlay.edges.get(parent)?.get(nameKey(name)) === undefined) {
+      const [inode, entries] = [this.k.inode(parent), this.k.entries(parent)];
+      const [dir, entry] = await this.reader.readMany([inode, entries], [['GET', inode], ['HGET', entries, name]]);
+      if (!this.keepInode(parent, dir)) return {};
+      const b = asBuffer(entry);
+      const edge = b ? unpackEntry(Buffer.from(name), b) : undefined;
+      return { dir: await this.getInode(parent), edge, attr: edge && (await this.getInode(edge.ino)) };
+    }
+    const dir = await this.getInode(parent);
+    const edge = dir && (await this.getEdge(parent, name));
+    return { dir, edge, attr: edge && (await this.getInode(edge.ino)) };
   }
   async putEdge(parent: Ino, edge: Edge) {
     this.w.add('HSET', this.k.entries(parent), edge.name, packEntry(edge));

@@ -9,6 +9,18 @@ export interface NodeRow {
 export const NODE_COLUMNS =
   'ino, type, mode, uid, gid, nlink, length, rdev, atime, atimensec, mtime, mtimensec, ctime, ctimensec, parent';
 
+/** The node columns of the table aliased `t`, each renamed `t_<column>` (for joins that read two nodes). */
+export const nodeColumnsOf = (t: string): string =>
+  NODE_COLUMNS.split(', ').map((c) => `${t}.${c} AS ${t}_${c}`).join(', ');
+
+/** The node aliased `t` in a joined row (`nodeColumnsOf`), or undefined where an outer join found none. */
+export function nodeRowOf(row: Record<string, unknown>, t: string): NodeRow | undefined {
+  if (row[`${t}_ino`] === null || row[`${t}_ino`] === undefined) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const c of NODE_COLUMNS.split(', ')) out[c] = row[`${t}_${c}`];
+  return out as unknown as NodeRow;
+}
+
 export function attrFromRow(r: NodeRow): Attr {
   return {
     ino: r.ino as Ino, type: r.type as FileType, mode: r.mode, uid: r.uid, gid: r.gid, nlink: r.nlink,

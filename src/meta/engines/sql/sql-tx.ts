@@ -5,10 +5,15 @@ import type { SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
 import { cloneEntriesSql, countSubtreeSql } from './sql-clone.js';
 import { scratchStatements } from './schema.js';
 import { WriteBatch } from './write-batch.js';
-import { attrFromRow, attrParams, countIds, NODE_COLUMNS, type NodeRow, type RecordRow, recordFromRow } from './rows.js';
+import { attrFromRow, attrParams, countIds, NODE_COLUMNS, nodeColumnsOf, nodeRowOf, type NodeRow, type RecordRow, recordFromRow } from './rows.js';
 
 const PUT_NODE = `INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_COLUMNS.split(',').map(() => '?').join(', ')})
   ON CONFLICT (ino) DO UPDATE SET ${NODE_COLUMNS.split(', ').slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+/** A directory, its entry of one name and the node that names: parameters name, then directory. */
+const GET_ENTRY = `SELECT ${nodeColumnsOf('p')}, e.ino AS e_ino, e.type AS e_type, ${nodeColumnsOf('c')}
+  FROM node p LEFT JOIN edge e ON e.parent = p.ino AND e.name = ? LEFT JOIN node c ON c.ino = e.ino
+  WHERE p.ino = ?`;
 
 /**
  * Moves the slices among `among` (a subquery or an id list) that lost their last reference into
@@ -81,6 +86,14 @@ export class SqlTx implements EngineTx {
   }
   async deleteEdge(parent: Ino, name: Buffer) {
     await this.write(`edge ${parent} ${name.toString('hex')}`, `DELETE FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
+  }
+  async getEntry(parent: Ino, name: Buffer) {
+    const [row] = await this.q.all<Record<string, unknown>>(GET_ENTRY, [name, parent]);
+    const dir = row && nodeRowOf(row, 'p');
+    if (!row || !dir) return {};
+    const child = nodeRowOf(row, 'c');
+    const edge = row.e_ino === null || row.e_ino === undefined ? undefined : { name, ino: Number(row.e_ino) as Ino, type: row.e_type as FileType };
+    return { dir: attrFromRow(dir), edge, attr: child && attrFromRow(child) };
   }
   async listEdges(parent: Ino, after: Buffer | undefined, limit: number) {
     const rows = await this.q.all<{ name: Buffer; ino: number; type: string }>(
