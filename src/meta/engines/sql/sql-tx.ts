@@ -49,10 +49,21 @@ export class SqlTx implements EngineTx {
     await this.batch?.flush();
   }
 
-  /** A write of the one row `key` names that decides its final state: held back where batching. */
-  private async write(key: string, sql: string, params: readonly unknown[], merge?: (held: readonly unknown[]) => readonly unknown[]) {
-    if (this.batch) this.batch.later(key, sql, params, merge);
+  /** A write of the one row `row` names in `table` that decides its final state: held back where batching. */
+  private async write(
+    table: string,
+    row: string,
+    sql: string,
+    params: readonly unknown[],
+    merge?: (held: readonly unknown[]) => readonly unknown[],
+  ) {
+    if (this.batch) this.batch.later(table, row, sql, params, merge);
     else await this.q.run(sql, params);
+  }
+
+  /** The querier for statements on `tables` only: held writes to other tables stay held. */
+  private on(...tables: string[]): SqlQuerier {
+    return this.batch ? this.batch.on(tables) : this.q;
   }
 
   async getInode(ino: Ino) {
@@ -60,17 +71,13 @@ export class SqlTx implements EngineTx {
     return row && attrFromRow(row);
   }
   async putInode(attr: Attr) {
-    await this.write(`node ${attr.ino}`, PUT_NODE, attrParams(attr));
+    await this.write('node', `${attr.ino}`, PUT_NODE, attrParams(attr));
   }
   async deleteInode(ino: Ino) {
-    if (this.dialect.features.writableCte) {
-      // One round trip instead of three.
-      await this.q.run(`WITH s AS (DELETE FROM symlink WHERE ino = ?), x AS (DELETE FROM xattr WHERE ino = ?) DELETE FROM node WHERE ino = ?`, [ino, ino, ino]);
-      return;
-    }
-    await this.q.run(`DELETE FROM node WHERE ino = ?`, [ino]);
-    await this.q.run(`DELETE FROM symlink WHERE ino = ?`, [ino]);
-    await this.q.run(`DELETE FROM xattr WHERE ino = ?`, [ino]);
+    // Each decides its rows' final state (xattr: all of the inode's), so batching holds them.
+    await this.write('node', `${ino}`, `DELETE FROM node WHERE ino = ?`, [ino]);
+    await this.write('symlink', `${ino}`, `DELETE FROM symlink WHERE ino = ?`, [ino]);
+    await this.write('xattr', `${ino}`, `DELETE FROM xattr WHERE ino = ?`, [ino]);
   }
 
   async getEdge(parent: Ino, name: Buffer) {
@@ -79,13 +86,14 @@ export class SqlTx implements EngineTx {
   }
   async putEdge(parent: Ino, edge: Edge) {
     await this.write(
-      `edge ${parent} ${edge.name.toString('hex')}`,
+      'edge',
+      `${parent} ${edge.name.toString('hex')}`,
       `INSERT INTO edge (parent, name, ino, type) VALUES (?, ?, ?, ?) ON CONFLICT (parent, name) DO UPDATE SET ino = excluded.ino, type = excluded.type`,
       [parent, edge.name, edge.ino, edge.type],
     );
   }
   async deleteEdge(parent: Ino, name: Buffer) {
-    await this.write(`edge ${parent} ${name.toString('hex')}`, `DELETE FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
+    await this.write('edge', `${parent} ${name.toString('hex')}`, `DELETE FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
   }
   async getEntry(parent: Ino, name: Buffer) {
     const [row] = await this.q.all<Record<string, unknown>>(GET_ENTRY, [name, parent]);
@@ -159,15 +167,17 @@ export class SqlTx implements EngineTx {
   }
   async deleteChunks(ino: Ino, fromIndex: number) {
     if (this.dialect.features.writableCte) {
-      // One round trip (plus the queueing when a slice lost its last reference).
-      const changed = await this.q.all<{ id: number; refs: number }>(
+      // One round trip (plus the queueing when a slice lost its last reference); held writes
+      // (entries, inodes, counters) stay held.
+      const q = this.on('chunk_slice', 'slice', 'delslice');
+      const changed = await q.all<{ id: number; refs: number }>(
         `WITH d AS (DELETE FROM chunk_slice WHERE ino = ? AND indx >= ? RETURNING id)
          UPDATE slice SET refs = refs - c.n FROM (SELECT id, COUNT(*) AS n FROM d WHERE id <> 0 GROUP BY id) AS c
          WHERE slice.id = c.id RETURNING slice.id, slice.refs`,
         [ino, fromIndex],
       );
       const emptied = changed.filter((r) => r.refs <= 0).map((r) => r.id);
-      if (emptied.length) await queueUnreferenced(this.q, { sql: emptied.map(() => '?').join(', '), params: emptied });
+      if (emptied.length) await queueUnreferenced(q, { sql: emptied.map(() => '?').join(', '), params: emptied });
       return;
     }
     const changed = await this.q.run(
@@ -218,7 +228,8 @@ export class SqlTx implements EngineTx {
   async addCounter(name: CounterName, delta: number) {
     if (delta === 0) return;
     await this.write(
-      `counter ${name}`,
+      'counter',
+      name,
       `INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counter.value + excluded.value`,
       [name, delta],
       (held) => [name, (held[1] as number) + delta],
@@ -233,14 +244,14 @@ export class SqlTx implements EngineTx {
   }
 
   async putSustained(session: SessionId, ino: Ino) {
-    await this.q.run(`INSERT INTO sustained (session, ino) VALUES (?, ?) ON CONFLICT (session, ino) DO NOTHING`, [session, ino]);
+    await this.write('sustained', `${session} ${ino}`, `INSERT INTO sustained (session, ino) VALUES (?, ?) ON CONFLICT (session, ino) DO NOTHING`, [session, ino]);
   }
   async openSessions(ino: Ino) {
-    const rows = await this.q.all<{ session: number }>(`SELECT session FROM sustained WHERE ino = ?`, [ino]);
+    const rows = await this.on('sustained').all<{ session: number }>(`SELECT session FROM sustained WHERE ino = ?`, [ino]);
     return rows.map((r) => Number(r.session) as SessionId);
   }
   async deleteSustained(session: SessionId, ino: Ino) {
-    await this.q.run(`DELETE FROM sustained WHERE session = ? AND ino = ?`, [session, ino]);
+    await this.write('sustained', `${session} ${ino}`, `DELETE FROM sustained WHERE session = ? AND ino = ?`, [session, ino]);
   }
 
   async getSlices(ids: readonly SliceId[]) {

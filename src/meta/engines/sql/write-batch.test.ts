@@ -17,9 +17,9 @@ describe('WriteBatch', () => {
   it('holds writes until the next other statement, and sends them as one WITH statement before it', async () => {
     const q = recorder();
     const batch = new WriteBatch(q);
-    batch.later('a', 'INSERT INTO t VALUES (?)', [1]);
-    batch.later('b', 'DELETE FROM t WHERE k = ?', [2]);
-    batch.later('c', 'UPDATE u SET v = ?', [3]);
+    batch.later('t', 'a', 'INSERT INTO t VALUES (?)', [1]);
+    batch.later('t', 'b', 'DELETE FROM t WHERE k = ?', [2]);
+    batch.later('u', 'c', 'UPDATE u SET v = ?', [3]);
     assert.deepEqual(q.sent, []);
     await batch.all('SELECT ?', [4]);
     assert.deepEqual(q.sent, [
@@ -31,10 +31,10 @@ describe('WriteBatch', () => {
   it('keeps one write per row: a later one replaces the held one, or merges into it', async () => {
     const q = recorder();
     const batch = new WriteBatch(q);
-    batch.later('row 1', 'PUT ?', ['old']);
-    batch.later('counter', 'ADD ?', [5]);
-    batch.later('row 1', 'DELETE ?', ['new']);
-    batch.later('counter', 'ADD ?', [-2], (held) => [(held[0] as number) - 2]);
+    batch.later('t', '1', 'PUT ?', ['old']);
+    batch.later('counter', 'c', 'ADD ?', [5]);
+    batch.later('t', '1', 'DELETE ?', ['new']);
+    batch.later('counter', 'c', 'ADD ?', [-2], (held) => [(held[0] as number) - 2]);
     await batch.flush();
     assert.deepEqual(q.sent, [['WITH w0 AS (DELETE ?) ADD ?', ['new', 3]]]);
   });
@@ -43,9 +43,21 @@ describe('WriteBatch', () => {
     const q = recorder();
     const batch = new WriteBatch(q);
     await batch.flush();
-    batch.later('a', 'PUT ?', [1]);
+    batch.later('t', 'a', 'PUT ?', [1]);
     await batch.run('DELETE x', []);
     await batch.flush();
     assert.deepEqual(q.sent, [['PUT ?', [1]], ['DELETE x', []]]);
+  });
+
+  it('a statement on other tables than the held writes goes first; one on theirs sends them before it', async () => {
+    const q = recorder();
+    const batch = new WriteBatch(q);
+    batch.later('edge', 'a', 'DELETE FROM edge', []);
+    await batch.on(['sustained']).all('SELECT FROM sustained', []);
+    await batch.on(['chunk_slice', 'slice']).run('DELETE FROM chunk_slice', []);
+    assert.deepEqual(q.sent.map(([sql]) => sql), ['SELECT FROM sustained', 'DELETE FROM chunk_slice'], 'the edge write is still held');
+    batch.later('sustained', '1 2', 'INSERT INTO sustained', []);
+    await batch.on(['sustained']).all('SELECT FROM sustained', []);
+    assert.deepEqual(q.sent.slice(2).map(([sql]) => sql), ['WITH w0 AS (DELETE FROM edge) INSERT INTO sustained', 'SELECT FROM sustained']);
   });
 });

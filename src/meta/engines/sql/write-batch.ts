@@ -1,6 +1,9 @@
 import type { SqlQuerier } from './dialect.js';
 
 interface PendingWrite {
+  /** The table the row is in. */
+  table: string;
+  /** The table and the row's key. */
   key: string;
   sql: string;
   params: readonly unknown[];
@@ -16,7 +19,8 @@ interface PendingWrite {
  * write of its row (`merge`, for counters): the sub-statements of one WITH run in no set order
  * on one snapshot, and PostgreSQL applies only one of two changes to one row in one statement,
  * so at most one write per row may be held. Anything else goes out after the held writes, so
- * it sees them.
+ * it sees them, except a statement sent through `on(tables)`: it touches only those tables, so
+ * held writes to other tables stay held (statements on disjoint tables commute).
  */
 export class WriteBatch implements SqlQuerier {
   private pending: PendingWrite[] = [];
@@ -24,13 +28,29 @@ export class WriteBatch implements SqlQuerier {
   constructor(private readonly q: SqlQuerier) {}
 
   /**
-   * Holds a write of the row `key` names. A held write of the same row is replaced by it, or
-   * with `merge`, combined with it (its parameters from the held write's).
+   * Holds a write of the row `row` names in `table`. A held write of the same row is replaced by
+   * it, or with `merge`, combined with it (its parameters from the held write's).
    */
-  later(key: string, sql: string, params: readonly unknown[], merge?: (held: readonly unknown[]) => readonly unknown[]): void {
+  later(
+    table: string,
+    row: string,
+    sql: string,
+    params: readonly unknown[],
+    merge?: (held: readonly unknown[]) => readonly unknown[],
+  ): void {
+    const key = `${table} ${row}`;
     const at = this.pending.findIndex((w) => w.key === key);
-    if (at < 0) this.pending.push({ key, sql, params });
-    else this.pending[at] = { key, sql, params: merge ? merge(this.pending[at]!.params) : params };
+    if (at < 0) this.pending.push({ table, key, sql, params });
+    else this.pending[at] = { table, key, sql, params: merge ? merge(this.pending[at]!.params) : params };
+  }
+
+  /** A querier for statements that read and write only `tables`: it sends the held writes first only when one is on them. */
+  on(tables: readonly string[]): SqlQuerier {
+    const flushFirst = () => (this.pending.some((w) => tables.includes(w.table)) ? this.flush() : undefined);
+    return {
+      all: async <R>(sql: string, params?: readonly unknown[]) => (await flushFirst(), this.q.all<R>(sql, params)),
+      run: async (sql: string, params?: readonly unknown[]) => (await flushFirst(), this.q.run(sql, params)),
+    };
   }
 
   /** Sends the held writes: alone, or as `WITH w0 AS (…), w1 AS (…) last`. */
