@@ -1,8 +1,8 @@
 import { FsError } from '../../errors/index.js';
 import type { EngineTx } from '../engine.js';
+import { isDotName } from '../names.js';
 import { checkSearch } from '../permissions.js';
 import type { Attr, Caller, Ino } from '../types.js';
-import { isDotName } from '../names.js';
 import { mustGetInode, readEntry } from './inode-records.js';
 
 /** The inode `name` names in `parent`; `.` and `..` resolve without an entry. */
