@@ -85,18 +85,22 @@ export class RedisTx implements EngineTx {
     const b = asBuffer(await this.reader.read(key, ['HGET', key, name]));
     return b ? unpackEntry(Buffer.from(name), b) : undefined;
   }
-  /** The directory and its entry in one round trip (both watched), then the inode it names. */
+  /**
+   * The directory and its entry, in one round trip (both watched) when the transaction knows
+   * neither yet, then the inode the entry names.
+   */
   async getEntry(parent: Ino, name: Buffer): Promise<EntryRead> {
+    let read: { edge?: Edge } | undefined;
     if (!this.overlay.inodes.has(parent) && this.overlay.edges.get(parent)?.get(nameKey(name)) === undefined) {
       const [inode, entries] = [this.k.inode(parent), this.k.entries(parent)];
       const [dir, entry] = await this.reader.readMany([inode, entries], [['GET', inode], ['HGET', entries, name]]);
-      if (!this.keepInode(parent, dir)) return {};
+      this.keepInode(parent, dir);
       const b = asBuffer(entry);
-      const edge = b ? unpackEntry(Buffer.from(name), b) : undefined;
-      return { dir: await this.getInode(parent), edge, attr: edge && (await this.getInode(edge.ino)) };
+      read = { edge: b ? unpackEntry(Buffer.from(name), b) : undefined };
     }
     const dir = await this.getInode(parent);
-    const edge = dir && (await this.getEdge(parent, name));
+    if (!dir) return {};
+    const edge = read ? read.edge : await this.getEdge(parent, name);
     return { dir, edge, attr: edge && (await this.getInode(edge.ino)) };
   }
   async putEdge(parent: Ino, edge: Edge) {

@@ -6,18 +6,21 @@ export interface NodeRow {
   atime: number; atimensec: number; mtime: number; mtimensec: number; ctime: number; ctimensec: number; parent: number;
 }
 
-export const NODE_COLUMNS =
-  'ino, type, mode, uid, gid, nlink, length, rdev, atime, atimensec, mtime, mtimensec, ctime, ctimensec, parent';
+/** The `node` table's columns, in order. */
+export const NODE_FIELDS = [
+  'ino', 'type', 'mode', 'uid', 'gid', 'nlink', 'length', 'rdev', 'atime', 'atimensec', 'mtime', 'mtimensec', 'ctime',
+  'ctimensec', 'parent',
+] as const satisfies readonly (keyof NodeRow)[];
+export const NODE_COLUMNS = NODE_FIELDS.join(', ');
 
 /** The node columns of the table aliased `t`, each renamed `t_<column>` (for joins that read two nodes). */
-export const nodeColumnsOf = (t: string): string =>
-  NODE_COLUMNS.split(', ').map((c) => `${t}.${c} AS ${t}_${c}`).join(', ');
+export const nodeColumnsOf = (t: string): string => NODE_FIELDS.map((c) => `${t}.${c} AS ${t}_${c}`).join(', ');
 
 /** The node aliased `t` in a joined row (`nodeColumnsOf`), or undefined where an outer join found none. */
 export function nodeRowOf(row: Record<string, unknown>, t: string): NodeRow | undefined {
   if (row[`${t}_ino`] === null || row[`${t}_ino`] === undefined) return undefined;
   const out: Record<string, unknown> = {};
-  for (const c of NODE_COLUMNS.split(', ')) out[c] = row[`${t}_${c}`];
+  for (const c of NODE_FIELDS) out[c] = row[`${t}_${c}`];
   return out as unknown as NodeRow;
 }
 

@@ -1,7 +1,7 @@
 import type { Engine, EngineTx, VolumeTotals } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, FileType, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
 import type { SqlDialect } from './dialect.js';
-import { attrFromRow, attrParams, NODE_COLUMNS, type NodeRow } from './rows.js';
+import { attrFromRow, attrParams, NODE_COLUMNS, NODE_FIELDS, type NodeRow } from './rows.js';
 import { schemaStatements, TABLES } from './schema.js';
 import { SqlTx } from './sql-tx.js';
 
@@ -24,7 +24,7 @@ export class SqlEngine implements Engine {
       if (force) for (const table of TABLES) await q.run(`DELETE FROM ${table}`);
       await q.run(`INSERT INTO setting (name, value) VALUES (?, ?)`, [SETTINGS_KEY, JSON.stringify(settings)]);
       await q.run(`INSERT INTO setting (name, value) VALUES (?, ?)`, [SCHEMA_KEY, String(SCHEMA_REVISION)]);
-      await q.run(`INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_COLUMNS.split(',').map(() => '?').join(', ')})`, attrParams(root));
+      await q.run(`INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_FIELDS.map(() => '?').join(', ')})`, attrParams(root));
       for (const [name, value] of [['nextInode', root.ino], ['inodes', 1], ['nextSlice', 0], ['nextSession', 0], ['usedBytes', 0]] as const) {
         await q.run(`INSERT INTO counter (name, value) VALUES (?, ?)`, [name, value]);
       }

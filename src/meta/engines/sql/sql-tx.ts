@@ -5,10 +5,12 @@ import type { SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
 import { cloneEntriesSql, countSubtreeSql } from './sql-clone.js';
 import { scratchStatements } from './schema.js';
 import { WriteBatch } from './write-batch.js';
-import { attrFromRow, attrParams, countIds, NODE_COLUMNS, nodeColumnsOf, nodeRowOf, type NodeRow, type RecordRow, recordFromRow } from './rows.js';
+import {
+  attrFromRow, attrParams, countIds, NODE_COLUMNS, NODE_FIELDS, nodeColumnsOf, nodeRowOf, type NodeRow, type RecordRow, recordFromRow,
+} from './rows.js';
 
-const PUT_NODE = `INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_COLUMNS.split(',').map(() => '?').join(', ')})
-  ON CONFLICT (ino) DO UPDATE SET ${NODE_COLUMNS.split(', ').slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`;
+const PUT_NODE = `INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_FIELDS.map(() => '?').join(', ')})
+  ON CONFLICT (ino) DO UPDATE SET ${NODE_FIELDS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
 /** A directory, its entry of one name and the node that names: parameters name, then directory. */
 const GET_ENTRY = `SELECT ${nodeColumnsOf('p')}, e.ino AS e_ino, e.type AS e_type, ${nodeColumnsOf('c')}
