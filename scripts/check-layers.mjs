@@ -1,7 +1,12 @@
 // Enforces DESIGN §5: imports point down the layers only, and no import cycles.
 //   cli|fuse|gateway → sdk → vfs → chunk → meta → object;  errors and concurrency are below everything.
+// Every file under src/ counts, tests and conformance suites too (a unit test lives in its layer), and
+// every form of relative import: `from '…'`, `from "…"`, `import '…'` and `import('…')`.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+
+// The tree to check: the project (default) or another root, for the checker's own test.
+process.chdir(process.argv[2] ?? '.');
 
 const rank = { errors: 0, concurrency: 0, object: 1, meta: 2, chunk: 3, vfs: 4, sdk: 5, fuse: 6, gateway: 6, cli: 7 };
 const files = [];
@@ -9,9 +14,19 @@ const files = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) walk(p);
-    else if (p.endsWith('.ts') && !p.endsWith('.test.ts') && !p.includes(`${path.sep}testing${path.sep}`)) files.push(p);
+    else if (p.endsWith('.ts')) files.push(p);
   }
 })('src');
+
+/** Relative specifiers of static, side-effect and dynamic imports and re-exports. */
+function relativeImports(text) {
+  const forms = [
+    /(?:^|[\s;}])(?:import|export)\s[^'"();]*?\bfrom\s*(['"])(\.[^'"]+)\1/g,
+    /(?:^|[\s;])import\s*(['"])(\.[^'"]+)\1/g,
+    /\bimport\s*\(\s*(['"])(\.[^'"]+)\1\s*\)/g,
+  ];
+  return forms.flatMap((form) => [...text.matchAll(form)].map((m) => m[2]));
+}
 
 const layerOf = (file) => path.relative('src', file).split(path.sep)[0];
 const problems = [];
@@ -19,11 +34,11 @@ const graph = new Map();
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
   const deps = [];
-  for (const m of text.matchAll(/from\s+'(\.[^']+)'/g)) {
-    const target = path.resolve(path.dirname(file), m[1]).replace(/\.js$/, '.ts');
+  for (const specifier of relativeImports(text)) {
+    const target = path.resolve(path.dirname(file), specifier).replace(/\.js$/, '.ts');
     deps.push(target);
     const [a, b] = [layerOf(file), layerOf(path.relative(process.cwd(), target))];
-    if (a !== b && !(rank[a] > rank[b])) problems.push(`${file}: ${a} must not import ${b} (${m[1]})`);
+    if (a !== b && !(rank[a] > rank[b])) problems.push(`${file}: ${a} must not import ${b} (${specifier})`);
   }
   graph.set(path.resolve(file), deps);
 }

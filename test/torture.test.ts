@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { formatTempVolume, MountedVolume } from './fuse/support/mounted-volume.js';
 import { SyscallHelper } from './posix/syscall-helper.js';
-import { type CloneMethod, cloneMethodFor } from './torture/clone-method.js';
+import { type CloneMethod, mountCloneMethod } from './torture/clone-method.js';
 import { appendRace } from './torture/append-race.js';
 import { exercise } from './torture/exerciser.js';
 import { regressions } from './torture/regressions.js';
@@ -16,6 +16,15 @@ import { regressions } from './torture/regressions.js';
 const OPS = 2000;
 const SEEDS = [1, 2];
 
+it('the exerciser has no fallback: where `slicefs clone` fails, its clone method fails', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-torture-noclone-'));
+  try {
+    await assert.rejects(mountCloneMethod(dir), /slicefs clone/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe('randomized exerciser: a slicefs mount against local disk', () => {
   const volume = formatTempVolume();
   const refDir = mkdtempSync(path.join(tmpdir(), 'slicefs-torture-ref-'));
@@ -24,7 +33,7 @@ describe('randomized exerciser: a slicefs mount against local disk', () => {
   let clone: CloneMethod;
   before(async () => {
     mount = await MountedVolume.start(volume.metaUrl);
-    clone = await cloneMethodFor(mount.mnt, helper, () => {});
+    clone = await mountCloneMethod(mount.mnt);
   });
   after(async () => {
     await helper.close();

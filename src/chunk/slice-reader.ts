@@ -20,6 +20,10 @@ export class SliceReader {
   /** Bytes [off, off+len) of slice `id` of `size` bytes. A missing or short block is EIO. */
   async read(slice: { id: SliceId; size: number }, off: number, len: number): Promise<Buffer> {
     const { blockSize } = this.options;
+    // A range outside the slice comes from a malformed chunk record: fail, never loop on it.
+    if (!(off >= 0 && len >= 0 && off + len <= slice.size)) {
+      throw new FsError('EIO', { syscall: 'read', path: blockKey(slice.id, 0, Math.min(blockSize, slice.size)), detail: `bytes ${off}+${len} lie outside the slice's ${slice.size}` });
+    }
     const out = Buffer.allocUnsafe(len);
     const parts: Promise<void>[] = [];
     for (let at = off; at < off + len; ) {

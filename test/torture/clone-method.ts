@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { mountOf } from '../../src/fuse/mount-table.js';
 import type { SyscallHelper } from '../posix/syscall-helper.js';
 import type { CloneMethod } from './side.js';
 
@@ -24,24 +25,31 @@ const cliClone: CloneMethod = async (from, to) => {
 };
 
 /**
- * How to clone files in `dir`: `slicefs clone` when it works on mount paths, else (with a note)
- * copy_file_range of the whole file, which the mount also turns into shared slices once its
- * COPY_FILE_RANGE lands.
+ * `slicefs clone` on a slicefs mount, checked once on a probe file. A mount whose clone fails or
+ * copies wrongly fails here: the exerciser must never quietly test another method instead.
  */
-export async function cloneMethodFor(dir: string, helper: SyscallHelper, log: (line: string) => void): Promise<CloneMethod> {
+export async function mountCloneMethod(dir: string): Promise<CloneMethod> {
   const src = path.join(dir, `.clone-probe-${process.pid}`);
   const dst = `${src}-copy`;
   fs.writeFileSync(src, 'probe');
   try {
     await cliClone(src, dst);
-    if (fs.readFileSync(dst, 'utf8') === 'probe') return cliClone;
-    log('clone: slicefs clone made a wrong copy; using copy_file_range of whole files');
-  } catch (err) {
-    // TODO(clone through a mount, DESIGN §3.11): drop the fallback once `slicefs clone` works on mount paths.
-    log(`clone: \`slicefs clone\` on mount paths does not work yet (${(err as Error).message.split('\n')[0]}); using copy_file_range of whole files`);
+    const copied = fs.readFileSync(dst, 'utf8');
+    if (copied !== 'probe') throw new Error(`slicefs clone on ${dir} made a wrong copy: ${JSON.stringify(copied)}`);
   } finally {
     fs.rmSync(src, { force: true });
     fs.rmSync(dst, { force: true });
   }
+  return cliClone;
+}
+
+/**
+ * How the command line exerciser clones in `dir`: `slicefs clone` on a slicefs mount (and a failure
+ * there stops the run), copy_file_range of whole files on any other file system (said in the log).
+ */
+export async function cloneMethodFor(dir: string, helper: SyscallHelper, log: (line: string) => void): Promise<CloneMethod> {
+  const fstype = mountOf(fs.realpathSync(dir))?.fstype;
+  if (fstype === 'fuse.slicefs') return mountCloneMethod(dir);
+  log(`clone: ${dir} is on ${fstype ?? 'an unknown file system'}, not a slicefs mount; cloning by copy_file_range of whole files`);
   return copyWholeFile(helper);
 }

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Limiter } from '../concurrency/limiter.js';
+import { FsError } from '../errors/index.js';
+import type { SliceId } from '../meta/types.js';
+import type { ByteRange } from '../object/object-store.js';
+import { MemoryStore } from '../object/stores/memory/memory-store.js';
+import { BlockCache } from './block-cache.js';
+import { blockKey, sliceBlockKeys } from './block-key.js';
+import { SliceReader } from './slice-reader.js';
+
+const BLOCK = 256 * 1024; // above the reader's small-read size, so whole-block fetches are cached
+
+/** A memory store that records each get: its key and whether it asked for a range. */
+class CountingStore extends MemoryStore {
+  gets: { key: string; range?: ByteRange }[] = [];
+  override async get(key: string, range?: ByteRange): Promise<Buffer> {
+    this.gets.push({ key, range });
+    return super.get(key, range);
+  }
+}
+
+const pattern = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
+
+/** A slice of `size` patterned bytes stored as blocks, and a reader over it. */
+async function setup(size: number, options: { readAhead?: number; cache?: number } = {}) {
+  const store = new CountingStore(`mem://slice-reader-${process.pid}-${Math.random()}`);
+  const id = 7 as SliceId;
+  const data = pattern(size);
+  const keys = sliceBlockKeys(id, size, BLOCK);
+  for (let i = 0; i < keys.length; i++) await store.put(keys[i]!, data.subarray(i * BLOCK, Math.min(size, (i + 1) * BLOCK)));
+  const cache = new BlockCache(options.cache ?? 64 * BLOCK);
+  const reader = new SliceReader(store, { blockSize: BLOCK, cache, requests: new Limiter(8), readAhead: options.readAhead ?? 0 });
+  return { store, reader, cache, data, slice: { id, size }, keys };
+}
+
+describe('SliceReader', () => {
+  it('reads any range, across block boundaries and up to the short last block', async () => {
+    const { reader, data, slice } = await setup(3 * BLOCK + 1000);
+    for (const [off, len] of [[0, 10], [BLOCK - 5, 10], [BLOCK - 1, 2 * BLOCK + 2], [3 * BLOCK, 1000], [0, 3 * BLOCK + 1000]] as const) {
+      assert.ok((await reader.read(slice, off, len)).equals(data.subarray(off, off + len)), `range ${off}+${len}`);
+    }
+  });
+
+  it('fetches a whole block once for concurrent readers and serves it from the cache after', async () => {
+    const { reader, store, data, slice, keys, cache } = await setup(BLOCK);
+    const reads = await Promise.all([0, 1, 2, 3].map((i) => reader.read(slice, i * 25_000, 150_000)));
+    reads.forEach((r, i) => assert.ok(r.equals(data.subarray(i * 25_000, i * 25_000 + 150_000))));
+    assert.equal(store.gets.length, 1);
+    assert.ok(cache.get(keys[0]!));
+    await reader.read(slice, 10, 100);
+    assert.equal(store.gets.length, 1, 'a cached block needs no request');
+  });
+
+  it('fetches a small part of an uncached block as a range and does not cache it', async () => {
+    const { reader, store, data, slice, keys, cache } = await setup(BLOCK);
+    assert.ok((await reader.read(slice, 1000, 100)).equals(data.subarray(1000, 1100)));
+    assert.deepEqual(store.gets, [{ key: keys[0], range: { offset: 1000, length: 100 } }]);
+    assert.equal(cache.get(keys[0]!), undefined);
+  });
+
+  it('reads ahead: the blocks after a read are fetched and then found in the cache', async () => {
+    const { reader, store, slice, keys, cache } = await setup(4 * BLOCK, { readAhead: 2 });
+    await reader.read(slice, 0, BLOCK);
+    for (let i = 0; i < 50 && !(cache.get(keys[1]!) && cache.get(keys[2]!)); i++) await new Promise((r) => setImmediate(r));
+    assert.ok(cache.get(keys[1]!) && cache.get(keys[2]!), 'blocks 1 and 2 were read ahead');
+    assert.equal(cache.get(keys[3]!), undefined, 'no further than asked');
+    const before = store.gets.length;
+    await reader.read(slice, BLOCK, 2 * BLOCK);
+    assert.equal(store.gets.filter((g) => g.key === keys[1] || g.key === keys[2]).length, 2, 'each fetched once');
+    assert.ok(store.gets.length >= before);
+  });
+
+  it('a range outside the slice (a malformed record) is EIO, not a hang', async () => {
+    const { reader, slice } = await setup(BLOCK);
+    for (const [off, len] of [[BLOCK - 10, 20], [-1, 5], [0, -5]] as const) {
+      await assert.rejects(reader.read(slice, off, len), (err: unknown) => err instanceof FsError && err.code === 'EIO' && /outside the slice/.test(err.message));
+    }
+  });
+
+  it('a missing block is EIO naming the object; so is a block shorter than its key says', async () => {
+    const { reader, store, slice, keys } = await setup(2 * BLOCK);
+    await store.delete(keys[1]!);
+    await assert.rejects(reader.read(slice, BLOCK, 10_000), (err: unknown) => err instanceof FsError && err.code === 'EIO' && /object missing/.test(err.message) && err.message.includes(keys[1]!));
+
+    const short = { id: 9 as SliceId, size: BLOCK };
+    await store.put(blockKey(short.id, 0, BLOCK), Buffer.alloc(BLOCK - 1));
+    await assert.rejects(reader.read(short, 0, BLOCK), (err: unknown) => err instanceof FsError && err.code === 'EIO' && /shorter/.test(err.message));
+  });
+});
