@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Volume } from '../../sdk/index.js';
-import { rejectsWith } from '../testing/harness.js';
-import { CHUNK_SIZE } from '../types.js';
-import { FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE } from './fallocate.js';
+import { Volume } from './index.js';
+import { rejectsWith } from '../meta/testing/harness.js';
+import { CHUNK_SIZE } from '../meta/types.js';
+import { FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, FALLOC_FL_ZERO_RANGE } from '../meta/ops/fallocate.js';
 
 let n = 0;
 async function withFile(fn: (vol: Volume, fh: number) => Promise<void>) {
