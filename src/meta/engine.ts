@@ -111,6 +111,8 @@ export interface EngineTx {
 /** How an engine is opened: `create` (by format) may create the database; otherwise it must exist. */
 export interface EngineOpenOptions {
   create: boolean;
+  /** Open for reading only: the engine writes nothing, not even at open (SQLite opens its file read-only). */
+  readOnly?: boolean;
 }
 
 /** What `status` reports about the engine itself. */

@@ -40,7 +40,12 @@ export interface OpenMetaOptions {
   program?: string;
   /** Session lifetime without heartbeat. */
   sessionTtlMs?: number;
+  /** Read the volume only: no session is registered and the engine refuses writes (status, gc and fsck reports). */
+  readOnly?: boolean;
 }
+
+/** The session id of a read-only open, which registers none. */
+const NO_SESSION = 0 as SessionId;
 
 /** The Meta contract implemented once over any engine. */
 export class VolumeMeta implements Meta {
@@ -51,12 +56,12 @@ export class VolumeMeta implements Meta {
   private constructor(
     readonly engine: Engine,
     readonly settings: VolumeSettings,
-    private readonly keeper: SessionKeeper,
+    private readonly keeper: SessionKeeper | undefined,
   ) {
     this.ctx = {
       engine,
       settings,
-      session: keeper.info.id,
+      session: keeper?.info.id ?? NO_SESSION,
       inodeIds: new IdAllocator(engine, 'nextInode', 100),
       sliceIds: new IdAllocator(engine, 'nextSlice', 100),
       openFiles: new OpenFiles(),
@@ -106,14 +111,16 @@ export class VolumeMeta implements Meta {
 
   /** Opens a formatted volume's metadata and starts a session. */
   static async open(url: string, options: OpenMetaOptions = {}): Promise<VolumeMeta> {
-    const engine = await openEngine(url);
+    const engine = await openEngine(url, { create: false, readOnly: options.readOnly });
     try {
       const settings = await engine.loadSettings();
       if (!settings) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (run slicefs format first)`, { subject: url });
       if (settings.version !== FORMAT_VERSION) {
         throw new CodedError('ERR_FORMAT_VERSION', `${url}: format version ${settings.version} is not ${FORMAT_VERSION}`, { subject: url });
       }
-      const keeper = await SessionKeeper.start(engine, { program: options.program ?? 'sdk', ttlMs: options.sessionTtlMs, trashDays: settings.trashDays });
+      const keeper = options.readOnly
+        ? undefined
+        : await SessionKeeper.start(engine, { program: options.program ?? 'sdk', ttlMs: options.sessionTtlMs, trashDays: settings.trashDays });
       return new VolumeMeta(engine, settings, keeper);
     } catch (err) {
       await engine.close();
@@ -252,7 +259,7 @@ export class VolumeMeta implements Meta {
   async close(): Promise<void> {
     try {
       await this.ctx.releases.flush().catch(() => undefined);
-      await this.keeper.stop();
+      await this.keeper?.stop();
     } finally {
       await this.engine.close();
     }

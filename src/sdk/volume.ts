@@ -24,6 +24,8 @@ export interface OpenOptions extends ChunkStoreOptions {
   program?: string;
   /** How long the session lives without a heartbeat before other clients clean up after it (default 60 s). */
   sessionTtlMs?: number;
+  /** Read the volume without changing it: no session is registered, and writes fail with EROFS (SQLite opens its file read-only). */
+  readOnly?: boolean;
 }
 
 /** A time as Node's utimes takes it: seconds, a Date, or a Timespec. */
@@ -47,7 +49,7 @@ export class Volume {
 
   /** Opens a formatted volume by its metadata URL. */
   static async open(metaUrl: string, options: OpenOptions = {}): Promise<Volume> {
-    const meta = await VolumeMeta.open(metaUrl, { program: options.program ?? 'sdk', sessionTtlMs: options.sessionTtlMs });
+    const meta = await VolumeMeta.open(metaUrl, { program: options.program ?? 'sdk', sessionTtlMs: options.sessionTtlMs, readOnly: options.readOnly });
     try {
       const store = await openObjectStore(meta.settings.storage);
       const caller: Caller = {
@@ -57,7 +59,7 @@ export class Volume {
         umask: 0o022,
         ...options.caller,
       };
-      return new Volume(new Vfs(meta, new ChunkStore(meta, store, options)), meta, caller);
+      return new Volume(new Vfs(meta, new ChunkStore(meta, store, options.readOnly ? { ...options, deleteObjects: false } : options)), meta, caller);
     } catch (err) {
       await meta.close();
       throw err;

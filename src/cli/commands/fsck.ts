@@ -13,7 +13,7 @@ export const fsck: CommandDefinition = {
   ],
   examples: ['slicefs fsck sqlite3://./data/slicefs.db', 'slicefs fsck postgres://postgres@127.0.0.1:5432/vol --repair --check-objects'],
   async run([metaUrl], o, io) {
-    const volume = await Volume.open(metaUrl!, { program: 'slicefs fsck', deleteObjects: false });
+    const volume = await Volume.open(metaUrl!, { program: 'slicefs fsck', deleteObjects: false, readOnly: !o.repair });
     const progress = phaseReporter(io);
     try {
       const r = await checkVolume(volume, { repair: Boolean(o.repair), checkObjects: Boolean(o.checkObjects), onProgress: progress.report });

@@ -14,7 +14,7 @@ export const gc: CommandDefinition = {
   examples: ['slicefs gc sqlite3://./data/slicefs.db', 'slicefs gc sqlite3://./data/slicefs.db --delete --threshold 1h'],
   async run([metaUrl], o, io) {
     const thresholdMs = parseDuration(String(o.threshold), '--threshold');
-    const volume = await Volume.open(metaUrl!, { program: 'slicefs gc', deleteObjects: false });
+    const volume = await Volume.open(metaUrl!, { program: 'slicefs gc', deleteObjects: false, readOnly: !o.delete });
     const progress = phaseReporter(io);
     try {
       const r = await collectGarbage(volume, { delete: Boolean(o.delete), thresholdMs, onProgress: progress.report });

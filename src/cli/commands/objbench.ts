@@ -1,6 +1,8 @@
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import path from 'node:path';
 import Table from 'cli-table3';
 import { benchObjectStore, type ObjectBenchResult } from '../../object/object-bench.js';
-import { openObjectStore } from '../../object/registry.js';
+import { fileRoot, openObjectStore } from '../../object/registry.js';
 import { CodedError, formatBytes, parseSize } from '../../sdk/index.js';
 import type { CommandDefinition } from '../command.js';
 
@@ -8,6 +10,32 @@ function count(value: unknown, option: string, min: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new CodedError('ERR_BAD_OPTION', `${option}: '${value}' is not a whole number >= ${min}`, { subject: option });
   return n;
+}
+
+/** The directories under a file:// store's root that exist now (the benchmark's are removed again when empty). */
+function directoriesOf(url: string): Set<string> | undefined {
+  if (!url.startsWith('file:')) return undefined;
+  const root = fileRoot(url);
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    found.add(dir);
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(dir, e.name));
+  };
+  walk(root);
+  return found;
+}
+
+/** Removes the empty directories the benchmark made under a file:// store (a store's files keep theirs). */
+function removeNewEmptyDirectories(url: string, before: Set<string>): void {
+  const prune = (dir: string): boolean => {
+    const removed = readdirSync(dir, { withFileTypes: true }).map((e) => e.isDirectory() && prune(path.join(dir, e.name)));
+    if (before.has(dir) || !removed.every(Boolean)) return false;
+    rmdirSync(dir);
+    return true;
+  };
+  const root = fileRoot(url);
+  if (existsSync(root)) prune(root);
 }
 
 const rate = (r: ObjectBenchResult) =>
@@ -38,12 +66,14 @@ export const objbench: CommandDefinition = {
       smallSize: parseSize(o.smallSize as string, '--small-size'),
       threads: count(o.threads, '--threads', 1),
     };
+    const before = directoriesOf(url!);
     const store = await openObjectStore(url!);
     let results: ObjectBenchResult[];
     try {
       results = await benchObjectStore(store, { ...options, onPhase: (op) => !o.json && io.err.write(`objbench: ${op}...\n`) });
     } finally {
       await store.close();
+      if (before) removeNewEmptyDirectories(url!, before);
     }
     if (o.json) {
       io.out.write(`${JSON.stringify({ storage: store.url, ...options, results }, null, 2)}\n`);

@@ -9,7 +9,7 @@ export const status: CommandDefinition = {
   options: [{ flags: '--json', description: 'print JSON', default: false }],
   examples: ['slicefs status sqlite3://./data/slicefs.db', 'slicefs status redis://127.0.0.1:6379/1 --json'],
   async run([metaUrl], o, io) {
-    const volume = await Volume.open(metaUrl!, { program: 'slicefs status', deleteObjects: false });
+    const volume = await Volume.open(metaUrl!, { program: 'slicefs status', readOnly: true });
     try {
       const s = await volumeStatus(volume);
       if (o.json) {

@@ -72,12 +72,16 @@ class SqliteDialect implements SqlDialect {
   readonly scheme = 'sqlite3';
   readonly types = { int: 'INTEGER', blob: 'BLOB', clustered: ' WITHOUT ROWID' };
   readonly features = { writableCte: false, analyzeTempTables: false };
-  private readonly writer: Connection;
+  private readonly writer: Connection | undefined;
   readonly reader: Connection;
   private readonly queue: SerialQueue;
-  private readonly checkpointer: Checkpointer;
+  private readonly checkpointer: Checkpointer | undefined;
 
-  constructor(private readonly file: string) {
+  /** `readOnly` opens one query-only connection: no writer, no checkpoints, nothing written to the file or beside it. */
+  constructor(
+    private readonly file: string,
+    readOnly = false,
+  ) {
     let queue = fileQueues.get(file);
     if (!queue) fileQueues.set(file, (queue = new SerialQueue()));
     this.queue = queue;
@@ -89,6 +93,16 @@ class SqliteDialect implements SqlDialect {
       db.pragma('mmap_size = 1073741824');
       return db;
     };
+    if (readOnly) {
+      // Not a `readonly` connection: SQLite would create -wal/-shm files beside a WAL database and,
+      // unable to checkpoint, leave them. A query-only connection writes nothing, and as the last
+      // connection it removes those files on close (so an empty file stays an empty file).
+      const db = new Database(file, { fileMustExist: true }) as unknown as SqliteLike;
+      db.pragma(`busy_timeout = ${READ_BUSY_TIMEOUT_MS}`);
+      db.pragma('query_only = ON');
+      this.reader = new Connection(db);
+      return;
+    }
     const w = open(false);
     w.pragma('journal_mode = WAL');
     w.pragma('synchronous = NORMAL');
@@ -101,17 +115,23 @@ class SqliteDialect implements SqlDialect {
     this.reader = new Connection(open(true));
   }
 
+  private writable(): Connection {
+    if (!this.writer) throw new FsError('EROFS', { syscall: 'sqlite', path: this.file, detail: 'opened read-only' });
+    return this.writer;
+  }
+
   transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
-      await this.begin();
+      const writer = this.writable();
+      await this.begin(writer);
       try {
-        const result = await fn(this.writer);
-        this.writer.db.exec('COMMIT');
-        this.checkpointer.poke();
+        const result = await fn(writer);
+        writer.db.exec('COMMIT');
+        this.checkpointer?.poke();
         return result;
       } catch (err) {
         try {
-          this.writer.db.exec('ROLLBACK');
+          writer.db.exec('ROLLBACK');
         } catch {
           // already rolled back by SQLite
         }
@@ -121,11 +141,11 @@ class SqliteDialect implements SqlDialect {
   }
 
   /** BEGIN IMMEDIATE, waiting asynchronously (with jittered backoff) while another process writes. */
-  private async begin(): Promise<void> {
+  private async begin(writer: Connection): Promise<void> {
     const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        this.writer.db.exec('BEGIN IMMEDIATE');
+        writer.db.exec('BEGIN IMMEDIATE');
         return;
       } catch (err) {
         if (!isBusy(err) || Date.now() > deadline) throw sqliteError(err);
@@ -135,7 +155,7 @@ class SqliteDialect implements SqlDialect {
   }
 
   async exec(ddl: string) {
-    await this.queue.run(async () => this.writer.db.exec(ddl));
+    await this.queue.run(async () => this.writable().db.exec(ddl));
   }
 
   async stats() {
@@ -144,10 +164,10 @@ class SqliteDialect implements SqlDialect {
   }
 
   async close() {
-    await this.checkpointer.close();
+    await this.checkpointer?.close();
     await this.queue.run(async () => {
       this.reader.db.close();
-      this.writer.db.close();
+      this.writer?.db.close();
     });
   }
 }
@@ -167,7 +187,7 @@ export async function openSqliteEngine(url: string, options: EngineOpenOptions):
     mkdirSync(path.dirname(file), { recursive: true });
   }
   try {
-    return new SqlEngine(new SqliteDialect(file));
+    return new SqlEngine(new SqliteDialect(file, options.readOnly));
   } catch (err) {
     throw new CodedError('ERR_ENGINE', `${url}: cannot open SQLite database: ${(err as Error).message}`, { subject: url, cause: err });
   }
