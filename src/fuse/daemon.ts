@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FsError } from '../errors/index.js';
+import { CodedError, type Errno, FsError, toFsError } from '../errors/index.js';
 import { canReadOnEventLoop } from './request-source.js';
 
 /** The CLI entry, from src/fuse or dist/fuse alike. */
@@ -42,22 +42,59 @@ export function runMountProcess(argv: string[]): Promise<number> {
   });
 }
 
+/** What a daemon tells the process that started it: live, or the error it failed with. */
+type DaemonReport = { ready: true } | { error: FailureReport };
+type FailureReport =
+  | { errno: Errno; syscall?: string; path?: string; dest?: string; detail?: string }
+  | { code: string; message: string; subject?: string };
+
+function toReport(err: unknown): FailureReport {
+  if (err instanceof FsError) return { errno: err.code, syscall: err.syscall, path: err.path, dest: err.dest, detail: err.detail };
+  if (err instanceof CodedError) return { code: err.code, message: err.message, subject: err.subject };
+  return { errno: 'EIO', syscall: 'mount', detail: (err as Error)?.message ?? String(err) };
+}
+
+function fromReport(r: FailureReport): Error {
+  if ('errno' in r) return new FsError(r.errno, { syscall: r.syscall, path: r.path, dest: r.dest, detail: r.detail });
+  return new CodedError(r.code as ConstructorParameters<typeof CodedError>[0], r.message, { subject: r.subject });
+}
+
+/** The lines a log gained since it was `from` bytes long (this attempt's, not earlier mounts'). */
+function linesSince(file: string, from: number): string[] {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(Math.max(0, statSync(file).size - from));
+    readSync(fd, buf, { position: from });
+    return buf.toString('utf8').split('\n').filter(Boolean);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Starts `slicefs <argv>` as a daemon (its own session, output to `logFile`) and resolves once
- * it reports the mount live; rejects with the end of its log if it exits first.
+ * it reports the mount live. If it fails first, rejects with the error it reported (ENOENT,
+ * EBUSY, ...), or, if it died without one, EIO with the lines it logged in this attempt.
  */
 export async function startMountDaemon(argv: string[], logFile: string): Promise<{ pid: number }> {
-  mkdirSync(path.dirname(logFile), { recursive: true });
-  const out = openSync(logFile, 'a');
+  let out: number;
+  try {
+    mkdirSync(path.dirname(logFile), { recursive: true });
+    out = openSync(logFile, 'a');
+  } catch (err) {
+    throw toFsError(err, { syscall: 'open', path: logFile, detail: 'the mount log; choose another with --log FILE' });
+  }
+  const logStart = statSync(logFile).size;
   const child = spawn(process.execPath, [BIN, ...argv], { stdio: ['ignore', out, out, 'ipc'], env: mountEnv(), detached: true });
   closeSync(out);
   try {
     await new Promise<void>((resolve, reject) => {
       child.once('error', reject);
-      child.once('message', () => resolve());
-      child.once('exit', (code) => {
-        const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
-        reject(new FsError('EIO', { syscall: 'mount', detail: `the mount process exited (${code}) before the mount was live:\n${tail}` }));
+      child.once('message', (m: DaemonReport) => ('error' in m ? reject(fromReport(m.error)) : resolve()));
+      child.once('exit', (code, signal) => {
+        const lines = linesSince(logFile, logStart).join('; ');
+        const how = signal ? `was killed by ${signal}` : `exited (${code})`;
+        reject(new FsError('EIO', { syscall: 'mount', detail: `the mount process ${how} before the mount was live${lines ? `: ${lines}` : ''}; log: ${logFile}` }));
       });
     });
   } finally {
@@ -70,6 +107,15 @@ export async function startMountDaemon(argv: string[], logFile: string): Promise
 
 /** Tells the process that started this daemon that the mount is live, and lets it go. */
 export function reportMountReady(): void {
-  if (!process.send) return;
-  process.send({ ready: true }, () => process.disconnect?.());
+  send({ ready: true });
+}
+
+/** Tells the process that started this daemon why the mount failed (before it was live), and lets it go. */
+export function reportMountFailed(err: unknown): void {
+  send({ error: toReport(err) });
+}
+
+function send(report: DaemonReport): void {
+  if (!process.send || !process.connected) return;
+  process.send(report, () => process.disconnect?.());
 }

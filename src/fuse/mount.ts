@@ -1,7 +1,7 @@
 import { spawn, type StdioOptions } from 'node:child_process';
-import { closeSync, openSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FsError } from '../errors/index.js';
+import { FsError, toFsError } from '../errors/index.js';
 
 /** The file system type `mount` and /proc/mounts show. */
 export const FS_TYPE = 'fuse.slicefs';
@@ -11,6 +11,8 @@ export interface MountSpec {
   /** The source column of `mount` and `df` (e.g. `slicefs:myvol`). */
   source: string;
   readOnly?: boolean;
+  /** Mount over a directory that has entries (they are hidden while mounted); otherwise ENOTEMPTY. */
+  nonempty?: boolean;
 }
 
 /** The path /proc/self/mountinfo shows for a mount point (its parent's real path; a dead mount cannot be resolved itself). */
@@ -34,11 +36,11 @@ function run(command: string, args: string[], stdio: StdioOptions = ['ignore', '
 }
 
 /**
- * Opens /dev/fuse and mounts it at `mountpoint` with `mount -i` (no libfuse, no helper): the
- * device descriptor goes to the child as fd 3. Returns the descriptor the session reads.
- * The kernel sends INIT next; until it is answered, the mount point blocks.
+ * Checks a mount point can take a mount: a directory (ENOENT, ENOTDIR), no mount there, live or
+ * dead (EBUSY), and empty unless `nonempty` (ENOTEMPTY: a mount would hide its entries).
+ * Returns the path the mount table will show.
  */
-export async function mountDevice(mountpoint: string, spec: MountSpec): Promise<number> {
+export function checkMountpoint(mountpoint: string, options: { nonempty?: boolean } = {}): string {
   const target = mountPath(mountpoint);
   let st;
   try {
@@ -46,13 +48,31 @@ export async function mountDevice(mountpoint: string, spec: MountSpec): Promise<
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOTCONN' || code === 'ECONNABORTED') {
-      throw new FsError('EBUSY', { syscall: 'mount', path: target, detail: `a dead mount is here; clean it with: slicefs umount --force ${target}` });
+      throw new FsError('EBUSY', { syscall: 'mount', path: target, detail: `a dead mount is here; clean it with: slicefs umount ${target}` });
     }
-    throw new FsError('ENOENT', { syscall: 'mount', path: target, cause: err });
+    throw new FsError(code === 'ENOTDIR' || code === 'EACCES' ? code : 'ENOENT', { syscall: 'mount', path: target, cause: err });
   }
   if (!st.isDirectory()) throw new FsError('ENOTDIR', { syscall: 'mount', path: target });
   if (isMounted(target)) throw new FsError('EBUSY', { syscall: 'mount', path: target, detail: 'a slicefs volume is already mounted here' });
-  const fd = openSync('/dev/fuse', 'r+');
+  if (!options.nonempty && readdirSync(target).length > 0) {
+    throw new FsError('ENOTEMPTY', { syscall: 'mount', path: target, detail: 'a mount would hide its entries; use --nonempty to mount over them' });
+  }
+  return target;
+}
+
+/**
+ * Opens /dev/fuse and mounts it at `mountpoint` with `mount -i` (no libfuse, no helper): the
+ * device descriptor goes to the child as fd 3. Returns the descriptor the session reads.
+ * The kernel sends INIT next; until it is answered, the mount point blocks.
+ */
+export async function mountDevice(mountpoint: string, spec: MountSpec): Promise<number> {
+  const target = checkMountpoint(mountpoint, spec);
+  let fd: number;
+  try {
+    fd = openSync('/dev/fuse', 'r+');
+  } catch (err) {
+    throw toFsError(err, { syscall: 'open', path: '/dev/fuse', detail: 'mounting needs root and the fuse kernel module' });
+  }
   const options = [
     'fd=3', 'rootmode=40000', `user_id=${process.getuid?.() ?? 0}`, `group_id=${process.getgid?.() ?? 0}`,
     'allow_other', 'default_permissions', ...(spec.readOnly ? ['ro'] : []),

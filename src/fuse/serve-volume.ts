@@ -1,11 +1,14 @@
 import { isFsError } from '../errors/index.js';
 import { Volume } from '../sdk/index.js';
 import { ControlFile } from './control-file.js';
+import { checkMountpoint } from './mount.js';
 import { FuseServer } from './server.js';
 
 /** How `slicefs mount` serves a volume. */
 export interface ServeVolumeOptions {
   readOnly?: boolean;
+  /** Mount over a non-empty directory (otherwise ENOTEMPTY). */
+  nonempty?: boolean;
   /** Block cache bytes. */
   cacheSize?: number;
   /** Log every request (the access log). */
@@ -32,6 +35,7 @@ function readersFor(poolSize: number): number {
  */
 export async function serveVolume(metaUrl: string, mountpoint: string, options: ServeVolumeOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  checkMountpoint(mountpoint, options); // before opening the volume: a bad mount point fails at once
   const volume = await Volume.open(metaUrl, {
     program: 'slicefs mount', cacheSize: options.cacheSize, deleteObjects: !options.readOnly,
   });
@@ -64,6 +68,7 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
       mountpoint,
       source: `slicefs:${volume.settings.name}`,
       readOnly: options.readOnly,
+      nonempty: options.nonempty,
       deviceReads: options.deviceReads ?? (process.env.SLICEFS_DEVICE_READS as ServeVolumeOptions['deviceReads']),
       readers: readersFor(Number(process.env.UV_THREADPOOL_SIZE ?? 4)),
       virtualFiles: [new ControlFile(volume.vfs)],

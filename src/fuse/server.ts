@@ -25,6 +25,8 @@ export interface ServeOptions {
   /** Shown as the source by `mount` and `df`. */
   source: string;
   readOnly?: boolean;
+  /** Mount over a non-empty directory (otherwise ENOTEMPTY). */
+  nonempty?: boolean;
   /**
    * How /dev/fuse is read: on the event loop (one thread hand-off per request) or by blocking
    * reads on the thread pool (two hand-offs). Default: the event loop when this Node offers it.
@@ -50,7 +52,7 @@ export class FuseServer {
 
   /** Mounts `vfs` and resolves once the kernel's INIT is answered. */
   static async mount(vfs: Vfs, options: ServeOptions): Promise<FuseServer> {
-    const fd = await mountDevice(options.mountpoint, { source: options.source, readOnly: options.readOnly });
+    const fd = await mountDevice(options.mountpoint, { source: options.source, readOnly: options.readOnly, nonempty: options.nonempty });
     const errorLog = options.errorLog ?? (() => undefined);
     const channel = deviceChannel(fd, (err) => errorLog(`writing to /dev/fuse: ${err.message}`));
     const bufferSize = MAX_WRITE + 64 * 1024;

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { isMountProcess, needsThreadPoolReads, reportMountReady, runMountProcess, startMountDaemon } from '../../fuse/daemon.js';
+import { isMountProcess, needsThreadPoolReads, reportMountFailed, reportMountReady, runMountProcess, startMountDaemon } from '../../fuse/daemon.js';
+import { checkMountpoint } from '../../fuse/mount.js';
 import { serveVolume } from '../../fuse/serve-volume.js';
 import { parseSize } from '../../sdk/index.js';
 import type { CommandDefinition } from '../command.js';
@@ -17,6 +18,7 @@ export const mount: CommandDefinition = {
     { flags: '--background', description: 'run as a daemon; return once the mount is live', default: false },
     { flags: '--cache-size <SIZE>', description: 'block cache for reads', default: '256M' },
     { flags: '--read-only', description: 'mount read-only', default: false },
+    { flags: '--nonempty', description: 'mount over a directory that has entries (hidden while mounted; refused otherwise)', default: false },
     { flags: '--debug', description: 'log every request and its result (access log)', default: false },
     { flags: '--log <FILE>', description: 'with --background: the daemon log (default ~/.slicefs/logs/mount-<mountpoint>.log)' },
   ],
@@ -28,8 +30,10 @@ export const mount: CommandDefinition = {
   async run([metaUrl, mountpoint], o, io) {
     const target = path.resolve(mountpoint!);
     const cacheSize = parseSize(o.cacheSize as string, '--cache-size');
-    const argv = ['mount', metaUrl!, target, '--cache-size', String(cacheSize), ...(o.readOnly ? ['--read-only'] : []), ...(o.debug ? ['--debug'] : [])];
+    const argv = ['mount', metaUrl!, target, '--cache-size', String(cacheSize), ...(o.readOnly ? ['--read-only'] : []),
+      ...(o.nonempty ? ['--nonempty'] : []), ...(o.debug ? ['--debug'] : [])];
     if (o.background && !isMountProcess()) {
+      checkMountpoint(target, { nonempty: Boolean(o.nonempty) }); // fails here, at once, rather than in the daemon
       const log = path.resolve((o.log as string | undefined) ?? defaultLog(target));
       const { pid } = await startMountDaemon(argv, log);
       io.out.write(`mounted ${metaUrl} at ${target} (pid ${pid}); logs: ${log}; unmount with: slicefs umount ${target}\n`);
@@ -38,15 +42,21 @@ export const mount: CommandDefinition = {
     // Without event-loop reads, device reads hold thread-pool threads, and the pool is sized
     // when the process starts: serve from a process started for it.
     if (!isMountProcess() && needsThreadPoolReads()) return runMountProcess(argv);
+    let live = false;
     await serveVolume(metaUrl!, target, {
       readOnly: Boolean(o.readOnly),
+      nonempty: Boolean(o.nonempty),
       cacheSize,
       debug: Boolean(o.debug),
       log: (line) => io.err.write(`${line}\n`),
       onReady: ({ volume }) => {
         io.err.write(`slicefs: mounted volume ${volume} at ${target} (pid ${process.pid})\n`);
+        live = true;
         reportMountReady();
       },
+    }).catch((err: unknown) => {
+      if (!live) reportMountFailed(err);
+      throw err;
     });
     io.err.write(`slicefs: unmounted ${target}\n`);
   },
