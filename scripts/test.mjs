@@ -1,5 +1,6 @@
-// Runs every test file (src/**/*.test.ts, test/**/*.test.ts) with node's test runner.
-// Node 20 does not expand globs itself, so the files are passed explicitly.
+// Runs every test file (src/**/*.test.ts, test/**/*.test.ts) with node's test runner, after
+// scripts/test-prerequisites.sh has installed or started what the suite needs (packages, Redis,
+// PostgreSQL). Node 20 does not expand globs itself, so the files are passed explicitly.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,9 @@ function find(dir) {
   }
   return out;
 }
+
+const prerequisites = spawnSync('bash', [new URL('test-prerequisites.sh', import.meta.url).pathname], { stdio: 'inherit' });
+if (prerequisites.status !== 0) process.exit(prerequisites.status ?? 1);
 
 const only = process.argv.slice(2);
 const files = only.length ? only : [...find('src'), ...find('test')].sort();

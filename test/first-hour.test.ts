@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -87,6 +87,37 @@ describe('read-only commands change nothing', () => {
     } finally {
       await v.close();
     }
+  });
+});
+
+describe('npm test installs or starts what it needs (scripts/test-prerequisites.sh)', () => {
+  const script = path.resolve('scripts/test-prerequisites.sh');
+
+  it('npm test runs it before the tests', () => {
+    assert.match(readFileSync('scripts/test.mjs', 'utf8'), /test-prerequisites\.sh/);
+    assert.match(readFileSync('.ci/run', 'utf8'), /^npm test$/m);
+    assert.doesNotMatch(readFileSync('.ci/run', 'utf8'), /apt-get|redis-server|pg_ctlcluster/, 'one place only');
+  });
+
+  it('passes when everything is there', () => {
+    const r = spawnSync('bash', [script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+
+  it('says what is missing and how to install it when it cannot (not root)', () => {
+    // A PATH with the shell's helpers only: every tool the suite needs is missing.
+    const bin = path.join(dir, 'bare-bin');
+    mkdirSync(bin);
+    for (const tool of ['bash', 'id', 'sort', 'seq', 'ls', 'head', 'sleep']) {
+      symlinkSync(spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), path.join(bin, tool));
+    }
+    const r = spawnSync(path.join(bin, 'bash'), [script], { encoding: 'utf8', env: { PATH: bin }, uid: 65534, gid: 65534 });
+    assert.equal(r.status, 1);
+    assert.equal(
+      r.stderr,
+      'test prerequisites: missing packages attr fuse3 gcc util-linux, and not root to install them; run: sudo apt-get install attr fuse3 gcc util-linux\n',
+    );
   });
 });
 
