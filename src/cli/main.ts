@@ -68,7 +68,7 @@ export async function main(argv: string[], io: CliIO = { out: process.stdout, er
   for (const def of commands) addCommand(program, def, io, (c) => (code = c));
   const unknown = unknownCommand(argv);
   if (unknown !== undefined) {
-    io.err.write(`slicefs: unknown command '${unknown}' (see: slicefs --help)\n`);
+    io.err.write(`slicefs: unknown command '${unknown}'\n`);
     return 1;
   }
   if (argv.length === 0) {

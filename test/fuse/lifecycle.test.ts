@@ -50,7 +50,7 @@ describe('slicefs mount/umount: the command line and the mount lifecycle', () =>
     assert.notEqual(slicefs(['umount', mnt]).code, 0, 'nothing mounted there any more');
   });
 
-  it('a crashed mount (ENOTCONN) is cleaned by umount --force and mounts again with its data', async () => {
+  it('a crashed mount (ENOTCONN) refuses a new mount naming the fix, is cleaned by a plain umount and mounts again with its data', async () => {
     const r = slicefs(['mount', volume.metaUrl, mnt, '--background', '--log', path.join(volume.dir, 'crash.log')]);
     assert.equal(r.code, 0, r.err);
     const pid = Number(/\(pid (\d+)\)/.exec(r.out)?.[1]);
@@ -59,7 +59,10 @@ describe('slicefs mount/umount: the command line and the mount lifecycle', () =>
     await until('the daemon to die', () => !alive(pid));
     // ENOTCONN; ECONNABORTED when the call met the connection while the kernel was aborting it.
     assert.match(sh(`ls ${mnt}`).err, /Transport endpoint is not connected|Software caused connection abort/);
-    const u = slicefs(['umount', mnt, '--force']);
+    const again = slicefs(['mount', volume.metaUrl, mnt, '--background', '--log', path.join(volume.dir, 'crash.log')]);
+    assert.equal(again.code, 1);
+    assert.equal(again.err, `slicefs: mount: ${mnt}: Device or resource busy (a dead mount is here; clean it with: slicefs umount ${mnt})\n`);
+    const u = slicefs(['umount', mnt]);
     assert.equal(u.code, 0, u.err);
     assert.ok(!mounted(mnt));
     const m = await MountedVolume.start(volume.metaUrl, { mnt });
