@@ -79,15 +79,35 @@ describe('read-only commands change nothing', () => {
     });
   }
 
-  it('a read-only volume refuses writes with EROFS', async () => {
-    const { meta } = sqliteVolume();
-    const v = await Volume.open(meta, { readOnly: true });
-    try {
-      await assert.rejects(v.writeFile('/x', 'y'), { code: 'EROFS' });
-    } finally {
-      await v.close();
-    }
-  });
+  for (const engine of testEngines()) {
+    it(`a volume opened read-only refuses writes with EROFS and writes no object [${engine.name}]`, async () => {
+      const url = await engine.newUrl();
+      const objects = path.join(dir, `ro-objects-${engine.name}`);
+      try {
+        await Volume.format(url, `ro-${engine.name}`, { storage: `file://${objects}/` });
+        const rw = await Volume.open(url);
+        await rw.writeFile('/kept', 'before');
+        await rw.close();
+        const listing = () => spawnSync('find', [objects], { encoding: 'utf8' }).stdout;
+        const before = listing();
+        const v = await Volume.open(url, { readOnly: true });
+        try {
+          assert.equal(await v.readFile('/kept', 'utf8'), 'before');
+          await assert.rejects(v.writeFile('/kept', 'after'), { code: 'EROFS' });
+          await assert.rejects(v.writeFile('/new', 'x'), { code: 'EROFS' });
+          await assert.rejects(v.mkdir('/d'), { code: 'EROFS' });
+        } finally {
+          await v.close();
+        }
+        assert.equal(listing(), before);
+        const check = await Volume.open(url, { readOnly: true });
+        assert.equal(await check.readFile('/kept', 'utf8'), 'before');
+        await check.close();
+      } finally {
+        await engine.cleanup(url);
+      }
+    });
+  }
 });
 
 describe('npm test installs or starts what it needs (scripts/test-prerequisites.sh)', () => {

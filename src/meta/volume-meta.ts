@@ -16,7 +16,7 @@ import { mustGetInode } from './ops/inode-records.js';
 import { link } from './ops/link.js';
 import { getLock, releaseLocks, setLock } from './ops/locks.js';
 import { lookupIn } from './ops/lookup.js';
-import { finishReleases, open, release } from './ops/open-release.js';
+import { checkOpen, finishReleases, open, release } from './ops/open-release.js';
 import { readdir } from './ops/readdir.js';
 import { rename } from './ops/rename.js';
 import { rmdir, unlink } from './ops/remove.js';
@@ -25,6 +25,7 @@ import { commitSlices, compactChunk } from './ops/slices.js';
 import { getxattr, listxattr, removexattr, setxattr } from './ops/xattr.js';
 import { resolvePath } from './paths.js';
 import { checkAccess } from './permissions.js';
+import { readOnlyEngine } from './read-only-engine.js';
 import { openEngine } from './registry.js';
 import { SessionKeeper } from './sessions.js';
 import { ensureTrash } from './trash/trash.js';
@@ -43,6 +44,9 @@ export interface OpenMetaOptions {
   /** Read the volume only: no session is registered and the engine refuses writes (status, gc and fsck reports). */
   readOnly?: boolean;
 }
+
+const O_ACCMODE = 3;
+const O_TRUNC = 0o1000;
 
 /** The session id of a read-only open, which registers none. */
 const NO_SESSION = 0 as SessionId;
@@ -111,7 +115,8 @@ export class VolumeMeta implements Meta {
 
   /** Opens a formatted volume's metadata and starts a session. */
   static async open(url: string, options: OpenMetaOptions = {}): Promise<VolumeMeta> {
-    const engine = await openEngine(url, { create: false, readOnly: options.readOnly });
+    const opened = await openEngine(url, { create: false, readOnly: options.readOnly });
+    const engine = options.readOnly ? readOnlyEngine(opened) : opened;
     try {
       const settings = await engine.loadSettings();
       if (!settings) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (run slicefs format first)`, { subject: url });
@@ -196,11 +201,14 @@ export class VolumeMeta implements Meta {
   removexattr(caller: Caller, ino: Ino, name: string): Promise<void> {
     return removexattr(this.ctx, caller, ino, name);
   }
-  open(caller: Caller, ino: Ino, flags: number): Promise<Attr> {
-    return open(this.ctx, caller, ino, flags);
+  async open(caller: Caller, ino: Ino, flags: number): Promise<Attr> {
+    if (this.keeper) return open(this.ctx, caller, ino, flags);
+    // Read-only: no session to record the open in; opening for writing is EROFS.
+    if ((flags & (O_ACCMODE | O_TRUNC)) !== 0) throw new FsError('EROFS', { syscall: 'open', ino, detail: 'the volume was opened read-only' });
+    return checkOpen(caller, { attr: await this.getattr(ino), flags });
   }
-  release(ino: Ino): Promise<void> {
-    return release(this.ctx, ino);
+  async release(ino: Ino): Promise<void> {
+    if (this.keeper) return release(this.ctx, ino);
   }
   readChunk(ino: Ino, index: number): Promise<SliceRecord[]> {
     return this.engine.read((tx) => tx.getChunk(ino, index));

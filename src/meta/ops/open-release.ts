@@ -7,19 +7,22 @@ import { destroyInode, mustGetInode } from './inode-records.js';
 const O_ACCMODE = 3;
 const W_OK = 2;
 
+/** What open(2) checks of an inode: a directory only for reading, no symlink, the permission bits. */
+export function checkOpen(caller: Caller, { attr, flags }: { attr: Attr; flags: number }): Attr {
+  if (attr.type === 'dir' && (flags & O_ACCMODE) !== 0) throw new FsError('EISDIR', { syscall: 'open', ino: attr.ino });
+  if (attr.type === 'symlink') throw new FsError('ELOOP', { syscall: 'open', ino: attr.ino });
+  const mask = openMask(flags);
+  checkAccess(caller, attr, attr.type === 'dir' ? mask & ~W_OK : mask, 'open');
+  return attr;
+}
+
 /**
  * open(2) permission check. The first open of an inode in this session is recorded in the
  * engine, so that an unlink by *any* client keeps the inode (sustained) until this session
  * releases it (DESIGN §2). A record whose release is still deferred is simply kept.
  */
 export async function open(ctx: MetaContext, caller: Caller, ino: Ino, flags: number): Promise<Attr> {
-  const check = (attr: Attr) => {
-    if (attr.type === 'dir' && (flags & O_ACCMODE) !== 0) throw new FsError('EISDIR', { syscall: 'open', ino });
-    if (attr.type === 'symlink') throw new FsError('ELOOP', { syscall: 'open', ino });
-    const mask = openMask(flags);
-    checkAccess(caller, attr, attr.type === 'dir' ? mask & ~W_OK : mask, 'open');
-    return attr;
-  };
+  const check = (attr: Attr) => checkOpen(caller, { attr, flags });
   const held = ctx.openFiles.isOpen(ino);
   ctx.openFiles.add(ino);
   // A record whose release was deferred still exists: keep it instead of writing it again.
