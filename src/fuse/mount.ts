@@ -54,7 +54,13 @@ export function checkMountpoint(mountpoint: string, options: { nonempty?: boolea
   }
   if (!st.isDirectory()) throw new FsError('ENOTDIR', { syscall: 'mount', path: target });
   if (isMounted(target)) throw new FsError('EBUSY', { syscall: 'mount', path: target, detail: 'a slicefs volume is already mounted here' });
-  if (!options.nonempty && readdirSync(target).length > 0) {
+  let entries: string[];
+  try {
+    entries = options.nonempty ? [] : readdirSync(target);
+  } catch (err) {
+    throw toFsError(err, { syscall: 'mount', path: target });
+  }
+  if (entries.length > 0) {
     throw new FsError('ENOTEMPTY', { syscall: 'mount', path: target, detail: 'a mount would hide its entries; use --nonempty to mount over them' });
   }
   return target;
