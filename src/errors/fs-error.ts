@@ -31,7 +31,7 @@ export class FsError extends Error {
 
   constructor(code: Errno, context: FsErrorContext = {}) {
     super(FsError.format(code, context), context.cause === undefined ? undefined : { cause: context.cause });
-    this.name = 'FsError';
+    this.name = 'Error'; // as Node's own fs errors: stacks and inspect show `Error: ENOENT: …`
     this.code = code;
     this.errno = -errnoNumber(code);
     this.syscall = context.syscall;

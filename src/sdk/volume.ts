@@ -1,20 +1,25 @@
+import { type BigIntStats, type BigIntStatsFs, constants, type StatsFs } from 'node:fs';
 import { ChunkStore, type ChunkStoreOptions } from '../chunk/chunk-store.js';
-import { FsError } from '../errors/index.js';
+import { FsError, isFsError } from '../errors/index.js';
 import type { CloneOptions } from '../meta/clone/clone-spec.js';
 import { RENAME_NOREPLACE, type VolumeUsage } from '../meta/meta.js';
 import { spaceInfo, summarize, type SpaceInfo, type TreeSummary } from '../meta/space/tree-usage.js';
-import { resolveParent } from '../meta/paths.js';
-import { type Attr, type Caller, type Timespec, type VolumeSettings } from '../meta/types.js';
-import { fromMillis } from '../meta/times.js';
+import { type Caller, type VolumeSettings } from '../meta/types.js';
 import { VolumeMeta } from '../meta/volume-meta.js';
 import { openObjectStore } from '../object/registry.js';
 import { O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW } from '../vfs/open-flags.js';
 import { Vfs } from '../vfs/vfs.js';
 import { VolumeFileHandle } from './file-handle.js';
 import { formatVolume, type FormatOptions } from './format-volume.js';
+import { ArgumentError, checkWritable, decode, type PathLike, toId, toMode, toOptions, toPath } from './node-args.js';
 import { parseOpenFlags } from './open-flags.js';
-import { VolumeDirent, VolumeStats } from './stats.js';
+import { statsOf, type VolumeDirent, type VolumeStats } from './stats.js';
+import { type TimeLike, toTimespec } from './times.js';
+import { copyFile, cp, type CpOptions } from './volume-copy.js';
+import { mkdirRecursive, mkdtemp, opendir, readdir, type ReaddirOptions, rm, type RmOptions, type VolumeDir } from './volume-dirs.js';
 import { withPaths } from './volume-errors.js';
+import { createTarget, parentOf, type PathContext, realpath, resolve } from './volume-paths.js';
+import type { WritableData } from './write-data.js';
 
 /** How to open a volume. */
 export interface OpenOptions extends ChunkStoreOptions {
@@ -28,14 +33,20 @@ export interface OpenOptions extends ChunkStoreOptions {
   readOnly?: boolean;
 }
 
-/** A time as Node's utimes takes it: seconds, a Date, or a Timespec. */
-export type TimeLike = number | Date | Timespec;
+export type { TimeLike };
+type Encoding = BufferEncoding | 'buffer' | null;
+type ReadFileOptions = { encoding?: Encoding; flag?: string | number; signal?: AbortSignal } | BufferEncoding | null;
+type WriteFileOptions = { encoding?: BufferEncoding | null; mode?: number | string; flag?: string | number; signal?: AbortSignal } | BufferEncoding | null;
 
-const toTimespec = (t: TimeLike): Timespec =>
-  t instanceof Date ? fromMillis(t.getTime()) : typeof t === 'number' ? fromMillis(t * 1000) : t;
+/**
+ * A slicefs volume, with Node's `fs/promises` API on volume paths (docs/sdk.md): the same
+ * arguments, defaults, results and errors, plus `clone`. `cp` and `copyFile` are clones.
+ */
+export class Volume implements PathContext {
+  /** Node's fs constants (open flags, access modes, copyFile modes). */
+  static readonly constants = constants;
+  readonly constants = constants;
 
-/** A slicefs volume, with an API shaped like node:fs/promises on volume paths. */
-export class Volume {
   private constructor(
     readonly vfs: Vfs,
     readonly meta: VolumeMeta,
@@ -71,220 +82,282 @@ export class Volume {
     return this.meta.settings;
   }
 
-  private resolve(path: string, follow = true): Promise<Attr> {
-    return this.meta.resolve(this.caller, path, follow);
+  stat(path: PathLike, options?: { bigint?: false }): Promise<VolumeStats>;
+  stat(path: PathLike, options: { bigint: true }): Promise<BigIntStats>;
+  stat(path: PathLike, options?: { bigint?: boolean }): Promise<VolumeStats | BigIntStats> {
+    const p = toPath(path);
+    return withPaths({ syscall: 'stat', path: p }, async () => statsOf(await this.vfs.getattr((await resolve(this, p)).ino), options));
+  }
+  lstat(path: PathLike, options?: { bigint?: false }): Promise<VolumeStats>;
+  lstat(path: PathLike, options: { bigint: true }): Promise<BigIntStats>;
+  lstat(path: PathLike, options?: { bigint?: boolean }): Promise<VolumeStats | BigIntStats> {
+    const p = toPath(path);
+    return withPaths({ syscall: 'lstat', path: p }, async () => statsOf(await this.vfs.getattr((await resolve(this, p, false)).ino), options));
+  }
+  /** True when the path names something; a failure other than ENOENT is thrown, not taken for "no". */
+  async exists(path: PathLike): Promise<boolean> {
+    return this.stat(path).then(() => true, (err: unknown) => (isFsError(err, 'ENOENT') ? false : Promise.reject(err)));
   }
 
-  private async parentOf(path: string, syscall: string): Promise<{ parent: Attr; name: Buffer }> {
-    const { parent, name } = await resolveParent(this.meta.engine, this.caller, { path, syscall });
-    if (!name) throw new FsError(syscall === 'mkdir' ? 'EEXIST' : 'EBUSY', { syscall, path, detail: 'the root' });
-    return { parent, name };
+  /** access(2): F_OK (default) checks existence; R_OK, W_OK, X_OK the caller's permissions. */
+  async access(path: PathLike, mode: number = Volume.constants.F_OK): Promise<void> {
+    const p = toPath(path);
+    if (typeof mode !== 'number') throw new ArgumentError('ERR_INVALID_ARG_TYPE', `The "mode" argument must be of type number. Received ${typeof mode}`);
+    if (!Number.isInteger(mode) || mode < 0 || mode > 7) throw new ArgumentError('ERR_OUT_OF_RANGE', `The value of "mode" is out of range. It must be an integer >= 0 && <= 7. Received ${mode}`);
+    return withPaths({ syscall: 'access', path: p }, async () => {
+      const attr = await resolve(this, p);
+      if (mode) await this.vfs.access(this.caller, attr.ino, mode);
+    });
   }
 
-  async stat(path: string): Promise<VolumeStats> {
-    return withPaths({ syscall: 'stat', path }, async () => new VolumeStats(await this.vfs.getattr((await this.resolve(path)).ino)));
-  }
-  async lstat(path: string): Promise<VolumeStats> {
-    return withPaths({ syscall: 'lstat', path }, async () => new VolumeStats(await this.vfs.getattr((await this.resolve(path, false)).ino)));
-  }
-  async exists(path: string): Promise<boolean> {
-    return this.resolve(path).then(() => true, (err: unknown) => (err instanceof FsError && err.code === 'ENOENT' ? false : Promise.reject(err)));
-  }
-
-  /** Opens a file: flags as Node takes them ('r', 'w+', 'ax', or numbers). */
-  async open(path: string, flags: string | number = 'r', mode = 0o666): Promise<VolumeFileHandle> {
-    return withPaths({ syscall: 'open', path }, async () => {
-      const f = parseOpenFlags(flags);
+  /** Opens a file: flags as Node takes them ('r', 'w+', 'ax', or numbers), mode a number or an octal string. */
+  async open(path: PathLike, flags: string | number = 'r', mode: number | string = 0o666): Promise<VolumeFileHandle> {
+    const p = toPath(path);
+    const f = parseOpenFlags(flags);
+    const m = toMode(mode, 0o666);
+    return withPaths({ syscall: 'open', path: p }, async () => {
       let opened;
       if (f & O_CREAT) {
-        const { parent, name } = await this.parentOf(path, 'open');
-        const existing = f & O_EXCL ? undefined : await this.resolve(path).catch(() => undefined);
-        opened = existing
-          ? await this.vfs.open(this.caller, existing.ino, f & ~O_CREAT)
-          : await this.vfs.create(this.caller, { parent: parent.ino, name }, { mode, flags: f });
+        const target = f & O_EXCL ? { path: p } : await createTarget(this, p);
+        if (target.existing) opened = await this.vfs.open(this.caller, target.existing.ino, f & ~O_CREAT);
+        else {
+          const { parent, name } = await parentOf(this, target.path, 'open');
+          opened = await this.vfs.create(this.caller, { parent: parent.ino, name }, { mode: m & 0o7777, flags: f });
+        }
       } else {
-        const attr = await this.resolve(path, !(f & O_NOFOLLOW));
+        const attr = await resolve(this, p, !(f & O_NOFOLLOW));
         if (attr.type === 'symlink') throw new FsError('ELOOP');
         if (f & O_DIRECTORY && attr.type !== 'dir') throw new FsError('ENOTDIR');
         opened = await this.vfs.open(this.caller, attr.ino, f);
       }
-      return new VolumeFileHandle(this.vfs, this.caller, { fh: opened.handle.fh, ino: opened.handle.ino, path });
+      return new VolumeFileHandle(this.vfs, this.caller, { fh: opened.handle.fh, ino: opened.handle.ino, path: p });
     });
   }
 
-  async readFile(path: string): Promise<Buffer>;
-  async readFile(path: string, encoding: BufferEncoding): Promise<string>;
-  async readFile(path: string, encoding?: BufferEncoding): Promise<Buffer | string> {
-    const handle = await this.open(path, 'r');
+  /** Runs `fn` on the file opened with `flags`, then closes it (reporting a failed close). */
+  private async withFile<T>(path: PathLike, open: { flags: string | number; mode?: number | string }, fn: (h: VolumeFileHandle) => Promise<T>): Promise<T> {
+    const handle = await this.open(path, open.flags, open.mode);
+    let result: T;
     try {
-      const data = await handle.readFile();
-      return encoding ? data.toString(encoding) : data;
-    } finally {
-      await handle.close();
+      result = await fn(handle);
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
     }
+    await handle.close();
+    return result;
   }
 
-  async writeFile(path: string, data: Buffer | string, options: { mode?: number; flag?: string } = {}): Promise<void> {
-    const handle = await this.open(path, options.flag ?? 'w', options.mode);
-    try {
-      await handle.write(data);
-    } finally {
-      await handle.close();
-    }
+  readFile(path: PathLike, options?: { encoding?: null | 'buffer'; flag?: string | number; signal?: AbortSignal } | null): Promise<Buffer>;
+  readFile(path: PathLike, options: { encoding: BufferEncoding; flag?: string | number; signal?: AbortSignal } | BufferEncoding): Promise<string>;
+  readFile(path: PathLike, options?: ReadFileOptions): Promise<Buffer | string>;
+  async readFile(path: PathLike, options?: ReadFileOptions): Promise<Buffer | string> {
+    const { encoding, flag, signal } = toOptions(options, { flag: 'r' as string | number, signal: undefined as AbortSignal | undefined });
+    signal?.throwIfAborted();
+    // Node's readFile decodes with Buffer#toString, which knows no 'buffer' encoding.
+    if (encoding === 'buffer') throw new ArgumentError('ERR_UNKNOWN_ENCODING', 'Unknown encoding: buffer');
+    return this.withFile(path, { flags: flag }, async (h) => decode(await h.readFile({ signal }), encoding));
   }
 
-  appendFile(path: string, data: Buffer | string, options: { mode?: number } = {}): Promise<void> {
-    return this.writeFile(path, data, { ...options, flag: 'a' });
+  async writeFile(path: PathLike, data: WritableData, options?: WriteFileOptions): Promise<void> {
+    const o = toOptions(options, { encoding: 'utf8' as Encoding, mode: 0o666 as number | string, flag: 'w' as string | number, signal: undefined as AbortSignal | undefined });
+    o.signal?.throwIfAborted();
+    checkWritable(data);
+    await this.withFile(path, { flags: o.flag, mode: o.mode }, (h) => h.writeFile(data, { encoding: o.encoding === 'buffer' ? null : o.encoding, signal: o.signal }));
   }
 
-  /** mkdir; `recursive` creates missing parents and returns the first directory made. */
-  async mkdir(path: string, options: { recursive?: boolean; mode?: number } = {}): Promise<string | undefined> {
-    const mode = options.mode ?? 0o777;
-    return withPaths({ syscall: 'mkdir', path }, async () => {
-      if (!options.recursive) {
-        const { parent, name } = await this.parentOf(path, 'mkdir');
-        await this.vfs.mkdir(this.caller, parent.ino, name, mode);
-        return undefined;
-      }
-      let first: string | undefined;
-      let dir = await this.resolve('/');
-      const parts = path.split('/').filter((p) => p && p !== '.');
-      for (let i = 0; i < parts.length; i++) {
-        const sofar = `/${parts.slice(0, i + 1).join('/')}`;
-        const name = Buffer.from(parts[i]!);
-        let next: Attr;
-        try {
-          next = await this.vfs.mkdir(this.caller, dir.ino, name, mode);
-          first ??= sofar;
-        } catch (err) {
-          if (!(err instanceof FsError && err.code === 'EEXIST')) throw err;
-          next = await this.resolve(sofar);
-        }
-        if (next.type !== 'dir') throw new FsError(i === parts.length - 1 ? 'EEXIST' : 'ENOTDIR');
-        dir = next;
-      }
-      return first;
+  appendFile(path: PathLike, data: WritableData, options?: WriteFileOptions): Promise<void> {
+    const o = toOptions(options, { encoding: 'utf8' as Encoding, mode: 0o666 as number | string, flag: 'a' as string | number });
+    return this.writeFile(path, data, o as WriteFileOptions);
+  }
+
+  /** mkdir(2), or with `recursive` every missing directory (returning the first one made). */
+  async mkdir(path: PathLike, options?: number | string | { recursive?: boolean; mode?: number | string } | null): Promise<string | undefined> {
+    const p = toPath(path);
+    const o = typeof options === 'object' && options !== null ? options : { mode: options ?? undefined };
+    const mode = toMode(o.mode, 0o777) & 0o7777;
+    return withPaths({ syscall: 'mkdir', path: p }, async () => {
+      if (o.recursive) return mkdirRecursive(this, p, mode);
+      const { parent, name } = await parentOf(this, p, 'mkdir');
+      await this.vfs.mkdir(this.caller, parent.ino, name, mode);
+      return undefined;
     });
   }
 
-  async readdir(path: string): Promise<string[]>;
-  async readdir(path: string, options: { withFileTypes: true }): Promise<VolumeDirent[]>;
-  async readdir(path: string, options: { withFileTypes?: boolean } = {}): Promise<string[] | VolumeDirent[]> {
-    return withPaths({ syscall: 'scandir', path }, async () => {
-      const dir = await this.resolve(path);
-      const entries: VolumeDirent[] = [];
-      for (let after: Buffer | undefined, more = true; more; ) {
-        const page = await this.vfs.readdir(this.caller, dir.ino, { after, limit: 10_000 });
-        for (const e of page.entries) entries.push(new VolumeDirent(e, path));
-        after = page.next;
-        more = page.next !== undefined;
-      }
-      return options.withFileTypes ? entries : entries.map((e) => e.name);
-    });
+  /** A new directory named `prefix` plus six random characters, mode 0700; its path. */
+  mkdtemp(prefix: PathLike, options?: { encoding?: Encoding } | Encoding): Promise<string | Buffer> {
+    const { encoding } = toOptions(options, {});
+    return mkdtemp(this, toPath(prefix, 'prefix')).then((made) => (encoding === 'buffer' ? Buffer.from(made) : made));
   }
 
-  /** rename(2); `noReplace` fails with EEXIST instead of replacing. */
-  async rename(from: string, to: string, options: { noReplace?: boolean } = {}): Promise<void> {
+  readdir(path: PathLike, options?: { encoding?: BufferEncoding | null; withFileTypes?: false; recursive?: boolean } | BufferEncoding | null): Promise<string[]>;
+  readdir(path: PathLike, options: { encoding: 'buffer'; withFileTypes?: false; recursive?: boolean } | 'buffer'): Promise<Buffer[]>;
+  readdir(path: PathLike, options: { encoding?: Encoding; withFileTypes: true; recursive?: boolean }): Promise<VolumeDirent[]>;
+  readdir(path: PathLike, options?: ReaddirOptions | Encoding): Promise<string[] | Buffer[] | VolumeDirent[]>;
+  readdir(path: PathLike, options?: ReaddirOptions | Encoding): Promise<string[] | Buffer[] | VolumeDirent[]> {
+    return readdir(this, toPath(path), options);
+  }
+  /** A directory stream (Node's Dir): read(), close(), for await. */
+  opendir(path: PathLike, options?: { encoding?: Encoding; bufferSize?: number; recursive?: boolean }): Promise<VolumeDir> {
+    return opendir(this, toPath(path), options);
+  }
+
+  /** rename(2); `noReplace` (slicefs only) fails with EEXIST instead of replacing. */
+  async rename(oldPath: PathLike, newPath: PathLike, options: { noReplace?: boolean } = {}): Promise<void> {
+    const [from, to] = [toPath(oldPath, 'oldPath'), toPath(newPath, 'newPath')];
     return withPaths({ syscall: 'rename', path: from, dest: to }, async () => {
-      const a = await this.parentOf(from, 'rename');
-      const b = await this.parentOf(to, 'rename');
+      const a = await parentOf(this, from, 'rename');
+      const b = await parentOf(this, to, 'rename');
       await this.vfs.rename(this.caller, {
         parent: a.parent.ino, name: a.name, newParent: b.parent.ino, newName: b.name, flags: options.noReplace ? RENAME_NOREPLACE : 0,
       });
     });
   }
 
-  async unlink(path: string): Promise<void> {
-    return withPaths({ syscall: 'unlink', path }, async () => {
-      const { parent, name } = await this.parentOf(path, 'unlink');
+  async unlink(path: PathLike): Promise<void> {
+    const p = toPath(path);
+    return withPaths({ syscall: 'unlink', path: p }, async () => {
+      const { parent, name } = await parentOf(this, p, 'unlink');
       await this.vfs.unlink(this.caller, parent.ino, name);
     });
   }
 
-  async rmdir(path: string): Promise<void> {
-    return withPaths({ syscall: 'rmdir', path }, async () => {
-      const { parent, name } = await this.parentOf(path, 'rmdir');
+  async rmdir(path: PathLike, options?: { recursive?: boolean; maxRetries?: number; retryDelay?: number }): Promise<void> {
+    const p = toPath(path);
+    if (options?.recursive) return this.rm(p, { recursive: true });
+    return withPaths({ syscall: 'rmdir', path: p }, async () => {
+      const { parent, name } = await parentOf(this, p, 'rmdir');
       await this.vfs.rmdir(this.caller, parent.ino, name);
     });
   }
 
   /** rm; `recursive` removes directories with their contents, `force` ignores a missing path. */
-  async rm(path: string, options: { recursive?: boolean; force?: boolean } = {}): Promise<void> {
-    let attr: Attr;
-    try {
-      attr = await withPaths({ syscall: 'rm', path }, () => this.resolve(path, false));
-    } catch (err) {
-      if (options.force && err instanceof FsError && err.code === 'ENOENT') return;
-      throw err;
-    }
-    if (attr.type !== 'dir') return this.unlink(path);
-    if (!options.recursive) throw new FsError('EISDIR', { syscall: 'rm', path, detail: 'use recursive to remove a directory' });
-    for (const name of await this.readdir(path)) await this.rm(`${path.replace(/\/+$/, '')}/${name}`, options);
-    await this.rmdir(path);
+  rm(path: PathLike, options?: RmOptions): Promise<void> {
+    return rm(this, toPath(path), options ?? {});
   }
 
-  async symlink(target: string, path: string): Promise<void> {
-    return withPaths({ syscall: 'symlink', path: target, dest: path }, async () => {
-      const { parent, name } = await this.parentOf(path, 'symlink');
-      await this.vfs.symlink(this.caller, parent.ino, name, Buffer.from(target));
+  async symlink(target: PathLike, path: PathLike, _type?: string | null): Promise<void> {
+    const [t, p] = [toPath(target, 'target'), toPath(path)];
+    return withPaths({ syscall: 'symlink', path: t, dest: p }, async () => {
+      const { parent, name } = await parentOf(this, p, 'symlink');
+      await this.vfs.symlink(this.caller, parent.ino, name, Buffer.from(t));
     });
   }
 
-  async readlink(path: string): Promise<string> {
-    return withPaths({ syscall: 'readlink', path }, async () => (await this.vfs.readlink((await this.resolve(path, false)).ino)).toString());
+  readlink(path: PathLike, options?: { encoding?: Encoding } | Encoding): Promise<string>;
+  readlink(path: PathLike, options: { encoding: 'buffer' } | 'buffer'): Promise<Buffer>;
+  async readlink(path: PathLike, options?: { encoding?: Encoding } | Encoding): Promise<string | Buffer> {
+    const p = toPath(path);
+    const { encoding } = toOptions(options, {});
+    return withPaths({ syscall: 'readlink', path: p }, async () => {
+      const attr = await resolve(this, p, false);
+      if (attr.type !== 'symlink') throw new FsError('EINVAL');
+      return decode(await this.vfs.readlink(attr.ino), encoding ?? 'utf8');
+    });
   }
 
-  async link(existing: string, path: string): Promise<void> {
-    return withPaths({ syscall: 'link', path: existing, dest: path }, async () => {
-      const attr = await this.resolve(existing, false);
-      const { parent, name } = await this.parentOf(path, 'link');
+  /** The canonical path: every symlink followed, `.` and `..` resolved. */
+  realpath(path: PathLike, options?: { encoding?: Encoding } | Encoding): Promise<string>;
+  realpath(path: PathLike, options: { encoding: 'buffer' } | 'buffer'): Promise<Buffer>;
+  async realpath(path: PathLike, options?: { encoding?: Encoding } | Encoding): Promise<string | Buffer> {
+    const p = toPath(path);
+    const { encoding } = toOptions(options, {});
+    return withPaths({ syscall: 'realpath', path: p }, async () => decode(Buffer.from(await realpath(this, p)), encoding ?? 'utf8'));
+  }
+
+  async link(existingPath: PathLike, newPath: PathLike): Promise<void> {
+    const [existing, p] = [toPath(existingPath, 'existingPath'), toPath(newPath, 'newPath')];
+    return withPaths({ syscall: 'link', path: existing, dest: p }, async () => {
+      const attr = await resolve(this, existing, false);
+      const { parent, name } = await parentOf(this, p, 'link');
       await this.vfs.link(this.caller, attr.ino, parent.ino, name);
     });
   }
 
-  async chmod(path: string, mode: number): Promise<void> {
-    return withPaths({ syscall: 'chmod', path }, async () => void (await this.vfs.setattr(this.caller, (await this.resolve(path)).ino, { mode })));
+  async chmod(path: PathLike, mode: number | string): Promise<void> {
+    const p = toPath(path);
+    const m = toMode(mode, 0);
+    return withPaths({ syscall: 'chmod', path: p }, async () => void (await this.vfs.setattr(this.caller, (await resolve(this, p)).ino, { mode: m & 0o7777 })));
+  }
+  /** Linux has no lchmod: refused as Node refuses it there. */
+  async lchmod(_path: PathLike, _mode: number | string): Promise<void> {
+    throw Object.assign(new Error('The lchmod() method is not implemented'), { code: 'ERR_METHOD_NOT_IMPLEMENTED' });
   }
 
-  async chown(path: string, uid: number, gid: number): Promise<void> {
-    return withPaths({ syscall: 'chown', path }, async () => {
-      const changes = { ...(uid >= 0 ? { uid } : {}), ...(gid >= 0 ? { gid } : {}) };
-      await this.vfs.setattr(this.caller, (await this.resolve(path)).ino, changes);
+  async chown(path: PathLike, uid: number, gid: number): Promise<void> {
+    return this.setOwner({ syscall: 'chown', path: toPath(path), follow: true }, uid, gid);
+  }
+  async lchown(path: PathLike, uid: number, gid: number): Promise<void> {
+    return this.setOwner({ syscall: 'lchown', path: toPath(path), follow: false }, uid, gid);
+  }
+  private async setOwner(at: { syscall: string; path: string; follow: boolean }, uid: number, gid: number): Promise<void> {
+    const [u, g] = [toId(uid, 'uid'), toId(gid, 'gid')];
+    return withPaths(at, async () => {
+      const changes = { ...(u >= 0 ? { uid: u } : {}), ...(g >= 0 ? { gid: g } : {}) };
+      await this.vfs.setattr(this.caller, (await resolve(this, at.path, at.follow)).ino, changes);
     });
   }
 
-  async utimes(path: string, atime: TimeLike, mtime: TimeLike): Promise<void> {
-    return withPaths({ syscall: 'utime', path }, async () => {
-      await this.vfs.setattr(this.caller, (await this.resolve(path)).ino, { atime: toTimespec(atime), mtime: toTimespec(mtime) });
+  async utimes(path: PathLike, atime: TimeLike, mtime: TimeLike): Promise<void> {
+    return this.setTimes({ syscall: 'utime', path: toPath(path), follow: true }, atime, mtime);
+  }
+  /** utimes of a symlink itself. */
+  async lutimes(path: PathLike, atime: TimeLike, mtime: TimeLike): Promise<void> {
+    return this.setTimes({ syscall: 'lutime', path: toPath(path), follow: false }, atime, mtime);
+  }
+  private async setTimes(at: { syscall: string; path: string; follow: boolean }, atime: TimeLike, mtime: TimeLike): Promise<void> {
+    const changes = { atime: toTimespec(atime, 'atime'), mtime: toTimespec(mtime, 'mtime') };
+    return withPaths(at, async () => void (await this.vfs.setattr(this.caller, (await resolve(this, at.path, at.follow)).ino, changes)));
+  }
+
+  /** truncate: opens the file for writing (as Node does) and sets its length; a negative one is 0. */
+  async truncate(path: PathLike, len = 0): Promise<void> {
+    await this.withFile(path, { flags: 'r+' }, (h) => h.truncate(len));
+  }
+
+  /** Copies a file as a clone: metadata only, whatever its size (COPYFILE_EXCL, FICLONE and FICLONE_FORCE as Node). */
+  copyFile(src: PathLike, dest: PathLike, mode = 0): Promise<void> {
+    return copyFile(this, { src: toPath(src, 'src'), dest: toPath(dest, 'dest'), mode });
+  }
+
+  /** Node's cp: files and trees, every file a clone (a new tree is cloned whole). */
+  cp(src: PathLike, dest: PathLike, options?: CpOptions): Promise<void> {
+    return cp(this, { src: toPath(src, 'src'), dest: toPath(dest, 'dest') }, options ?? {});
+  }
+
+  /** Node's StatFs of the volume (blocks of 4 KiB; free space is what the store reports unlimited). */
+  statfs(path: PathLike, options?: { bigint?: false }): Promise<StatsFs>;
+  statfs(path: PathLike, options: { bigint: true }): Promise<BigIntStatsFs>;
+  /** @deprecated use usage(): logical usage, as before the Node-shaped statfs(path). */
+  statfs(): Promise<VolumeUsage>;
+  async statfs(path?: PathLike, options?: { bigint?: boolean }): Promise<StatsFs | BigIntStatsFs | VolumeUsage> {
+    if (path === undefined) return this.usage();
+    const p = toPath(path);
+    return withPaths({ syscall: 'statfs', path: p }, async () => {
+      await resolve(this, p);
+      const { usedBytes, inodes } = await this.usage();
+      const total = 2 ** 50 / 4096;
+      const fields = { type: 0x736c6963, bsize: 4096, blocks: total, bfree: total - Math.ceil(usedBytes / 4096), bavail: total - Math.ceil(usedBytes / 4096), files: 2 ** 40, ffree: 2 ** 40 - inodes };
+      if (!options?.bigint) return fields;
+      return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, BigInt(v)])) as unknown as BigIntStatsFs;
     });
   }
 
-  async truncate(path: string, length = 0): Promise<void> {
-    return withPaths({ syscall: 'truncate', path }, async () => {
-      const attr = await this.resolve(path);
-      if (attr.type === 'dir') throw new FsError('EISDIR');
-      const { handle } = await this.vfs.open(this.caller, attr.ino, 1);
-      try {
-        await this.vfs.ftruncate(this.caller, handle.fh, length);
-      } finally {
-        await this.vfs.release(handle.fh);
-      }
-    });
+  async getxattr(path: PathLike, name: string): Promise<Buffer> {
+    const p = toPath(path);
+    return withPaths({ syscall: 'getxattr', path: p }, async () => this.vfs.getxattr(this.caller, (await resolve(this, p)).ino, name));
   }
-
-  async getxattr(path: string, name: string): Promise<Buffer> {
-    return withPaths({ syscall: 'getxattr', path }, async () => this.vfs.getxattr(this.caller, (await this.resolve(path)).ino, name));
+  async setxattr(path: PathLike, name: string, value: Buffer | string, flags = 0): Promise<void> {
+    const p = toPath(path);
+    return withPaths({ syscall: 'setxattr', path: p }, async () => this.vfs.setxattr(this.caller, (await resolve(this, p)).ino, name, Buffer.from(value), flags));
   }
-  async setxattr(path: string, name: string, value: Buffer | string, flags = 0): Promise<void> {
-    return withPaths({ syscall: 'setxattr', path }, async () =>
-      this.vfs.setxattr(this.caller, (await this.resolve(path)).ino, name, Buffer.from(value), flags),
-    );
+  async listxattr(path: PathLike): Promise<string[]> {
+    const p = toPath(path);
+    return withPaths({ syscall: 'listxattr', path: p }, async () => this.vfs.listxattr(this.caller, (await resolve(this, p)).ino));
   }
-  async listxattr(path: string): Promise<string[]> {
-    return withPaths({ syscall: 'listxattr', path }, async () => this.vfs.listxattr(this.caller, (await this.resolve(path)).ino));
-  }
-  async removexattr(path: string, name: string): Promise<void> {
-    return withPaths({ syscall: 'removexattr', path }, async () => this.vfs.removexattr(this.caller, (await this.resolve(path)).ino, name));
+  async removexattr(path: PathLike, name: string): Promise<void> {
+    const p = toPath(path);
+    return withPaths({ syscall: 'removexattr', path: p }, async () => this.vfs.removexattr(this.caller, (await resolve(this, p)).ino, name));
   }
 
   /**
@@ -299,31 +372,30 @@ export class Volume {
       if (options.target && options.target.settings.uuid !== this.settings.uuid) {
         throw new FsError('EXDEV', { detail: 'source and destination are on different volumes' });
       }
-      const source = await this.resolve(src, false);
-      const { parent, name } = await this.parentOf(to, 'clone');
+      const source = await resolve(this, src, false);
+      const { parent, name } = await parentOf(this, to, 'clone');
       if (source.type === 'dir') await this.vfs.flushAll();
       else await this.vfs.flushInode(source.ino);
-      const attr = await this.meta.clone(this.caller, { src: source.ino, parent: parent.ino, name }, options);
-      return new VolumeStats(attr);
+      return statsOf(await this.meta.clone(this.caller, { src: source.ino, parent: parent.ino, name }, options)) as VolumeStats;
     });
   }
 
   /** du-like totals of a path: size, files and directories (clones count fully). */
   async summary(path: string): Promise<TreeSummary> {
-    return withPaths({ syscall: 'summary', path }, async () => summarize(this.meta.engine, await this.resolve(path, false)));
+    return withPaths({ syscall: 'summary', path }, async () => summarize(this.meta.engine, await resolve(this, path, false)));
   }
 
   /** A path's inode, type and bytes: logical, shared with other files, and exclusive (what deleting it frees). */
   async info(path: string): Promise<SpaceInfo & { ino: number; type: string }> {
     return withPaths({ syscall: 'info', path }, async () => {
       await this.vfs.flushAll();
-      const attr = await this.resolve(path, false);
+      const attr = await resolve(this, path, false);
       return { ino: attr.ino, type: attr.type, ...(await spaceInfo(this.meta.engine, attr)) };
     });
   }
 
   /** Logical usage: bytes of files and number of inodes. */
-  statfs(): Promise<VolumeUsage> {
+  usage(): Promise<VolumeUsage> {
     return this.meta.usage();
   }
 
