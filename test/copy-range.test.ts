@@ -18,8 +18,8 @@ describe('copy_file_range shares slices instead of copying bytes', () => {
       async (vol, tv) => {
         const src = await vol.open('/src', 'w');
         const a = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 13) % 251));
-        await src.write(a, 1000);
-        await src.write(Buffer.alloc(50_000, 9), CHUNK_SIZE - 20_000);
+        await src.write(a, 0, a.length, 1000);
+        await src.write(Buffer.alloc(50_000, 9), 0, 50_000, CHUNK_SIZE - 20_000);
         await src.close();
         const expected = await vol.readFile('/src');
         await vol.writeFile('/dst', Buffer.alloc(10, 1));

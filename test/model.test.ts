@@ -61,7 +61,7 @@ for (const seed of [1, 2, 3]) {
           if (r < 0.55) {
             const bytes = randomBytes(rand, 1 + randInt(rand, rand() < 0.2 ? 3 * BLOCK : 2000));
             steps.push(`write ${at} ${bytes.length}`);
-            await handle.write(bytes, at);
+            await handle.write(bytes, 0, bytes.length, at);
             model.write(at, bytes);
           } else if (r < 0.65) {
             steps.push(`truncate ${at}`);

@@ -58,8 +58,7 @@ export class VolumeFileHandle {
 
   /** Runs a call on the open handle; errors are shaped as Node's FileHandle errors (a syscall, no path). */
   private async call<T>(syscall: string, fn: () => Promise<T>): Promise<T> {
-    // Node's own error for a closed FileHandle: EBADF with the syscall, and no errno or path.
-    if (this.closed) throw Object.assign(new Error(`file closed`), { code: 'EBADF', syscall });
+    if (this.closed) throw new FsError('EBADF', { syscall, detail: 'file closed' });
     try {
       return await fn();
     } catch (err) {
@@ -199,7 +198,9 @@ export class VolumeFileHandle {
 
   truncate(length = 0): Promise<void> {
     return this.call('ftruncate', async () => {
-      if (typeof length !== 'number' || !Number.isSafeInteger(length)) throw new ArgumentError('ERR_INVALID_ARG_TYPE', `The "len" argument must be of type number. Received ${String(length)}`);
+      // Node's ftruncate: an integer, and a negative length means 0.
+      if (typeof length !== 'number') throw new ArgumentError('ERR_INVALID_ARG_TYPE', `The "len" argument must be of type number. Received ${String(length)}`);
+      if (!Number.isSafeInteger(length)) throw new ArgumentError('ERR_OUT_OF_RANGE', `The value of "len" is out of range. It must be an integer. Received ${length}`);
       await this.vfs.ftruncate(this.caller, this.opened.fh, Math.max(0, length));
     });
   }

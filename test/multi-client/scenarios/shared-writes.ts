@@ -16,7 +16,8 @@ async function writeRanges(vol: Volume, w: number, spec: { path: string; ranges:
   const h = await vol.open(spec.path, 'r+');
   try {
     for (const [i, [offset, length]] of spec.ranges.entries()) {
-      await h.write(writerBytes(w, offset, length), offset);
+      const bytes = writerBytes(w, offset, length);
+      await h.write(bytes, 0, bytes.length, offset);
       if ((i + 1) % spec.syncEvery === 0) await h.sync();
     }
   } finally {
