@@ -1,5 +1,5 @@
 import { CodedError } from '../../../errors/index.js';
-import type { Engine, EngineStats, EngineTx, VolumeTotals } from '../../engine.js';
+import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineStats, EngineTx, VolumeTotals } from '../../engine.js';
 import type {
   Attr, CounterName, DetachedNode, Edge, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings,
 } from '../../types.js';
@@ -77,9 +77,9 @@ export class RedisEngine implements Engine {
     return asNumber(await this.send(['GET', this.keys.counter(name)]));
   }
 
-  async pendingSlices(limit: number): Promise<PendingSlice[]> {
+  async pendingSlices(limit: number, after = 0): Promise<PendingSlice[]> {
     if (limit <= 0) return [];
-    const members = asArray(await this.send(['ZRANGE', this.keys.delSlices, '0', String(limit - 1)]));
+    const members = asArray(await this.send(['ZRANGE', this.keys.delSlices, `(${after}`, '+inf', 'BYSCORE', 'LIMIT', '0', String(limit)]));
     return members.map((m) => {
       const [id, size] = asBuffer(m)!.toString().split(':');
       return { id: Number(id) as SliceId, size: Number(size) };
@@ -120,8 +120,8 @@ export class RedisEngine implements Engine {
   scanSlices(after: number, limit: number): Promise<Array<{ id: SliceId; size: number; refs: number }>> {
     return this.scans.slices(after, limit).catch((err) => Promise.reject(redisError(err, this.url)));
   }
-  chunkReferences(): Promise<{ counts: Map<SliceId, number>; owners: Set<Ino> }> {
-    return this.scans.chunkReferences().catch((err) => Promise.reject(redisError(err, this.url)));
+  scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]> {
+    return this.scans.chunkRecords(after, limit).catch((err) => Promise.reject(redisError(err, this.url)));
   }
 
   async totals(): Promise<VolumeTotals> {
