@@ -53,7 +53,7 @@ function fill(): { dirs: number; files: number } {
   })();
   for (let f = 0; f < files; f += 100_000) batch(f, Math.min(files, f + 100_000));
   const set = db.prepare(`UPDATE counter SET value = ? WHERE name = ?`);
-  for (const [name, value] of [['nextInode', 1 + dirs + files], ['inodes', INODES], ['nextSlice', files], ['usedBytes', files * 4096]] as const) {
+  for (const [name, value] of [['nextInode', 1 + dirs + files], ['inodes', INODES], ['nextSlice', files], ['usedBytes', files * 4096], ['storedSlices', files], ['storedBytes', files * 4096]] as const) {
     set.run(value, name);
   }
   db.pragma('wal_checkpoint(TRUNCATE)');

@@ -8,11 +8,21 @@ import { adjustSliceRefs, removeOrphanChunks } from './repairs.js';
 
 type Progress = ((phase: string, n: number) => void) | undefined;
 
-/** The deletion queue's slice ids. */
-async function pendingIds(view: VolumeView): Promise<IdBits> {
+/** What the store holds blocks of: slices live or queued, and their bytes (the stored counters). */
+export interface StoredTotals {
+  storedSlices: number;
+  storedBytes: number;
+}
+
+/** The deletion queue's slice ids, counted into `stored`. */
+async function pendingIds(view: VolumeView, stored: StoredTotals): Promise<IdBits> {
   const pending = new IdBits();
   for (let after = 0, page; (page = await view.pendingSlices(PAGE, after)).length; after = page[page.length - 1]!.id) {
-    for (const p of page) pending.add(p.id);
+    for (const p of page) {
+      pending.add(p.id);
+      stored.storedSlices++;
+      stored.storedBytes += p.size;
+    }
   }
   return pending;
 }
@@ -20,9 +30,12 @@ async function pendingIds(view: VolumeView): Promise<IdBits> {
 /**
  * Checks slice reference counts against the chunk records that use them, in bounded memory: one
  * pass over the chunk records counting per slice id (4 bytes per id), then one over the slices.
- * Returns the number of slices seen.
+ * Returns the number of slices seen, and what the stored counters should hold.
  */
-export async function checkSlices(view: VolumeView, options: { inodes: IdBits; report: Report; onProgress: Progress }): Promise<number> {
+export async function checkSlices(
+  view: VolumeView,
+  options: { inodes: IdBits; report: Report; onProgress: Progress },
+): Promise<{ slices: number; stored: StoredTotals }> {
   const { inodes, report, onProgress } = options;
   const counts = new IdCounts();
   let orphan: Ino | undefined;
@@ -41,12 +54,15 @@ export async function checkSlices(view: VolumeView, options: { inodes: IdBits; r
     onProgress?.('chunk records', (records += page.length));
   }
 
-  const pending = await pendingIds(view);
+  const stored: StoredTotals = { storedSlices: 0, storedBytes: 0 };
+  const pending = await pendingIds(view, stored);
   const seen = new IdBits();
   let slices = 0;
   for (let after = 0, page; (page = await view.scanSlices(after, PAGE)).length; after = page[page.length - 1]!.id) {
     for (const slice of page) {
       seen.add(slice.id);
+      stored.storedSlices++;
+      stored.storedBytes += slice.size;
       const expected = counts.get(slice.id);
       if (slice.refs !== expected) {
         const repair = adjustSliceRefs(slice.id, expected - slice.refs);
@@ -62,5 +78,5 @@ export async function checkSlices(view: VolumeView, options: { inodes: IdBits; r
     const queued = pending.has(id) ? ' (queued for deletion: data lost)' : '';
     report({ kind: 'slice-missing', detail: `${n} chunk records use slice ${id as SliceId}, which has no record${queued}` });
   }
-  return slices;
+  return { slices, stored };
 }

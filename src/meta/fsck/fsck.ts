@@ -34,12 +34,16 @@ export interface FsckRunOptions {
 async function checkAll(view: VolumeView, options: { findings: Finding[]; onProgress: FsckRunOptions['onProgress'] }) {
   const report = (f: Finding) => void options.findings.push(f);
   const { inodes, counted } = await checkNamespace(view, { report, onProgress: options.onProgress });
-  const slices = await checkSlices(view, { inodes, report, onProgress: options.onProgress });
-  for (const [name, actual] of [['usedBytes', counted.usedBytes], ['inodes', counted.inodes]] as const) {
-    const stored = await view.getCounter(name);
-    if (stored !== actual) {
-      report({ kind: 'counter', detail: `counter ${name} is ${stored}, the files add up to ${actual}`, repair: adjustCounter(name, actual - stored) });
-    }
+  const { slices, stored } = await checkSlices(view, { inodes, report, onProgress: options.onProgress });
+  const counters = [
+    ['usedBytes', counted.usedBytes, 'the files add up to'],
+    ['inodes', counted.inodes, 'the files add up to'],
+    ['storedSlices', stored.storedSlices, 'live and queued slices are'],
+    ['storedBytes', stored.storedBytes, 'live and queued slices hold'],
+  ] as const;
+  for (const [name, actual, what] of counters) {
+    const value = await view.getCounter(name);
+    if (value !== actual) report({ kind: 'counter', detail: `counter ${name} is ${value}, ${what} ${actual}`, repair: adjustCounter(name, actual - value) });
   }
   return { inodes: counted.inodes, entries: counted.entries, slices };
 }

@@ -72,7 +72,15 @@ export class MemoryEngine implements Engine {
     return this.scans.pendingSlices(limit, after);
   }
   async finishPendingSlices(ids: readonly SliceId[]) {
-    for (const id of ids) this.s.pending.delete(id);
+    await this.queue.run(async () => {
+      for (const id of ids) {
+        const p = this.s.pending.get(id);
+        if (!p) continue;
+        this.s.pending.delete(id);
+        this.s.counters.set('storedSlices', (this.s.counters.get('storedSlices') ?? 0) - 1);
+        this.s.counters.set('storedBytes', (this.s.counters.get('storedBytes') ?? 0) - p.size);
+      }
+    });
   }
 
   async putSession(session: SessionInfo) {

@@ -7,10 +7,11 @@ import { countRequest } from './activity.js';
 import { asArray, asBuffer, asNumber, pairs } from './codec.js';
 import type { KeyLayout } from './key-layout.js';
 import { OrderedScans } from './ordered-scans.js';
-import { PlainReader } from './key-reader.js';
+import { evalScript, PlainReader } from './key-reader.js';
 import { redisError } from './redis-errors.js';
 import type { RedisArg, RedisConnections } from './redis-like.js';
 import { RedisTx } from './redis-tx.js';
+import { FINISH_PENDING } from './scripts.js';
 import { TxRunner } from './tx-runner.js';
 import { deleteVolumeKeys, volumeMemory, volumeTotals } from './volume-scan.js';
 
@@ -87,9 +88,9 @@ export class RedisEngine implements Engine {
   }
   async finishPendingSlices(ids: readonly SliceId[]) {
     if (!ids.length) return;
-    const multi = this.conns.client.multi();
-    for (const id of ids) multi.addCommand(['ZREMRANGEBYSCORE', this.keys.delSlices, String(id), String(id)]);
-    await multi.exec().catch((err) => Promise.reject(redisError(err, this.url)));
+    const keys = [this.keys.delSlices, this.keys.counter('storedSlices'), this.keys.counter('storedBytes')];
+    countRequest('request');
+    await evalScript(this.conns.client, FINISH_PENDING, { keys, args: ids.map(String) }).catch((err) => Promise.reject(redisError(err, this.url)));
   }
 
   async putSession(session: SessionInfo) {

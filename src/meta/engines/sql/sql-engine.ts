@@ -30,7 +30,7 @@ export class SqlEngine implements Engine {
       await q.run(`INSERT INTO setting (name, value) VALUES (?, ?)`, [SETTINGS_KEY, JSON.stringify(settings)]);
       await q.run(`INSERT INTO setting (name, value) VALUES (?, ?)`, [SCHEMA_KEY, String(SCHEMA_REVISION)]);
       await q.run(`INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_FIELDS.map(() => '?').join(', ')})`, attrParams(root));
-      for (const [name, value] of [['nextInode', root.ino], ['inodes', 1], ['nextSlice', 0], ['nextSession', 0], ['usedBytes', 0]] as const) {
+      for (const [name, value] of [['nextInode', root.ino], ['inodes', 1], ['nextSlice', 0], ['nextSession', 0], ['usedBytes', 0], ['storedSlices', 0], ['storedBytes', 0]] as const) {
         await q.run(`INSERT INTO counter (name, value) VALUES (?, ?)`, [name, value]);
       }
     });
@@ -93,7 +93,16 @@ export class SqlEngine implements Engine {
   async finishPendingSlices(ids: readonly SliceId[]) {
     if (!ids.length) return;
     await this.d.transaction(async (q) => {
-      for (const id of ids) await q.run(`DELETE FROM delslice WHERE id = ?`, [id]);
+      let slices = 0;
+      let bytes = 0;
+      for (const id of ids) {
+        for (const row of await q.all<{ size: number }>(`DELETE FROM delslice WHERE id = ? RETURNING size`, [id])) {
+          slices++;
+          bytes += Number(row.size);
+        }
+      }
+      const count = `INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counter.value + excluded.value`;
+      if (slices) for (const [name, delta] of [['storedSlices', -slices], ['storedBytes', -bytes]] as const) await q.run(count, [name, delta]);
     });
   }
 
