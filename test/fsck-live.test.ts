@@ -137,7 +137,7 @@ for (const engine of testEngines().filter((e) => e.name !== 'mem')) {
   describe(`slicefs fsck --repair on a live volume [${engine.name}]`, () => {
     it('runs while another client writes; the writer loses nothing and a second fsck is clean', async () => {
       await withEngineVolume(engine, async ({ vol, metaUrl, another }) => {
-        await buildTree(vol, '/old', { files: 200 });
+        await buildTree(vol, '/old', { files: 60 });
         const old = await describeTree(vol, '/old');
         await damage(vol);
         const writer = await another();
