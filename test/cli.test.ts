@@ -41,7 +41,7 @@ describe('CLI (the built binary)', () => {
     const j = JSON.parse(slicefs(['status', meta, '--json']).out);
     assert.equal(j.settings.blockSize, 1024 * 1024);
     assert.equal(j.logical.inodes, 1);
-    assert.equal(j.physical.objects, 0);
+    assert.deepEqual(j.physical, { slices: 0, bytes: 0 });
     assert.equal(j.engine.scheme, 'sqlite3');
     assert.ok(j.engine.storageBytes > 0);
     const forced = slicefs(['format', meta, 'clivol2', '--storage', `file://${dir}/objects2/`, '--force']);

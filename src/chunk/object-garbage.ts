@@ -2,9 +2,10 @@ import type { Meta } from '../meta/meta.js';
 import type { Engine } from '../meta/engine.js';
 import type { SliceId } from '../meta/types.js';
 import { deleteObjects } from '../object/delete-objects.js';
-import { listAll } from '../object/list-all.js';
+import { listPages } from '../object/list-all.js';
 import type { ObjectStore } from '../object/object-store.js';
-import { sliceBlockKeys, sliceIdOfKey } from './block-key.js';
+import { IdBits } from '../meta/fsck/id-table.js';
+import { blockKey, sliceBlockKeys, sliceIdOfKey } from './block-key.js';
 import { DeletionWorker } from './deletion-worker.js';
 
 /** Leaked objects deleted per request (S3 DeleteObjects takes up to 1000 keys). */
@@ -17,48 +18,60 @@ export interface ObjectGcReport {
   queue: { pending: number; drained: number };
 }
 
-/** The keys every live or queued slice owns, by slice id. */
-async function expectedKeys(engine: Engine, blockSize: number): Promise<Map<SliceId, Set<string>>> {
-  const keys = new Map<SliceId, Set<string>>();
-  const add = (id: SliceId, size: number) => keys.set(id, new Set(sliceBlockKeys(id, size, blockSize)));
-  for (let after = 0, page; (page = await engine.scanSlices(after, 10_000)).length; after = page[page.length - 1]!.id) {
-    for (const s of page) add(s.id, s.size);
+/** True when `key` is one of the blocks of a slice of `size` bytes. */
+function ownsKey(slice: { id: SliceId; size: number }, key: string, blockSize: number): boolean {
+  const m = /_(\d+)_(\d+)$/.exec(key);
+  if (!m) return false;
+  const at = Number(m[1]) * blockSize;
+  return at < slice.size && key === blockKey(slice.id, Number(m[1]), Math.min(blockSize, slice.size - at));
+}
+
+/** The deletion queue as bits per slice id, and its length. */
+async function queuedSlices(engine: Engine): Promise<{ ids: IdBits; count: number }> {
+  const ids = new IdBits();
+  let count = 0;
+  for (let after = 0, page; (page = await engine.pendingSlices(10_000, after)).length; after = page[page.length - 1]!.id) {
+    for (const p of page) ids.add(p.id);
+    count += page.length;
   }
-  for (const p of await engine.pendingSlices(Number.MAX_SAFE_INTEGER)) add(p.id, p.size);
-  return keys;
+  return { ids, count };
 }
 
 /**
  * Lists the store for objects no slice owns (leaked by a crash between upload and commit),
  * older than `thresholdMs` so uploads in flight are spared, and drains the deletion queue.
+ * Streams: each listing page's slices are looked up in the engine (bounded memory; objects of
+ * queued slices count as owned, the queue's worker deletes them).
  */
 export async function collectObjectGarbage(
   deps: { engine: Engine; meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices'>; store: ObjectStore; blockSize: number },
   options: { remove: boolean; thresholdMs: number; onProgress?: (phase: string, n: number) => void },
 ): Promise<ObjectGcReport> {
   const report: ObjectGcReport = { objects: 0, leaked: { objects: 0, bytes: 0, deleted: 0 }, queue: { pending: 0, drained: 0 } };
-  const keys = await expectedKeys(deps.engine, deps.blockSize);
+  const queued = await queuedSlices(deps.engine);
+  report.queue.pending = queued.count;
   const cutoff = Date.now() - options.thresholdMs;
-  const leaked: string[] = [];
-  for await (const o of listAll(deps.store, 'chunks/')) {
-    report.objects++;
-    if (report.objects % 1000 === 0) options.onProgress?.('objects', report.objects);
-    const id = sliceIdOfKey(o.key);
-    if (id !== undefined && keys.get(id)?.has(o.key)) continue;
-    if (o.mtime !== undefined && o.mtime > cutoff) continue;
-    leaked.push(o.key);
-    report.leaked.objects++;
-    report.leaked.bytes += o.size;
-  }
-  report.queue.pending = (await deps.engine.pendingSlices(Number.MAX_SAFE_INTEGER)).length;
-  if (!options.remove) return report;
-  // In batches: one DeleteObjects request each where the store has it.
-  for (let i = 0; i < leaked.length; i += DELETE_BATCH) {
-    const batch = leaked.slice(i, i + DELETE_BATCH);
-    await deleteObjects(deps.store, batch);
-    report.leaked.deleted += batch.length;
+  for await (const page of listPages(deps.store, 'chunks/', DELETE_BATCH)) {
+    report.objects += page.length;
+    options.onProgress?.('objects', report.objects);
+    const ids = [...new Set(page.map((o) => sliceIdOfKey(o.key)).filter((id) => id !== undefined))];
+    const slices = await deps.engine.read((tx) => tx.getSlices(ids));
+    const leaked = page.filter((o) => {
+      const id = sliceIdOfKey(o.key);
+      if (id !== undefined && queued.ids.has(id)) return false;
+      const slice = id !== undefined ? slices.get(id) : undefined;
+      if (slice && ownsKey({ id: id!, size: slice.size }, o.key, deps.blockSize)) return false;
+      return o.mtime === undefined || o.mtime <= cutoff;
+    });
+    report.leaked.objects += leaked.length;
+    for (const o of leaked) report.leaked.bytes += o.size;
+    if (!options.remove || !leaked.length) continue;
+    // One DeleteObjects request per page where the store has it.
+    await deleteObjects(deps.store, leaked.map((o) => o.key));
+    report.leaked.deleted += leaked.length;
     options.onProgress?.('leaked objects deleted', report.leaked.deleted);
   }
+  if (!options.remove) return report;
   report.queue.drained = await new DeletionWorker({ meta: deps.meta, store: deps.store, blockSize: deps.blockSize }).drain();
   return report;
 }

@@ -136,6 +136,33 @@ export interface VolumeTotals {
   pendingSlices: number;
 }
 
+/** Where a scan of chunk records stopped: the last record returned. */
+export interface ChunkRecordCursor {
+  ino: Ino;
+  index: number;
+  /** The record's position in its chunk's list (0 = oldest). */
+  seq: number;
+}
+
+/** One chunk record as a whole-volume scan returns it. */
+export interface ChunkRecordRow extends ChunkRecordCursor {
+  record: SliceRecord;
+}
+
+/**
+ * The reads of a whole-volume pass (fsck, gc), page by page in key order. An engine is one
+ * (reads of committed state, not isolated across calls); `Engine.snapshot` gives one whose
+ * reads all see the same instant.
+ */
+export type VolumeView = Pick<
+  Engine,
+  | 'scanInodes' | 'scanEdges' | 'scanSlices' | 'scanChunkRecords' | 'pendingSlices' | 'getCounter' | 'listSessions'
+  | 'listSustained' | 'listDetached'
+> & {
+  /** Up to `limit` entries of `parent` whose names sort after `after`. */
+  listEdges(parent: Ino, after: Buffer | undefined, limit: number): Promise<Edge[]>;
+};
+
 /**
  * One metadata engine: transactions over the primitives above, plus the few operations
  * that are not single-key reads and writes.
@@ -156,8 +183,8 @@ export interface Engine {
   /** A counter's value. */
   getCounter(name: CounterName): Promise<number>;
 
-  /** Up to `limit` slices waiting for deletion. */
-  pendingSlices(limit: number): Promise<PendingSlice[]>;
+  /** Up to `limit` slices waiting for deletion, numbered after `after`, in order. */
+  pendingSlices(limit: number, after?: number): Promise<PendingSlice[]>;
   /** Removes slices from the deletion queue once their objects are gone. */
   finishPendingSlices(ids: readonly SliceId[]): Promise<void>;
 
@@ -178,8 +205,14 @@ export interface Engine {
   scanEdges(after: { parent: Ino; name: Buffer } | undefined, limit: number): Promise<Array<{ parent: Ino; edge: Edge }>>;
   /** Slices numbered after `after`, in order, at most `limit`. */
   scanSlices(after: number, limit: number): Promise<Array<{ id: SliceId; size: number; refs: number }>>;
-  /** How many chunk records reference each slice, and which inodes own chunk records. */
-  chunkReferences(): Promise<{ counts: Map<SliceId, number>; owners: Set<Ino> }>;
+  /** Chunk records after the cursor, in (inode, chunk index, position in the chunk) order, at most `limit`. */
+  scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]>;
+  /**
+   * Optional: runs `fn` on one consistent snapshot of the whole volume (SQL engines: a read
+   * transaction; writers are not blocked). Whole-volume checks then see one instant, so what
+   * they find is exact and each repair can be applied as a difference that stays right.
+   */
+  snapshot?<T>(fn: (view: VolumeView) => Promise<T>): Promise<T>;
 
   /** Counted totals over the whole volume. */
   totals(): Promise<VolumeTotals>;

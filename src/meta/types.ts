@@ -95,7 +95,14 @@ export interface VolumeSettings {
 export const FORMAT_VERSION = 1;
 
 /** Volume-wide counters. */
-export type CounterName = 'nextInode' | 'nextSlice' | 'nextSession' | 'usedBytes' | 'inodes';
+export type CounterName = 'nextInode' | 'nextSlice' | 'nextSession' | 'usedBytes' | 'inodes' | StoredCounter;
+
+/**
+ * Physical usage kept as counters (status reads them instead of listing the store): slices whose
+ * blocks are in the store — live or queued for deletion — and their bytes. Slice creation adds,
+ * and removing a slice from the deletion queue (its blocks deleted) subtracts, in one transaction.
+ */
+export type StoredCounter = 'storedSlices' | 'storedBytes';
 
 /** A slice waiting for its objects to be deleted. */
 export interface PendingSlice {

@@ -8,6 +8,13 @@ export const fsck: CommandDefinition = {
   summary: 'check reference counts, entries, link counts and counters (exit 1 when something is wrong)',
   options: [
     { flags: '--repair', description: 'fix what can be fixed without losing data', default: false },
+    {
+      flags: '--force',
+      description:
+        'with --repair on an engine without snapshots (Redis): repair even while other clients are connected, ' +
+        'at the risk of undoing their changes (SQLite and PostgreSQL check one snapshot and never need it)',
+      default: false,
+    },
     { flags: '--check-objects', description: 'also check every block exists in the store', default: false },
     { flags: '--json', description: 'print JSON', default: false },
   ],
@@ -16,7 +23,7 @@ export const fsck: CommandDefinition = {
     const volume = await Volume.open(metaUrl!, { program: 'slicefs fsck', deleteObjects: false, readOnly: !o.repair });
     const progress = phaseReporter(io);
     try {
-      const r = await checkVolume(volume, { repair: Boolean(o.repair), checkObjects: Boolean(o.checkObjects), onProgress: progress.report });
+      const r = await checkVolume(volume, { repair: Boolean(o.repair), force: Boolean(o.force), checkObjects: Boolean(o.checkObjects), onProgress: progress.report });
       progress.stop();
       if (o.json) io.out.write(`${JSON.stringify(r, null, 2)}\n`);
       else {

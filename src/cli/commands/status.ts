@@ -22,8 +22,7 @@ export const status: CommandDefinition = {
         `storage:   ${s.settings.storage} (block size ${formatBytes(s.settings.blockSize)})`,
         `trash:     ${s.settings.trashDays ? `${s.settings.trashDays} days` : 'off'}`,
         `logical:   ${formatBytes(s.logical.usedBytes)} in ${s.logical.inodes} inodes`,
-        `physical:  ${formatBytes(s.physical.objectBytes)} in ${s.physical.objects} objects ` +
-          `(${s.physical.slices} slices, ${formatBytes(s.physical.sliceBytes)}; ${s.physical.pendingSlices} waiting for deletion)`,
+        `physical:  ${formatBytes(s.physical.bytes)} stored in the blocks of ${s.physical.slices} slices (live or waiting for deletion)`,
         `clones:    ${s.detachedTrees} detached trees (under way, or abandoned: see slicefs gc)`,
         `sessions:  ${s.sessions.length}`,
         ...s.sessions.map((x) => `  #${x.id} ${x.program} pid ${x.pid} on ${x.host}, heartbeat ${new Date(x.heartbeat).toISOString()}`),

@@ -1,16 +1,12 @@
-import type { Engine } from '../engine.js';
-import { destroyInode } from '../ops/inode-records.js';
-import { type Ino, ROOT_INO, type SliceId } from '../types.js';
-import { scanVolume, type VolumeScan } from './scan-volume.js';
+import { FsError } from '../../errors/index.js';
+import type { Engine, VolumeView } from '../engine.js';
+import type { SessionId } from '../types.js';
+import { checkNamespace } from './check-namespace.js';
+import { checkSlices } from './check-slices.js';
+import type { Finding, FsckProblem } from './problems.js';
+import { adjustCounter } from './repairs.js';
 
-/** One inconsistency fsck found, and whether --repair fixed it. */
-export interface FsckProblem {
-  kind:
-    | 'slice-refs' | 'slice-missing' | 'slice-unreferenced' | 'edge-dangling' | 'inode-orphan' | 'nlink'
-    | 'counter' | 'chunks-orphan' | 'queue-conflict' | 'object-missing';
-  detail: string;
-  repaired: boolean;
-}
+export type { FsckProblem } from './problems.js';
 
 /** What fsck reports: counts of what it checked and every problem. */
 export interface FsckReport {
@@ -20,113 +16,93 @@ export interface FsckReport {
   problems: FsckProblem[];
 }
 
-/** Inodes reachable from the root or a detached root, plus those kept by live sessions. */
-async function liveInodes(engine: Engine, scan: VolumeScan): Promise<Set<Ino>> {
-  const children = new Map<Ino, Ino[]>();
-  for (const { parent, edge } of scan.edges) {
-    let list = children.get(parent);
-    if (!list) children.set(parent, (list = []));
-    list.push(edge.ino);
+/** Options of `fsck`. */
+export interface FsckRunOptions {
+  /** Fix what can be fixed without losing data. */
+  repair?: boolean;
+  /** The caller's own session, which does not count as another client. */
+  session?: SessionId;
+  /**
+   * Repair even while other clients are connected to an engine without snapshots (Redis): the
+   * scan then reads a volume that changes under it, and a repair may undo another client's change.
+   */
+  force?: boolean;
+  onProgress?: (phase: string, n: number) => void;
+}
+
+/** Every check, over one view of the volume; findings go to `findings`. */
+async function checkAll(view: VolumeView, options: { findings: Finding[]; onProgress: FsckRunOptions['onProgress'] }) {
+  const report = (f: Finding) => void options.findings.push(f);
+  const { inodes, counted } = await checkNamespace(view, { report, onProgress: options.onProgress });
+  const { slices, stored } = await checkSlices(view, { inodes, report, onProgress: options.onProgress });
+  const counters = [
+    ['usedBytes', counted.usedBytes, 'the files add up to'],
+    ['inodes', counted.inodes, 'the files add up to'],
+    ['storedSlices', stored.storedSlices, 'live and queued slices are'],
+    ['storedBytes', stored.storedBytes, 'live and queued slices hold'],
+  ] as const;
+  for (const [name, actual, what] of counters) {
+    const value = await view.getCounter(name);
+    if (value !== actual) report({ kind: 'counter', detail: `counter ${name} is ${value}, ${what} ${actual}`, repair: adjustCounter(name, actual - value) });
   }
-  const live = new Set<Ino>();
-  const roots: Ino[] = [ROOT_INO, ...(await engine.listDetached()).map((d) => d.ino)];
+  return { inodes: counted.inodes, entries: counted.entries, slices };
+}
+
+/** An engine's own reads as a view (committed state, not isolated across pages). */
+function plainView(engine: Engine): VolumeView {
+  return {
+    scanInodes: (after, limit) => engine.scanInodes(after, limit),
+    scanEdges: (after, limit) => engine.scanEdges(after, limit),
+    scanSlices: (after, limit) => engine.scanSlices(after, limit),
+    scanChunkRecords: (after, limit) => engine.scanChunkRecords(after, limit),
+    pendingSlices: (limit, after) => engine.pendingSlices(limit, after),
+    getCounter: (name) => engine.getCounter(name),
+    listSessions: () => engine.listSessions(),
+    listSustained: (session) => engine.listSustained(session),
+    listDetached: () => engine.listDetached(),
+    listEdges: (parent, after, limit) => engine.read((tx) => tx.listEdges(parent, after, limit)),
+  };
+}
+
+/** Refuses a repair that cannot be made safe while other clients change the volume. */
+async function refuseWhileShared(engine: Engine, options: FsckRunOptions): Promise<void> {
+  if (options.force) return;
   const now = Date.now();
-  for (const s of await engine.listSessions()) if (s.expires >= now) for (const ino of await engine.listSustained(s.id)) roots.push(ino);
-  const stack = roots.filter((r) => scan.inodes.has(r));
-  while (stack.length) {
-    const ino = stack.pop()!;
-    if (live.has(ino)) continue;
-    live.add(ino);
-    for (const child of children.get(ino) ?? []) if (scan.inodes.has(child)) stack.push(child);
-  }
-  return live;
+  const others = (await engine.listSessions()).filter((s) => s.expires >= now && s.id !== options.session);
+  if (!others.length) return;
+  const who = others.map((s) => `${s.program} pid ${s.pid} on ${s.host}`).join(', ');
+  throw new FsError('EBUSY', {
+    syscall: 'fsck',
+    detail:
+      `${others.length} other client(s) connected (${who}); the ${engine.scheme} engine has no snapshot, so fsck would repair ` +
+      `from a scan of a changing volume and could undo their changes. Stop them, or repair anyway with --force`,
+  });
 }
 
 /**
- * Checks a volume's metadata: slice reference counts against the chunk records, entries
- * pointing at missing inodes, inodes nothing reaches, link counts, and the usage counters.
- * With `repair`, fixes what can be fixed without losing data.
+ * Checks a volume's metadata: entries pointing at missing inodes, inodes nothing reaches, link
+ * counts, slice reference counts against the chunk records, and the usage counters, streaming
+ * the volume in bounded memory. On engines with snapshots the check reads one instant, so it is
+ * exact on a live volume. With `repair`, each finding is fixed in a transaction that first checks
+ * that it still holds; without snapshots, repair refuses while other clients are connected
+ * unless `force` is set.
  */
-export async function fsck(engine: Engine, options: { repair?: boolean; onProgress?: (phase: string, n: number) => void } = {}): Promise<FsckReport> {
+export async function fsck(engine: Engine, options: FsckRunOptions = {}): Promise<FsckReport> {
   const repair = options.repair ?? false;
-  const scan = await scanVolume(engine, options.onProgress);
+  const exact = engine.snapshot !== undefined;
+  if (repair && !exact) await refuseWhileShared(engine, options);
+  const findings: Finding[] = [];
+  const check = (view: VolumeView) => checkAll(view, { findings, onProgress: options.onProgress });
+  const totals = exact ? await engine.snapshot!(check) : await check(plainView(engine));
+  if (repair && !exact) await refuseWhileShared(engine, options);
   const problems: FsckProblem[] = [];
-  const report = (kind: FsckProblem['kind'], detail: string, repaired = false) => problems.push({ kind, detail, repaired });
-
-  // Entries to missing inodes.
-  const edges = scan.edges.filter(({ parent, edge }) => {
-    if (scan.inodes.has(edge.ino) && scan.inodes.has(parent)) return true;
-    report('edge-dangling', `entry '${edge.name.toString()}' in ${parent} points at missing inode ${edge.ino}`, repair);
-    return false;
-  });
-  if (repair) {
-    for (const { parent, edge } of scan.edges.filter((e) => !edges.includes(e))) await engine.txn((tx) => tx.deleteEdge(parent, edge.name));
-  }
-
-  // Inodes nothing reaches.
-  const live = await liveInodes(engine, { ...scan, edges });
-  for (const [ino, attr] of scan.inodes) {
-    if (live.has(ino)) continue;
-    report('inode-orphan', `inode ${ino} (${attr.type}) is reachable from nowhere`, repair);
-    if (repair) {
-      await engine.txn(async (tx) => {
-        const a = await tx.getInode(ino);
-        if (a) await destroyInode(tx, a);
-      });
-      scan.inodes.delete(ino);
+  for (const { kind, detail, repair: fix } of [...findings.filter((f) => f.early), ...findings.filter((f) => !f.early)]) {
+    if (!repair || !fix) {
+      problems.push({ kind, detail, repaired: false });
+      continue;
     }
+    const repaired = await fix(engine);
+    problems.push({ kind, detail: repaired ? detail : `${detail} (no longer so, or held open: left alone)`, repaired });
   }
-
-  // Link counts.
-  const links = new Map<Ino, number>();
-  const subdirs = new Map<Ino, number>();
-  for (const { parent, edge } of edges) {
-    links.set(edge.ino, (links.get(edge.ino) ?? 0) + 1);
-    if (edge.type === 'dir') subdirs.set(parent, (subdirs.get(parent) ?? 0) + 1);
-  }
-  for (const attr of scan.inodes.values()) {
-    const expected = attr.type === 'dir' ? 2 + (subdirs.get(attr.ino) ?? 0) : (links.get(attr.ino) ?? 0);
-    if (attr.nlink === expected || (attr.type !== 'dir' && expected === 0 && attr.nlink === 0)) continue;
-    report('nlink', `inode ${attr.ino} has nlink ${attr.nlink}, expected ${expected}`, repair);
-    if (repair) await engine.txn(async (tx) => void (await tx.putInode({ ...((await tx.getInode(attr.ino)) ?? attr), nlink: expected })));
-  }
-
-  // Slice references against chunk records.
-  const { counts, owners } = scan.references;
-  for (const ino of owners) {
-    if (scan.inodes.has(ino)) continue;
-    report('chunks-orphan', `chunk records of missing inode ${ino}`, repair);
-    if (repair) await engine.txn((tx) => tx.deleteChunks(ino, 0));
-  }
-  const fixes: Array<{ id: SliceId; delta: number }> = [];
-  for (const [id, slice] of scan.slices) {
-    const expected = counts.get(id) ?? 0;
-    if (expected === 0) report('slice-unreferenced', `slice ${id} has ${slice.refs} references but no chunk record uses it`, repair);
-    else if (slice.refs !== expected) report('slice-refs', `slice ${id} counts ${slice.refs} references, chunk records hold ${expected}`, repair);
-    if (slice.refs !== expected) fixes.push({ id, delta: expected - slice.refs });
-    if (scan.pending.has(id)) report('queue-conflict', `slice ${id} is both live and queued for deletion`);
-  }
-  for (const [id, n] of counts) {
-    if (!scan.slices.has(id)) report('slice-missing', `${n} chunk records use slice ${id}, which has no record${scan.pending.has(id) ? ' (queued for deletion: data lost)' : ''}`);
-  }
-  if (repair && fixes.length) {
-    await engine.txn(async (tx) => {
-      for (const { id, delta } of fixes) {
-        const ids = Array<SliceId>(Math.abs(delta)).fill(id);
-        if (delta > 0) await tx.addSliceRefs(ids);
-        else await tx.dropSliceRefs(ids);
-      }
-    });
-  }
-
-  // Usage counters.
-  const files = [...scan.inodes.values()];
-  const usedBytes = files.reduce((sum, a) => sum + (a.type === 'file' ? a.length : 0), 0);
-  for (const [name, actual] of [['usedBytes', usedBytes], ['inodes', scan.inodes.size]] as const) {
-    const stored = await engine.getCounter(name);
-    if (stored === actual) continue;
-    report('counter', `counter ${name} is ${stored}, the files add up to ${actual}`, repair);
-    if (repair) await engine.txn((tx) => tx.addCounter(name, actual - stored));
-  }
-  return { inodes: scan.inodes.size, entries: scan.edges.length, slices: scan.slices.size, problems };
+  return { ...totals, problems };
 }

@@ -2,7 +2,6 @@ import { removeDetachedTree } from '../clone/remove-tree.js';
 import type { Engine } from '../engine.js';
 import { cleanExpiredSessions } from '../sessions.js';
 import { purgeTrash } from '../trash/purge-trash.js';
-import type { SliceId } from '../types.js';
 
 /** What the metadata part of gc found and (with `delete`) removed. */
 export interface MetadataGcReport {
@@ -49,15 +48,20 @@ export async function collectMetadataGarbage(
     options.onProgress?.('detached trees', report.detachedTrees.removed);
   }
 
-  const unreferenced: SliceId[] = [];
+  // Page by page (bounded memory); each page's queueing re-reads the counts in its transaction.
+  let scanned = 0;
   for (let after = 0, page; (page = await engine.scanSlices(after, 10_000)).length; after = page[page.length - 1]!.id) {
-    for (const s of page) if (s.refs <= 0) unreferenced.push(s.id);
-    options.onProgress?.('slices', after);
-  }
-  report.unreferencedSlices.found = unreferenced.length;
-  if (options.remove && unreferenced.length) {
-    await engine.txn((tx) => tx.dropSliceRefs(unreferenced));
-    report.unreferencedSlices.queued = unreferenced.length;
+    const unreferenced = page.filter((s) => s.refs <= 0).map((s) => s.id);
+    scanned += page.length;
+    options.onProgress?.('slices', scanned);
+    report.unreferencedSlices.found += unreferenced.length;
+    if (!options.remove || !unreferenced.length) continue;
+    report.unreferencedSlices.queued += await engine.txn(async (tx) => {
+      const current = await tx.getSlices(unreferenced);
+      const still = unreferenced.filter((id) => (current.get(id)?.refs ?? 1) <= 0);
+      if (still.length) await tx.dropSliceRefs(still);
+      return still.length;
+    });
   }
   return report;
 }

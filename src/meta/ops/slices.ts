@@ -1,8 +1,15 @@
 import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
+import type { EngineTx } from '../engine.js';
 import type { SliceWrite } from '../meta.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceRecord } from '../types.js';
 import { changeLength, mustGetInode } from './inode-records.js';
+
+/** Counts a new slice's blocks as stored (the deletion queue's finish subtracts them). */
+async function countStored(tx: EngineTx, size: number): Promise<void> {
+  await tx.addCounter('storedSlices', 1);
+  await tx.addCounter('storedBytes', size);
+}
 
 /** Commits freshly written slices (one reference each) and grows the file to cover them. */
 export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly SliceWrite[]): Promise<Attr> {
@@ -18,6 +25,7 @@ export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly 
     let length = attr.length;
     for (const { index, record } of writes) {
       await tx.createSlice(record.id, record.size);
+      await countStored(tx, record.size);
       await tx.appendChunk(ino, index, [record]);
       length = Math.max(length, index * CHUNK_SIZE + record.pos + record.len);
     }
@@ -42,7 +50,10 @@ export async function compactChunk(
     const n = spec.replaced.length;
     if (records.length < n || !spec.replaced.every((r, i) => sameRecord(r, records[i]!))) return false;
     const result = spec.result ? [spec.result] : [];
-    if (spec.result && spec.result.id !== 0) await tx.createSlice(spec.result.id, spec.result.size);
+    if (spec.result && spec.result.id !== 0) {
+      await tx.createSlice(spec.result.id, spec.result.size);
+      await countStored(tx, spec.result.size);
+    }
     await tx.setChunk(ino, index, [...result, ...records.slice(n)]);
     await tx.dropSliceRefs(spec.replaced.map((r) => r.id));
     return true;

@@ -1,7 +1,8 @@
-import type { Engine, EngineTx, VolumeTotals } from '../../engine.js';
-import type { Attr, CounterName, Edge, Ino, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
+import type { ChunkRecordCursor, Engine, EngineTx, VolumeTotals, VolumeView } from '../../engine.js';
+import type { Attr, CounterName, Ino, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
 import { SerialQueue } from '../../../concurrency/serial-queue.js';
-import { copyAttr, emptyState, type MemoryState } from './memory-state.js';
+import { emptyState, type MemoryState } from './memory-state.js';
+import { MemoryScans } from './memory-scans.js';
 import { MemoryTx } from './memory-tx.js';
 import { UndoLog } from './undo-log.js';
 
@@ -13,12 +14,14 @@ export class MemoryEngine implements Engine {
   readonly scheme = 'mem';
   private readonly s: MemoryState;
   private readonly queue: SerialQueue;
+  private readonly scans: MemoryScans;
 
   constructor(readonly url: string) {
     let volume = volumes.get(url);
     if (!volume) volumes.set(url, (volume = { state: emptyState(), queue: new SerialQueue() }));
     this.s = volume.state;
     this.queue = volume.queue;
+    this.scans = new MemoryScans(this.s);
   }
 
   /** Forgets the volume behind a URL, or every memory volume. */
@@ -65,11 +68,19 @@ export class MemoryEngine implements Engine {
     return this.s.counters.get(name) ?? 0;
   }
 
-  async pendingSlices(limit: number) {
-    return [...this.s.pending.values()].slice(0, limit).map((p) => ({ ...p }));
+  async pendingSlices(limit: number, after = 0) {
+    return this.scans.pendingSlices(limit, after);
   }
   async finishPendingSlices(ids: readonly SliceId[]) {
-    for (const id of ids) this.s.pending.delete(id);
+    await this.queue.run(async () => {
+      for (const id of ids) {
+        const p = this.s.pending.get(id);
+        if (!p) continue;
+        this.s.pending.delete(id);
+        this.s.counters.set('storedSlices', (this.s.counters.get('storedSlices') ?? 0) - 1);
+        this.s.counters.set('storedBytes', (this.s.counters.get('storedBytes') ?? 0) - p.size);
+      }
+    });
   }
 
   async putSession(session: SessionInfo) {
@@ -90,39 +101,21 @@ export class MemoryEngine implements Engine {
     return [...this.s.detached.values()].map((d) => ({ ...d }));
   }
 
-  async scanInodes(after: number, limit: number) {
-    return this.queue.run(async () =>
-      [...this.s.inodes.values()].filter((a) => a.ino > after).sort((a, b) => a.ino - b.ino).slice(0, limit).map(copyAttr),
-    );
+  scanInodes(after: number, limit: number) {
+    return this.queue.run(() => this.scans.scanInodes(after, limit));
   }
-  async scanEdges(after: { parent: Ino; name: Buffer } | undefined, limit: number) {
-    return this.queue.run(async () => {
-      const all: Array<{ parent: Ino; edge: Edge }> = [];
-      for (const [parent, dir] of this.s.edges) for (const edge of dir.values()) all.push({ parent, edge: { ...edge } });
-      const cmp = (a: { parent: Ino; edge: Edge }, b: { parent: Ino; name: Buffer }) => a.parent - b.parent || Buffer.compare(a.edge.name, b.name);
-      return all
-        .filter((e) => !after || cmp(e, after) > 0)
-        .sort((a, b) => cmp(a, { parent: b.parent, name: b.edge.name }))
-        .slice(0, limit);
-    });
+  scanEdges(after: { parent: Ino; name: Buffer } | undefined, limit: number) {
+    return this.queue.run(() => this.scans.scanEdges(after, limit));
   }
-  async scanSlices(after: number, limit: number) {
-    return this.queue.run(async () =>
-      [...this.s.slices].filter(([id]) => id > after).sort(([a], [b]) => a - b).slice(0, limit).map(([id, s]) => ({ id, ...s })),
-    );
+  scanSlices(after: number, limit: number) {
+    return this.queue.run(() => this.scans.scanSlices(after, limit));
   }
-  async chunkReferences() {
-    return this.queue.run(async () => {
-      const counts = new Map<SliceId, number>();
-      const owners = new Set<Ino>();
-      for (const [ino, chunks] of this.s.chunks) {
-        for (const records of chunks.values()) {
-          if (records.length) owners.add(ino);
-          for (const r of records) if (r.id !== 0) counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
-        }
-      }
-      return { counts, owners };
-    });
+  scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number) {
+    return this.queue.run(() => this.scans.scanChunkRecords(after, limit));
+  }
+  /** Transactions wait while `fn` runs: the state it reads is one instant. */
+  snapshot<T>(fn: (view: VolumeView) => Promise<T>): Promise<T> {
+    return this.queue.run(() => fn(this.scans));
   }
 
   async totals(): Promise<VolumeTotals> {

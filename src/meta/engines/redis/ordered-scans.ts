@@ -1,10 +1,11 @@
+import type { ChunkRecordCursor, ChunkRecordRow } from '../../engine.js';
 import type { Attr, Edge, Ino, SliceId } from '../../types.js';
 import { asArray, asBuffer, asNumber, pairs, unpackAttr, unpackEntry, unpackRecords } from './codec.js';
 import type { KeyLayout } from './key-layout.js';
 import { evalScript } from './key-reader.js';
 import type { RedisLike } from './redis-like.js';
 import { LIST_ENTRIES } from './scripts.js';
-import { scanTagged, scanVolumeKeys } from './volume-scan.js';
+import { scanTagged } from './volume-scan.js';
 
 /** How long a listing of ids serves the pages of one pass. */
 const LIST_TTL_MS = 60_000;
@@ -110,21 +111,25 @@ export class OrderedScans {
     return ids;
   }
 
-  /** Chunk records per slice id, and the inodes that have any, over every chunk hash. */
-  async chunkReferences(): Promise<{ counts: Map<SliceId, number>; owners: Set<Ino> }> {
-    const counts = new Map<SliceId, number>();
-    const owners = new Set<Ino>();
-    await scanVolumeKeys(this.conn, { keys: this.keys, pattern: this.keys.tagPattern('c') }, async (batch) => {
-      const chunkKeys = batch.filter((k) => this.keys.inodeOf(k, 'c') !== undefined);
-      const replies = await Promise.all(chunkKeys.map((k) => this.conn.sendCommand(['HGETALL', k])));
+  /** Chunk records after the cursor, from the chunk hashes of the inodes listed in order. */
+  async chunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]> {
+    const inos = await this.sorted('chunks', after === undefined, () => scanTagged(this.conn, this.keys, 'c'));
+    const a = after ?? { ino: -1, index: 0, seq: -1 };
+    const out: ChunkRecordRow[] = [];
+    for (let at = firstAfter(inos, a.ino - 1); at < inos.length && out.length < limit; at += DIR_WINDOW) {
+      const window = inos.slice(at, at + DIR_WINDOW) as Ino[];
+      const replies = await Promise.all(window.map((ino) => this.conn.sendCommand(['HGETALL', this.keys.chunks(ino)])));
       replies.forEach((reply, i) => {
-        for (const [, packed] of pairs(reply)) {
-          const records = unpackRecords(packed);
-          if (records.length) owners.add(this.keys.inodeOf(chunkKeys[i]!, 'c')!);
-          for (const r of records) if (r.id !== 0) counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
+        const ino = window[i]!;
+        const chunks = pairs(reply).map(([field, packed]) => ({ index: Number(field.toString()), records: unpackRecords(packed) }));
+        for (const { index, records } of chunks.sort((x, y) => x.index - y.index)) {
+          records.forEach((record, seq) => {
+            const later = ino > a.ino || index > a.index || (index === a.index && seq > a.seq);
+            if (later && out.length < limit) out.push({ ino, index, seq, record });
+          });
         }
       });
-    });
-    return { counts, owners };
+    }
+    return out;
   }
 }

@@ -7,6 +7,7 @@ import { n, root, withMeta } from '../../testing/harness.js';
 import { TEST_ENGINES, type TestEngine } from '../../testing/test-engines.js';
 import { type Ino, ROOT_INO } from '../../types.js';
 import { VolumeMeta } from '../../volume-meta.js';
+import { chunkReferences } from '../../testing/chunk-references.js';
 
 const redis = TEST_ENGINES.find((e) => e.name === 'redis') as TestEngine;
 const [DIRS, FILES] = [6, 25];
@@ -31,7 +32,7 @@ async function treeState(m: VolumeMeta, dir: Ino, path = ''): Promise<Record<str
 
 /** Every slice whose reference count differs from the number of chunk records naming it. */
 async function driftingSlices(m: VolumeMeta): Promise<string[]> {
-  const { counts } = await m.engine.chunkReferences();
+  const { counts } = await chunkReferences(m.engine);
   const slices = await m.engine.scanSlices(0, 1_000_000);
   const drift = slices.filter((s) => s.refs !== (counts.get(s.id) ?? 0)).map((s) => `${s.id}: ${s.refs} refs, ${counts.get(s.id) ?? 0} records`);
   const known = new Set(slices.map((s) => s.id));

@@ -4,6 +4,7 @@ import { n, root, withMeta } from '../../testing/harness.js';
 import { TEST_ENGINES, type TestEngine } from '../../testing/test-engines.js';
 import { type Attr, type Ino, ROOT_INO, type SliceId } from '../../types.js';
 import { redisActivity } from './activity.js';
+import { chunkReferences } from '../../testing/chunk-references.js';
 
 const redis = TEST_ENGINES.find((e) => e.name === 'redis') as TestEngine;
 const t0 = { sec: 1, nsec: 0 };
@@ -58,7 +59,7 @@ describe('redis engine: set-based clone', () => {
       assert.equal(totals.slices, dirs * perDir, 'no slice created');
       const refs = await m.engine.scanSlices(0, 10_000);
       assert.ok(refs.every((s) => s.refs === 2), 'every slice referenced by the source and the copy');
-      assert.deepEqual((await m.engine.chunkReferences()).counts.get((firstSlice + 1) as SliceId), 2);
+      assert.deepEqual((await chunkReferences(m.engine)).counts.get((firstSlice + 1) as SliceId), 2);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { CodedError } from '../../../errors/index.js';
-import type { Engine, EngineStats, EngineTx, VolumeTotals } from '../../engine.js';
+import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineStats, EngineTx, VolumeTotals } from '../../engine.js';
 import type {
   Attr, CounterName, DetachedNode, Edge, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings,
 } from '../../types.js';
@@ -7,10 +7,11 @@ import { countRequest } from './activity.js';
 import { asArray, asBuffer, asNumber, pairs } from './codec.js';
 import type { KeyLayout } from './key-layout.js';
 import { OrderedScans } from './ordered-scans.js';
-import { PlainReader } from './key-reader.js';
+import { evalScript, PlainReader } from './key-reader.js';
 import { redisError } from './redis-errors.js';
 import type { RedisArg, RedisConnections } from './redis-like.js';
 import { RedisTx } from './redis-tx.js';
+import { FINISH_PENDING } from './scripts.js';
 import { TxRunner } from './tx-runner.js';
 import { deleteVolumeKeys, volumeMemory, volumeTotals } from './volume-scan.js';
 
@@ -77,9 +78,9 @@ export class RedisEngine implements Engine {
     return asNumber(await this.send(['GET', this.keys.counter(name)]));
   }
 
-  async pendingSlices(limit: number): Promise<PendingSlice[]> {
+  async pendingSlices(limit: number, after = 0): Promise<PendingSlice[]> {
     if (limit <= 0) return [];
-    const members = asArray(await this.send(['ZRANGE', this.keys.delSlices, '0', String(limit - 1)]));
+    const members = asArray(await this.send(['ZRANGE', this.keys.delSlices, `(${after}`, '+inf', 'BYSCORE', 'LIMIT', '0', String(limit)]));
     return members.map((m) => {
       const [id, size] = asBuffer(m)!.toString().split(':');
       return { id: Number(id) as SliceId, size: Number(size) };
@@ -87,9 +88,9 @@ export class RedisEngine implements Engine {
   }
   async finishPendingSlices(ids: readonly SliceId[]) {
     if (!ids.length) return;
-    const multi = this.conns.client.multi();
-    for (const id of ids) multi.addCommand(['ZREMRANGEBYSCORE', this.keys.delSlices, String(id), String(id)]);
-    await multi.exec().catch((err) => Promise.reject(redisError(err, this.url)));
+    const keys = [this.keys.delSlices, this.keys.counter('storedSlices'), this.keys.counter('storedBytes')];
+    countRequest('request');
+    await evalScript(this.conns.client, FINISH_PENDING, { keys, args: ids.map(String) }).catch((err) => Promise.reject(redisError(err, this.url)));
   }
 
   async putSession(session: SessionInfo) {
@@ -120,8 +121,8 @@ export class RedisEngine implements Engine {
   scanSlices(after: number, limit: number): Promise<Array<{ id: SliceId; size: number; refs: number }>> {
     return this.scans.slices(after, limit).catch((err) => Promise.reject(redisError(err, this.url)));
   }
-  chunkReferences(): Promise<{ counts: Map<SliceId, number>; owners: Set<Ino> }> {
-    return this.scans.chunkReferences().catch((err) => Promise.reject(redisError(err, this.url)));
+  scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]> {
+    return this.scans.chunkRecords(after, limit).catch((err) => Promise.reject(redisError(err, this.url)));
   }
 
   async totals(): Promise<VolumeTotals> {

@@ -325,7 +325,7 @@ export class RedisTx implements EngineTx {
   async initVolume(settings: VolumeSettings, root: Attr): Promise<void> {
     await this.putInode(root);
     this.w.add('SET', this.k.setting, JSON.stringify(settings));
-    const counters: Record<CounterName, number> = { nextInode: root.ino, inodes: 1, nextSlice: 0, nextSession: 0, usedBytes: 0 };
+    const counters: Record<CounterName, number> = { nextInode: root.ino, inodes: 1, nextSlice: 0, nextSession: 0, usedBytes: 0, storedSlices: 0, storedBytes: 0 };
     this.w.add('MSET', ...Object.entries(counters).flatMap(([name, v]) => [this.k.counter(name as CounterName), String(v)]));
   }
 

@@ -24,6 +24,20 @@ local function drop(refs, sizes, queue, id, n)
 end
 `;
 
+/**
+ * Removes slices from the deletion queue (their blocks are deleted) and subtracts them from the
+ * stored counters. KEYS: delSlices, counter:storedSlices, counter:storedBytes. ARGV: ids.
+ */
+export const FINISH_PENDING = new RedisScript(`
+for _, id in ipairs(ARGV) do
+  for _, member in ipairs(redis.call('ZRANGE', KEYS[1], id, id, 'BYSCORE')) do
+    redis.call('ZREM', KEYS[1], member)
+    redis.call('INCRBY', KEYS[2], -1)
+    redis.call('INCRBY', KEYS[3], -tonumber(string.match(member, ':(%d+)$')))
+  end
+end
+return 0`);
+
 /** KEYS: sliceRefs, sliceSizes, delSlices. ARGV: id, n, id, n, … */
 export const DROP_REFS = new RedisScript(`${DROP}
 for i = 1, #ARGV, 2 do drop(KEYS[1], KEYS[2], KEYS[3], ARGV[i], tonumber(ARGV[i + 1])) end

@@ -49,6 +49,11 @@ export interface SqlDialect {
   readonly features: SqlFeatures;
   /** Runs `fn` in one serializable transaction, retrying it on conflicts. */
   transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one read-only transaction on its own connection: every read sees the same
+   * snapshot, and writers on other connections go on meanwhile.
+   */
+  snapshot<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T>;
   /** A querier for reads of committed state (and single-statement writes). */
   readonly reader: SqlQuerier;
   /** Runs schema statements (CREATE TABLE …). */

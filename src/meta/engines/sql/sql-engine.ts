@@ -1,8 +1,9 @@
-import type { Engine, EngineTx, VolumeTotals } from '../../engine.js';
-import type { Attr, CounterName, DetachedNode, FileType, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
+import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineTx, VolumeTotals, VolumeView } from '../../engine.js';
+import type { Attr, CounterName, DetachedNode, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
 import type { SqlDialect } from './dialect.js';
-import { attrFromRow, attrParams, NODE_COLUMNS, NODE_FIELDS, type NodeRow } from './rows.js';
+import { attrParams, NODE_COLUMNS, NODE_FIELDS } from './rows.js';
 import { schemaStatements, TABLES } from './schema.js';
+import { SqlScans } from './sql-scans.js';
 import { SqlTx } from './sql-tx.js';
 
 const SETTINGS_KEY = 'volume';
@@ -12,7 +13,11 @@ const SCHEMA_REVISION = 3;
 
 /** The SQL engine family: one implementation over a thin dialect. */
 export class SqlEngine implements Engine {
-  constructor(private readonly d: SqlDialect) {}
+  private readonly scans: SqlScans;
+
+  constructor(private readonly d: SqlDialect) {
+    this.scans = new SqlScans(d.reader);
+  }
 
   get scheme(): string {
     return this.d.scheme;
@@ -25,7 +30,7 @@ export class SqlEngine implements Engine {
       await q.run(`INSERT INTO setting (name, value) VALUES (?, ?)`, [SETTINGS_KEY, JSON.stringify(settings)]);
       await q.run(`INSERT INTO setting (name, value) VALUES (?, ?)`, [SCHEMA_KEY, String(SCHEMA_REVISION)]);
       await q.run(`INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_FIELDS.map(() => '?').join(', ')})`, attrParams(root));
-      for (const [name, value] of [['nextInode', root.ino], ['inodes', 1], ['nextSlice', 0], ['nextSession', 0], ['usedBytes', 0]] as const) {
+      for (const [name, value] of [['nextInode', root.ino], ['inodes', 1], ['nextSlice', 0], ['nextSession', 0], ['usedBytes', 0], ['storedSlices', 0], ['storedBytes', 0]] as const) {
         await q.run(`INSERT INTO counter (name, value) VALUES (?, ?)`, [name, value]);
       }
     });
@@ -78,19 +83,26 @@ export class SqlEngine implements Engine {
       return Number(row!.value);
     });
   }
-  async getCounter(name: CounterName): Promise<number> {
-    const [row] = await this.d.reader.all<{ value: number }>(`SELECT value FROM counter WHERE name = ?`, [name]);
-    return row ? Number(row.value) : 0;
+  getCounter(name: CounterName): Promise<number> {
+    return this.scans.getCounter(name);
   }
 
-  async pendingSlices(limit: number): Promise<PendingSlice[]> {
-    const rows = await this.d.reader.all<{ id: number; size: number }>(`SELECT id, size FROM delslice ORDER BY id LIMIT ?`, [limit]);
-    return rows.map((r) => ({ id: r.id as SliceId, size: r.size }));
+  pendingSlices(limit: number, after = 0): Promise<PendingSlice[]> {
+    return this.scans.pendingSlices(limit, after);
   }
   async finishPendingSlices(ids: readonly SliceId[]) {
     if (!ids.length) return;
     await this.d.transaction(async (q) => {
-      for (const id of ids) await q.run(`DELETE FROM delslice WHERE id = ?`, [id]);
+      let slices = 0;
+      let bytes = 0;
+      for (const id of ids) {
+        for (const row of await q.all<{ size: number }>(`DELETE FROM delslice WHERE id = ? RETURNING size`, [id])) {
+          slices++;
+          bytes += Number(row.size);
+        }
+      }
+      const count = `INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counter.value + excluded.value`;
+      if (slices) for (const [name, delta] of [['storedSlices', -slices], ['storedBytes', -bytes]] as const) await q.run(count, [name, delta]);
     });
   }
 
@@ -101,9 +113,8 @@ export class SqlEngine implements Engine {
       ]),
     );
   }
-  async listSessions(): Promise<SessionInfo[]> {
-    const rows = await this.d.reader.all<{ info: string }>(`SELECT info FROM session ORDER BY id`);
-    return rows.map((r) => JSON.parse(r.info) as SessionInfo);
+  listSessions(): Promise<SessionInfo[]> {
+    return this.scans.listSessions();
   }
   async deleteSession(id: SessionId) {
     await this.d.transaction(async (q) => {
@@ -112,40 +123,27 @@ export class SqlEngine implements Engine {
       await q.run(`DELETE FROM session WHERE id = ?`, [id]);
     });
   }
-  async listSustained(session: SessionId): Promise<Ino[]> {
-    const rows = await this.d.reader.all<{ ino: number }>(`SELECT ino FROM sustained WHERE session = ?`, [session]);
-    return rows.map((r) => r.ino as Ino);
+  listSustained(session: SessionId): Promise<Ino[]> {
+    return this.scans.listSustained(session);
   }
-  async listDetached(): Promise<DetachedNode[]> {
-    const rows = await this.d.reader.all<{ ino: number; session: number; created: number }>(`SELECT ino, session, created FROM detached ORDER BY ino`);
-    return rows.map((r) => ({ ino: r.ino as Ino, session: r.session as SessionId, createdAt: r.created }));
+  listDetached(): Promise<DetachedNode[]> {
+    return this.scans.listDetached();
   }
 
-  async scanInodes(after: number, limit: number): Promise<Attr[]> {
-    const rows = await this.d.reader.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM node WHERE ino > ? ORDER BY ino LIMIT ?`, [after, limit]);
-    return rows.map(attrFromRow);
+  scanInodes(after: number, limit: number): Promise<Attr[]> {
+    return this.scans.scanInodes(after, limit);
   }
-  async scanEdges(after: { parent: Ino; name: Buffer } | undefined, limit: number) {
-    const rows = await this.d.reader.all<{ parent: number; name: Buffer; ino: number; type: string }>(
-      after
-        ? `SELECT parent, name, ino, type FROM edge WHERE parent > ? OR (parent = ? AND name > ?) ORDER BY parent, name LIMIT ?`
-        : `SELECT parent, name, ino, type FROM edge ORDER BY parent, name LIMIT ?`,
-      after ? [after.parent, after.parent, after.name, limit] : [limit],
-    );
-    return rows.map((r) => ({ parent: Number(r.parent) as Ino, edge: { name: Buffer.from(r.name), ino: Number(r.ino) as Ino, type: r.type as FileType } }));
+  scanEdges(after: { parent: Ino; name: Buffer } | undefined, limit: number) {
+    return this.scans.scanEdges(after, limit);
   }
-  async scanSlices(after: number, limit: number) {
-    const rows = await this.d.reader.all<{ id: number; size: number; refs: number }>(`SELECT id, size, refs FROM slice WHERE id > ? ORDER BY id LIMIT ?`, [after, limit]);
-    return rows.map((r) => ({ id: Number(r.id) as SliceId, size: Number(r.size), refs: Number(r.refs) }));
+  scanSlices(after: number, limit: number) {
+    return this.scans.scanSlices(after, limit);
   }
-  async chunkReferences() {
-    const counts = new Map<SliceId, number>();
-    for (const r of await this.d.reader.all<{ id: number; n: number }>(`SELECT id, COUNT(*) AS n FROM chunk_slice WHERE id <> 0 GROUP BY id`)) {
-      counts.set(Number(r.id) as SliceId, Number(r.n));
-    }
-    const owners = new Set<Ino>();
-    for (const r of await this.d.reader.all<{ ino: number }>(`SELECT DISTINCT ino FROM chunk_slice`)) owners.add(Number(r.ino) as Ino);
-    return { counts, owners };
+  scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]> {
+    return this.scans.scanChunkRecords(after, limit);
+  }
+  snapshot<T>(fn: (view: VolumeView) => Promise<T>): Promise<T> {
+    return this.d.snapshot((q) => fn(new SqlScans(q)));
   }
 
   async totals(): Promise<VolumeTotals> {

@@ -3,8 +3,8 @@ import type { Engine, EngineOpenOptions } from '../../../engine.js';
 import type { SqlDialect, SqlQuerier } from '../dialect.js';
 import { TABLES } from '../schema.js';
 import { SqlEngine } from '../sql-engine.js';
-import { createPool, parsePostgresUrl, type PgPoolLike, type PostgresTarget, quoteIdentifier } from './postgres-connection.js';
-import { sqlState } from './postgres-errors.js';
+import { createPool, parsePostgresUrl, type PgClientLike, type PgPoolLike, type PostgresTarget, quoteIdentifier } from './postgres-connection.js';
+import { postgresError, sqlState } from './postgres-errors.js';
 import { PgQuerier, StatementCache } from './postgres-querier.js';
 import { PostgresTransactions } from './postgres-transaction.js';
 
@@ -19,18 +19,42 @@ export class PostgresDialect implements SqlDialect {
   readonly reader: SqlQuerier;
   private readonly direct: PgQuerier;
   private readonly transactions: PostgresTransactions;
+  private readonly statements = new StatementCache();
 
   constructor(
     private readonly pool: PgPoolLike,
     private readonly where: Pick<PostgresTarget, 'display' | 'schema'>,
   ) {
-    const statements = new StatementCache();
+    const statements = this.statements;
     this.reader = this.direct = new PgQuerier(pool, { statements });
     this.transactions = new PostgresTransactions(pool, { statements, schema: where.schema });
   }
 
   transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
     return this.transactions.run(fn);
+  }
+
+  /** A REPEATABLE READ READ ONLY transaction on one pooled connection: one snapshot, writers go on. */
+  async snapshot<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
+    let client: PgClientLike;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw postgresError(err);
+    }
+    const q = new PgQuerier(client, { statements: this.statements });
+    let broken: Error | undefined;
+    try {
+      await q.send({ text: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' });
+      const result = await fn(q);
+      await q.send({ text: 'COMMIT' });
+      return result;
+    } catch (err) {
+      await client.query({ text: 'ROLLBACK' }).catch((rollbackErr: Error) => (broken = rollbackErr));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async exec(ddl: string): Promise<void> {

@@ -140,6 +140,29 @@ class SqliteDialect implements SqlDialect {
     });
   }
 
+  /**
+   * A read transaction on a connection of its own (WAL: the writer goes on; checkpoints cannot
+   * pass the snapshot until it ends). Its first read fixes the snapshot.
+   */
+  async snapshot<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
+    let db: SqliteLike;
+    try {
+      db = new Database(this.file, { readonly: true, fileMustExist: true }) as unknown as SqliteLike;
+      db.pragma(`busy_timeout = ${READ_BUSY_TIMEOUT_MS}`);
+      db.pragma('cache_size = -65536');
+      db.exec('BEGIN');
+    } catch (err) {
+      throw sqliteError(err);
+    }
+    try {
+      const result = await fn(new Connection(db));
+      db.exec('COMMIT');
+      return result;
+    } finally {
+      db.close();
+    }
+  }
+
   /** BEGIN IMMEDIATE, waiting asynchronously (with jittered backoff) while another process writes. */
   private async begin(writer: Connection): Promise<void> {
     const deadline = Date.now() + WRITE_LOCK_WAIT_MS;

@@ -1,0 +1,63 @@
+import type { ChunkRecordCursor, ChunkRecordRow, VolumeView } from '../../engine.js';
+import type { CounterName, Edge, Ino, SessionId } from '../../types.js';
+import { copyAttr, type MemoryState } from './memory-state.js';
+
+const byId = (a: number, b: number) => a - b;
+
+/** The whole-volume reads over a memory volume's state (the caller keeps transactions out meanwhile). */
+export class MemoryScans implements VolumeView {
+  constructor(private readonly s: MemoryState) {}
+
+  async getCounter(name: CounterName) {
+    return this.s.counters.get(name) ?? 0;
+  }
+  async pendingSlices(limit: number, after = 0) {
+    return [...this.s.pending.values()].filter((p) => p.id > after).sort((a, b) => a.id - b.id).slice(0, limit).map((p) => ({ ...p }));
+  }
+  async listSessions() {
+    return [...this.s.sessions.values()].map((x) => ({ ...x }));
+  }
+  async listSustained(session: SessionId): Promise<Ino[]> {
+    return [...(this.s.sustained.get(session)?.keys() ?? [])];
+  }
+  async listDetached() {
+    return [...this.s.detached.values()].map((d) => ({ ...d }));
+  }
+  async listEdges(parent: Ino, after: Buffer | undefined, limit: number): Promise<Edge[]> {
+    const dir = this.s.edges.get(parent);
+    if (!dir) return [];
+    const from = after?.toString('latin1');
+    return [...dir.keys()].filter((k) => from === undefined || k > from).sort().slice(0, limit).map((k) => ({ ...dir.get(k)! }));
+  }
+
+  async scanInodes(after: number, limit: number) {
+    return [...this.s.inodes.values()].filter((a) => a.ino > after).sort((a, b) => a.ino - b.ino).slice(0, limit).map(copyAttr);
+  }
+  async scanEdges(after: { parent: Ino; name: Buffer } | undefined, limit: number) {
+    const all: Array<{ parent: Ino; edge: Edge }> = [];
+    for (const [parent, dir] of this.s.edges) for (const edge of dir.values()) all.push({ parent, edge: { ...edge } });
+    const cmp = (a: { parent: Ino; edge: Edge }, b: { parent: Ino; name: Buffer }) => a.parent - b.parent || Buffer.compare(a.edge.name, b.name);
+    return all
+      .filter((e) => !after || cmp(e, after) > 0)
+      .sort((a, b) => cmp(a, { parent: b.parent, name: b.edge.name }))
+      .slice(0, limit);
+  }
+  async scanSlices(after: number, limit: number) {
+    return [...this.s.slices].filter(([id]) => id > after).sort(([a], [b]) => a - b).slice(0, limit).map(([id, s]) => ({ id, ...s }));
+  }
+  async scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]> {
+    const out: ChunkRecordRow[] = [];
+    const a = after ?? { ino: -1, index: 0, seq: -1 };
+    for (const ino of [...this.s.chunks.keys()].filter((i) => i >= a.ino).sort(byId)) {
+      const chunks = this.s.chunks.get(ino)!;
+      for (const index of [...chunks.keys()].sort(byId)) {
+        chunks.get(index)!.forEach((record, seq) => {
+          const later = ino > a.ino || index > a.index || (index === a.index && seq > a.seq);
+          if (later && out.length < limit) out.push({ ino, index, seq, record: { ...record } });
+        });
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+}
