@@ -9,6 +9,7 @@ import { VolumeMeta } from '../meta/volume-meta.js';
 import { openObjectStore } from '../object/registry.js';
 import { O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW } from '../vfs/open-flags.js';
 import { Vfs } from '../vfs/vfs.js';
+import { callbackFs, type PromiseFs } from './callback-fs.js';
 import { VolumeFileHandle } from './file-handle.js';
 import { formatVolume, type FormatOptions } from './format-volume.js';
 import { ArgumentError, checkWritable, decode, type PathLike, toId, toMode, toOptions, toPath } from './node-args.js';
@@ -75,6 +76,12 @@ export class Volume implements PathContext {
       await meta.close();
       throw err;
     }
+  }
+
+  private callbacks: Record<string, unknown> | undefined;
+  /** A `node:fs`-shaped object (callbacks, `promises`, streams, `constants`) for libraries that take a custom fs. */
+  get fs(): Record<string, unknown> {
+    return (this.callbacks ??= callbackFs(this as unknown as PromiseFs));
   }
 
   /** The volume's settings. */
