@@ -27,6 +27,14 @@ export class MemoryStore implements ObjectStore {
     this.objects.set(key, Buffer.from(data));
   }
 
+  /** Nothing in memory survives a crash; a missing object is still ENOENT, as on a file store. */
+  async sync(keys: readonly string[]): Promise<void> {
+    for (const key of keys) {
+      checkObjectKey(key, 'sync');
+      if (!this.objects.has(key)) throw new FsError('ENOENT', { syscall: 'sync', path: key });
+    }
+  }
+
   async get(key: string, range?: ByteRange): Promise<Buffer> {
     checkObjectKey(key, 'get');
     const data = this.objects.get(key);
