@@ -1,11 +1,12 @@
 import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
+import type { TxnOptions } from '../engine.js';
 import type { SliceWrite } from '../meta.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceRecord } from '../types.js';
 import { changeLength, mustGetInode } from './inode-records.js';
 
 /** Commits freshly written slices (one reference each) and grows the file to cover them. */
-export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly SliceWrite[]): Promise<Attr> {
+export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr> {
   for (const { index, record: r } of writes) {
     const end = index * CHUNK_SIZE + r.pos + r.len;
     if (r.pos < 0 || r.len <= 0 || r.pos + r.len > CHUNK_SIZE || r.off + r.len > r.size || end > MAX_FILE_SIZE) {
@@ -24,7 +25,15 @@ export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly 
     await changeLength(tx, attr, length);
     await tx.putInode(attr);
     return attr;
-  });
+  }, options);
+}
+
+/**
+ * fsync of an inode whose writes are all committed: a durable commit that writes the inode back
+ * unchanged (a commit that writes nothing syncs nothing on SQLite).
+ */
+export async function syncInode(ctx: MetaContext, ino: Ino): Promise<void> {
+  await ctx.engine.txn(async (tx) => tx.putInode(await mustGetInode(tx, ino, 'fsync')), { durable: true });
 }
 
 const sameRecord = (a: SliceRecord, b: SliceRecord) =>
