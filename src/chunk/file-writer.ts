@@ -4,16 +4,19 @@ import { FsError, toFsError } from '../errors/index.js';
 import type { Meta, SliceWrite } from '../meta/meta.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE } from '../meta/types.js';
 import type { ObjectStore } from '../object/object-store.js';
-import { blockKey } from './block-key.js';
+import { blockKey, sliceBlockKeys } from './block-key.js';
 import { PendingSlice } from './pending-slice.js';
+import type { UnsyncedObjects } from './unsynced-objects.js';
 
 /** Pending slices after which a writer commits on its own. */
 const MAX_PENDING_SLICES = 64;
 
 /** What a writer needs: the metadata, the store, and the shared upload bound. */
 export interface WriterDeps {
-  meta: Pick<Meta, 'newSliceId' | 'commitSlices'>;
+  meta: Pick<Meta, 'newSliceId' | 'commitSlices' | 'syncInode'>;
   store: ObjectStore;
+  /** Objects committed without a sync, which a durable flush syncs first. */
+  unsynced: UnsyncedObjects;
   blockSize: number;
   /** Bounds blocks being uploaded at once, across every writer. */
   uploads: Limiter;
@@ -74,9 +77,12 @@ export class FileWriter {
     });
   }
 
-  /** Uploads what is buffered and commits it; reports (once) any earlier upload failure. */
-  flush(): Promise<Attr | undefined> {
-    return this.queue.run(() => this.commit());
+  /**
+   * Uploads what is buffered and commits it; reports (once) any earlier upload failure. `durable`
+   * (fsync): every object of the file's commits is synced before a durable metadata commit.
+   */
+  flush(options?: { durable?: boolean }): Promise<Attr | undefined> {
+    return this.queue.run(() => this.commit(options?.durable === true));
   }
 
   private async writeChunk(index: number, pos: number, data: Buffer): Promise<void> {
@@ -118,7 +124,7 @@ export class FileWriter {
     while (this.inflight.size > this.deps.maxInflight) await Promise.race(this.inflight);
   }
 
-  private async commit(): Promise<Attr | undefined> {
+  private async commit(durable = false): Promise<Attr | undefined> {
     const slices = this.slices;
     this.slices = [];
     // Until the records are committed, this client still shows their end (getattr, O_APPEND);
@@ -126,13 +132,13 @@ export class FileWriter {
     if (slices.length) this.committingEnd = this.end;
     this.end = 0;
     try {
-      return await this.commitSlices(slices);
+      return await this.commitSlices(slices, durable);
     } finally {
       this.committingEnd = 0;
     }
   }
 
-  private async commitSlices(slices: PendingSlice[]): Promise<Attr | undefined> {
+  private async commitSlices(slices: PendingSlice[], durable: boolean): Promise<Attr | undefined> {
     for (const s of slices) if (!s.frozen) this.freeze(s);
     await Promise.all(slices.flatMap((s) => s.uploads));
     const failure = this.failure;
@@ -141,17 +147,33 @@ export class FileWriter {
       await this.discard(slices);
       throw failure;
     }
-    if (!slices.length) return undefined;
+    if (!slices.length) {
+      if (durable) await this.syncCommitted();
+      return undefined;
+    }
     const writes: SliceWrite[] = await Promise.all(
       slices.map(async (s) => ({ index: s.index, record: { pos: s.pos, id: await s.id!, size: s.len, off: 0, len: s.len } })),
     );
+    const keys = writes.flatMap((w) => sliceBlockKeys(w.record.id, w.record.size, this.deps.blockSize));
     try {
-      const attr = await this.deps.meta.commitSlices(this.ino, writes);
+      if (durable) await this.deps.unsynced.sync(this.ino, keys);
+      const attr = await this.deps.meta.commitSlices(this.ino, writes, { durable });
+      if (!durable) await this.deps.unsynced.add(this.ino, keys);
       this.deps.onCommit?.(this.ino, new Set(writes.map((w) => w.index)));
       return attr;
     } catch (err) {
       await this.discard(slices);
       throw toFsError(err, { syscall: 'write', ino: this.ino });
+    }
+  }
+
+  /** fsync with nothing buffered: syncs the objects of earlier commits, then makes the metadata durable. */
+  private async syncCommitted(): Promise<void> {
+    try {
+      await this.deps.unsynced.sync(this.ino);
+      await this.deps.meta.syncInode(this.ino);
+    } catch (err) {
+      throw toFsError(err, { syscall: 'fsync', ino: this.ino });
     }
   }
 

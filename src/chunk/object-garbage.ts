@@ -33,7 +33,7 @@ async function expectedKeys(engine: Engine, blockSize: number): Promise<Map<Slic
  * older than `thresholdMs` so uploads in flight are spared, and drains the deletion queue.
  */
 export async function collectObjectGarbage(
-  deps: { engine: Engine; meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices'>; store: ObjectStore; blockSize: number },
+  deps: { engine: Engine; meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSize: number },
   options: { remove: boolean; thresholdMs: number; onProgress?: (phase: string, n: number) => void },
 ): Promise<ObjectGcReport> {
   const report: ObjectGcReport = { objects: 0, leaked: { objects: 0, bytes: 0, deleted: 0 }, queue: { pending: 0, drained: 0 } };

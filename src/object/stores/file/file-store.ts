@@ -69,7 +69,10 @@ export class FileStore implements ObjectStore {
       const worker = async () => {
         while (next < paths.length && !failed) {
           const p = paths[next++]!;
-          await syncPath(p, what).catch((err: unknown) => void (failed ??= { err, file: p }));
+          // An object deleted since (its slice dropped) needs no sync; nor does a directory removed with it.
+          await syncPath(p, what).catch((err: unknown) => {
+            if ((err as NodeJS.ErrnoException).code !== 'ENOENT') failed ??= { err, file: p };
+          });
         }
       };
       await Promise.all(Array.from({ length: Math.min(SYNC_PARALLEL, paths.length) }, worker));
