@@ -9,12 +9,13 @@ import { readFileRange } from './file-reader.js';
 import { FileWriter } from './file-writer.js';
 import { SliceReader } from './slice-reader.js';
 import { UnsyncedObjects } from './unsynced-objects.js';
+import { WriteBudget } from './write-budget.js';
 
 /** Sizes of the data layer's buffers, in bytes, and its request concurrency. */
 export interface ChunkStoreOptions {
   /** Block cache for reads (default 256 MiB). */
   cacheSize?: number;
-  /** Bytes of blocks being uploaded at once, across all files (default 128 MiB). */
+  /** The write buffer: bytes of blocks being uploaded at once, across all files; writers wait for room (default 128 MiB). */
   bufferSize?: number;
   /** Object requests at once (default 32). */
   concurrency?: number;
@@ -33,7 +34,8 @@ export class ChunkStore {
   private readonly slices: SliceReader;
   private readonly compactor: Compactor;
   private readonly uploads: Limiter;
-  private readonly maxInflight: number;
+  /** The client's write buffer, shared by every file's writer. */
+  readonly budget: WriteBudget;
   private readonly background = new Set<Promise<unknown>>();
 
   constructor(
@@ -45,8 +47,8 @@ export class ChunkStore {
     const requests = new Limiter(options.concurrency ?? 32);
     this.cache = new BlockCache(options.cacheSize ?? 256 * 1024 * 1024);
     this.slices = new SliceReader(store, { blockSize, cache: this.cache, requests, readAhead: options.readAhead ?? 4 });
-    this.maxInflight = Math.max(2, Math.floor((options.bufferSize ?? 128 * 1024 * 1024) / blockSize));
-    this.uploads = new Limiter(Math.min(this.maxInflight, options.concurrency ?? 32));
+    this.budget = new WriteBudget(Math.max(2 * blockSize, options.bufferSize ?? 128 * 1024 * 1024));
+    this.uploads = new Limiter(Math.min(Math.floor(this.budget.bytes / blockSize), options.concurrency ?? 32));
     this.unsynced = new UnsyncedObjects(store);
     this.compactor = new Compactor({ meta, store, slices: this.slices, blockSize });
     this.deletions = new DeletionWorker({ meta, store, blockSize });
@@ -61,7 +63,7 @@ export class ChunkStore {
   /** A new write buffer for a file. */
   writer(ino: Ino): FileWriter {
     return new FileWriter(
-      { meta: this.meta, store: this.store, unsynced: this.unsynced, blockSize: this.meta.settings.blockSize, uploads: this.uploads, maxInflight: this.maxInflight,
+      { meta: this.meta, store: this.store, unsynced: this.unsynced, blockSize: this.meta.settings.blockSize, uploads: this.uploads, budget: this.budget,
         onCommit: (i, indexes) => this.compactLater(i, indexes) },
       ino,
     );

@@ -7,6 +7,7 @@ import type { ObjectStore } from '../object/object-store.js';
 import { blockKey, sliceBlockKeys } from './block-key.js';
 import { PendingSlice } from './pending-slice.js';
 import type { UnsyncedObjects } from './unsynced-objects.js';
+import type { WriteBudget } from './write-budget.js';
 
 /** Pending slices after which a writer commits on its own. */
 const MAX_PENDING_SLICES = 64;
@@ -20,8 +21,8 @@ export interface WriterDeps {
   blockSize: number;
   /** Bounds blocks being uploaded at once, across every writer. */
   uploads: Limiter;
-  /** Blocks one writer may have in flight before its writes wait: its share of the write buffer. */
-  maxInflight: number;
+  /** The client's write buffer, shared by every writer: a block waits for room before its upload. */
+  budget: WriteBudget;
   /** Told the chunk indexes of each commit (for compaction). */
   onCommit?: (ino: Ino, indexes: Set<number>) => void;
 }
@@ -38,7 +39,6 @@ export class FileWriter {
   private end = 0;
   /** End of the furthest byte of the commit in flight (0 when none): still this client's to show. */
   private committingEnd = 0;
-  private readonly inflight = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: WriterDeps,
@@ -107,21 +107,23 @@ export class FileWriter {
     void this.uploadReady(slice).catch(() => undefined);
   }
 
-  /** Starts uploads of the slice's ready blocks; waits while this writer has too many in flight. */
+  /** Starts uploads of the slice's ready blocks; waits until the client's write buffer has room for them. */
   private async uploadReady(slice: PendingSlice): Promise<void> {
+    const admitted: Promise<void>[] = [];
     for (const b of slice.readyBlocks()) {
       const block = slice.takeBlock(b);
       const id = (slice.id ??= this.deps.meta.newSliceId());
-      const upload = this.deps.uploads
-        .run(async () => this.deps.store.put(blockKey(await id, b, block.length), block))
+      const { budget } = this.deps;
+      const room = budget.acquire(block.length);
+      admitted.push(room);
+      const upload = room
+        .then(() => this.deps.uploads.run(async () => this.deps.store.put(blockKey(await id, b, block.length), block)).finally(() => budget.release(block.length)))
         .catch((err: unknown) => {
           this.failure ??= new FsError('EIO', { syscall: 'write', ino: this.ino, detail: `upload failed: ${(err as Error).message}`, cause: err });
-        })
-        .finally(() => this.inflight.delete(upload));
-      this.inflight.add(upload);
+        });
       slice.uploads.push(upload);
     }
-    while (this.inflight.size > this.deps.maxInflight) await Promise.race(this.inflight);
+    await Promise.all(admitted);
   }
 
   private async commit(durable = false): Promise<Attr | undefined> {
