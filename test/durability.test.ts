@@ -89,6 +89,25 @@ describe('durability: fsync orders object syncs before a synchronous metadata co
     }
   });
 
+  it('fsync on a read-only volume succeeds (nothing of this client can be lost)', async () => {
+    const tv = await tempVolume({ blockSize: MiB });
+    try {
+      const vol = await tv.open();
+      await vol.writeFile('/r', 'kept');
+      await vol.close();
+      const ro = await tv.open({ readOnly: true });
+      try {
+        const h = await ro.open('/r', 'r');
+        await h.sync();
+        await h.close();
+      } finally {
+        await ro.close();
+      }
+    } finally {
+      tv.remove();
+    }
+  });
+
   it('FUSE fsync (dd conv=fsync) and fsync of a directory', async () => {
     const tv = await tempVolume({ blockSize: MiB });
     const vol = await tv.open();

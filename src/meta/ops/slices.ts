@@ -1,4 +1,4 @@
-import { FsError } from '../../errors/index.js';
+import { FsError, isFsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
 import type { TxnOptions } from '../engine.js';
 import type { SliceWrite } from '../meta.js';
@@ -33,7 +33,12 @@ export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly 
  * unchanged (a commit that writes nothing syncs nothing on SQLite).
  */
 export async function syncInode(ctx: MetaContext, ino: Ino): Promise<void> {
-  await ctx.engine.txn(async (tx) => tx.putInode(await mustGetInode(tx, ino, 'fsync')), { durable: true });
+  try {
+    await ctx.engine.txn(async (tx) => tx.putInode(await mustGetInode(tx, ino, 'fsync')), { durable: true });
+  } catch (err) {
+    // Read-only: this client committed nothing that could be lost; fsync succeeds, as on a read-only mount.
+    if (!isFsError(err, 'EROFS')) throw err;
+  }
 }
 
 const sameRecord = (a: SliceRecord, b: SliceRecord) =>
