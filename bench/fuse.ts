@@ -108,6 +108,9 @@ async function measure(t: Target): Promise<Record<string, number>> {
   execFileSync('sync');
   await t.mount();
   const write = mb / seconds(() => dd(['if=/dev/zero', `of=${file()}`, `count=${SIZE_MIB}`]));
+  execFileSync('sync');
+  const fsync = mb / seconds(() => dd(['if=/dev/zero', `of=${file()}-fsync`, `count=${SIZE_MIB}`, 'conv=fsync']));
+  unlinkSync(`${file()}-fsync`);
   await t.unmount();
   dropCaches();
   await t.mount();
@@ -129,7 +132,7 @@ async function measure(t: Target): Promise<Record<string, number>> {
   const unlink = seconds(() => names.forEach((n) => unlinkSync(n)));
   rmSync(dir, { recursive: true });
   await t.unmount();
-  return { write, cold, warm, cp, cpObjects, create: FILES / create, stat: FILES / stat, unlink: FILES / unlink, files: (3 * FILES) / (create + stat + unlink) };
+  return { write, fsync, cold, warm, cp, cpObjects, create: FILES / create, stat: FILES / stat, unlink: FILES / unlink, files: (3 * FILES) / (create + stat + unlink) };
 }
 
 /** The same small-file work through the SDK on a fresh volume: the metadata cost without FUSE. */
@@ -166,6 +169,7 @@ try {
   const [ours, bind, local, pool] = ['slicefs', 'bindfs', 'local disk', 'slicefs-pool'].map((name) => results[name]);
   const rows: Array<[string, string, number]> = [
     ['write', `dd bs=1M, ${SIZE_MIB} MiB (MB/s)`, 0.7],
+    ['fsync', `dd bs=1M conv=fsync, ${SIZE_MIB} MiB (MB/s)`, 0.7],
     ['cold', 'read after remount + drop_caches (MB/s)', 0.7],
     ['warm', 'read again (MB/s)', 0.7],
     ['create', `create ${FILES} empty files (ops/s)`, 0.5],

@@ -1,5 +1,7 @@
 // Sequential write then read of a file through the SDK (SQLite + file:// storage), beside
-// `dd` writing and reading the same amount on the same disk, in one run.
+// `dd` writing and reading the same amount on the same disk, in one run. The write ends with
+// handle.sync() (durable: objects, directories and a FULL commit), compared with `dd conv=fsync`;
+// the same write closed without sync is compared with plain `dd`.
 //   npm run bench:io -- [--size-mib 1024] [--dir /path/on/disk]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +29,9 @@ try {
 
   const ddFile = path.join(dir, 'dd.bin');
   const ddWrite = await timed(() => execFileSync('dd', ['if=/dev/zero', `of=${ddFile}`, 'bs=1M', `count=${sizeMiB}`], { stdio: 'ignore' }));
+  rmSync(ddFile);
+  execFileSync('sync');
+  const ddFsync = await timed(() => execFileSync('dd', ['if=/dev/zero', `of=${ddFile}`, 'bs=1M', `count=${sizeMiB}`, 'conv=fsync'], { stdio: 'ignore' }));
   execFileSync('sh', ['-c', 'sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true']);
   const ddRead = await timed(() => execFileSync('dd', [`if=${ddFile}`, 'of=/dev/null', 'bs=1M'], { stdio: 'ignore' }));
   rmSync(ddFile);
@@ -34,6 +39,13 @@ try {
   const metaUrl = `sqlite3://${dir}/meta.db`;
   await Volume.format(metaUrl, 'bench', { storage: `file://${dir}/objects/` });
   const vol = await Volume.open(metaUrl);
+  const plain = await timed(async () => {
+    const h = await vol.open('/plain', 'w');
+    for (let i = 0; i < sizeMiB; i++) await h.write(piece);
+    await h.close();
+  });
+  await vol.unlink('/plain');
+  execFileSync('sync');
   const write = await timed(async () => {
     const h = await vol.open('/big', 'w');
     for (let i = 0; i < sizeMiB; i++) await h.write(piece);
@@ -60,10 +72,11 @@ try {
   await cold.close();
 
   const rows = [
-    ['sequential write', rate(write.seconds), rate(ddWrite.seconds)],
+    ['write, no fsync', rate(plain.seconds), rate(ddWrite.seconds)],
+    ['write + fsync', rate(write.seconds), rate(ddFsync.seconds)],
     ['sequential read (cold)', rate(read.seconds), rate(ddRead.seconds)],
   ] as const;
-  console.log(`bench:io — ${sizeMiB} MiB, SDK (SQLite + file://, 4 MiB blocks) vs dd bs=1M on ${values.dir}`);
+  console.log(`bench:io — ${sizeMiB} MiB, SDK (SQLite + file://, 4 MiB blocks) vs dd bs=1M (conv=fsync for the fsync row) on ${values.dir}`);
   console.log('operation                   slicefs MiB/s   dd MiB/s   ratio');
   for (const [name, ours, dd] of rows) {
     console.log(`${name.padEnd(26)} ${ours.toFixed(0).padStart(13)} ${dd.toFixed(0).padStart(10)} ${(ours / dd).toFixed(2).padStart(7)}`);

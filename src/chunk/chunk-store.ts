@@ -8,12 +8,14 @@ import { DeletionWorker } from './deletion-worker.js';
 import { readFileRange } from './file-reader.js';
 import { FileWriter } from './file-writer.js';
 import { SliceReader } from './slice-reader.js';
+import { UnsyncedObjects } from './unsynced-objects.js';
+import { WriteBudget } from './write-budget.js';
 
 /** Sizes of the data layer's buffers, in bytes, and its request concurrency. */
 export interface ChunkStoreOptions {
   /** Block cache for reads (default 256 MiB). */
   cacheSize?: number;
-  /** Bytes of blocks being uploaded at once, across all files (default 128 MiB). */
+  /** The write buffer: bytes of blocks being uploaded at once, across all files; writers wait for room (default 128 MiB). */
   bufferSize?: number;
   /** Object requests at once (default 32). */
   concurrency?: number;
@@ -27,10 +29,13 @@ export interface ChunkStoreOptions {
 export class ChunkStore {
   readonly cache: BlockCache;
   readonly deletions: DeletionWorker;
+  /** Objects of commits made without fsync, synced by the next fsync of their file. */
+  readonly unsynced: UnsyncedObjects;
   private readonly slices: SliceReader;
   private readonly compactor: Compactor;
   private readonly uploads: Limiter;
-  private readonly maxInflight: number;
+  /** The client's write buffer, shared by every file's writer. */
+  readonly budget: WriteBudget;
   private readonly background = new Set<Promise<unknown>>();
 
   constructor(
@@ -42,8 +47,9 @@ export class ChunkStore {
     const requests = new Limiter(options.concurrency ?? 32);
     this.cache = new BlockCache(options.cacheSize ?? 256 * 1024 * 1024);
     this.slices = new SliceReader(store, { blockSize, cache: this.cache, requests, readAhead: options.readAhead ?? 4 });
-    this.maxInflight = Math.max(2, Math.floor((options.bufferSize ?? 128 * 1024 * 1024) / blockSize));
-    this.uploads = new Limiter(Math.min(this.maxInflight, options.concurrency ?? 32));
+    this.budget = new WriteBudget(Math.max(2 * blockSize, options.bufferSize ?? 128 * 1024 * 1024));
+    this.uploads = new Limiter(Math.min(Math.floor(this.budget.bytes / blockSize), options.concurrency ?? 32));
+    this.unsynced = new UnsyncedObjects(store);
     this.compactor = new Compactor({ meta, store, slices: this.slices, blockSize });
     this.deletions = new DeletionWorker({ meta, store, blockSize });
     if (options.deleteObjects ?? true) this.deletions.start();
@@ -57,10 +63,16 @@ export class ChunkStore {
   /** A new write buffer for a file. */
   writer(ino: Ino): FileWriter {
     return new FileWriter(
-      { meta: this.meta, store: this.store, blockSize: this.meta.settings.blockSize, uploads: this.uploads, maxInflight: this.maxInflight,
+      { meta: this.meta, store: this.store, unsynced: this.unsynced, blockSize: this.meta.settings.blockSize, uploads: this.uploads, budget: this.budget,
         onCommit: (i, indexes) => this.compactLater(i, indexes) },
       ino,
     );
+  }
+
+  /** fsync of a file with no write buffer here: syncs its objects committed without fsync, then a durable metadata commit. */
+  async sync(ino: Ino): Promise<void> {
+    await this.unsynced.sync(ino);
+    await this.meta.syncInode(ino);
   }
 
   /** Compacts the chunks in the background when they have too many records. */

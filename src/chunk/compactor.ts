@@ -48,6 +48,9 @@ export class Compactor {
     const removeObjects = () => Promise.all(keys.map((k) => this.deps.store.delete(k).catch(() => undefined)));
     try {
       await Promise.all(keys.map((k, b) => this.deps.store.put(k, data.subarray(b * blockSize, Math.min(data.length, (b + 1) * blockSize)))));
+      // The commit replaces records whose objects may have been fsynced: the new ones must be as
+      // durable before it (a later durable commit or a checkpoint can make the commit durable at any time).
+      await this.deps.store.sync(keys);
       const result = { pos: from, id, size: data.length, off: 0, len: data.length };
       if (await this.deps.meta.compactChunk(ino, index, { replaced, result })) return true;
     } catch (err) {

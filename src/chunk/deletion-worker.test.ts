@@ -25,9 +25,12 @@ class BatchingStore extends MemoryStore {
 /** A deletion queue of `slices`, and what the worker finished. */
 function queueOf(slices: PendingSlice[]) {
   const finished: SliceId[] = [];
+  const syncs: number[] = [];
   return {
     finished,
+    syncs,
     meta: {
+      syncInode: async () => void syncs.push(finished.length),
       pendingSlices: async (limit: number) => slices.filter((s) => !finished.includes(s.id)).slice(0, limit),
       finishPendingSlices: async (ids: SliceId[]) => void finished.push(...ids),
     },
@@ -52,6 +55,20 @@ describe('deletion worker', () => {
     assert.equal(store.requests[0]!.length, 14, 'every block of the five slices (2 + 4 × 3)');
     assert.deepEqual((await store.list()).objects, []);
     assert.deepEqual(queue.finished.sort(), pending.map((s) => s.id));
+  });
+
+  it('makes the metadata durable before it deletes objects, once per batch', async () => {
+    const pending = slices(3);
+    const store = await storeWith(pending);
+    const queue = queueOf(pending);
+    const deleteMany = store.deleteMany.bind(store);
+    const order: string[] = [];
+    store.deleteMany = async (keys) => (order.push(`delete:${queue.syncs.length}`), deleteMany(keys));
+    const worker = new DeletionWorker({ meta: queue.meta, store, blockSize: BLOCK });
+    assert.equal(await worker.drain(), 3);
+    assert.deepEqual(order, ['delete:1'], 'the durable commit came before the delete');
+    assert.equal(await worker.drain(), 0);
+    assert.equal(queue.syncs.length, 1, 'an empty queue costs no durable commit');
   });
 
   it('a failing object holds back only its own slice', async () => {

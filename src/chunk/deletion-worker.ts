@@ -1,5 +1,5 @@
 import type { Meta } from '../meta/meta.js';
-import type { PendingSlice, SliceId } from '../meta/types.js';
+import { type PendingSlice, ROOT_INO, type SliceId } from '../meta/types.js';
 import { deleteObjects } from '../object/delete-objects.js';
 import type { ObjectStore } from '../object/object-store.js';
 import { sliceBlockKeys } from './block-key.js';
@@ -9,7 +9,7 @@ export class DeletionWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
-  constructor(private readonly deps: { meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices'>; store: ObjectStore; blockSize: number }) {}
+  constructor(private readonly deps: { meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSize: number }) {}
 
   /** Drains the queue every `intervalMs` in the background. */
   start(intervalMs = 1000): void {
@@ -31,6 +31,10 @@ export class DeletionWorker {
     let finished = 0;
     for (;;) {
       const batch = await this.deps.meta.pendingSlices(200);
+      // The commit that dropped their last reference may not be durable yet (SQLite, NORMAL): were
+      // the objects gone and that commit lost in a power cut, files (fsynced ones too) would name
+      // missing objects. A durable commit first makes it, and every earlier one, durable.
+      if (batch.length) await this.deps.meta.syncInode(ROOT_INO);
       const done = await this.deleteBlocks(batch);
       await this.deps.meta.finishPendingSlices(done);
       finished += done.length;

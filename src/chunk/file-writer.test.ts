@@ -8,6 +8,8 @@ import { CHUNK_SIZE, type Ino } from '../meta/types.js';
 import type { VolumeMeta } from '../meta/volume-meta.js';
 import { MemoryStore } from '../object/stores/memory/memory-store.js';
 import { FileWriter } from './file-writer.js';
+import { UnsyncedObjects } from './unsynced-objects.js';
+import { WriteBudget } from './write-budget.js';
 
 const memory = TEST_ENGINES.find((e) => e.name === 'mem')!;
 const BLOCK = 4096; // the test volumes' block size
@@ -28,7 +30,10 @@ async function withWriter(fn: (w: FileWriter, ctx: { meta: VolumeMeta; store: Fl
   await withMeta(memory, async (meta) => {
     const store = new FlakyStore(`mem://file-writer-${process.pid}-${Math.random()}`);
     const { ino } = await meta.create(root, 1 as Ino, n('f'), 0o644);
-    const writer = new FileWriter({ meta, store, blockSize: BLOCK, uploads: new Limiter(4), maxInflight: 4 }, ino);
+    const writer = new FileWriter(
+      { meta, store, unsynced: new UnsyncedObjects(store), blockSize: BLOCK, uploads: new Limiter(4), budget: new WriteBudget(4 * BLOCK) },
+      ino,
+    );
     await fn(writer, { meta, store, ino });
   });
 }

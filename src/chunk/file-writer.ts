@@ -4,21 +4,25 @@ import { FsError, toFsError } from '../errors/index.js';
 import type { Meta, SliceWrite } from '../meta/meta.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE } from '../meta/types.js';
 import type { ObjectStore } from '../object/object-store.js';
-import { blockKey } from './block-key.js';
+import { blockKey, sliceBlockKeys } from './block-key.js';
 import { PendingSlice } from './pending-slice.js';
+import type { UnsyncedObjects } from './unsynced-objects.js';
+import type { WriteBudget } from './write-budget.js';
 
 /** Pending slices after which a writer commits on its own. */
 const MAX_PENDING_SLICES = 64;
 
 /** What a writer needs: the metadata, the store, and the shared upload bound. */
 export interface WriterDeps {
-  meta: Pick<Meta, 'newSliceId' | 'commitSlices'>;
+  meta: Pick<Meta, 'newSliceId' | 'commitSlices' | 'syncInode'>;
   store: ObjectStore;
+  /** Objects committed without a sync, which a durable flush syncs first. */
+  unsynced: UnsyncedObjects;
   blockSize: number;
   /** Bounds blocks being uploaded at once, across every writer. */
   uploads: Limiter;
-  /** Blocks one writer may have in flight before its writes wait: its share of the write buffer. */
-  maxInflight: number;
+  /** The client's write buffer, shared by every writer: a block waits for room before its upload. */
+  budget: WriteBudget;
   /** Told the chunk indexes of each commit (for compaction). */
   onCommit?: (ino: Ino, indexes: Set<number>) => void;
 }
@@ -35,7 +39,6 @@ export class FileWriter {
   private end = 0;
   /** End of the furthest byte of the commit in flight (0 when none): still this client's to show. */
   private committingEnd = 0;
-  private readonly inflight = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: WriterDeps,
@@ -74,9 +77,12 @@ export class FileWriter {
     });
   }
 
-  /** Uploads what is buffered and commits it; reports (once) any earlier upload failure. */
-  flush(): Promise<Attr | undefined> {
-    return this.queue.run(() => this.commit());
+  /**
+   * Uploads what is buffered and commits it; reports (once) any earlier upload failure. `durable`
+   * (fsync): every object of the file's commits is synced before a durable metadata commit.
+   */
+  flush(options?: { durable?: boolean }): Promise<Attr | undefined> {
+    return this.queue.run(() => this.commit(options?.durable === true));
   }
 
   private async writeChunk(index: number, pos: number, data: Buffer): Promise<void> {
@@ -101,24 +107,26 @@ export class FileWriter {
     void this.uploadReady(slice).catch(() => undefined);
   }
 
-  /** Starts uploads of the slice's ready blocks; waits while this writer has too many in flight. */
+  /** Starts uploads of the slice's ready blocks; waits until the client's write buffer has room for them. */
   private async uploadReady(slice: PendingSlice): Promise<void> {
+    const admitted: Promise<void>[] = [];
     for (const b of slice.readyBlocks()) {
       const block = slice.takeBlock(b);
       const id = (slice.id ??= this.deps.meta.newSliceId());
-      const upload = this.deps.uploads
-        .run(async () => this.deps.store.put(blockKey(await id, b, block.length), block))
+      const { budget } = this.deps;
+      const room = budget.acquire(block.length);
+      admitted.push(room);
+      const upload = room
+        .then(() => this.deps.uploads.run(async () => this.deps.store.put(blockKey(await id, b, block.length), block)).finally(() => budget.release(block.length)))
         .catch((err: unknown) => {
           this.failure ??= new FsError('EIO', { syscall: 'write', ino: this.ino, detail: `upload failed: ${(err as Error).message}`, cause: err });
-        })
-        .finally(() => this.inflight.delete(upload));
-      this.inflight.add(upload);
+        });
       slice.uploads.push(upload);
     }
-    while (this.inflight.size > this.deps.maxInflight) await Promise.race(this.inflight);
+    await Promise.all(admitted);
   }
 
-  private async commit(): Promise<Attr | undefined> {
+  private async commit(durable = false): Promise<Attr | undefined> {
     const slices = this.slices;
     this.slices = [];
     // Until the records are committed, this client still shows their end (getattr, O_APPEND);
@@ -126,13 +134,13 @@ export class FileWriter {
     if (slices.length) this.committingEnd = this.end;
     this.end = 0;
     try {
-      return await this.commitSlices(slices);
+      return await this.commitSlices(slices, durable);
     } finally {
       this.committingEnd = 0;
     }
   }
 
-  private async commitSlices(slices: PendingSlice[]): Promise<Attr | undefined> {
+  private async commitSlices(slices: PendingSlice[], durable: boolean): Promise<Attr | undefined> {
     for (const s of slices) if (!s.frozen) this.freeze(s);
     await Promise.all(slices.flatMap((s) => s.uploads));
     const failure = this.failure;
@@ -141,17 +149,33 @@ export class FileWriter {
       await this.discard(slices);
       throw failure;
     }
-    if (!slices.length) return undefined;
+    if (!slices.length) {
+      if (durable) await this.syncCommitted();
+      return undefined;
+    }
     const writes: SliceWrite[] = await Promise.all(
       slices.map(async (s) => ({ index: s.index, record: { pos: s.pos, id: await s.id!, size: s.len, off: 0, len: s.len } })),
     );
+    const keys = writes.flatMap((w) => sliceBlockKeys(w.record.id, w.record.size, this.deps.blockSize));
     try {
-      const attr = await this.deps.meta.commitSlices(this.ino, writes);
+      if (durable) await this.deps.unsynced.sync(this.ino, keys);
+      const attr = await this.deps.meta.commitSlices(this.ino, writes, { durable });
+      if (!durable) await this.deps.unsynced.add(this.ino, keys);
       this.deps.onCommit?.(this.ino, new Set(writes.map((w) => w.index)));
       return attr;
     } catch (err) {
       await this.discard(slices);
       throw toFsError(err, { syscall: 'write', ino: this.ino });
+    }
+  }
+
+  /** fsync with nothing buffered: syncs the objects of earlier commits, then makes the metadata durable. */
+  private async syncCommitted(): Promise<void> {
+    try {
+      await this.deps.unsynced.sync(this.ino);
+      await this.deps.meta.syncInode(this.ino);
+    } catch (err) {
+      throw toFsError(err, { syscall: 'fsync', ino: this.ino });
     }
   }
 

@@ -44,7 +44,7 @@ async function queuedSlices(engine: Engine): Promise<{ ids: IdBits; count: numbe
  * queued slices count as owned, the queue's worker deletes them).
  */
 export async function collectObjectGarbage(
-  deps: { engine: Engine; meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices'>; store: ObjectStore; blockSize: number },
+  deps: { engine: Engine; meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSize: number },
   options: { remove: boolean; thresholdMs: number; onProgress?: (phase: string, n: number) => void },
 ): Promise<ObjectGcReport> {
   const report: ObjectGcReport = { objects: 0, leaked: { objects: 0, bytes: 0, deleted: 0 }, queue: { pending: 0, drained: 0 } };

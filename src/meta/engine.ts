@@ -108,6 +108,18 @@ export interface EngineTx {
   setLocks(ino: Ino, session: SessionId, locks: readonly LockRecord[]): Promise<void>;
 }
 
+/** How one transaction commits. */
+export interface TxnOptions {
+  /**
+   * When `txn` returns, the commit survives a power cut, and so does every commit this client made
+   * before it (fsync). SQLite: this commit runs with synchronous=FULL, which syncs the WAL and with
+   * it the earlier commits made with NORMAL. PostgreSQL: every commit already is (synchronous_commit
+   * on, the server default). Redis: as durable as its appendonly/appendfsync settings make any write.
+   * Memory: nothing survives.
+   */
+  durable?: boolean;
+}
+
 /** How an engine is opened: `create` (by format) may create the database; otherwise it must exist. */
 export interface EngineOpenOptions {
   create: boolean;
@@ -175,7 +187,7 @@ export interface Engine {
   /** The stored settings, or undefined when the engine holds no volume. */
   loadSettings(): Promise<VolumeSettings | undefined>;
   /** Runs `fn` in one atomic transaction; it may run again on a conflict, so it must only touch `tx`. */
-  txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
+  txn<T>(fn: (tx: EngineTx) => Promise<T>, options?: TxnOptions): Promise<T>;
   /** Runs read-only `fn` on committed state (no isolation across calls promised). */
   read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
   /** Adds `n` to a counter atomically, outside any transaction, and returns the new value. */

@@ -2,6 +2,7 @@ import type {
   Attr, Caller, Edge, Ino, LockRecord, PendingSlice, SessionId, SliceId, SliceRecord, Timespec, VolumeSettings,
 } from './types.js';
 import type { CloneOptions } from './clone/clone-spec.js';
+import type { TxnOptions } from './engine.js';
 import type { CopyRangeSpec } from './ops/copy-range.js';
 
 /** Attribute changes for `setattr`; absent fields stay as they are. */
@@ -155,8 +156,10 @@ export interface Meta {
 
   /** The records of one chunk, oldest first. */
   readChunk(ino: Ino, index: number): Promise<SliceRecord[]>;
-  /** Commits newly written slices to a file in one transaction, growing it as needed. */
-  commitSlices(ino: Ino, writes: readonly SliceWrite[]): Promise<Attr>;
+  /** Commits newly written slices to a file in one transaction, growing it as needed (`durable`: fsync, see TxnOptions). */
+  commitSlices(ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr>;
+  /** Makes every commit this client made durable, with one durable commit that rewrites the inode (fsync with nothing left to commit). */
+  syncInode(ino: Ino): Promise<void>;
   /**
    * Replaces the leading records `replaced` of a chunk by one new slice record (compaction),
    * dropping their references. False, and nothing changed, when the chunk no longer starts

@@ -2,7 +2,7 @@ import { CodedError, FsError } from '../errors/index.js';
 import { clone } from './clone/clone.js';
 import type { CloneOptions } from './clone/clone-spec.js';
 import type { MetaContext } from './context.js';
-import type { Engine } from './engine.js';
+import type { Engine, TxnOptions } from './engine.js';
 import { IdAllocator } from './id-allocator.js';
 import type {
   AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RenameSpec, SliceWrite, VolumeUsage,
@@ -21,7 +21,7 @@ import { readdir } from './ops/readdir.js';
 import { rename } from './ops/rename.js';
 import { rmdir, unlink } from './ops/remove.js';
 import { setattr } from './ops/setattr.js';
-import { commitSlices, compactChunk } from './ops/slices.js';
+import { commitSlices, compactChunk, syncInode } from './ops/slices.js';
 import { getxattr, listxattr, removexattr, setxattr } from './ops/xattr.js';
 import { resolvePath } from './paths.js';
 import { checkAccess } from './permissions.js';
@@ -213,8 +213,11 @@ export class VolumeMeta implements Meta {
   readChunk(ino: Ino, index: number): Promise<SliceRecord[]> {
     return this.engine.read((tx) => tx.getChunk(ino, index));
   }
-  commitSlices(ino: Ino, writes: readonly SliceWrite[]): Promise<Attr> {
-    return commitSlices(this.ctx, ino, writes);
+  commitSlices(ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr> {
+    return commitSlices(this.ctx, ino, writes, options);
+  }
+  syncInode(ino: Ino): Promise<void> {
+    return syncInode(this.ctx, ino);
   }
   compactChunk(ino: Ino, index: number, spec: { replaced: readonly SliceRecord[]; result?: SliceRecord }): Promise<boolean> {
     return compactChunk(this.ctx, { ino, index }, spec);

@@ -49,8 +49,10 @@ export interface ObjectStore {
   readonly url: string;
   /** What the store guarantees beyond the contract. */
   readonly supports: StoreCapabilities;
-  /** Stores `data` under `key` atomically: readers see all of it or nothing. */
+  /** Stores `data` under `key` atomically: readers see all of it or nothing (durable only after `sync`). */
   put(key: string, data: Uint8Array): Promise<void>;
+  /** Makes objects already put, and their names, survive a power cut; missing ones are skipped (S3: a put is durable on return). */
+  sync(keys: readonly string[]): Promise<void>;
   /** Reads an object, or one byte range of it. */
   get(key: string, range?: ByteRange): Promise<Buffer>;
   /** The object's info, or undefined when it does not exist. */

@@ -205,13 +205,14 @@ export class VolumeFileHandle {
     });
   }
 
-  /** Commits this file's buffered writes (fsync(2)). */
+  /** fsync(2): commits buffered writes; on return they survive a power cut (DESIGN §4). */
   sync(): Promise<void> {
-    return this.call('fsync', () => this.vfs.flush(this.opened.fh));
+    return this.call('fsync', () => this.vfs.flush(this.opened.fh, { durable: true }));
   }
-  /** Same as sync: a volume keeps no data without its metadata. */
+
+  /** fdatasync(2): the same as sync (a volume keeps no data without its metadata: that commit is durable too). */
   datasync(): Promise<void> {
-    return this.call('fdatasync', () => this.vfs.flush(this.opened.fh));
+    return this.call('fdatasync', () => this.vfs.flush(this.opened.fh, { durable: true }));
   }
 
   stat(options?: { bigint?: false }): Promise<VolumeStats>;

@@ -145,17 +145,23 @@ export class Vfs {
     return offset;
   }
 
-  /** Commits the inode's buffered writes. */
-  async flushInode(ino: Ino): Promise<void> {
+  /** Commits the inode's buffered writes; `durable` (fsync): they, and its earlier commits, survive a power cut. */
+  async flushInode(ino: Ino, options?: { durable?: boolean }): Promise<void> {
     // Even when nothing is buffered: a commit another request started may still be on its way
     // to the metadata (the writer is not dirty meanwhile), and a read must wait for it.
     const writer = this.handles.existingWriter(ino);
-    if (writer) await writer.flush();
+    if (writer) await writer.flush(options);
+    else if (options?.durable) await this.chunks.sync(ino);
   }
 
-  /** flush(2)/fsync(2) of one handle: commits the inode's buffered writes. */
-  async flush(fh: number): Promise<void> {
-    await this.flushInode(this.handle(fh, 'flush').ino);
+  /** flush(2) of one handle: commits the inode's buffered writes; `durable`: fsync(2)/fdatasync(2), DESIGN §4. */
+  async flush(fh: number, options?: { durable?: boolean }): Promise<void> {
+    await this.flushInode(this.handle(fh, 'flush').ino, options);
+  }
+
+  /** fsync(2) of a directory: every namespace change is one commit already; this makes them durable. */
+  async syncDir(ino: Ino): Promise<void> {
+    await this.meta.syncInode(ino);
   }
 
   /** Closes a handle: commits its writes, and reports a failed commit. */

@@ -91,8 +91,11 @@ export const dirOps = [
   defineOp({
     opcode: OPCODES.FUSE_FSYNCDIR,
     decode: (r) => r.struct(fuse_fsync_in),
-    // Every namespace change is already one committed transaction.
-    handle: ({ reply }) => reply.ok(),
+    // Every namespace change is already one committed transaction; fsync makes them durable.
+    async handle({ header, reply, fs }) {
+      await fs.vfs.syncDir(header.nodeid as Ino);
+      reply.ok();
+    },
     print: (b) => `fh=${b.fh}`,
   }),
 ];

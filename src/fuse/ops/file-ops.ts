@@ -85,7 +85,8 @@ export const fileOps = [
     opcode: OPCODES.FUSE_FSYNC,
     decode: (r) => r.struct(fuse_fsync_in),
     async handle({ header, body, reply, fs }) {
-      if (!fs.virtual.get(header.nodeid)) await fs.vfs.flush(body.fh);
+      // fsync and fdatasync alike: durable (DESIGN §4); the metadata commit is needed for the data either way.
+      if (!fs.virtual.get(header.nodeid)) await fs.vfs.flush(body.fh, { durable: true });
       reply.ok();
     },
     print: (b) => `fh=${b.fh} datasync=${b.fsync_flags & REQUEST_FLAGS.FUSE_FSYNC_FDATASYNC}`,

@@ -1,6 +1,6 @@
-import { FsError } from '../../errors/index.js';
+import { FsError, isFsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
-import type { EngineTx } from '../engine.js';
+import type { EngineTx, TxnOptions } from '../engine.js';
 import type { SliceWrite } from '../meta.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceRecord } from '../types.js';
 import { changeLength, mustGetInode } from './inode-records.js';
@@ -12,7 +12,7 @@ async function countStored(tx: EngineTx, size: number): Promise<void> {
 }
 
 /** Commits freshly written slices (one reference each) and grows the file to cover them. */
-export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly SliceWrite[]): Promise<Attr> {
+export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr> {
   for (const { index, record: r } of writes) {
     const end = index * CHUNK_SIZE + r.pos + r.len;
     if (r.pos < 0 || r.len <= 0 || r.pos + r.len > CHUNK_SIZE || r.off + r.len > r.size || end > MAX_FILE_SIZE) {
@@ -32,7 +32,20 @@ export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly 
     await changeLength(tx, attr, length);
     await tx.putInode(attr);
     return attr;
-  });
+  }, options);
+}
+
+/**
+ * fsync of an inode whose writes are all committed: a durable commit that writes the inode back
+ * unchanged (a commit that writes nothing syncs nothing on SQLite).
+ */
+export async function syncInode(ctx: MetaContext, ino: Ino): Promise<void> {
+  try {
+    await ctx.engine.txn(async (tx) => tx.putInode(await mustGetInode(tx, ino, 'fsync')), { durable: true });
+  } catch (err) {
+    // Read-only: this client committed nothing that could be lost; fsync succeeds, as on a read-only mount.
+    if (!isFsError(err, 'EROFS')) throw err;
+  }
 }
 
 const sameRecord = (a: SliceRecord, b: SliceRecord) =>

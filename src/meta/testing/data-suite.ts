@@ -25,6 +25,22 @@ export function dataSuite(engine: TestEngine): void {
       });
     });
 
+    it('durable commits (fsync) commit the same; syncInode leaves a file or directory as it was', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const s1 = await m.newSliceId();
+        const a = await m.commitSlices(f.ino, [{ index: 0, record: rec(0, s1, 100) }], { durable: true });
+        assert.equal(a.length, 100);
+        assert.deepEqual(await m.readChunk(f.ino, 0), [rec(0, s1, 100)]);
+        for (const ino of [f.ino, ROOT_INO]) {
+          const before = await m.getattr(ino);
+          await m.syncInode(ino);
+          assert.deepEqual(await m.getattr(ino), before, 'fsync changes no attribute (times included)');
+        }
+        await rejectsWith(m.syncInode(999_999 as typeof f.ino), 'ENOENT');
+      });
+    });
+
     it('truncate drops chunks past the end, hides the tail of the last one, and extends with zeros', async () => {
       await withMeta(engine, async (m) => {
         const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });

@@ -126,6 +126,19 @@ export function storeConformance(s: TestStore): void {
       });
     });
 
+    it('syncs objects it holds (none, one, many in nested directories) and refuses bad keys', async () => {
+      await withStore(s, async (store) => {
+        const keys = ['top', 'chunks/0/0/7_0_3', 'chunks/0/1/1007_0_3', 'chunks/2/2000/2002000_1_3'];
+        for (const k of keys) await store.put(k, Buffer.from('abc'));
+        await store.sync([]);
+        await store.sync(['top']);
+        await store.sync(keys);
+        await store.sync(keys); // again: nothing new, still fine
+        for (const k of keys) assert.equal((await store.get(k)).toString(), 'abc');
+        await assert.rejects(store.sync(['../escape']), code('EINVAL'));
+      });
+    });
+
     it('deletes many objects at once, missing ones included', async () => {
       await withStore(s, async (store) => {
         const keys = Array.from({ length: 30 }, (_, i) => `d/${i}`);

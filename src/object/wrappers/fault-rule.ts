@@ -1,5 +1,5 @@
 /** Store calls a fault rule can target; `*` is every one. */
-export type FaultOp = 'put' | 'get' | 'head' | 'delete' | 'list' | '*';
+export type FaultOp = 'put' | 'sync' | 'get' | 'head' | 'delete' | 'list' | '*';
 
 /**
  * Failures a rule can raise, each shaped like what a real S3 store sends: `EIO` a 500
@@ -10,7 +10,7 @@ export type FaultError = 'EIO' | 'SlowDown' | 'ECONNRESET' | 'EACCES' | 'ENOENT'
 
 /** One fault: which calls it hits and what it does to them. */
 export interface FaultRule {
-  /** The call it applies to (`deleteMany` counts as `delete` of each key). */
+  /** The call it applies to (`deleteMany` counts as `delete` of each key, `sync` as `sync` of each key). */
   op: FaultOp;
   /** Keys it applies to (for `list`, the prefix): a RegExp, or a glob where `*` is any text (default all). */
   key?: RegExp | string;
@@ -28,5 +28,5 @@ export interface FaultRule {
   truncate?: boolean;
 }
 
-export const FAULT_OPS: readonly FaultOp[] = ['put', 'get', 'head', 'delete', 'list', '*'];
+export const FAULT_OPS: readonly FaultOp[] = ['put', 'sync', 'get', 'head', 'delete', 'list', '*'];
 export const FAULT_ERRORS: readonly FaultError[] = ['EIO', 'SlowDown', 'ECONNRESET', 'EACCES', 'ENOENT'];

@@ -97,6 +97,11 @@ class FaultStore implements FaultyStore {
     return this.inner.put(key, data);
   }
 
+  async sync(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.before('sync', key);
+    return this.inner.sync(keys);
+  }
+
   async get(key: string, range?: ByteRange): Promise<Buffer> {
     const truncate = await this.before('get', key);
     const data = await this.inner.get(key, range);

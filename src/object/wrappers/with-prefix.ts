@@ -37,6 +37,10 @@ class PrefixStore implements ObjectStore {
     return this.inner.put(this.full(key, 'put'), data);
   }
 
+  async sync(keys: readonly string[]): Promise<void> {
+    return this.inner.sync(keys.map((k) => this.full(k, 'sync')));
+  }
+
   async get(key: string, range?: ByteRange): Promise<Buffer> {
     return this.inner.get(this.full(key, 'get'), range);
   }

@@ -79,6 +79,10 @@ class RetryStore implements ObjectStore {
     });
   }
 
+  sync(keys: readonly string[]): Promise<void> {
+    return this.run('sync', keys[0] ?? '', () => this.inner.sync(keys));
+  }
+
   get(key: string, range?: ByteRange): Promise<Buffer> {
     return this.run('get', key, () => this.inner.get(key, range));
   }

@@ -1,3 +1,5 @@
+import type { TxnOptions } from '../../engine.js';
+
 /** How a dialect spells column types and table options. */
 export interface SqlTypes {
   /** Integers up to 2^53. */
@@ -47,8 +49,8 @@ export interface SqlDialect {
   readonly types: SqlTypes;
   /** SQL the shared queries may use where the database has it. */
   readonly features: SqlFeatures;
-  /** Runs `fn` in one serializable transaction, retrying it on conflicts. */
-  transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one serializable transaction, retrying it on conflicts (`durable`: see TxnOptions). */
+  transaction<T>(fn: (q: SqlQuerier) => Promise<T>, options?: TxnOptions): Promise<T>;
   /**
    * Runs `fn` in one read-only transaction on its own connection: every read sees the same
    * snapshot, and writers on other connections go on meanwhile.

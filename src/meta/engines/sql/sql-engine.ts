@@ -1,4 +1,4 @@
-import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineTx, VolumeTotals, VolumeView } from '../../engine.js';
+import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineTx, TxnOptions, VolumeTotals, VolumeView } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
 import type { SqlDialect } from './dialect.js';
 import { attrParams, NODE_COLUMNS, NODE_FIELDS } from './rows.js';
@@ -62,13 +62,13 @@ export class SqlEngine implements Engine {
     );
   }
 
-  txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
+  txn<T>(fn: (tx: EngineTx) => Promise<T>, options?: TxnOptions): Promise<T> {
     return this.d.transaction(async (q) => {
       const tx = new SqlTx(q, this.d, { transaction: true });
       const result = await fn(tx);
       await tx.flush();
       return result;
-    });
+    }, options);
   }
   read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
     return fn(new SqlTx(this.d.reader, this.d));

@@ -5,6 +5,7 @@ import { FsError, toFsError } from '../../../errors/index.js';
 import { checkObjectKey } from '../../object-key.js';
 import type { ByteRange, ListOptions, ListPage, ObjectInfo, ObjectStore } from '../../object-store.js';
 import { ensureDir } from './ensure-dir.js';
+import { syncPath } from './sync-path.js';
 import { walkKeys } from './walk-keys.js';
 
 const TMP = '.tmp';
@@ -13,6 +14,8 @@ const TMP = '.tmp';
  * (kill -9, power loss); no put takes this long. The first put of each store removes them.
  */
 const ABANDONED_TEMP_MS = 3_600_000;
+/** Files fsynced at once by one `sync`. */
+const SYNC_PARALLEL = 16;
 
 /**
  * Objects as files under a root directory. A put writes a temp file and hard-links it
@@ -21,6 +24,8 @@ const ABANDONED_TEMP_MS = 3_600_000;
 export class FileStore implements ObjectStore {
   readonly supports = { noOverwrite: true, deleteMany: false, createBucket: false };
   private readonly made = new Set<string>();
+  /** Directories whose own name (in their parent) is known durable: synced once per store. */
+  private readonly durableDirs = new Set<string>();
   private swept: Promise<void> | undefined;
 
   constructor(
@@ -50,6 +55,40 @@ export class FileStore implements ObjectStore {
     } finally {
       await fs.rm(tmp, { force: true });
     }
+  }
+
+  /**
+   * fsyncs each object's file, then each directory holding one (its new names), then, once per
+   * store, the ancestors of those directories up to the root's parent (directories a put created).
+   */
+  async sync(keys: readonly string[]): Promise<void> {
+    const files = keys.map((key) => path.resolve(this.pathOf(key, 'sync')));
+    let failed: { err: unknown; file: string } | undefined;
+    const syncAll = async (paths: readonly string[], what: 'file' | 'dir') => {
+      let next = 0;
+      const worker = async () => {
+        while (next < paths.length && !failed) {
+          const p = paths[next++]!;
+          // An object deleted since (its slice dropped) needs no sync; nor does a directory removed with it.
+          await syncPath(p, what).catch((err: unknown) => {
+            if ((err as NodeJS.ErrnoException).code !== 'ENOENT') failed ??= { err, file: p };
+          });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(SYNC_PARALLEL, paths.length) }, worker));
+      if (failed) throw toFsError(failed.err, { syscall: 'sync', path: path.relative(this.root, failed.file) || '.' });
+    };
+    await syncAll(files, 'file');
+    const dirs = [...new Set(files.map((f) => path.dirname(f)))];
+    // A directory's name lives in its parent: up the tree to the root's own name, until one is known durable.
+    const root = path.resolve(this.root);
+    const unsure = new Set<string>();
+    for (const dir of dirs) {
+      for (let d = dir; !this.durableDirs.has(d) && (d + path.sep).startsWith(root + path.sep) && path.dirname(d) !== d; d = path.dirname(d)) unsure.add(d);
+    }
+    await syncAll([...new Set([...dirs, ...[...unsure].map((d) => path.dirname(d))])], 'dir');
+    if (this.durableDirs.size > 100_000) this.durableDirs.clear();
+    for (const d of unsure) this.durableDirs.add(d);
   }
 
   /** Deletes temp files left by puts that never finished (best effort: another process may race us). */

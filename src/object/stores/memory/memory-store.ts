@@ -27,6 +27,11 @@ export class MemoryStore implements ObjectStore {
     this.objects.set(key, Buffer.from(data));
   }
 
+  /** Nothing to do: nothing in memory survives a crash anyway. */
+  async sync(keys: readonly string[]): Promise<void> {
+    for (const key of keys) checkObjectKey(key, 'sync');
+  }
+
   async get(key: string, range?: ByteRange): Promise<Buffer> {
     checkObjectKey(key, 'get');
     const data = this.objects.get(key);

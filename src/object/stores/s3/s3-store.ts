@@ -40,6 +40,11 @@ export class S3Store implements ObjectStore {
     await this.call('put', key, () => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, ContentLength: data.length })));
   }
 
+  /** Nothing to do: S3 answers a PUT only once the object is stored durably (its own promise, not checked here). */
+  async sync(keys: readonly string[]): Promise<void> {
+    for (const key of keys) checkObjectKey(key, 'sync');
+  }
+
   async get(key: string, range?: ByteRange): Promise<Buffer> {
     checkObjectKey(key, 'get');
     const { client, bucket } = this.s3;

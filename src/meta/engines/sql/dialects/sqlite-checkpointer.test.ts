@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { until } from '../../../testing/harness.js';
 import { Checkpointer } from './sqlite-checkpointer.js';
 
 /** The rows a copy of the database file alone (without its WAL) holds: what checkpoints wrote. */
@@ -24,7 +23,7 @@ describe('sqlite checkpointer: WAL checkpoints on a worker thread', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-ckpt-'));
     const file = path.join(dir, 'vol.db');
     const db = new Database(file);
-    const ckpt = new Checkpointer(file, { startAt: 64 * 1024 });
+    const ckpt = new Checkpointer(file, { startAt: 64 * 1024, minIntervalMs: 3_600_000 });
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('wal_autocheckpoint = 0'); // the writer never checkpoints itself here
@@ -32,19 +31,18 @@ describe('sqlite checkpointer: WAL checkpoints on a worker thread', () => {
       db.pragma('wal_checkpoint(TRUNCATE)'); // the empty table is in the file
       const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
       insert.run(Buffer.alloc(100));
-      ckpt.poke(); // a WAL below startAt: no worker, no checkpoint
-      await new Promise((r) => setTimeout(r, 50));
-      assert.equal(ckpt.checkpoints, 0);
+      assert.equal(ckpt.poke(), false, 'a WAL below startAt: no worker, no checkpoint asked for');
       db.transaction(() => {
         for (let i = 1; i < 1000; i++) insert.run(Buffer.alloc(100, i));
       })();
       assert.equal(rowsInFileAlone(dir, file), 0, 'nothing checkpointed yet: the rows are only in the WAL');
-      ckpt.poke();
-      await until('the first checkpoint', () => ckpt.checkpoints === 1);
+      assert.equal(ckpt.poke(), true);
+      await ckpt.idle();
+      assert.equal(ckpt.checkpoints, 1);
       assert.equal(ckpt.failure, undefined);
       assert.equal(rowsInFileAlone(dir, file), 1000, 'the worker copied the committed rows into the file');
-      ckpt.poke(); // within the minimum interval: no second checkpoint asked for
-      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(ckpt.poke(), false, 'within the minimum interval: no second checkpoint asked for');
+      await ckpt.idle();
       assert.equal(ckpt.checkpoints, 1);
     } finally {
       await ckpt.close();
@@ -58,11 +56,11 @@ describe('sqlite checkpointer: WAL checkpoints on a worker thread', () => {
     const reported: string[] = [];
     const ckpt = new Checkpointer(path.join(dir, 'missing.db'), { startAt: 0, onFailure: (why) => reported.push(why) });
     try {
-      ckpt.poke();
-      await until('the failure', () => ckpt.failure !== undefined);
+      assert.equal(ckpt.poke(), true);
+      await ckpt.idle();
       assert.match(ckpt.failure!, /cannot open .*missing\.db: unable to open database file/);
       assert.deepEqual(reported, [ckpt.failure], 'the owner is told once');
-      ckpt.poke();
+      assert.equal(ckpt.poke(), false, 'a failed worker is not asked again');
       assert.equal(ckpt.checkpoints, 0);
     } finally {
       await ckpt.close();

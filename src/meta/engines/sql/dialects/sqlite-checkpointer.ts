@@ -59,6 +59,9 @@ export class Checkpointer {
   private worker?: Worker;
   private exited?: Promise<unknown>;
   private busy = false;
+  /** Settles when the checkpoint asked for last has answered (or the worker failed). */
+  private answered: Promise<void> = Promise.resolve();
+  private answer: () => void = () => undefined;
   private last = 0;
   private closed = false;
   /** Checkpoints the worker has run (for tests). */
@@ -69,11 +72,12 @@ export class Checkpointer {
   /**
    * `startAt`: WAL bytes before the worker starts. SQLite's default would checkpoint at about 4 MiB
    * too, so a process that writes little (a CLI command, a short test) never pays for a thread.
+   * `minIntervalMs`: least time between two checkpoints (default 100 ms).
    * `onFailure`: called once if the worker stops working, so the writer can checkpoint again.
    */
   constructor(
     private readonly file: string,
-    private readonly options: { startAt?: number; onFailure?: (why: string) => void } = {},
+    private readonly options: { startAt?: number; minIntervalMs?: number; onFailure?: (why: string) => void } = {},
   ) {}
 
   private fail(why: string): void {
@@ -82,12 +86,31 @@ export class Checkpointer {
     if (!this.closed) this.options.onFailure?.(why); // after close, the owner's connection is gone
   }
 
-  /** After a commit: asks the worker for a checkpoint unless one is running or ran just now. */
-  poke(): void {
-    if (this.closed || this.failure || this.busy || Date.now() - this.last < MIN_INTERVAL_MS) return;
-    if (!this.worker && walBytes(this.file) < (this.options.startAt ?? START_AT_BYTES)) return;
+  /** After a commit: asks the worker for a checkpoint unless one is running or ran just now; true when it asked. */
+  poke(): boolean {
+    if (this.closed || this.failure || this.busy || Date.now() - this.last < (this.options.minIntervalMs ?? MIN_INTERVAL_MS)) return false;
+    if (!this.worker && walBytes(this.file) < (this.options.startAt ?? START_AT_BYTES)) return false;
     this.busy = true;
+    this.answered = new Promise((resolve) => (this.answer = resolve));
     this.start().postMessage('checkpoint');
+    return true;
+  }
+
+  /** Resolves once the worker has answered the last checkpoint asked for (a handshake for tests and close). */
+  async idle(): Promise<void> {
+    if (!this.busy || !this.worker) return this.answered;
+    const worker = this.worker;
+    worker.ref(); // an unref'd worker would let the process exit while we wait for its answer
+    try {
+      await this.answered;
+    } finally {
+      if (!this.closed) worker.unref();
+    }
+  }
+
+  private done(): void {
+    this.busy = false;
+    this.answer();
   }
 
   private start(): Worker {
@@ -95,15 +118,15 @@ export class Checkpointer {
     const worker = new Worker(WORKER_PROGRAM, { eval: true, workerData: { file: this.file, driver: DRIVER } });
     this.exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.on('message', (reply: { error?: string; fatal?: boolean }) => {
-      this.busy = false;
       this.last = Date.now();
       if (!reply.fatal) this.checkpoints++;
       // SQLITE_BUSY only means another connection is checkpointing; anything else stops the worker.
       if (reply.error && (reply.fatal || !/busy|locked/i.test(reply.error))) this.fail(reply.error);
+      this.done();
     });
     worker.on('error', (err: unknown) => {
-      this.busy = false;
       this.fail((err as Error | undefined)?.message ?? `checkpoint worker failed: ${String(err)}`);
+      this.done();
     });
     worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
     return (this.worker = worker);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CodedError, FsError, urlBody } from '../../../../errors/index.js';
-import type { Engine, EngineOpenOptions } from '../../../engine.js';
+import type { Engine, EngineOpenOptions, TxnOptions } from '../../../engine.js';
 import { SerialQueue } from '../../../../concurrency/serial-queue.js';
 import type { SqlDialect, SqlQuerier } from '../dialect.js';
 import { SqlEngine } from '../sql-engine.js';
@@ -105,6 +105,8 @@ class SqliteDialect implements SqlDialect {
     }
     const w = open(false);
     w.pragma('journal_mode = WAL');
+    // NORMAL: a commit is consistent but not synced (the page cache's durability, as a local file
+    // system without fsync); a durable transaction switches to FULL for its commit.
     w.pragma('synchronous = NORMAL');
     w.pragma(`wal_autocheckpoint = ${Checkpointer.BACKSTOP_PAGES}`);
     // Temp tables (clone's scratch rows) stay in this connection's memory.
@@ -120,22 +122,29 @@ class SqliteDialect implements SqlDialect {
     return this.writer;
   }
 
-  transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (q: SqlQuerier) => Promise<T>, options?: TxnOptions): Promise<T> {
     return this.queue.run(async () => {
       const writer = this.writable();
-      await this.begin(writer);
+      // FULL syncs the WAL at this COMMIT, and with it the frames of earlier NORMAL commits.
+      const durable = options?.durable === true;
+      if (durable) writer.db.pragma('synchronous = FULL');
       try {
-        const result = await fn(writer);
-        writer.db.exec('COMMIT');
-        this.checkpointer?.poke();
-        return result;
-      } catch (err) {
+        await this.begin(writer);
         try {
-          writer.db.exec('ROLLBACK');
-        } catch {
-          // already rolled back by SQLite
+          const result = await fn(writer);
+          writer.db.exec('COMMIT');
+          this.checkpointer?.poke();
+          return result;
+        } catch (err) {
+          try {
+            writer.db.exec('ROLLBACK');
+          } catch {
+            // already rolled back by SQLite
+          }
+          throw sqliteError(err);
         }
-        throw sqliteError(err);
+      } finally {
+        if (durable) writer.db.pragma('synchronous = NORMAL');
       }
     });
   }
