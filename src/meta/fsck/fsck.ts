@@ -1,13 +1,14 @@
 import type { Engine } from '../engine.js';
 import { destroyInode } from '../ops/inode-records.js';
 import { type Ino, ROOT_INO, type SliceId } from '../types.js';
+import { findMalformedRecords } from './chunk-records.js';
 import { scanVolume, type VolumeScan } from './scan-volume.js';
 
 /** One inconsistency fsck found, and whether --repair fixed it. */
 export interface FsckProblem {
   kind:
     | 'slice-refs' | 'slice-missing' | 'slice-unreferenced' | 'edge-dangling' | 'inode-orphan' | 'nlink'
-    | 'counter' | 'chunks-orphan' | 'queue-conflict' | 'object-missing';
+    | 'counter' | 'chunks-orphan' | 'queue-conflict' | 'object-missing' | 'chunk-malformed';
   detail: string;
   repaired: boolean;
 }
@@ -117,6 +118,13 @@ export async function fsck(engine: Engine, options: { repair?: boolean; onProgre
         else await tx.dropSliceRefs(ids);
       }
     });
+  }
+
+  // Chunk records no operation should write (reported, never repaired: which bytes they meant is unknown).
+  const malformed = await findMalformedRecords(engine, { files: scan.inodes.values(), sliceSize: (id) => scan.slices.get(id as SliceId)?.size });
+  for (const m of malformed) {
+    const r = m.record;
+    report('chunk-malformed', `inode ${m.ino} chunk ${m.index} record {pos ${r.pos}, id ${r.id}, size ${r.size}, off ${r.off}, len ${r.len}}: ${m.why}`);
   }
 
   // Usage counters.
