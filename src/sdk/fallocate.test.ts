@@ -59,4 +59,17 @@ describe('fallocate', () => {
         await ro.close();
       }
     }));
+  it('punch hole and zero range starting past EOF succeed, keep the bytes and (zero range without KEEP_SIZE) extend', () =>
+    withFile(async (vol, fh) => {
+      await vol.vfs.write(fh, 0, Buffer.from('x\n'));
+      const punch = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+      assert.equal((await vol.vfs.fallocate(fh, { mode: punch, offset: 80_000, length: 1000 })).length, 2);
+      assert.equal((await vol.vfs.fallocate(fh, { mode: FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, offset: 80_000, length: 1000 })).length, 2);
+      assert.equal((await vol.vfs.read(fh, 0, 10)).toString(), 'x\n');
+      assert.equal((await vol.vfs.fallocate(fh, { mode: FALLOC_FL_ZERO_RANGE, offset: 80_000, length: 1000 })).length, 81_000);
+      const all = await vol.vfs.read(fh, 0, 100_000);
+      assert.equal(all.length, 81_000);
+      assert.equal(all.subarray(0, 2).toString(), 'x\n');
+      assert.ok(all.subarray(2).every((b) => b === 0));
+    }));
 });

@@ -9,17 +9,35 @@ const lockf = (file: string, extra = '') =>
   `fcntl.lockf(f, fcntl.LOCK_EX|fcntl.LOCK_NB); print('locked', flush=True); ${extra}" 2>/dev/null || echo busy`;
 
 /**
+ * An open-file-description lock (F_OFD_SETLK = 37, F_OFD_SETLKW = 38 with `wait`) on a file from
+ * Python: prints "locked" or "busy", then runs `extra` with the descriptor in `fd`.
+ */
+const ofdLock = (file: string, options: { extra?: string; wait?: boolean; beforePrint?: string } = {}) =>
+  `python3 -c "import fcntl,os,struct,sys; f='${file}'; fd=os.open(f, os.O_RDWR); ` +
+  `fcntl.fcntl(fd, ${options.wait ? 38 : 37}, struct.pack('hhqqii', fcntl.F_WRLCK, 0, 0, 0, 0, 0)); ` +
+  `${options.beforePrint ? `${options.beforePrint}; ` : ''}print('locked', flush=True); ${options.extra ?? ''}" 2>/dev/null || echo busy`;
+
+/** Tries an OFD lock until it is granted (within 5 s: RELEASE reaches the mount after the last close). */
+async function ofdFreed(file: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (run(ofdLock(file)) !== 'locked\n') {
+    assert.ok(Date.now() < deadline, `${file}: the OFD lock is still held 5 s after its file was closed`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
  * Runs a shell command that takes a lock, prints one line, then holds the lock until its stdin
  * closes: the test decides when the lock goes, not a sleep that a slow machine can outrun.
  */
-async function holdLock(command: string): Promise<{ line: string; release(): Promise<number | null> }> {
+async function holdLock(command: string): Promise<{ line: string; stdin: NodeJS.WritableStream; stdout: NodeJS.ReadableStream; release(): Promise<number | null> }> {
   const holder = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => holder.on('exit', resolve));
   const line = await new Promise<string>((resolve, reject) => {
     holder.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
     void exited.then((code) => reject(new Error(`lock holder \`${command}\` exited (${code}) before taking its lock`)));
   });
-  return { line, release: () => (holder.stdin.end(), exited) };
+  return { line, stdin: holder.stdin, stdout: holder.stdout, release: () => (holder.stdin.end(), exited) };
 }
 
 /** The exit code of a child, or null while it still runs after `ms`. */
@@ -114,5 +132,43 @@ describe('slicefs mount: two mounts of one volume (two clients)', () => {
     assert.equal(run(lockf(`${a.mnt}/rec`)), 'busy\n');
     assert.equal(await holder.release(), 0);
     assert.equal(run(lockf(`${b.mnt}/rec`)), 'locked\n', 'released at close');
+  });
+  it('OFD locks (F_OFD_SETLK) conflict on one mount and across mounts, and go when their file is closed', async () => {
+    run(`printf data > ${a.mnt}/ofd`);
+    const holder = await holdLock(ofdLock(`${a.mnt}/ofd`, { extra: "sys.stdin.readline(); os.close(fd); print('closed', flush=True); sys.stdin.read()" }));
+    assert.equal(holder.line, 'locked');
+    assert.equal(run(ofdLock(`${a.mnt}/ofd`)), 'busy\n', 'same mount, other process');
+    assert.equal(run(ofdLock(`${b.mnt}/ofd`)), 'busy\n', 'other mount');
+    assert.equal(run(lockf(`${b.mnt}/ofd`)), 'busy\n', 'a classic POSIX lock from the other mount');
+    // The holder closes its descriptor but stays alive: the lock goes with the close, not the exit.
+    const closed = new Promise<string>((resolve) => holder.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+    holder.stdin.write('close\n');
+    assert.equal(await closed, 'closed');
+    await ofdFreed(`${b.mnt}/ofd`);
+    await ofdFreed(`${a.mnt}/ofd`);
+    assert.equal(await holder.release(), 0);
+  });
+
+  it('an F_OFD_SETLKW waiter on the other mount gets the lock once the holder exits', async () => {
+    run(`printf data > ${a.mnt}/ofdw`);
+    const holder = await holdLock(ofdLock(`${a.mnt}/ofdw`, { extra: 'sys.stdin.read()' }));
+    assert.equal(holder.line, 'locked');
+    const waiter = spawn('sh', ['-c', ofdLock(`${b.mnt}/ofdw`, { wait: true })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    waiter.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    assert.equal(await exitWithin(waiter, 500), null, 'the waiter waits while the lock is held');
+    assert.equal(await holder.release(), 0);
+    assert.equal(await exitWithin(waiter, 10_000), 0, 'the waiter takes the lock once the holder has gone');
+    assert.equal(out, 'locked\n');
+  });
+
+  it('closing one descriptor of a file does not drop the OFD lock held through another open of it', async () => {
+    run(`printf data > ${a.mnt}/ofd2`);
+    // The same process opens the file twice, locks through the first, closes the second.
+    const holder = await holdLock(ofdLock(`${a.mnt}/ofd2`, { beforePrint: 'g=os.open(f, os.O_RDWR); os.close(g)', extra: 'sys.stdin.read()' }));
+    assert.equal(holder.line, 'locked');
+    assert.equal(run(ofdLock(`${b.mnt}/ofd2`)), 'busy\n', 'still held after the other descriptor was closed');
+    assert.equal(await holder.release(), 0);
+    await ofdFreed(`${b.mnt}/ofd2`);
   });
 });

@@ -42,6 +42,8 @@ export function openFlags(s: string): number {
 }
 
 const RENAME_FLAGS: Record<string, number> = { 0: 0, NOREPLACE: 1, EXCHANGE: 2, WHITEOUT: 4 };
+/** fallocate(2) mode bits by name (linux/falloc.h). */
+const FALLOC_MODES: Record<string, number> = { KEEP_SIZE: 0x01, PUNCH_HOLE: 0x02, ZERO_RANGE: 0x10 };
 const NODE_TYPES: Record<string, number> = { f: 0o100000, c: 0o020000, b: 0o060000, p: 0o010000, s: 0o140000, d: 0o040000 };
 
 function typeOf(st: fs.BigIntStats): string {
@@ -107,6 +109,8 @@ export const operations: Record<string, Operation> = {
   'open-write': ([p, f, data, m], env) => withFd({ file: at(env, p!), flags: openFlags(f!), mode: octal(m, 0o666) }, (fd) => fs.writeSync(fd, data ?? '')),
   /** open PATH FLAGS (default O_WRONLY), ftruncate to LEN, close. */
   ftruncate: ([p, len, f], env) => withFd({ file: at(env, p!), flags: openFlags(f ?? 'O_WRONLY') }, (fd) => fs.ftruncateSync(fd, Number(len))),
+  /** fallocate PATH MODE OFFSET LENGTH, MODE `0` or names such as PUNCH_HOLE|KEEP_SIZE (linux/falloc.h). */
+  fallocate: ([p, m, off, len], env) => env.helper.call('fallocate', at(env, p!), (m ?? '0').split('|').reduce((acc, n) => acc | (FALLOC_MODES[n] ?? Number(n)), 0), off!, len!),
   read: ([p], env) => fs.readFileSync(at(env, p!), 'latin1'),
   readdir: ([p], env) => fs.readdirSync(at(env, p!)).sort(),
   readlink: ([p], env) => fs.readlinkSync(at(env, p!)),

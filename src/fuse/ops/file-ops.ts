@@ -8,7 +8,7 @@ import {
   fuse_copy_file_range_in, fuse_create_in, fuse_fallocate_in, fuse_flush_in, fuse_fsync_in, fuse_lseek_in, fuse_lseek_out,
   fuse_open_in, fuse_open_out, fuse_read_in, fuse_release_in, fuse_write_in, fuse_write_out,
 } from '../abi/structs.js';
-import { lockOwner } from '../lock-owner.js';
+import { handleLockOwners, lockOwner } from '../lock-owner.js';
 import { defineOp, quote } from '../op.js';
 
 const SEEK_DATA = 3;
@@ -103,6 +103,10 @@ export const fileOps = [
       try {
         if (body.release_flags & REQUEST_FLAGS.FUSE_RELEASE_FLOCK_UNLOCK) {
           await fs.vfs.releaseLocks(header.nodeid as Ino, { owner: lockOwner(body.lock_owner), kind: 'flock' });
+        }
+        // OFD locks (F_OFD_SETLK) belong to the open file and go with its last close (lock-owner.ts).
+        for (const owner of handleLockOwners(fs).release(body.fh)) {
+          await fs.vfs.releaseLocks(header.nodeid as Ino, { owner, kind: 'posix' });
         }
       } finally {
         await fs.vfs.release(body.fh);

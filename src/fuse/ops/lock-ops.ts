@@ -5,7 +5,7 @@ import { REQUEST_FLAGS } from '../abi/constants.js';
 import { type DecodedOf, encodeStruct } from '../abi/layout.js';
 import { OPCODES } from '../abi/opcodes.js';
 import { fuse_lk_in, fuse_lk_out } from '../abi/structs.js';
-import { lockOwner } from '../lock-owner.js';
+import { handleLockOwners, lockOwner } from '../lock-owner.js';
 import { defineOp } from '../op.js';
 
 const F_RDLCK = 0;
@@ -33,7 +33,10 @@ const setlkOp = (opcode: number, wait: boolean) =>
     opcode,
     decode: (r) => r.struct(fuse_lk_in),
     async handle({ header, body, reply, fs, signal }) {
-      await fs.vfs.setlk(header.nodeid as Ino, lockRequest(body), { wait, signal });
+      const req = lockRequest(body);
+      // Noted before the request: a lock granted while RELEASE races it is still dropped there.
+      if (req.kind === 'posix' && req.type !== 'unlock') handleLockOwners(fs).note(body.fh, req.owner);
+      await fs.vfs.setlk(header.nodeid as Ino, req, { wait, signal });
       reply.ok();
     },
     print: (b) => printLock(b),

@@ -1,5 +1,6 @@
 import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
+import type { EngineTx } from '../engine.js';
 import type { FallocateSpec } from '../meta.js';
 import { now } from '../times.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceId } from '../types.js';
@@ -35,13 +36,9 @@ export async function fallocate(ctx: MetaContext, ino: Ino, spec: FallocateSpec)
     if (attr.type === 'dir') throw new FsError('EISDIR', { syscall: 'fallocate', ino });
     if (attr.type !== 'file') throw new FsError('ENODEV', { syscall: 'fallocate', ino });
     if (punch || zero) {
-      const holeEnd = Math.min(end, attr.length);
-      for (let index = Math.floor(offset / CHUNK_SIZE); index * CHUNK_SIZE < holeEnd; index++) {
-        const from = Math.max(offset, index * CHUNK_SIZE) - index * CHUNK_SIZE;
-        const to = Math.min(holeEnd, (index + 1) * CHUNK_SIZE) - index * CHUNK_SIZE;
-        if ((await tx.getChunk(ino, index)).length === 0) continue;
-        await tx.appendChunk(ino, index, [{ pos: from, id: 0 as SliceId, size: 0, off: 0, len: to - from }]);
-      }
+      // Past EOF there is nothing to zero (the bytes already read as zeros): Linux succeeds there
+      // without a change, so a range starting at or past the length writes no record at all.
+      await punchHoles(tx, ino, { offset, end: Math.min(end, attr.length) });
       const t = now();
       attr.mtime = t;
       attr.ctime = t;
@@ -50,4 +47,15 @@ export async function fallocate(ctx: MetaContext, ino: Ino, spec: FallocateSpec)
     await tx.putInode(attr);
     return attr;
   });
+}
+
+/** Appends hole records over [offset, end) chunk by chunk; an empty range writes nothing. */
+async function punchHoles(tx: EngineTx, ino: Ino, range: { offset: number; end: number }): Promise<void> {
+  const { offset, end } = range;
+  for (let index = Math.floor(offset / CHUNK_SIZE); index * CHUNK_SIZE < end; index++) {
+    const from = Math.max(offset, index * CHUNK_SIZE) - index * CHUNK_SIZE;
+    const to = Math.min(end, (index + 1) * CHUNK_SIZE) - index * CHUNK_SIZE;
+    if (to <= from || (await tx.getChunk(ino, index)).length === 0) continue;
+    await tx.appendChunk(ino, index, [{ pos: from, id: 0 as SliceId, size: 0, off: 0, len: to - from }]);
+  }
 }

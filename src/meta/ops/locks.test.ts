@@ -3,13 +3,34 @@ import { describe, it } from 'node:test';
 import type { LockRequest } from '../meta.js';
 import { rejectsWith, testSettings } from '../testing/harness.js';
 import { TEST_ENGINES } from '../testing/test-engines.js';
+import type { Engine } from '../engine.js';
 import type { Ino, LockRecord, SessionId } from '../types.js';
 import { VolumeMeta } from '../volume-meta.js';
-import { applyLock, findConflict } from './locks.js';
+import { applyLock, findConflict, setLock } from './locks.js';
 
 const TO_END = Number.MAX_SAFE_INTEGER;
 const lock = (over: Partial<LockRequest>): LockRequest => ({ owner: 'o1', pid: 1, kind: 'posix', type: 'write', start: 0, end: TO_END, ...over });
 const ranges = (locks: LockRecord[]) => locks.map((l) => `${l.owner}:${l.type[0]}${l.start}-${l.end === TO_END ? 'end' : l.end}`);
+
+/** An engine whose transactions announce that they finished: `attempted()` resolves after the next one. */
+function watchAttempts(inner: Engine): { engine: Engine; attempted(): Promise<void> } {
+  let next: (() => void) | undefined;
+  const engine = new Proxy(inner, {
+    get(target, key, receiver) {
+      if (key !== 'txn') return Reflect.get(target, key, receiver);
+      return async (fn: Parameters<Engine['txn']>[0]) => {
+        try {
+          return await target.txn(fn);
+        } finally {
+          const done = next;
+          next = undefined;
+          done?.();
+        }
+      };
+    },
+  });
+  return { engine, attempted: () => new Promise<void>((resolve) => (next = resolve)) };
+}
 
 describe('locks: POSIX range rules', () => {
   it('unlocking the middle of a lock splits it; the same owner re-locking replaces and merges', () => {
@@ -66,14 +87,19 @@ for (const engine of TEST_ENGINES.filter((e) => e.name === 'mem' || e.name === '
     it('a waiting lock (SETLKW) is granted once the holder unlocks, or ends with EINTR when aborted', () =>
       twoClients(async (a, b) => {
         await a.setlk(ino, lock({ kind: 'flock' }));
+        // Handshake: the waiter's engine reports each finished lock attempt, so the test acts only
+        // once the waiter has seen the conflict and is waiting (no timer decides the order).
+        const watched = watchAttempts(b.engine);
+        const target = { ino, session: b.session };
         const controller = new AbortController();
-        const aborted = b.setlk(ino, lock({ kind: 'flock', owner: 'x' }), { wait: true, signal: controller.signal });
-        setTimeout(() => controller.abort(), 30);
+        const aborted = setLock(watched.engine, target, { req: lock({ kind: 'flock', owner: 'x' }), wait: true, signal: controller.signal });
+        await watched.attempted();
+        controller.abort();
         await rejectsWith(aborted, 'EINTR');
-        const waiting = b.setlk(ino, lock({ kind: 'flock', owner: 'x' }), { wait: true });
-        await new Promise((r) => setTimeout(r, 30));
+        const waiting = setLock(watched.engine, target, { req: lock({ kind: 'flock', owner: 'x' }), wait: true });
+        await watched.attempted();
         await a.setlk(ino, lock({ kind: 'flock', type: 'unlock' }));
-        await waiting;
+        assert.equal(await waiting, 1);
         await rejectsWith(a.setlk(ino, lock({ kind: 'flock' })), 'EAGAIN');
       }));
 

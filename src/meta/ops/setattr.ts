@@ -11,6 +11,18 @@ const W_OK = 2;
 const S_ISUID = 0o4000;
 const S_ISGID = 0o2000;
 
+/**
+ * The mode change a write or truncate by someone without CAP_FSETID makes (Linux's
+ * file_remove_privs; FUSE sends it as a SETATTR of the mode): setuid and setgid cleared (setgid
+ * when group-executable or the writer is not in the group), nothing else. Anyone who may write
+ * the file may make it, owner or not: their write clears those bits anyway (pjdfstest chmod/12.t).
+ */
+function dropsPrivilegesOnly(attr: Attr, mode: number): boolean {
+  if (attr.type === 'dir' || mode === (attr.mode & 0o7777)) return false;
+  const removed = attr.mode & 0o7777 & ~mode;
+  return (mode & ~attr.mode) === 0 && (removed & ~(S_ISUID | S_ISGID)) === 0;
+}
+
 /** chmod, chown, utimes and truncate in one transaction, with the POSIX permission rules. */
 export async function setattr(ctx: MetaContext, caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
   return ctx.engine.txn(async (tx) => {
@@ -36,9 +48,10 @@ export async function setattr(ctx: MetaContext, caller: Caller, ino: Ino, change
       attr.ctime = t;
     }
     if (changes.mode !== undefined) {
-      checkOwner(caller, attr, 'chmod');
       let mode = changes.mode & 0o7777;
-      if (caller.uid !== 0 && attr.type !== 'dir' && !inGroup(caller, attr.gid)) mode &= ~S_ISGID;
+      const owner = caller.uid === 0 || caller.uid === attr.uid;
+      if (!owner && !(dropsPrivilegesOnly(attr, mode) && mayAccess(caller, attr, W_OK))) checkOwner(caller, attr, 'chmod');
+      if (owner && caller.uid !== 0 && attr.type !== 'dir' && !inGroup(caller, attr.gid)) mode &= ~S_ISGID;
       attr.mode = mode;
       attr.ctime = t;
     }

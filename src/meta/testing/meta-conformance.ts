@@ -1,5 +1,6 @@
 import { attributesSuite } from './attributes-suite.js';
 import { dataSuite } from './data-suite.js';
+import { fallocateSuite } from './fallocate-suite.js';
 import { namespaceSuite } from './namespace-suite.js';
 import { renameSuite } from './rename-suite.js';
 import { sessionsSuite } from './sessions-suite.js';
@@ -12,6 +13,7 @@ export function metaConformance(engine: TestEngine): void {
   renameSuite(engine);
   attributesSuite(engine);
   dataSuite(engine);
+  fallocateSuite(engine);
   sessionsSuite(engine);
   trashSuite(engine);
 }

@@ -20,4 +20,14 @@ export const chmod: readonly Case[] = [
   ['mode 0 on a directory, then root can still list it', 'root', 'dir d', 'chmod d 0', 'ok; d: mode=0000 entries='],
   ['root: a symlink loop: ELOOP', 'root', 'sym a b; sym b a', 'chmod a 0644', 'ELOOP'],
   ["root: clears nothing when chmod'ing another user's set-uid file", 'root', 'file f 4755 user', 'chmod f 4700', 'ok; f: mode=4700 uid=user'],
+  // A write or truncate by a non-owner without CAP_FSETID drops setuid, and setgid when group-executable
+  // (pjdfstest chmod/12.t); the kernel asks the file system for that mode change on the writer's behalf.
+  ["a non-owner's write clears set-uid", 'user', 'file f 4777 root', 'open-write f O_WRONLY x', 'ok; f: mode=0777 content=x'],
+  ["a non-owner's write clears set-gid", 'user', 'file f 2777 root', 'open-write f O_RDWR x', 'ok; f: mode=0777 content=x'],
+  ["a non-owner's write clears set-uid and set-gid", 'user', 'file f 6777 root', 'open-write f O_RDWR x', 'ok; f: mode=0777 content=x'],
+  ["a non-owner's truncate clears set-uid", 'user', 'file f 4777 root abc', 'truncate f 1', 'ok; f: mode=0777 size=1'],
+  ["a non-owner's ftruncate clears set-uid and set-gid", 'user', 'file f 6777 root abc', 'ftruncate f 1', 'ok; f: mode=0777 size=1'],
+  ['the owner\'s write clears set-uid too', 'user', 'file f 4755 user', 'open-write f O_WRONLY x', 'ok; f: mode=0755 content=x'],
+  ['a non-owner still may not chmod the bits away: EPERM', 'user', 'file f 4777 root', 'chmod f 0777', 'EPERM; f: mode=4777'],
+  ["root's write keeps set-uid and set-gid", 'root', 'file f 6777 user', 'open-write f O_WRONLY x', 'ok; f: mode=6777 content=x'],
 ];

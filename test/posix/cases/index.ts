@@ -1,6 +1,7 @@
 import type { Case } from '../case.js';
 import { chmod } from './chmod.js';
 import { chown } from './chown.js';
+import { fallocate } from './fallocate.js';
 import { link } from './link.js';
 import { mkdir } from './mkdir.js';
 import { mkfifo } from './mkfifo.js';
@@ -15,5 +16,5 @@ import { utimensat } from './utimensat.js';
 
 /** Every case, by syscall family. A new family: a file beside these, listed here. */
 export const families: Readonly<Record<string, readonly Case[]>> = {
-  chmod, chown, link, mkdir, mkfifo, mknod, open, rename, rmdir, symlink, truncate, unlink, utimensat,
+  chmod, chown, fallocate, link, mkdir, mkfifo, mknod, open, rename, rmdir, symlink, truncate, unlink, utimensat,
 };
