@@ -83,7 +83,7 @@ export function selectTrash(entries: readonly TrashEntry[], paths: readonly stri
     const inTrash = p === `/${TRASH_NAME}` || p.startsWith(`/${TRASH_NAME}/`);
     const matches = entries.filter((e) => (inTrash ? under(e.trashPath) : under(e.originalPath)));
     if (!matches.length) {
-      throw new FsError('ENOENT', { syscall: 'restore', path: raw, detail: 'nothing in the trash you may see was there (see --list)' });
+      throw new FsError('ENOENT', { syscall: 'restore', path: raw, detail: 'nothing in the trash you may see was there; see --list' });
     }
     for (const e of matches) {
       const key = inTrash ? e.trashPath : e.originalPath!;
