@@ -1,4 +1,4 @@
-import { formatBytes, listTrash, restoreTrash, type TrashEntry, Volume } from '../../sdk/index.js';
+import { formatBytes, FsError, listTrash, restoreTrash, type TrashEntry, Volume } from '../../sdk/index.js';
 import type { CommandDefinition } from '../command.js';
 import { errorLine } from '../report-error.js';
 
@@ -29,6 +29,8 @@ export const restore: CommandDefinition = {
     'slicefs restore sqlite3://./data/slicefs.db /.trash/2026-12-04-06 --to /recovered',
   ],
   async run([metaUrl, ...paths], o, io) {
+    // Checked before opening, so a bad command line registers no session.
+    if (!o.list && !paths.length) throw new FsError('EINVAL', { syscall: 'restore', detail: 'name what to restore: a path, or / for all you may see; --list shows them' });
     const volume = await Volume.open(metaUrl!, { program: 'slicefs restore', deleteObjects: false, readOnly: Boolean(o.list) });
     try {
       if (o.list) {
