@@ -11,3 +11,4 @@ export { collectGarbage, type GcOptions, type GcReport } from './garbage.js';
 export { checkVolume, type FsckOptions } from './check.js';
 export type { FsckReport, FsckProblem } from '../meta/fsck/fsck.js';
 export type { SpaceInfo, TreeSummary } from '../meta/space/tree-usage.js';
+export { listTrash, restoreTrash, type TrashEntry, type RestoredFile, type RestoreReport } from './trash.js';

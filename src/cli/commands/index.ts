@@ -6,9 +6,10 @@ import { gc } from './gc.js';
 import { info } from './info.js';
 import { mount } from './mount.js';
 import { objbench } from './objbench.js';
+import { restore } from './restore.js';
 import { status } from './status.js';
 import { summary } from './summary.js';
 import { umount } from './umount.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const commands: readonly CommandDefinition[] = [format, status, mount, umount, clone, info, summary, gc, fsck, objbench];
+export const commands: readonly CommandDefinition[] = [format, status, mount, umount, clone, info, summary, gc, fsck, restore, objbench];

@@ -5,6 +5,7 @@ import { namespaceSuite } from './namespace-suite.js';
 import { renameSuite } from './rename-suite.js';
 import { sessionsSuite } from './sessions-suite.js';
 import type { TestEngine } from './test-engines.js';
+import { trashRestoreSuite } from './trash-restore-suite.js';
 import { trashSuite } from './trash-suite.js';
 
 /** The Meta contract's conformance suite, run once per engine with fresh volumes. */
@@ -16,4 +17,5 @@ export function metaConformance(engine: TestEngine): void {
   fallocateSuite(engine);
   sessionsSuite(engine);
   trashSuite(engine);
+  trashRestoreSuite(engine);
 }
