@@ -3,6 +3,7 @@ import type {
 } from './types.js';
 import type { CloneOptions } from './clone/clone-spec.js';
 import type { CopyRangeSpec } from './ops/copy-range.js';
+import type { RemoveTreeOptions } from './ops/remove-tree.js';
 
 /** Attribute changes for `setattr`; absent fields stay as they are. */
 export interface AttrChanges {
@@ -68,6 +69,9 @@ export interface VolumeUsage {
   usedBytes: number;
   /** Number of inodes, the root included. */
   inodes: number;
+  /** The volume's capacity and inode limits (`slicefs config`), when set: `df` shows them. */
+  capacity?: number;
+  inodeLimit?: number;
 }
 
 /** A byte range (or whole-file flock) a lock query is about; `end` is exclusive. */
@@ -178,6 +182,8 @@ export interface Meta {
 
   /** Clones `src` as `name` in `parent` by copying metadata only (DESIGN §3). */
   clone(caller: Caller, spec: { src: Ino; parent: Ino; name: Buffer }, options?: CloneOptions): Promise<Attr>;
+  /** Removes `name` in `parent` and everything below it inside the engine, in batches (`slicefs rmr`); returns entries removed. */
+  removeTree(caller: Caller, at: { parent: Ino; name: Buffer }, options?: RemoveTreeOptions): Promise<number>;
 
   /** fallocate(2): extends (mode 0), punches a hole (PUNCH_HOLE|KEEP_SIZE) or zeroes a range; no space is reserved. */
   fallocate(ino: Ino, spec: FallocateSpec): Promise<Attr>;

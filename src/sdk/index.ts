@@ -11,3 +11,6 @@ export { collectGarbage, type GcOptions, type GcReport } from './garbage.js';
 export { checkVolume, type FsckOptions } from './check.js';
 export type { FsckReport, FsckProblem } from '../meta/fsck/fsck.js';
 export type { SpaceInfo, TreeSummary } from '../meta/space/tree-usage.js';
+export { configureVolume, volumeConfig, type ConfigChanges, type ConfigResult } from './configure-volume.js';
+export { destroyVolume, type DestroyOptions, type DestroyReport } from './destroy-volume.js';
+export type { RemoveTreeOptions } from '../meta/ops/remove-tree.js';
