@@ -2,6 +2,8 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { FsError, isErrno, toFsError } from '../errors/index.js';
 import { slicefsPath } from './control-client.js';
+import { mountOf } from './mount-table.js';
+import { FS_TYPE } from './mount.js';
 import { CONTROL_NAME, type ControlReply } from './control-protocol.js';
 import type { RmrRequest } from './control-rmr.js';
 
@@ -11,6 +13,10 @@ import type { RmrRequest } from './control-rmr.js';
  * the path is not on a slicefs mount. Ending this process stops the removal between batches.
  */
 export function rmrThroughMount(hostPath: string, options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {}): number {
+  const mount = mountOf(path.resolve(hostPath));
+  if (mount?.fstype === FS_TYPE && mount.mountpoint === path.resolve(hostPath)) {
+    throw new FsError('EBUSY', { syscall: 'rmr', path: hostPath, detail: 'the root of the mount' });
+  }
   const where = slicefsPath(hostPath, 'rmr');
   if (!where) throw new FsError('EINVAL', { syscall: 'rmr', path: hostPath, detail: 'not on a mounted slicefs volume; pass --meta META_URL' });
   if (where.volumePath === '/') throw new FsError('EBUSY', { syscall: 'rmr', path: hostPath, detail: 'the root of the mount' });

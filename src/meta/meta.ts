@@ -3,7 +3,13 @@ import type {
 } from './types.js';
 import type { CloneOptions } from './clone/clone-spec.js';
 import type { CopyRangeSpec } from './ops/copy-range.js';
-import type { RemoveTreeOptions } from './ops/remove-tree.js';
+
+/** How `removeTree` runs: entries per transaction, cancellation, progress. */
+export interface RemoveTreeOptions {
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
 
 /** Attribute changes for `setattr`; absent fields stay as they are. */
 export interface AttrChanges {

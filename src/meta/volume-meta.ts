@@ -5,7 +5,7 @@ import type { MetaContext } from './context.js';
 import type { Engine } from './engine.js';
 import { IdAllocator } from './id-allocator.js';
 import type {
-  AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RenameSpec, SliceWrite, VolumeUsage,
+  AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RemoveTreeOptions, RenameSpec, SliceWrite, VolumeUsage,
 } from './meta.js';
 import { DeferredReleases } from './deferred-releases.js';
 import { OpenFiles } from './open-files.js';
@@ -20,7 +20,7 @@ import { checkOpen, finishReleases, open, release } from './ops/open-release.js'
 import { readdir } from './ops/readdir.js';
 import { rename } from './ops/rename.js';
 import { rmdir, unlink } from './ops/remove.js';
-import { removeTree, type RemoveTreeOptions } from './ops/remove-tree.js';
+import { removeTree } from './ops/remove-tree.js';
 import { setattr } from './ops/setattr.js';
 import { commitSlices, compactChunk } from './ops/slices.js';
 import { getxattr, listxattr, removexattr, setxattr } from './ops/xattr.js';

@@ -13,4 +13,4 @@ export type { FsckReport, FsckProblem } from '../meta/fsck/fsck.js';
 export type { SpaceInfo, TreeSummary } from '../meta/space/tree-usage.js';
 export { configureVolume, volumeConfig, type ConfigChanges, type ConfigResult } from './configure-volume.js';
 export { destroyVolume, type DestroyOptions, type DestroyReport } from './destroy-volume.js';
-export type { RemoveTreeOptions } from '../meta/ops/remove-tree.js';
+export type { RemoveTreeOptions } from '../meta/meta.js';

@@ -2,7 +2,7 @@ import { type BigIntStats, type BigIntStatsFs, constants, type StatsFs } from 'n
 import { ChunkStore, type ChunkStoreOptions } from '../chunk/chunk-store.js';
 import { FsError, isFsError } from '../errors/index.js';
 import type { CloneOptions } from '../meta/clone/clone-spec.js';
-import type { RemoveTreeOptions } from '../meta/ops/remove-tree.js';
+import type { RemoveTreeOptions } from '../meta/meta.js';
 import { RENAME_NOREPLACE, type VolumeUsage } from '../meta/meta.js';
 import { spaceInfo, summarize, type SpaceInfo, type TreeSummary } from '../meta/space/tree-usage.js';
 import { type Caller, type VolumeSettings } from '../meta/types.js';

@@ -1,6 +1,7 @@
 import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
 import type { Engine, EngineTx } from '../engine.js';
+import type { RemoveTreeOptions } from '../meta.js';
 import { isDotName } from '../names.js';
 import { checkAccess, checkModifyDir, checkSticky } from '../permissions.js';
 import { now } from '../times.js';
@@ -16,12 +17,6 @@ interface Entry {
   type: FileType;
 }
 
-/** How `removeTree` runs: entries per transaction, cancellation, progress. */
-export interface RemoveTreeOptions {
-  batchSize?: number;
-  signal?: AbortSignal;
-  onProgress?: (done: number, total: number) => void;
-}
 
 const PAGE = 10_000;
 const RWX = 7;
