@@ -3,6 +3,7 @@ import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { refreshLiveSettings } from '../src/meta/settings-refresh.js';
 import { testEngines } from '../src/meta/testing/test-engines.js';
+import { s3TestStore } from '../src/object/testing/test-stores.js';
 import { checkVolume, collectGarbage, configureVolume, Volume } from '../src/sdk/index.js';
 import { slicefs } from './support/cli.js';
 import { withEngineVolume } from './support/engine-volume.js';
@@ -140,3 +141,26 @@ for (const engine of testEngines().filter((e) => e.name !== 'mem')) {
     });
   });
 }
+
+describe('slicefs config output', () => {
+  it('never prints a storage secret', async () => {
+    const store = s3TestStore();
+    const storage = await store.newUrl();
+    const engine = testEngines().find((e) => e.name === 'sqlite3')!;
+    const metaUrl = await engine.newUrl();
+    try {
+      await Volume.format(metaUrl, 'secretvol', { storage });
+      const secret = new URL(storage).password;
+      assert.ok(secret);
+      for (const args of [[], ['--json'], ['--trash-days', '1'], ['--trash-days', '2', '--json']]) {
+        const r = slicefs(['config', metaUrl, ...args]);
+        assert.equal(r.code, 0, r.err);
+        assert.doesNotMatch(r.out, new RegExp(`:${secret}@`), `config ${args.join(' ')}`);
+      }
+      assert.match(slicefs(['config', metaUrl]).out, /storage: +s3:\/\/S3RVER:\*\*\*@/);
+    } finally {
+      await engine.cleanup(metaUrl);
+      await store.cleanup(storage);
+    }
+  });
+});

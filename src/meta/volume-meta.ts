@@ -266,7 +266,8 @@ export class VolumeMeta implements Meta {
   }
   async usage(): Promise<VolumeUsage> {
     const [usedBytes, inodes] = await Promise.all([this.engine.getCounter('usedBytes'), this.engine.getCounter('inodes')]);
-    return { usedBytes, inodes, capacity: this.settings.capacity, inodeLimit: this.settings.inodeLimit };
+    const { capacity, inodeLimit } = this.settings;
+    return { usedBytes, inodes, ...(capacity ? { capacity } : {}), ...(inodeLimit ? { inodeLimit } : {}) };
   }
   resolve(caller: Caller, path: string, follow = true): Promise<Attr> {
     return resolvePath(this.engine, caller, { path, follow });
