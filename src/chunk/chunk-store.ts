@@ -1,3 +1,4 @@
+import { blockSizeOf } from '../meta/block-layout.js';
 import { Limiter } from '../concurrency/limiter.js';
 import type { Meta } from '../meta/meta.js';
 import type { Ino } from '../meta/types.js';
@@ -46,12 +47,12 @@ export class ChunkStore {
     const blockSize = meta.settings.blockSize;
     const requests = new Limiter(options.concurrency ?? 32);
     this.cache = new BlockCache(options.cacheSize ?? 256 * 1024 * 1024);
-    this.slices = new SliceReader(store, { blockSize, cache: this.cache, requests, readAhead: options.readAhead ?? 4 });
+    this.slices = new SliceReader(store, { blockSizeOf: blockSizeOf(meta.settings), cache: this.cache, requests, readAhead: options.readAhead ?? 4 });
     this.budget = new WriteBudget(Math.max(2 * blockSize, options.bufferSize ?? 128 * 1024 * 1024));
     this.uploads = new Limiter(Math.min(Math.floor(this.budget.bytes / blockSize), options.concurrency ?? 32));
     this.unsynced = new UnsyncedObjects(store);
     this.compactor = new Compactor({ meta, store, slices: this.slices, blockSize });
-    this.deletions = new DeletionWorker({ meta, store, blockSize });
+    this.deletions = new DeletionWorker({ meta, store, blockSizeOf: blockSizeOf(meta.settings) });
     if (options.deleteObjects ?? true) this.deletions.start();
   }
 

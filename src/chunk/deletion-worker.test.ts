@@ -50,7 +50,7 @@ describe('deletion worker', () => {
     const pending = slices(5);
     const store = await storeWith(pending);
     const queue = queueOf(pending);
-    assert.equal(await new DeletionWorker({ meta: queue.meta, store, blockSize: BLOCK }).drain(), 5);
+    assert.equal(await new DeletionWorker({ meta: queue.meta, store, blockSizeOf: () => BLOCK }).drain(), 5);
     assert.equal(store.requests.length, 1);
     assert.equal(store.requests[0]!.length, 14, 'every block of the five slices (2 + 4 × 3)');
     assert.deepEqual((await store.list()).objects, []);
@@ -64,7 +64,7 @@ describe('deletion worker', () => {
     const deleteMany = store.deleteMany.bind(store);
     const order: string[] = [];
     store.deleteMany = async (keys) => (order.push(`delete:${queue.syncs.length}`), deleteMany(keys));
-    const worker = new DeletionWorker({ meta: queue.meta, store, blockSize: BLOCK });
+    const worker = new DeletionWorker({ meta: queue.meta, store, blockSizeOf: () => BLOCK });
     assert.equal(await worker.drain(), 3);
     assert.deepEqual(order, ['delete:1'], 'the durable commit came before the delete');
     assert.equal(await worker.drain(), 0);
@@ -77,7 +77,7 @@ describe('deletion worker', () => {
     const [bad] = sliceBlockKeys(pending[2]!.id, pending[2]!.size, BLOCK);
     store.failing.add(bad!);
     const queue = queueOf(pending);
-    const worker = new DeletionWorker({ meta: queue.meta, store, blockSize: BLOCK });
+    const worker = new DeletionWorker({ meta: queue.meta, store, blockSizeOf: () => BLOCK });
     assert.equal(await worker.drain(), 3);
     assert.deepEqual(queue.finished.sort(), [1, 2, 4]);
     assert.deepEqual((await store.list()).objects.map((o) => o.key), sliceBlockKeys(pending[2]!.id, pending[2]!.size, BLOCK));

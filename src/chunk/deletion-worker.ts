@@ -1,3 +1,4 @@
+import type { BlockSizeOf } from '../meta/block-layout.js';
 import type { Meta } from '../meta/meta.js';
 import { type PendingSlice, ROOT_INO, type SliceId } from '../meta/types.js';
 import { deleteObjects } from '../object/delete-objects.js';
@@ -9,7 +10,7 @@ export class DeletionWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
-  constructor(private readonly deps: { meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSize: number }) {}
+  constructor(private readonly deps: { meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSizeOf: BlockSizeOf }) {}
 
   /** Drains the queue every `intervalMs` in the background. */
   start(intervalMs = 1000): void {
@@ -49,7 +50,7 @@ export class DeletionWorker {
    * blocks are all gone.
    */
   private async deleteBlocks(slices: readonly PendingSlice[]): Promise<SliceId[]> {
-    const keysOf = (slice: PendingSlice) => sliceBlockKeys(slice.id, slice.size, this.deps.blockSize);
+    const keysOf = (slice: PendingSlice) => sliceBlockKeys(slice.id, slice.size, this.deps.blockSizeOf(slice.id));
     if (this.deps.store.supports.deleteMany) {
       try {
         await deleteObjects(this.deps.store, slices.flatMap(keysOf));

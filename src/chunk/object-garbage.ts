@@ -1,3 +1,4 @@
+import type { BlockSizeOf } from '../meta/block-layout.js';
 import type { Meta } from '../meta/meta.js';
 import type { Engine } from '../meta/engine.js';
 import type { SliceId } from '../meta/types.js';
@@ -44,7 +45,7 @@ async function queuedSlices(engine: Engine): Promise<{ ids: IdBits; count: numbe
  * queued slices count as owned, the queue's worker deletes them).
  */
 export async function collectObjectGarbage(
-  deps: { engine: Engine; meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSize: number },
+  deps: { engine: Engine; meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSizeOf: BlockSizeOf },
   options: { remove: boolean; thresholdMs: number; onProgress?: (phase: string, n: number) => void },
 ): Promise<ObjectGcReport> {
   const report: ObjectGcReport = { objects: 0, leaked: { objects: 0, bytes: 0, deleted: 0 }, queue: { pending: 0, drained: 0 } };
@@ -60,7 +61,7 @@ export async function collectObjectGarbage(
       const id = sliceIdOfKey(o.key);
       if (id !== undefined && queued.ids.has(id)) return false;
       const slice = id !== undefined ? slices.get(id) : undefined;
-      if (slice && ownsKey({ id: id!, size: slice.size }, o.key, deps.blockSize)) return false;
+      if (slice && ownsKey({ id: id!, size: slice.size }, o.key, deps.blockSizeOf(id!))) return false;
       return o.mtime === undefined || o.mtime <= cutoff;
     });
     report.leaked.objects += leaked.length;
@@ -72,13 +73,13 @@ export async function collectObjectGarbage(
     options.onProgress?.('leaked objects deleted', report.leaked.deleted);
   }
   if (!options.remove) return report;
-  report.queue.drained = await new DeletionWorker({ meta: deps.meta, store: deps.store, blockSize: deps.blockSize }).drain();
+  report.queue.drained = await new DeletionWorker({ meta: deps.meta, store: deps.store, blockSizeOf: deps.blockSizeOf }).drain();
   return report;
 }
 
 /** Slices some of whose blocks are missing from the store (fsck --check-objects). */
 export async function findMissingObjects(
-  deps: { engine: Engine; store: ObjectStore; blockSize: number },
+  deps: { engine: Engine; store: ObjectStore; blockSizeOf: BlockSizeOf },
   onProgress?: (n: number) => void,
 ): Promise<Array<{ id: SliceId; key: string }>> {
   const missing: Array<{ id: SliceId; key: string }> = [];
@@ -86,7 +87,7 @@ export async function findMissingObjects(
   for (let after = 0, page; (page = await deps.engine.scanSlices(after, 1000)).length; after = page[page.length - 1]!.id) {
     await Promise.all(
       page.map(async (s) => {
-        for (const key of sliceBlockKeys(s.id, s.size, deps.blockSize)) {
+        for (const key of sliceBlockKeys(s.id, s.size, deps.blockSizeOf(s.id))) {
           const head = await deps.store.head(key);
           if (!head) missing.push({ id: s.id, key });
         }

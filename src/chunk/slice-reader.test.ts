@@ -30,7 +30,7 @@ async function setup(size: number, options: { readAhead?: number; cache?: number
   const keys = sliceBlockKeys(id, size, BLOCK);
   for (let i = 0; i < keys.length; i++) await store.put(keys[i]!, data.subarray(i * BLOCK, Math.min(size, (i + 1) * BLOCK)));
   const cache = new BlockCache(options.cache ?? 64 * BLOCK);
-  const reader = new SliceReader(store, { blockSize: BLOCK, cache, requests: new Limiter(8), readAhead: options.readAhead ?? 0 });
+  const reader = new SliceReader(store, { blockSizeOf: () => BLOCK, cache, requests: new Limiter(8), readAhead: options.readAhead ?? 0 });
   return { store, reader, cache, data, slice: { id, size }, keys };
 }
 

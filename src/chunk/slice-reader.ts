@@ -1,4 +1,5 @@
 import { FsError, isFsError } from '../errors/index.js';
+import type { BlockSizeOf } from '../meta/block-layout.js';
 import type { SliceId } from '../meta/types.js';
 import type { ObjectStore } from '../object/object-store.js';
 import { blockKey } from './block-key.js';
@@ -14,12 +15,12 @@ export class SliceReader {
 
   constructor(
     private readonly store: ObjectStore,
-    private readonly options: { blockSize: number; cache: BlockCache; requests: Limiter; readAhead: number },
+    private readonly options: { blockSizeOf: BlockSizeOf; cache: BlockCache; requests: Limiter; readAhead: number },
   ) {}
 
   /** Bytes [off, off+len) of slice `id` of `size` bytes. A missing or short block is EIO. */
   async read(slice: { id: SliceId; size: number }, off: number, len: number): Promise<Buffer> {
-    const { blockSize } = this.options;
+    const blockSize = this.options.blockSizeOf(slice.id);
     // A range outside the slice comes from a malformed chunk record: fail, never loop on it.
     if (!(off >= 0 && len >= 0 && off + len <= slice.size)) {
       throw new FsError('EIO', { syscall: 'read', path: blockKey(slice.id, 0, Math.min(blockSize, slice.size)), detail: `bytes ${off}+${len} lie outside the slice's ${slice.size}` });
@@ -42,7 +43,8 @@ export class SliceReader {
 
   /** Starts fetching the blocks after `end` (sequential readers find them cached or in flight). */
   private readAhead(slice: { id: SliceId; size: number }, end: number): void {
-    const { blockSize, readAhead } = this.options;
+    const { readAhead } = this.options;
+    const blockSize = this.options.blockSizeOf(slice.id);
     const first = Math.ceil(end / blockSize);
     for (let index = first; index < first + readAhead && index * blockSize < slice.size; index++) {
       const blockLen = Math.min(blockSize, slice.size - index * blockSize);

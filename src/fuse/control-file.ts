@@ -4,6 +4,7 @@ import { type Attr, type Caller, type Ino } from '../meta/types.js';
 import { now } from '../meta/times.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { CONTROL_NAME, type CloneRequest, type ControlReply } from './control-protocol.js';
+import { isRmrRequest, serveRmr } from './control-rmr.js';
 import type { VirtualFile } from './virtual-files.js';
 
 /** The `.control` file's inode: reserved, above every number the volume allocates. */
@@ -54,6 +55,10 @@ class ControlSession {
   private async serve(line: string): Promise<void> {
     try {
       const request = JSON.parse(line) as CloneRequest;
+      if (isRmrRequest(request)) {
+        const entries = await serveRmr(this.vfs, { caller: this.caller, request, signal: this.cancel.signal, say: (r) => this.say(r) });
+        return this.say({ done: true, entries });
+      }
       if (request.op !== 'clone' || typeof request.src !== 'string' || typeof request.dst !== 'string') {
         throw new FsError('EINVAL', { syscall: 'clone', detail: 'unknown request' });
       }

@@ -186,6 +186,14 @@ export interface Engine {
   format(settings: VolumeSettings, root: Attr, force: boolean): Promise<void>;
   /** The stored settings, or undefined when the engine holds no volume. */
   loadSettings(): Promise<VolumeSettings | undefined>;
+  /** Replaces the stored settings of a formatted volume (`slicefs config`). */
+  saveSettings(settings: VolumeSettings): Promise<void>;
+  /**
+   * Removes everything of the volume from the engine (`slicefs destroy`): SQLite's file with its
+   * -wal/-shm, PostgreSQL's tables (and schema unless `public`), Redis's keys under the prefix.
+   * The engine is closed afterwards.
+   */
+  destroy(): Promise<void>;
   /** Runs `fn` in one atomic transaction; it may run again on a conflict, so it must only touch `tx`. */
   txn<T>(fn: (tx: EngineTx) => Promise<T>, options?: TxnOptions): Promise<T>;
   /** Runs read-only `fn` on committed state (no isolation across calls promised). */

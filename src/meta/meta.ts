@@ -5,6 +5,13 @@ import type { CloneOptions } from './clone/clone-spec.js';
 import type { TxnOptions } from './engine.js';
 import type { CopyRangeSpec } from './ops/copy-range.js';
 
+/** How `removeTree` runs: entries per transaction, cancellation, progress. */
+export interface RemoveTreeOptions {
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
 /** Attribute changes for `setattr`; absent fields stay as they are. */
 export interface AttrChanges {
   mode?: number;
@@ -69,6 +76,9 @@ export interface VolumeUsage {
   usedBytes: number;
   /** Number of inodes, the root included. */
   inodes: number;
+  /** The volume's capacity and inode limits (`slicefs config`), when set: `df` shows them. */
+  capacity?: number;
+  inodeLimit?: number;
 }
 
 /** A byte range (or whole-file flock) a lock query is about; `end` is exclusive. */
@@ -181,6 +191,8 @@ export interface Meta {
 
   /** Clones `src` as `name` in `parent` by copying metadata only (DESIGN §3). */
   clone(caller: Caller, spec: { src: Ino; parent: Ino; name: Buffer }, options?: CloneOptions): Promise<Attr>;
+  /** Removes `name` in `parent` and everything below it inside the engine, in batches (`slicefs rmr`); returns entries removed. */
+  removeTree(caller: Caller, at: { parent: Ino; name: Buffer }, options?: RemoveTreeOptions): Promise<number>;
 
   /** fallocate(2): extends (mode 0), punches a hole (PUNCH_HOLE|KEEP_SIZE) or zeroes a range; no space is reserved. */
   fallocate(ino: Ino, spec: FallocateSpec): Promise<Attr>;

@@ -14,6 +14,8 @@ export function readOnlyEngine(engine: Engine): Engine {
     },
     format: () => refuse('format'),
     loadSettings: () => engine.loadSettings(),
+    saveSettings: () => refuse('config'),
+    destroy: () => refuse('destroy'),
     txn: () => refuse('transaction'),
     read: (fn) => engine.read(fn),
     incrCounter: () => refuse('counter'),

@@ -24,14 +24,17 @@ export class SessionKeeper {
    * Registers a new session for this process. Besides the heartbeat, every client now and then
    * cleans up after dead sessions and purges the trash, so a volume needs no separate daemon.
    */
-  static async start(engine: Engine, options: { program: string; ttlMs?: number; trashDays?: number }): Promise<SessionKeeper> {
+  static async start(
+    engine: Engine,
+    options: { program: string; ttlMs?: number; trashDays?: number; onBeat?: () => Promise<void> },
+  ): Promise<SessionKeeper> {
     const ttlMs = options.ttlMs ?? SESSION_TTL_MS;
     const id = (await engine.incrCounter('nextSession', 1)) as SessionId;
     const t = Date.now();
     const info: SessionInfo = { id, host: hostname(), pid: process.pid, program: options.program, heartbeat: t, expires: t + ttlMs };
     await engine.putSession(info);
     const keeper = new SessionKeeper(engine, info, ttlMs);
-    keeper.timer = setInterval(() => void keeper.beat().catch(() => undefined), Math.max(1000, ttlMs / 3));
+    keeper.timer = setInterval(() => void keeper.beat().then(options.onBeat).catch(() => undefined), Math.max(1000, ttlMs / 3));
     keeper.timer.unref();
     const trashDays = options.trashDays ?? 0;
     keeper.housekeeping = setInterval(() => {

@@ -89,6 +89,12 @@ export interface VolumeSettings {
   version: number;
   /** Milliseconds since the epoch when the volume was formatted. */
   createdAt: number;
+  /** Logical bytes the volume may hold (absent or 0: no limit); growing past it is ENOSPC (`slicefs config --capacity`). */
+  capacity?: number;
+  /** Inodes the volume may hold (absent or 0: no limit); creating past it is ENOSPC (`slicefs config --inodes`). */
+  inodeLimit?: number;
+  /** Earlier block sizes, oldest first: slices numbered below `belowSlice` were stored with `blockSize` (see block-layout.ts). */
+  blockHistory?: Array<{ belowSlice: number; blockSize: number }>;
 }
 
 /** The metadata layout version this code reads and writes. */

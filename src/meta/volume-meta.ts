@@ -5,7 +5,7 @@ import type { MetaContext } from './context.js';
 import type { Engine, TxnOptions } from './engine.js';
 import { IdAllocator } from './id-allocator.js';
 import type {
-  AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RenameSpec, SliceWrite, VolumeUsage,
+  AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RemoveTreeOptions, RenameSpec, SliceWrite, VolumeUsage,
 } from './meta.js';
 import { DeferredReleases } from './deferred-releases.js';
 import { OpenFiles } from './open-files.js';
@@ -20,6 +20,7 @@ import { checkOpen, finishReleases, open, release } from './ops/open-release.js'
 import { readdir } from './ops/readdir.js';
 import { rename } from './ops/rename.js';
 import { rmdir, unlink } from './ops/remove.js';
+import { removeTree } from './ops/remove-tree.js';
 import { setattr } from './ops/setattr.js';
 import { commitSlices, compactChunk, syncInode } from './ops/slices.js';
 import { getxattr, listxattr, removexattr, setxattr } from './ops/xattr.js';
@@ -28,6 +29,7 @@ import { checkAccess } from './permissions.js';
 import { readOnlyEngine } from './read-only-engine.js';
 import { openEngine } from './registry.js';
 import { SessionKeeper } from './sessions.js';
+import { refreshLiveSettings } from './settings-refresh.js';
 import { ensureTrash } from './trash/trash.js';
 import { now } from './times.js';
 import {
@@ -125,7 +127,12 @@ export class VolumeMeta implements Meta {
       }
       const keeper = options.readOnly
         ? undefined
-        : await SessionKeeper.start(engine, { program: options.program ?? 'sdk', ttlMs: options.sessionTtlMs, trashDays: settings.trashDays });
+        : await SessionKeeper.start(engine, {
+          program: options.program ?? 'sdk',
+          ttlMs: options.sessionTtlMs,
+          trashDays: settings.trashDays,
+          onBeat: () => refreshLiveSettings(engine, settings),
+        });
       return new VolumeMeta(engine, settings, keeper);
     } catch (err) {
       await engine.close();
@@ -240,6 +247,9 @@ export class VolumeMeta implements Meta {
   clone(caller: Caller, spec: { src: Ino; parent: Ino; name: Buffer }, options?: CloneOptions): Promise<Attr> {
     return clone(this.ctx, caller, spec, options);
   }
+  removeTree(caller: Caller, at: { parent: Ino; name: Buffer }, options?: RemoveTreeOptions): Promise<number> {
+    return removeTree(this.ctx, caller, at, options);
+  }
   fallocate(ino: Ino, spec: FallocateSpec): Promise<Attr> {
     return fallocate(this.ctx, ino, spec);
   }
@@ -259,7 +269,8 @@ export class VolumeMeta implements Meta {
   }
   async usage(): Promise<VolumeUsage> {
     const [usedBytes, inodes] = await Promise.all([this.engine.getCounter('usedBytes'), this.engine.getCounter('inodes')]);
-    return { usedBytes, inodes };
+    const { capacity, inodeLimit } = this.settings;
+    return { usedBytes, inodes, ...(capacity ? { capacity } : {}), ...(inodeLimit ? { inodeLimit } : {}) };
   }
   resolve(caller: Caller, path: string, follow = true): Promise<Attr> {
     return resolvePath(this.engine, caller, { path, follow });

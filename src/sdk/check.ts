@@ -1,3 +1,4 @@
+import { blockSizeOf } from '../meta/block-layout.js';
 import { findMissingObjects } from '../chunk/object-garbage.js';
 import { fsck, type FsckReport } from '../meta/fsck/fsck.js';
 import type { Volume } from './volume.js';
@@ -22,7 +23,7 @@ export async function checkVolume(volume: Volume, options: FsckOptions = {}): Pr
   const report = await fsck(engine, { repair: options.repair, force: options.force, session: volume.meta.session, onProgress: options.onProgress });
   if (options.checkObjects) {
     const missing = await findMissingObjects(
-      { engine, store: volume.vfs.chunks.store, blockSize: volume.settings.blockSize },
+      { engine, store: volume.vfs.chunks.store, blockSizeOf: blockSizeOf(volume.settings) },
       (n) => options.onProgress?.('objects', n),
     );
     for (const m of missing) report.problems.push({ kind: 'object-missing', detail: `slice ${m.id}: object ${m.key} is missing`, repaired: false });

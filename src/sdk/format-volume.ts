@@ -28,7 +28,7 @@ const MIN_BLOCK = 4 * 1024;
 const MAX_BLOCK = 64 * 1024 * 1024;
 
 /** A `file://` URL made absolute, so every client finds the same directory. */
-function absoluteStorage(url: string): string {
+export function absoluteStorage(url: string): string {
   if (urlScheme(url, Object.keys(storeFactories), 'storage') !== 'file') return url;
   const { body, query } = urlBody(url);
   if (!body) throw new CodedError('ERR_BAD_URL', `${url}: file:// URL has no directory`, { subject: url });

@@ -1,3 +1,4 @@
+import { blockSizeOf } from '../meta/block-layout.js';
 import { collectObjectGarbage, type ObjectGcReport } from '../chunk/object-garbage.js';
 import { collectMetadataGarbage, type MetadataGcReport } from '../meta/gc/collect-metadata.js';
 import type { Volume } from './volume.js';
@@ -23,7 +24,7 @@ export async function collectGarbage(volume: Volume, options: GcOptions = {}): P
   const engine = volume.meta.engine;
   const metadata = await collectMetadataGarbage(engine, { remove, thresholdMs, onProgress: options.onProgress });
   const objects = await collectObjectGarbage(
-    { engine, meta: volume.meta, store: volume.vfs.chunks.store, blockSize: volume.settings.blockSize },
+    { engine, meta: volume.meta, store: volume.vfs.chunks.store, blockSizeOf: blockSizeOf(volume.settings) },
     { remove, thresholdMs, onProgress: options.onProgress },
   );
   return { metadata, objects };

@@ -12,3 +12,6 @@ export { checkVolume, type FsckOptions } from './check.js';
 export type { FsckReport, FsckProblem } from '../meta/fsck/fsck.js';
 export type { SpaceInfo, TreeSummary } from '../meta/space/tree-usage.js';
 export { listTrash, restoreTrash, type TrashEntry, type RestoredFile, type RestoreReport } from './trash.js';
+export { configureVolume, volumeConfig, type ConfigChanges, type ConfigResult } from './configure-volume.js';
+export { destroyVolume, type DestroyOptions, type DestroyReport } from './destroy-volume.js';
+export type { RemoveTreeOptions } from '../meta/meta.js';

@@ -1,5 +1,7 @@
 import type { CommandDefinition } from '../command.js';
 import { clone } from './clone.js';
+import { config } from './config.js';
+import { destroy } from './destroy.js';
 import { format } from './format.js';
 import { fsck } from './fsck.js';
 import { gc } from './gc.js';
@@ -7,9 +9,10 @@ import { info } from './info.js';
 import { mount } from './mount.js';
 import { objbench } from './objbench.js';
 import { restore } from './restore.js';
+import { rmr } from './rmr.js';
 import { status } from './status.js';
 import { summary } from './summary.js';
 import { umount } from './umount.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const commands: readonly CommandDefinition[] = [format, status, mount, umount, clone, info, summary, gc, fsck, restore, objbench];
+export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, clone, rmr, info, summary, gc, fsck, restore, destroy, objbench];

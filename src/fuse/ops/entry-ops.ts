@@ -97,11 +97,13 @@ export const entryOps = [
     decode: () => ({}),
     async handle({ reply, fs }) {
       const usage = await fs.vfs.meta.usage();
-      const blocks = STATFS_TOTAL_BYTES / STATFS_BLOCK;
+      // A volume with limits (slicefs config --capacity/--inodes) shows them as its size.
+      const blocks = Math.floor((usage.capacity || STATFS_TOTAL_BYTES) / STATFS_BLOCK);
+      const files = usage.inodeLimit || STATFS_TOTAL_FILES;
       const used = Math.ceil(usage.usedBytes / STATFS_BLOCK);
       const free = Math.max(0, blocks - used);
       const st = {
-        blocks, bfree: free, bavail: free, files: STATFS_TOTAL_FILES, ffree: Math.max(0, STATFS_TOTAL_FILES - usage.inodes),
+        blocks, bfree: free, bavail: free, files, ffree: Math.max(0, files - usage.inodes),
         bsize: STATFS_BLOCK, namelen: MAX_NAME, frsize: STATFS_BLOCK, padding: 0,
       };
       reply.ok(encodeStruct(fuse_statfs_out, { st }));

@@ -6,6 +6,7 @@ import { checkModifyDir } from '../permissions.js';
 import type { Attr, Caller, Ino } from '../types.js';
 import type { CloneAttrs } from './clone-spec.js';
 import { copyInode } from './copy-inode.js';
+import { checkVolumeLimits } from '../space/volume-limits.js';
 
 /** Clones a non-directory in one transaction: new inode, its chunks shared, linked at `name` in `parent`. */
 export async function cloneFile(
@@ -21,6 +22,7 @@ export async function cloneFile(
     if (isDotName(spec.name) || (await tx.getEdge(spec.parent, spec.name))) {
       throw new FsError('EEXIST', { syscall: 'clone', path: spec.name.toString() });
     }
+    await checkVolumeLimits(ctx.settings, { tx, bytes: src.type === 'file' ? src.length : 0, inodes: 1, syscall: 'clone', ino: spec.src });
     const copy = await copyInode(tx, src, { ino, parent: spec.parent, attrs: spec.attrs });
     await tx.putEdge(spec.parent, { name: spec.name, ino, type: copy.type });
     touchDir(dir);

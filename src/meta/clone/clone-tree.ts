@@ -9,6 +9,7 @@ import { cloneEntriesGeneric, countSubtreeGeneric } from './clone-entries-generi
 import type { CloneAttrs, CloneBatch, CloneOptions, CloneUnit } from './clone-spec.js';
 import { copyInode } from './copy-inode.js';
 import { removeDetachedTree } from './remove-tree.js';
+import { checkVolumeLimits, checkVolumeUsage } from '../space/volume-limits.js';
 
 /** Directories one transaction works on at most (their entries are bounded by the batch size). */
 const MAX_UNITS = 2000;
@@ -80,6 +81,7 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
     // Counting costs a scan of the tree: only for someone watching.
     if (options.onProgress) total = 1 + (await countSubtree(tx, spec.src));
     const src = await mustGetInode(tx, spec.src, 'clone');
+    await checkVolumeLimits(ctx.settings, { tx, bytes: src.type === 'file' ? src.length : 0, inodes: 1, syscall: 'clone', ino: spec.src });
     await copyInode(tx, src, { ino: root, parent: spec.parent, attrs: spec.attrs });
     await tx.putDetached({ ino: root, session: ctx.session, createdAt: Date.now() });
   };
@@ -88,13 +90,20 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
       await start(tx);
       progress(1);
       await copyLevels((step) => step(tx), { src: spec.src, root, attrs: spec.attrs }, progress, options);
+      await checkVolumeUsage(ctx.settings, { engine: tx, syscall: 'clone' });
       return linkTree(tx, caller, { root, parent: spec.parent, name: spec.name });
     });
   }
   await engine.txn(start);
   progress(1);
   try {
-    await copyLevels((step) => engine.txn(step), { src: spec.src, root, attrs: spec.attrs }, progress, options);
+    // Volume limits (ENOSPC) are checked after each batch: set-based batches count on the server.
+    const batch: Runner = async (step) => {
+      const result = await engine.txn(step);
+      await checkVolumeUsage(ctx.settings, { engine, syscall: 'clone' });
+      return result;
+    };
+    await copyLevels(batch, { src: spec.src, root, attrs: spec.attrs }, progress, options);
     options.signal?.throwIfAborted();
     return await engine.txn((tx) => linkTree(tx, caller, { root, parent: spec.parent, name: spec.name }));
   } catch (err) {

@@ -4,6 +4,7 @@ import type { EngineTx } from '../engine.js';
 import { resolveOverlay } from '../overlay.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceId, type SliceRecord } from '../types.js';
 import { changeLength, mustGetInode } from './inode-records.js';
+import { checkVolumeLimits } from '../space/volume-limits.js';
 
 /** What copy_file_range copies: `length` bytes from `src` at `srcOffset` to `dst` at `dstOffset`. */
 export interface CopyRangeSpec {
@@ -74,6 +75,7 @@ export async function copyRange(ctx: MetaContext, spec: CopyRangeSpec): Promise<
     if (dstOffset + len > MAX_FILE_SIZE) throw new FsError('EFBIG', { syscall: 'copy_file_range', ino: spec.dst });
     const shared = await shareRange(tx, { src: src.ino, dst: dst.ino, from: srcOffset, at: dstOffset, len });
     await tx.addSliceRefs(shared);
+    await checkVolumeLimits(ctx.settings, { tx, bytes: dstOffset + len - dst.length, syscall: 'copy_file_range', ino: spec.dst });
     await changeLength(tx, dst, Math.max(dst.length, dstOffset + len));
     await tx.putInode(dst);
     return len;

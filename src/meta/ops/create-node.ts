@@ -5,6 +5,7 @@ import { checkModifyDir } from '../permissions.js';
 import { checkNotTrash } from '../trash/trash.js';
 import type { Attr, Caller, FileType, Ino } from '../types.js';
 import { newAttr, readEntry, touchDir } from './inode-records.js';
+import { checkVolumeLimits } from '../space/volume-limits.js';
 
 /** What a new inode is: its type, mode (before umask), and a symlink target or device. */
 export interface CreateSpec {
@@ -34,6 +35,7 @@ export async function createNode(
     checkModifyDir(caller, dir, syscall);
     checkNotTrash(dir, syscall);
     if (isDotName(name) || entry) throw new FsError('EEXIST', { syscall, path: name.toString() });
+    await checkVolumeLimits(ctx.settings, { tx, inodes: 1, syscall, ino: parent });
     const attr = newAttr(caller, dir, { ino, type: spec.type, mode, rdev: spec.rdev, length: spec.target?.length });
     await tx.putInode(attr);
     if (spec.target) await tx.putSymlink(ino, spec.target);

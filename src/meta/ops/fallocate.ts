@@ -6,6 +6,7 @@ import { now } from '../times.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceId } from '../types.js';
 import { mustGetInode } from './inode-records.js';
 import { truncateIn } from './truncate.js';
+import { checkVolumeLimits } from '../space/volume-limits.js';
 
 /** fallocate(2) mode bits (linux/falloc.h). */
 export const FALLOC_FL_KEEP_SIZE = 0x01;
@@ -43,7 +44,10 @@ export async function fallocate(ctx: MetaContext, ino: Ino, spec: FallocateSpec)
       attr.mtime = t;
       attr.ctime = t;
     }
-    if (!(mode & FALLOC_FL_KEEP_SIZE) && end > attr.length) await truncateIn(tx, attr, end);
+    if (!(mode & FALLOC_FL_KEEP_SIZE) && end > attr.length) {
+      await checkVolumeLimits(ctx.settings, { tx, bytes: end - attr.length, syscall: 'fallocate', ino });
+      await truncateIn(tx, attr, end);
+    }
     await tx.putInode(attr);
     return attr;
   });

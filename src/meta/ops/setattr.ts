@@ -6,6 +6,7 @@ import { now } from '../times.js';
 import type { Attr, Caller, Ino } from '../types.js';
 import { mustGetInode } from './inode-records.js';
 import { truncateIn } from './truncate.js';
+import { checkVolumeLimits } from '../space/volume-limits.js';
 
 const W_OK = 2;
 const S_ISUID = 0o4000;
@@ -72,6 +73,7 @@ export async function setattr(ctx: MetaContext, caller: Caller, ino: Ino, change
     if (changes.length !== undefined) {
       // truncate(2) needs write permission, even for the owner; ftruncate(2) was checked at open.
       if (!changes.viaHandle && !mayAccess(caller, attr, W_OK)) throw new FsError('EACCES', { syscall: 'truncate', ino });
+      await checkVolumeLimits(ctx.settings, { tx, bytes: changes.length - attr.length, syscall: 'truncate', ino });
       await truncateIn(tx, attr, changes.length);
     }
     await tx.putInode(attr);

@@ -4,6 +4,7 @@ import type { EngineTx, TxnOptions } from '../engine.js';
 import type { SliceWrite } from '../meta.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceRecord } from '../types.js';
 import { changeLength, mustGetInode } from './inode-records.js';
+import { checkVolumeLimits } from '../space/volume-limits.js';
 
 /** Counts a new slice's blocks as stored (the deletion queue's finish subtracts them). */
 async function countStored(tx: EngineTx, size: number): Promise<void> {
@@ -29,6 +30,7 @@ export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly 
       await tx.appendChunk(ino, index, [record]);
       length = Math.max(length, index * CHUNK_SIZE + record.pos + record.len);
     }
+    await checkVolumeLimits(ctx.settings, { tx, bytes: length - attr.length, syscall: 'write', ino });
     await changeLength(tx, attr, length);
     await tx.putInode(attr);
     return attr;

@@ -43,6 +43,14 @@ export class MemoryEngine implements Engine {
     return this.s.settings && { ...this.s.settings };
   }
 
+  async saveSettings(settings: VolumeSettings) {
+    this.s.settings = { ...settings };
+  }
+  async destroy() {
+    MemoryEngine.reset(this.url);
+    Object.assign(this.s, emptyState());
+  }
+
   txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
       const undo = new UndoLog();

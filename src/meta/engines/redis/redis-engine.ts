@@ -64,6 +64,17 @@ export class RedisEngine implements Engine {
     return b ? (JSON.parse(b.toString()) as VolumeSettings) : undefined;
   }
 
+  async saveSettings(settings: VolumeSettings): Promise<void> {
+    await this.send(['SET', this.keys.setting, JSON.stringify(settings)]);
+  }
+  async destroy(): Promise<void> {
+    try {
+      await deleteVolumeKeys(this.conns.client, this.keys).catch((err) => Promise.reject(redisError(err, this.url)));
+    } finally {
+      await this.close();
+    }
+  }
+
   txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
     return this.runner.run(fn);
   }

@@ -64,4 +64,6 @@ export interface SqlDialect {
   stats(): Promise<{ storageBytes: number; description: string }>;
   /** Closes connections. */
   close(): Promise<void>;
+  /** Closes connections and removes the volume's tables (and its file or schema). */
+  destroy(tables: readonly string[]): Promise<void>;
 }

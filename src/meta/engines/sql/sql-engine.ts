@@ -48,6 +48,13 @@ export class SqlEngine implements Engine {
     return JSON.parse(rows[0].value) as VolumeSettings;
   }
 
+  async saveSettings(settings: VolumeSettings): Promise<void> {
+    await this.d.transaction((q) => q.run(`UPDATE setting SET value = ? WHERE name = ?`, [JSON.stringify(settings), SETTINGS_KEY]));
+  }
+  destroy(): Promise<void> {
+    return this.d.destroy(TABLES);
+  }
+
   /**
    * Adds the tables and indexes introduced since the volume was formatted (all CREATE … IF NOT
    * EXISTS), once: the schema revision is kept as a setting, so opening costs no DDL (DDL takes

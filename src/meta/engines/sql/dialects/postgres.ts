@@ -77,6 +77,17 @@ export class PostgresDialect implements SqlDialect {
   async close(): Promise<void> {
     await this.pool.end();
   }
+
+  async destroy(tables: readonly string[]): Promise<void> {
+    const schema = quoteIdentifier(this.where.schema);
+    try {
+      await this.direct.send({ text: `DROP TABLE IF EXISTS ${tables.map((t) => `${schema}.${quoteIdentifier(t)}`).join(', ')} CASCADE` });
+      // A schema of its own goes too, unless something else lives in it (RESTRICT).
+      if (this.where.schema !== 'public') await this.direct.send({ text: `DROP SCHEMA IF EXISTS ${schema} RESTRICT` }).catch(() => undefined);
+    } finally {
+      await this.close();
+    }
+  }
 }
 
 /** Creates a missing database from the `postgres` maintenance database (format only). */

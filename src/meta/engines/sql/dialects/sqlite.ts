@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CodedError, FsError, urlBody } from '../../../../errors/index.js';
@@ -201,6 +201,11 @@ class SqliteDialect implements SqlDialect {
       this.reader.db.close();
       this.writer?.db.close();
     });
+  }
+
+  async destroy() {
+    await this.close();
+    for (const f of [this.file, `${this.file}-wal`, `${this.file}-shm`]) rmSync(f, { force: true });
   }
 }
 
