@@ -1,3 +1,4 @@
+import type { AbandonedClones } from './clone/abandoned-clones.js';
 import type { Engine } from './engine.js';
 import type { IdAllocator } from './id-allocator.js';
 import type { DeferredReleases } from './deferred-releases.js';
@@ -14,4 +15,8 @@ export interface MetaContext {
   readonly openFiles: OpenFiles;
   /** Closes whose open records are dropped in batches. */
   readonly releases: DeferredReleases;
+  /** Resolves while this client's session is alive; EIO once it is fenced (DESIGN §4). */
+  readonly ensureLive: () => Promise<void>;
+  /** Detached trees of aborted clones whose removal failed, retried when the engine answers again. */
+  readonly abandoned: AbandonedClones;
 }

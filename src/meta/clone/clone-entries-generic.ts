@@ -1,14 +1,16 @@
 import type { EngineTx } from '../engine.js';
 import type { Ino } from '../types.js';
-import type { CloneAttrs, CloneBatch, CloneUnit } from './clone-spec.js';
+import { checkCloneOwner } from './clone-owner.js';
+import type { CloneBatch, CloneEntriesSpec, CloneUnit } from './clone-spec.js';
 import { copyInode } from './copy-inode.js';
 
 /** The per-entry clone of directory entries, on the primitives every engine has. */
 export async function cloneEntriesGeneric(
   tx: EngineTx,
   units: readonly CloneUnit[],
-  spec: { budget: number; attrs: CloneAttrs },
+  spec: CloneEntriesSpec,
 ): Promise<CloneBatch> {
+  await checkCloneOwner(tx, spec.owner);
   const batch: CloneBatch = { entries: 0, bytes: 0, dirs: [], progress: [] };
   let budget = spec.budget;
   for (const unit of units) {

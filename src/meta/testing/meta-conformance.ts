@@ -1,5 +1,6 @@
 import { attributesSuite } from './attributes-suite.js';
 import { dataSuite } from './data-suite.js';
+import { fencingSuite } from './fencing-suite.js';
 import { namespaceSuite } from './namespace-suite.js';
 import { renameSuite } from './rename-suite.js';
 import { sessionsSuite } from './sessions-suite.js';
@@ -13,5 +14,6 @@ export function metaConformance(engine: TestEngine): void {
   attributesSuite(engine);
   dataSuite(engine);
   sessionsSuite(engine);
+  fencingSuite(engine);
   trashSuite(engine);
 }

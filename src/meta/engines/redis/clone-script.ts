@@ -7,7 +7,8 @@ import { RedisScript } from './scripts.js';
  * Every read comes before the first write, so a failing read leaves nothing behind.
  *
  * KEYS and ARGV[1], ARGV[3..6]: as in clone-lua.ts. ARGV[2]: the cost cap — the batch stops
- * at the entry that reaches it. Then per unit: source ino, destination ino, the name to go on
+ * at the entry that reaches it. ARGV[7], ARGV[8]: the detached root and the session that must own
+ * it ('' = no check; status -2 when the record is gone, -3 when another session owns it). Then per unit: source ino, destination ino, the name to go on
  * after ('' = from the first).
  * Reply: status (1, or -1 when a destination directory is gone: nothing written), entries
  * cloned, bytes of the files cloned, units reached n, then n times (done 1/0, last name
@@ -15,8 +16,13 @@ import { RedisScript } from './scripts.js';
  */
 export const CLONE_BATCH = new RedisScript(`${CLONE_STATE}${READ_UNIT}${WRITE_UNITS}
 local cap = tonumber(ARGV[2])
+if ARGV[7] ~= '' then
+  local node = redis.call('HGET', prefix .. 'detached', ARGV[7])
+  if not node then return { -2, 0, 0, 0 } end
+  if cjson.decode(node).session ~= tonumber(ARGV[8]) then return { -3, 0, 0, 0 } end
+end
 local units = {}
-for u = 7, #ARGV, 3 do
+for u = 9, #ARGV, 3 do
   if used >= cap then break end
   local src, dst, after = ARGV[u], ARGV[u + 1], ARGV[u + 2]
   if redis.call('EXISTS', prefix .. 'i' .. dst) == 0 then return { -1, 0, 0, 0 } end

@@ -1,10 +1,20 @@
 import { randomInt } from 'node:crypto';
-import type { CloneAttrs, CloneBatch, CloneUnit, UnitProgress } from '../../clone/clone-spec.js';
-import type { Ino } from '../../types.js';
+import { lostCloneError } from '../../clone/clone-owner.js';
+import type { CloneAttrs, CloneBatch, CloneEntriesSpec, CloneUnit, UnitProgress } from '../../clone/clone-spec.js';
+import { PRIVILEGE_CLEARED } from '../../clone/cloned-attr.js';
+import type { Ino, SessionId } from '../../types.js';
 import type { SqlQuerier } from './dialect.js';
 
 /** The SELECT list that turns a source `node` row `n` into its clone, numbered by clone_map `m`. */
 function clonedColumns(attrs: CloneAttrs): { sql: string; params: unknown[] } {
+  if (attrs.preserve && attrs.owner) {
+    return {
+      sql: `m.dst, n.type, CASE WHEN n.type = 'symlink' THEN n.mode ELSE (n.mode & ?) END, ?, ?,
+            CASE WHEN n.type = 'dir' THEN 2 ELSE 1 END, n.length, n.rdev,
+            n.atime, n.atimensec, n.mtime, n.mtimensec, n.ctime, n.ctimensec, m.parent_dst`,
+      params: [PRIVILEGE_CLEARED, attrs.owner.uid, attrs.owner.gid],
+    };
+  }
   if (attrs.preserve) {
     return {
       sql: `m.dst, n.type, n.mode, n.uid, n.gid, CASE WHEN n.type = 'dir' THEN 2 ELSE 1 END, n.length, n.rdev,
@@ -63,6 +73,17 @@ async function mapEntries(
 }
 
 /**
+ * ECANCELED unless the detached root still belongs to the cloning session. The check writes the
+ * row (an update to itself) so that it conflicts with gc's claim of the same row: on PostgreSQL
+ * a read alone would let a batch serialized before the claim commit after gc listed the tree.
+ */
+async function holdOwner(q: SqlQuerier, owner: { root: Ino; session: SessionId }): Promise<void> {
+  if ((await q.run(`UPDATE detached SET session = session WHERE ino = ? AND session = ?`, [owner.root, owner.session])) > 0) return;
+  const [row] = await q.all<{ session: number; created: number }>(`SELECT session, created FROM detached WHERE ino = ?`, [owner.root]);
+  throw lostCloneError(owner.root, row && { ino: owner.root, session: Number(row.session) as SessionId, createdAt: Number(row.created) });
+}
+
+/**
  * The set-based clone of directory entries: entries are numbered into clone_map, then inodes,
  * edges, symlink targets, xattrs, chunk records and slice references are each copied with one
  * INSERT … SELECT (or UPDATE … FROM) over the whole batch.
@@ -70,8 +91,9 @@ async function mapEntries(
 export async function cloneEntriesSql(
   q: SqlQuerier,
   units: readonly CloneUnit[],
-  spec: { budget: number; attrs: CloneAttrs; scratch: readonly string[]; analyze: boolean },
+  spec: CloneEntriesSpec & { scratch: readonly string[]; analyze: boolean },
 ): Promise<CloneBatch> {
+  if (spec.owner) await holdOwner(q, spec.owner);
   for (const ddl of spec.scratch) await q.run(ddl);
   const batch = randomInt(1, 2 ** 47);
   const [counter] = await q.all<{ value: number }>(`SELECT value FROM counter WHERE name = 'nextInode'`);
