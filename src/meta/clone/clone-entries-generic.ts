@@ -1,5 +1,6 @@
 import type { EngineTx } from '../engine.js';
 import type { Ino } from '../types.js';
+import { checkCloneReadable } from './check-readable.js';
 import { checkCloneOwner } from './clone-owner.js';
 import type { CloneBatch, CloneEntriesSpec, CloneUnit } from './clone-spec.js';
 import { copyInode } from './copy-inode.js';
@@ -18,6 +19,10 @@ export async function cloneEntriesGeneric(
       batch.progress.push({ done: false, last: unit.after });
       continue;
     }
+    if (spec.readableBy) {
+      const dir = await tx.getInode(unit.src);
+      if (dir) checkCloneReadable(spec.readableBy, dir);
+    }
     const edges = await tx.listEdges(unit.src, unit.after, budget);
     budget -= edges.length;
     let next = (await tx.getCounter('nextInode')) + 1;
@@ -27,6 +32,7 @@ export async function cloneEntriesGeneric(
       const src = await tx.getInode(edge.ino);
       const ino = next++ as Ino;
       if (!src) continue;
+      if (spec.readableBy) checkCloneReadable(spec.readableBy, src);
       const copy = await copyInode(tx, src, { ino, parent: unit.dst, attrs: spec.attrs });
       await tx.putEdge(unit.dst, { name: edge.name, ino, type: copy.type });
       batch.entries++;

@@ -1,4 +1,4 @@
-import type { Ino, SessionId, Timespec } from '../types.js';
+import type { Caller, Ino, SessionId, Timespec } from '../types.js';
 
 /** How cloned inodes get their owner, mode and times. */
 export type CloneAttrs =
@@ -57,4 +57,6 @@ export interface CloneEntriesSpec {
   attrs: CloneAttrs;
   /** The detached root the batch builds under and the session that must still own it (none in a consistent clone). */
   owner?: { root: Ino; session: SessionId };
+  /** A non-root caller: every source directory of the units and every entry copied must be readable by it (EACCES). */
+  readableBy?: Caller;
 }

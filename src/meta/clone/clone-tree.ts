@@ -34,7 +34,7 @@ const countSubtree = (tx: EngineTx, ino: Ino): Promise<number> => (tx.countSubtr
  */
 async function copyLevels(
   run: Runner,
-  spec: { src: Ino; root: Ino; attrs: CloneAttrs; owner?: CloneEntriesSpec['owner']; ensureLive: () => Promise<void> },
+  spec: { src: Ino; root: Ino; attrs: CloneAttrs; owner?: CloneEntriesSpec['owner']; readableBy?: Caller; ensureLive: () => Promise<void> },
   progress: (n: number) => void,
   options: CloneOptions,
 ): Promise<void> {
@@ -48,7 +48,7 @@ async function copyLevels(
     await spec.ensureLive();
     await options.beforeBatch?.();
     const units = queue.slice(0, MAX_UNITS);
-    const batch = await run((tx) => cloneEntries(tx, units, { budget, attrs: spec.attrs, owner: spec.owner }));
+    const batch = await run((tx) => cloneEntries(tx, units, { budget, attrs: spec.attrs, owner: spec.owner, readableBy: spec.readableBy }));
     const unfinished = units.flatMap((u, i) => (batch.progress[i]!.done ? [] : [{ ...u, after: batch.progress[i]!.last }]));
     queue = [...unfinished, ...queue.slice(units.length), ...batch.dirs];
     progress(batch.entries);
@@ -87,6 +87,7 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
     options.onProgress?.(done, Math.max(total, done));
   };
   const root = (await ctx.inodeIds.one()) as Ino;
+  const readableBy = caller.uid === 0 ? undefined : caller;
   const start = async (tx: EngineTx) => {
     // Counting costs a scan of the tree: only for someone watching.
     if (options.onProgress) total = 1 + (await countSubtree(tx, spec.src));
@@ -98,7 +99,7 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
     return engine.txn(async (tx) => {
       await start(tx);
       progress(1);
-      await copyLevels((step) => step(tx), { src: spec.src, root, attrs: spec.attrs, ensureLive: ctx.ensureLive }, progress, options);
+      await copyLevels((step) => step(tx), { src: spec.src, root, attrs: spec.attrs, readableBy, ensureLive: ctx.ensureLive }, progress, options);
       return linkTree(tx, caller, { root, parent: spec.parent, name: spec.name });
     });
   }
@@ -106,7 +107,7 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
   progress(1);
   const owner = { root, session: ctx.session };
   try {
-    await copyLevels((step) => engine.txn(step), { src: spec.src, root, attrs: spec.attrs, owner, ensureLive: ctx.ensureLive }, progress, options);
+    await copyLevels((step) => engine.txn(step), { src: spec.src, root, attrs: spec.attrs, owner, readableBy, ensureLive: ctx.ensureLive }, progress, options);
     options.signal?.throwIfAborted();
     await ctx.ensureLive();
     return await engine.txn((tx) => linkTree(tx, caller, { root, parent: spec.parent, name: spec.name, owner }));

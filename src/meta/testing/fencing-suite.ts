@@ -109,6 +109,36 @@ export function fencingSuite(engine: TestEngine): void {
       });
     });
 
+    it('each batch checks read permission on what it copies: an entry chmod-ed or added during the clone gives EACCES, nothing left', async () => {
+      await withMeta(engine, async (m) => {
+        const src = await m.mkdir(root, ROOT_INO, n('src'), 0o755);
+        const dirs: Ino[] = [];
+        for (let d = 0; d < 3; d++) {
+          const dir = await m.mkdir(root, src.ino, n(`d${d}`), 0o755);
+          dirs.push(dir.ino);
+          for (let f = 0; f < 4; f++) await writeFile(m, root, { parent: dir.ino, name: `f${f}`, len: 10 });
+        }
+        const home = await m.mkdir(root, ROOT_INO, n('home'), 0o755);
+        await m.setattr(root, home.ino, { uid: alice.uid, gid: alice.gid });
+        const before = await m.usage();
+        for (const change of [
+          (ino: Ino) => m.lookup(root, ino, n('f3')).then((f) => m.setattr(root, f.ino, { mode: 0o600 })),
+          (ino: Ino) => writeFile(m, root, { parent: ino, name: 'secret', len: 5 }).then((f) => m.setattr(root, f, { mode: 0o600 })),
+        ]) {
+          let batches = 0;
+          // The pre-check passed; between batches the last directory gets an entry alice may not read.
+          const beforeBatch = async () => void (++batches === 2 && (await change(dirs[2]!)));
+          await rejectsWith(m.clone(alice, { src: src.ino, parent: home.ino, name: n('copy') }, { batchSize: 3, beforeBatch }), 'EACCES');
+          assert.ok(batches >= 2, `the pre-check passed, a batch refused (${batches} batches)`);
+          await rejectsWith(m.lookup(root, home.ino, n('copy')), 'ENOENT');
+          assert.deepEqual(await m.engine.listDetached(), [], 'the partial copy was removed');
+          await assertClean(m);
+          await m.lookup(root, dirs[2]!, n('f3')).then((f) => m.setattr(root, f.ino, { mode: 0o644 }));
+        }
+        assert.equal((await m.usage()).inodes, before.inodes + 1, 'only the added file');
+      });
+    });
+
     it("--preserve by a non-root caller: the copy is the caller's, setuid/setgid cleared, mode and times kept (cp -p)", async () => {
       await withMeta(engine, async (m) => {
         const bin = await m.mkdir(root, ROOT_INO, n('bin'), 0o755);

@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import { lostCloneError } from '../../clone/clone-owner.js';
 import type { CloneAttrs, CloneBatch, CloneEntriesSpec, CloneUnit, UnitProgress } from '../../clone/clone-spec.js';
 import { PRIVILEGE_CLEARED } from '../../clone/cloned-attr.js';
-import type { Ino, SessionId } from '../../types.js';
+import { checkCloneReadable } from '../../clone/check-readable.js';
+import type { Caller, FileType, Ino, SessionId } from '../../types.js';
 import type { SqlQuerier } from './dialect.js';
 
 /** The SELECT list that turns a source `node` row `n` into its clone, numbered by clone_map `m`. */
@@ -83,6 +84,24 @@ async function holdOwner(q: SqlQuerier, owner: { root: Ino; session: SessionId }
   throw lostCloneError(owner.root, row && { ino: owner.root, session: Number(row.session) as SessionId, createdAt: Number(row.created) });
 }
 
+type AccessRow = { ino: number; type: FileType; mode: number; uid: number; gid: number };
+
+/** EACCES unless the caller may read the units' source directories and every source the batch numbered. */
+async function checkReadable(q: SqlQuerier, spec: { batch: number; units: readonly CloneUnit[]; caller: Caller }): Promise<void> {
+  const check = (r: AccessRow) =>
+    checkCloneReadable(spec.caller, { ino: Number(r.ino) as Ino, type: r.type, mode: Number(r.mode), uid: Number(r.uid), gid: Number(r.gid) });
+  for (let i = 0; i < spec.units.length; i += 500) {
+    const part = spec.units.slice(i, i + 500);
+    const dirs = await q.all<AccessRow>(`SELECT ino, type, mode, uid, gid FROM node WHERE ino IN (${part.map(() => '?').join(', ')})`, part.map((u) => u.src));
+    dirs.forEach(check);
+  }
+  const rows = await q.all<AccessRow>(
+    `SELECT n.ino, n.type, n.mode, n.uid, n.gid FROM clone_map m JOIN node n ON n.ino = m.src WHERE m.batch = ? AND n.type IN ('dir', 'file')`,
+    [spec.batch],
+  );
+  rows.forEach(check);
+}
+
 /**
  * The set-based clone of directory entries: entries are numbered into clone_map, then inodes,
  * edges, symlink targets, xattrs, chunk records and slice references are each copied with one
@@ -99,6 +118,7 @@ export async function cloneEntriesSql(
   const [counter] = await q.all<{ value: number }>(`SELECT value FROM counter WHERE name = 'nextInode'`);
   const base = Number(counter?.value ?? 0);
   const { mapped, progress } = await mapEntries(q, units, { batch, base, budget: spec.budget });
+  if (spec.readableBy) await checkReadable(q, { batch, units, caller: spec.readableBy });
   if (mapped === 0) return { entries: 0, bytes: 0, dirs: [], progress };
   if (spec.analyze) await q.run(`ANALYZE clone_map`);
   await q.run(`UPDATE counter SET value = value + ? WHERE name = 'nextInode'`, [mapped]);
