@@ -52,7 +52,7 @@ for (const engine of testEngines().filter((e) => e.name !== 'mem')) {
         assert.match(f.out, /no problems/);
         const g = slicefs(['gc', metaUrl]);
         assert.equal(g.code, 0, g.err);
-        assert.match(g.out, /detached trees: +0 found/);
+        assert.match(g.out, /detached trees: +0: 0 under way .*, 0 abandoned/);
       });
     });
 
@@ -89,12 +89,14 @@ for (const engine of testEngines().filter((e) => e.name !== 'mem')) {
         assert.equal(await vol.exists('/dst'), false, 'nothing visible');
         assert.equal((await vol.meta.engine.listDetached()).length, 1);
         const spared = slicefs(['gc', metaUrl]);
-        assert.match(spared.out, /detached trees: +0 found/, "the dead client's session has not expired yet: its tree is spared");
+        assert.match(spared.out, /detached trees: +1: 1 under way \(session alive, younger than 24h\), 0 abandoned/, "the dead client's session has not expired yet: its tree is spared");
+        const said = slicefs(['status', metaUrl]);
+        assert.match(said.out, /1 detached trees: 1 under way \(session alive, younger than 24h\), 0 abandoned/, 'status says what gc says');
         const report = slicefs(['gc', metaUrl, '--threshold', '0']);
-        assert.match(report.out, /detached trees: +1 found/);
+        assert.match(report.out, /detached trees: +1: 0 under way .*, 1 abandoned/);
         const g = slicefs(['gc', metaUrl, '--delete', '--threshold', '0']);
         assert.equal(g.code, 0, g.err);
-        assert.match(g.out, /detached trees: +1 found, 1 removed/);
+        assert.match(g.out, /detached trees: +1: 0 under way .*, 1 abandoned .*, 1 removed/);
         assert.deepEqual(await vol.meta.engine.listDetached(), []);
         assert.deepEqual(await vol.statfs(), before);
         const f = slicefs(['fsck', metaUrl, '--check-objects']);

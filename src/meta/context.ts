@@ -2,7 +2,7 @@ import type { Engine } from './engine.js';
 import type { IdAllocator } from './id-allocator.js';
 import type { DeferredReleases } from './deferred-releases.js';
 import type { OpenFiles } from './open-files.js';
-import type { SessionId, VolumeSettings } from './types.js';
+import type { Ino, SessionId, VolumeSettings } from './types.js';
 
 /** What the shared metadata logic works with: the engine and this client's state. */
 export interface MetaContext {
@@ -14,4 +14,8 @@ export interface MetaContext {
   readonly openFiles: OpenFiles;
   /** Closes whose open records are dropped in batches. */
   readonly releases: DeferredReleases;
+  /** Resolves while this client's session is alive; EIO once it is fenced (DESIGN §4). */
+  readonly ensureLive: () => Promise<void>;
+  /** Detached trees of aborted clones whose removal failed, retried when the engine answers again. */
+  readonly abandoned: { remove(root: Ino): Promise<void>; retry(): Promise<void> };
 }

@@ -2,7 +2,7 @@ import type {
   Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
   VolumeSettings,
 } from './types.js';
-import type { CloneAttrs, CloneBatch, CloneUnit } from './clone/clone-spec.js';
+import type { CloneBatch, CloneEntriesSpec, CloneUnit } from './clone/clone-spec.js';
 
 /** What `getEntry` found: each part absent when missing (no entry is read without its directory). */
 export interface EntryRead {
@@ -78,6 +78,8 @@ export interface EngineTx {
   putDetached(node: DetachedNode): Promise<void>;
   /** Forgets a detached node. */
   deleteDetached(ino: Ino): Promise<void>;
+  /** A detached node, or undefined (no directory links it, or it is gone). */
+  getDetached(ino: Ino): Promise<DetachedNode | undefined>;
 
   /** Records that a session holds an inode open: it is sustained (kept) if its last name goes meanwhile. */
   putSustained(session: SessionId, ino: Ino): Promise<void>;
@@ -97,8 +99,10 @@ export interface EngineTx {
    * of the units, in order, as new inodes numbered from the `nextInode` counter, with their
    * chunks (adding references), symlink targets and xattrs, and updates counters and the
    * new directories' link counts. Engines without it get the generic per-entry clone.
+   * With `owner`, it first checks, atomically with the copy, that the detached root still
+   * exists and belongs to that session (gc may have claimed it), and fails with ECANCELED if not.
    */
-  cloneEntries?(units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }): Promise<CloneBatch>;
+  cloneEntries?(units: readonly CloneUnit[], spec: CloneEntriesSpec): Promise<CloneBatch>;
   /** Optional: the number of entries below a directory (recursively), counted set-based. */
   countSubtree?(ino: Ino): Promise<number>;
 
@@ -212,6 +216,17 @@ export interface Engine {
   putSession(session: SessionInfo): Promise<void>;
   /** Every registered session. */
   listSessions(): Promise<SessionInfo[]>;
+  /**
+   * Renews a session's lease to `session.expires`, only while its record exists and has not
+   * expired at `now`; false otherwise: the session is gone or dead, and must not come back (fencing).
+   */
+  renewSession(session: SessionInfo, now: number): Promise<boolean>;
+  /**
+   * Marks a session that expired before `at` as dead for good (its `expires` becomes 0), so a
+   * late heartbeat cannot renew it while others clean up after it; false when it is live
+   * (renewed meanwhile). A missing session counts as fenced.
+   */
+  fenceSession(id: SessionId, at: number): Promise<boolean>;
   /** Removes a session, its sustained records and its locks. */
   deleteSession(id: SessionId): Promise<void>;
   /** Inodes a session keeps alive. */

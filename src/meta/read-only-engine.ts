@@ -23,6 +23,8 @@ export function readOnlyEngine(engine: Engine): Engine {
     pendingSlices: (limit, after) => engine.pendingSlices(limit, after),
     finishPendingSlices: () => refuse('delete slices'),
     putSession: () => refuse('session'),
+    renewSession: () => refuse('session'),
+    fenceSession: () => refuse('session'),
     listSessions: () => engine.listSessions(),
     deleteSession: () => refuse('session'),
     listSustained: (session) => engine.listSustained(session),

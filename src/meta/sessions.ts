@@ -1,24 +1,43 @@
 import { hostname } from 'node:os';
+import { FsError } from '../errors/index.js';
 import type { Engine } from './engine.js';
 import { destroyInode } from './ops/inode-records.js';
 import { purgeTrash } from './trash/purge-trash.js';
 import type { SessionId, SessionInfo } from './types.js';
 
-/** How long a session lives without a heartbeat before others may clean up after it. */
+/** How long a session lives without a heartbeat before others may clean up after it (default of the `sessionTtlMs` open option). */
 export const SESSION_TTL_MS = 60_000;
+/** The shortest session lifetime accepted (tests use it; a heartbeat is sent every third of it). */
+export const MIN_SESSION_TTL_MS = 300;
 /** How often a client does the volume's shared housekeeping: dead sessions, old trash. */
 const MAINTENANCE_MS = 5 * 60_000;
 
-/** Registers a session and keeps its heartbeat going until `stop`. */
+/** Where a session's loud lines go. */
+export type SessionLog = (line: string) => void;
+
+/**
+ * Registers a session and keeps its heartbeat going until `stop`. A beat renews the lease only
+ * while the session is alive in the engine; once it finds the session gone or expired (others
+ * may have reclaimed its open files, locks and detached trees), the keeper is fenced for good
+ * (DESIGN §4): `ensureLive` fails with EIO, and only reopening the volume opens a new session.
+ */
 export class SessionKeeper {
   private timer: NodeJS.Timeout | undefined;
   private housekeeping: NodeJS.Timeout | undefined;
+  /** Local time the last successful renewal was sent: the lease runs from there. */
+  private renewedAt: number;
+  private fencedBy: FsError | undefined;
+  private beating: Promise<void> | undefined;
+  /** Run after each successful renewal (retries of work an outage interrupted). */
+  onRenewed: (() => Promise<void>) | undefined;
 
   private constructor(
     private readonly engine: Engine,
     readonly info: SessionInfo,
-    private readonly ttlMs: number,
-  ) {}
+    private readonly options: { ttlMs: number; log: SessionLog },
+  ) {
+    this.renewedAt = info.heartbeat;
+  }
 
   /**
    * Registers a new session for this process. Besides the heartbeat, every client now and then
@@ -26,15 +45,19 @@ export class SessionKeeper {
    */
   static async start(
     engine: Engine,
-    options: { program: string; ttlMs?: number; trashDays?: number; onBeat?: () => Promise<void> },
+    options: { program: string; ttlMs?: number; trashDays?: number; log?: SessionLog; onBeat?: () => Promise<void> },
   ): Promise<SessionKeeper> {
     const ttlMs = options.ttlMs ?? SESSION_TTL_MS;
+    if (!Number.isFinite(ttlMs) || ttlMs < MIN_SESSION_TTL_MS) {
+      throw new FsError('EINVAL', { syscall: 'open', detail: `session TTL ${ttlMs} ms is below the minimum ${MIN_SESSION_TTL_MS} ms` });
+    }
     const id = (await engine.incrCounter('nextSession', 1)) as SessionId;
     const t = Date.now();
     const info: SessionInfo = { id, host: hostname(), pid: process.pid, program: options.program, heartbeat: t, expires: t + ttlMs };
     await engine.putSession(info);
-    const keeper = new SessionKeeper(engine, info, ttlMs);
-    keeper.timer = setInterval(() => void keeper.beat().then(options.onBeat).catch(() => undefined), Math.max(1000, ttlMs / 3));
+    const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    const keeper = new SessionKeeper(engine, info, { ttlMs, log });
+    keeper.timer = setInterval(() => void keeper.beat().then(options.onBeat).catch(() => undefined), ttlMs / 3);
     keeper.timer.unref();
     const trashDays = options.trashDays ?? 0;
     keeper.housekeeping = setInterval(() => {
@@ -46,12 +69,66 @@ export class SessionKeeper {
     return keeper;
   }
 
-  /** Renews the session's lease. */
-  async beat(): Promise<void> {
+  /** The EIO every operation gets once the session is fenced, or undefined while it is alive. */
+  get fenced(): FsError | undefined {
+    return this.fencedBy;
+  }
+
+  /** Renews the session's lease; fences the keeper when the engine says the session is gone or expired. */
+  beat(): Promise<void> {
+    this.beating ??= this.renew().finally(() => (this.beating = undefined));
+    return this.beating;
+  }
+
+  private async renew(): Promise<void> {
+    if (this.fencedBy) throw this.fencedBy;
     const t = Date.now();
-    this.info.heartbeat = t;
-    this.info.expires = t + this.ttlMs;
-    await this.engine.putSession(this.info);
+    const next = { ...this.info, heartbeat: t, expires: t + this.options.ttlMs };
+    let renewed: boolean;
+    try {
+      renewed = await this.engine.renewSession(next, t);
+    } catch (err) {
+      const code = err instanceof FsError ? err.code : 'EIO';
+      const left = this.renewedAt + this.options.ttlMs - Date.now();
+      this.options.log(`slicefs: session #${this.info.id}: heartbeat failed (${code}: ${(err as Error).message}); retrying in ${Math.round(this.options.ttlMs / 3)} ms, the lease ends in ${Math.max(0, left)} ms`);
+      throw err;
+    }
+    if (!renewed) {
+      const late = t - this.info.expires;
+      this.fence(late > 0 ? `its lease expired ${late} ms ago (paused or partitioned longer than the session TTL)` : 'its record is gone (cleaned by another client or gc)');
+      throw this.fencedBy!;
+    }
+    Object.assign(this.info, { heartbeat: next.heartbeat, expires: next.expires });
+    this.renewedAt = t;
+    await this.onRenewed?.().catch(() => undefined);
+  }
+
+  /**
+   * Resolves while this client may act under its session: at once while the lease is fresh,
+   * after a renewal when half of it has passed (a paused or starved client), with EIO once fenced
+   * or when the lease ran out and cannot be renewed (the engine is unreachable).
+   */
+  async ensureLive(): Promise<void> {
+    if (this.fencedBy) throw this.fencedBy;
+    const age = Date.now() - this.renewedAt;
+    if (age < this.options.ttlMs / 2) return;
+    try {
+      await this.beat();
+    } catch (err) {
+      if (this.fencedBy) throw this.fencedBy;
+      if (Date.now() - this.renewedAt >= this.options.ttlMs) {
+        throw new FsError('EIO', { syscall: 'session', detail: `session #${this.info.id}: lease ran out and the heartbeat fails (${(err as Error).message})` });
+      }
+    }
+  }
+
+  private fence(why: string): void {
+    this.fencedBy = new FsError('EIO', { syscall: 'session', detail: `session #${this.info.id} is fenced: ${why}; reopen the volume (remount) for a new session` });
+    this.options.log(
+      `slicefs: session #${this.info.id} FENCED: ${why}. Other clients may have reclaimed its open-but-unlinked files, locks and unfinished clones; ` +
+        'from now on every write, lock and open file of this client fails with EIO. Reopen the volume (remount) to continue.',
+    );
+    clearInterval(this.timer);
   }
 
   /** Ends the session: deletes the unlinked inodes it kept and its record. */
@@ -80,12 +157,16 @@ export async function cleanSession(engine: Engine, id: SessionId): Promise<numbe
   return cleaned;
 }
 
-/** Cleans every session whose heartbeat expired before `at`; returns the sessions and inodes cleaned. */
+/**
+ * Cleans every session whose heartbeat expired before `at`; returns the sessions and inodes
+ * cleaned. Each is fenced first, so that a late heartbeat cannot bring it back meanwhile.
+ */
 export async function cleanExpiredSessions(engine: Engine, at = Date.now()): Promise<{ sessions: number; inodes: number }> {
   let sessions = 0;
   let inodes = 0;
   for (const s of await engine.listSessions()) {
     if (s.expires >= at) continue;
+    if (!(await engine.fenceSession(s.id, at))) continue;
     inodes += await cleanSession(engine, s.id);
     sessions++;
   }

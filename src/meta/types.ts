@@ -132,10 +132,14 @@ export interface SessionInfo {
 /** The root of a tree being built by a clone and not yet linked anywhere. */
 export interface DetachedNode {
   ino: Ino;
+  /** The session building it; RECLAIMING_SESSION once gc has taken it over to remove it. */
   session: SessionId;
   /** Milliseconds since the epoch. */
   createdAt: number;
 }
+
+/** The owner of a detached tree gc has claimed: no live session, so any later gc removes it too. */
+export const RECLAIMING_SESSION = 0 as SessionId;
 
 export const FILE_TYPE_BITS: Readonly<Record<FileType, number>> = {
   fifo: 0o010000,

@@ -28,6 +28,7 @@ import { resolvePath } from './paths.js';
 import { checkAccess } from './permissions.js';
 import { readOnlyEngine } from './read-only-engine.js';
 import { openEngine } from './registry.js';
+import { AbandonedClones } from './clone/abandoned-clones.js';
 import { SessionKeeper } from './sessions.js';
 import { refreshLiveSettings } from './settings-refresh.js';
 import { ensureTrash } from './trash/trash.js';
@@ -41,10 +42,15 @@ import {
 export interface OpenMetaOptions {
   /** Program name recorded in the session (`slicefs mount`, `sdk`). */
   program?: string;
-  /** Session lifetime without heartbeat. */
+  /**
+   * Session lifetime without heartbeat (default 60 s): after it, other clients may reclaim this
+   * client's open-but-unlinked files, locks and unfinished clones, and this client is fenced.
+   */
   sessionTtlMs?: number;
   /** Read the volume only: no session is registered and the engine refuses writes (status, gc and fsck reports). */
   readOnly?: boolean;
+  /** Where loud lines go (a failed heartbeat, fencing, a cleanup to retry); stderr by default. */
+  log?: (line: string) => void;
 }
 
 const O_ACCMODE = 3;
@@ -59,15 +65,23 @@ export class VolumeMeta implements Meta {
   /** Inodes this session holds locks on, so that closing other files costs no transaction. */
   private readonly lockedInodes = new Set<Ino>();
 
+  private readonly keeper: SessionKeeper | undefined;
+
   private constructor(
     readonly engine: Engine,
     readonly settings: VolumeSettings,
-    private readonly keeper: SessionKeeper | undefined,
+    client: { keeper: SessionKeeper | undefined; log: (line: string) => void },
   ) {
+    const { keeper, log } = client;
+    this.keeper = keeper;
+    const abandoned = new AbandonedClones(engine, log);
+    if (keeper) keeper.onRenewed = () => abandoned.retry();
     this.ctx = {
       engine,
       settings,
       session: keeper?.info.id ?? NO_SESSION,
+      ensureLive: () => (keeper ? keeper.ensureLive() : Promise.resolve()),
+      abandoned,
       inodeIds: new IdAllocator(engine, 'nextInode', 100),
       sliceIds: new IdAllocator(engine, 'nextSlice', 100),
       openFiles: new OpenFiles(),
@@ -77,6 +91,16 @@ export class VolumeMeta implements Meta {
 
   get session(): SessionId {
     return this.ctx.session;
+  }
+
+  /** The EIO every operation gets once this client's session is fenced (DESIGN §4), or undefined. */
+  get fenced(): FsError | undefined {
+    return this.keeper?.fenced;
+  }
+
+  /** Runs an operation only while the session is alive (fencing). */
+  private live<T>(op: () => Promise<T>): Promise<T> {
+    return this.keeper ? this.keeper.ensureLive().then(op) : op();
   }
 
   /** Writes a new volume's settings and root into the engine a URL names. */
@@ -125,15 +149,17 @@ export class VolumeMeta implements Meta {
       if (settings.version !== FORMAT_VERSION) {
         throw new CodedError('ERR_FORMAT_VERSION', `${url}: format version ${settings.version} is not ${FORMAT_VERSION}`, { subject: url });
       }
+      const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
       const keeper = options.readOnly
         ? undefined
         : await SessionKeeper.start(engine, {
           program: options.program ?? 'sdk',
           ttlMs: options.sessionTtlMs,
           trashDays: settings.trashDays,
+          log,
           onBeat: () => refreshLiveSettings(engine, settings),
         });
-      return new VolumeMeta(engine, settings, keeper);
+      return new VolumeMeta(engine, settings, { keeper, log });
     } catch (err) {
       await engine.close();
       throw err;
@@ -146,49 +172,51 @@ export class VolumeMeta implements Meta {
   }
 
   lookup(caller: Caller, parent: Ino, name: Buffer): Promise<Attr> {
-    return this.engine.read((tx) => lookupIn(tx, caller, parent, name));
+    return this.live(() => this.engine.read((tx) => lookupIn(tx, caller, parent, name)));
   }
   getattr(ino: Ino): Promise<Attr> {
-    return this.engine.read((tx) => mustGetInode(tx, ino, 'getattr'));
+    return this.live(() => this.engine.read((tx) => mustGetInode(tx, ino, 'getattr')));
   }
   setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
-    return setattr(this.ctx, caller, ino, changes);
+    return this.live(() => setattr(this.ctx, caller, ino, changes));
   }
   async access(caller: Caller, ino: Ino, mask: number): Promise<void> {
+    await this.keeper?.ensureLive();
     const attr = await this.getattr(ino);
     checkAccess(caller, attr, mask, 'access');
   }
   mknod(caller: Caller, parent: Ino, name: Buffer, spec: NodeSpec): Promise<Attr> {
-    return createNode(this.ctx, caller, { parent, name, syscall: spec.type === 'file' ? 'open' : 'mknod' }, spec);
+    return this.live(() => createNode(this.ctx, caller, { parent, name, syscall: spec.type === 'file' ? 'open' : 'mknod' }, spec));
   }
   create(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr> {
-    return createNode(this.ctx, caller, { parent, name, syscall: 'open' }, { type: 'file', mode, open: true });
+    return this.live(() => createNode(this.ctx, caller, { parent, name, syscall: 'open' }, { type: 'file', mode, open: true }));
   }
   mkdir(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr> {
-    return createNode(this.ctx, caller, { parent, name, syscall: 'mkdir' }, { type: 'dir', mode });
+    return this.live(() => createNode(this.ctx, caller, { parent, name, syscall: 'mkdir' }, { type: 'dir', mode }));
   }
   symlink(caller: Caller, parent: Ino, name: Buffer, target: Buffer): Promise<Attr> {
     if (target.length === 0 || target.length > 4096 || target.includes(0)) {
       return Promise.reject(new FsError(target.length > 4096 ? 'ENAMETOOLONG' : 'ENOENT', { syscall: 'symlink', path: name.toString() }));
     }
-    return createNode(this.ctx, caller, { parent, name, syscall: 'symlink' }, { type: 'symlink', mode: 0o777, target });
+    return this.live(() => createNode(this.ctx, caller, { parent, name, syscall: 'symlink' }, { type: 'symlink', mode: 0o777, target }));
   }
   link(caller: Caller, ino: Ino, parent: Ino, name: Buffer): Promise<Attr> {
-    return link(this.ctx, caller, { ino, parent, name });
+    return this.live(() => link(this.ctx, caller, { ino, parent, name }));
   }
   unlink(caller: Caller, parent: Ino, name: Buffer): Promise<void> {
-    return unlink(this.ctx, caller, { parent, name });
+    return this.live(() => unlink(this.ctx, caller, { parent, name }));
   }
   rmdir(caller: Caller, parent: Ino, name: Buffer): Promise<void> {
-    return rmdir(this.ctx, caller, { parent, name });
+    return this.live(() => rmdir(this.ctx, caller, { parent, name }));
   }
   rename(caller: Caller, spec: RenameSpec): Promise<void> {
-    return rename(this.ctx, caller, spec);
+    return this.live(() => rename(this.ctx, caller, spec));
   }
   readdir(caller: Caller, ino: Ino, options?: ReaddirOptions): Promise<DirPage> {
-    return readdir(this.ctx, caller, ino, options);
+    return this.live(() => readdir(this.ctx, caller, ino, options));
   }
   async readlink(ino: Ino): Promise<Buffer> {
+    await this.keeper?.ensureLive();
     return this.engine.read(async (tx) => {
       const attr = await mustGetInode(tx, ino, 'readlink');
       const target = attr.type === 'symlink' ? await tx.getSymlink(ino) : undefined;
@@ -197,37 +225,37 @@ export class VolumeMeta implements Meta {
     });
   }
   getxattr(caller: Caller, ino: Ino, name: string): Promise<Buffer> {
-    return getxattr(this.ctx, caller, ino, name);
+    return this.live(() => getxattr(this.ctx, caller, ino, name));
   }
   setxattr(caller: Caller, ino: Ino, name: string, value: Buffer, flags = 0): Promise<void> {
-    return setxattr(this.ctx, caller, { ino, name, value, flags });
+    return this.live(() => setxattr(this.ctx, caller, { ino, name, value, flags }));
   }
   listxattr(caller: Caller, ino: Ino): Promise<string[]> {
-    return listxattr(this.ctx, caller, ino);
+    return this.live(() => listxattr(this.ctx, caller, ino));
   }
   removexattr(caller: Caller, ino: Ino, name: string): Promise<void> {
-    return removexattr(this.ctx, caller, ino, name);
+    return this.live(() => removexattr(this.ctx, caller, ino, name));
   }
   async open(caller: Caller, ino: Ino, flags: number): Promise<Attr> {
-    if (this.keeper) return open(this.ctx, caller, ino, flags);
+    if (this.keeper) return this.live(() => open(this.ctx, caller, ino, flags));
     // Read-only: no session to record the open in; opening for writing is EROFS.
     if ((flags & (O_ACCMODE | O_TRUNC)) !== 0) throw new FsError('EROFS', { syscall: 'open', ino, detail: 'the volume was opened read-only' });
     return checkOpen(caller, { attr: await this.getattr(ino), flags });
   }
   async release(ino: Ino): Promise<void> {
-    if (this.keeper) return release(this.ctx, ino);
+    if (this.keeper) return this.live(() => release(this.ctx, ino));
   }
   readChunk(ino: Ino, index: number): Promise<SliceRecord[]> {
-    return this.engine.read((tx) => tx.getChunk(ino, index));
+    return this.live(() => this.engine.read((tx) => tx.getChunk(ino, index)));
   }
   commitSlices(ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr> {
-    return commitSlices(this.ctx, ino, writes, options);
+    return this.live(() => commitSlices(this.ctx, ino, writes, options));
   }
   syncInode(ino: Ino): Promise<void> {
-    return syncInode(this.ctx, ino);
+    return this.live(() => syncInode(this.ctx, ino));
   }
   compactChunk(ino: Ino, index: number, spec: { replaced: readonly SliceRecord[]; result?: SliceRecord }): Promise<boolean> {
-    return compactChunk(this.ctx, { ino, index }, spec);
+    return this.live(() => compactChunk(this.ctx, { ino, index }, spec));
   }
   pendingSlices(limit: number): Promise<PendingSlice[]> {
     return this.engine.pendingSlices(limit);
@@ -236,44 +264,49 @@ export class VolumeMeta implements Meta {
     return this.engine.finishPendingSlices(ids);
   }
   truncate(caller: Caller, ino: Ino, length: number): Promise<Attr> {
-    return setattr(this.ctx, caller, ino, { length });
+    return this.live(() => setattr(this.ctx, caller, ino, { length }));
   }
   async newSliceId(): Promise<SliceId> {
+    await this.keeper?.ensureLive();
     return (await this.ctx.sliceIds.one()) as SliceId;
   }
   copyRange(spec: CopyRangeSpec): Promise<number> {
-    return copyRange(this.ctx, spec);
+    return this.live(() => copyRange(this.ctx, spec));
   }
   clone(caller: Caller, spec: { src: Ino; parent: Ino; name: Buffer }, options?: CloneOptions): Promise<Attr> {
-    return clone(this.ctx, caller, spec, options);
+    return this.live(() => clone(this.ctx, caller, spec, options));
   }
   removeTree(caller: Caller, at: { parent: Ino; name: Buffer }, options?: RemoveTreeOptions): Promise<number> {
     return removeTree(this.ctx, caller, at, options);
   }
   fallocate(ino: Ino, spec: FallocateSpec): Promise<Attr> {
-    return fallocate(this.ctx, ino, spec);
+    return this.live(() => fallocate(this.ctx, ino, spec));
   }
   async getlk(ino: Ino, probe: LockProbe & { owner: string }): Promise<{ lock: LockRecord; ours: boolean } | undefined> {
+    await this.keeper?.ensureLive();
     const held = await getLock(this.engine, { ino, session: this.session }, probe);
     return held && { lock: held.lock, ours: held.session === this.session };
   }
   async setlk(ino: Ino, req: LockRequest, options: { wait?: boolean; signal?: AbortSignal } = {}): Promise<void> {
     if (req.type === 'unlock' && !this.lockedInodes.has(ino)) return;
+    await this.keeper?.ensureLive();
     const remaining = await setLock(this.engine, { ino, session: this.session }, { req, ...options });
     if (remaining > 0) this.lockedInodes.add(ino);
     else this.lockedInodes.delete(ino);
   }
   async releaseLocks(ino: Ino, owner: { owner: string; kind: LockRecord['kind'] }): Promise<void> {
     if (!this.lockedInodes.has(ino)) return;
+    await this.keeper?.ensureLive();
     if ((await releaseLocks(this.engine, { ino, session: this.session }, owner)) === 0) this.lockedInodes.delete(ino);
   }
   async usage(): Promise<VolumeUsage> {
+    await this.keeper?.ensureLive();
     const [usedBytes, inodes] = await Promise.all([this.engine.getCounter('usedBytes'), this.engine.getCounter('inodes')]);
     const { capacity, inodeLimit } = this.settings;
     return { usedBytes, inodes, ...(capacity ? { capacity } : {}), ...(inodeLimit ? { inodeLimit } : {}) };
   }
   resolve(caller: Caller, path: string, follow = true): Promise<Attr> {
-    return resolvePath(this.engine, caller, { path, follow });
+    return this.live(() => resolvePath(this.engine, caller, { path, follow }));
   }
   flush(): Promise<void> {
     return this.ctx.releases.flush();
@@ -281,6 +314,7 @@ export class VolumeMeta implements Meta {
   async close(): Promise<void> {
     try {
       await this.ctx.releases.flush().catch(() => undefined);
+      if (this.keeper && !this.keeper.fenced) await this.ctx.abandoned.retry();
       await this.keeper?.stop();
     } finally {
       await this.engine.close();

@@ -3,6 +3,9 @@ import { collectObjectGarbage, type ObjectGcReport } from '../chunk/object-garba
 import { collectMetadataGarbage, type MetadataGcReport } from '../meta/gc/collect-metadata.js';
 import type { Volume } from './volume.js';
 
+/** Leftovers younger than this are spared unless their session is gone (gc's default --threshold). */
+export const DEFAULT_GC_THRESHOLD_MS = 24 * 3_600_000;
+
 /** What `gc` found (and removed, with `delete`). */
 export interface GcReport {
   metadata: MetadataGcReport;
@@ -20,7 +23,7 @@ export interface GcOptions {
 /** Finds (and with `delete` removes) leftovers: dead sessions' inodes, abandoned clones, unreferenced slices, leaked objects. */
 export async function collectGarbage(volume: Volume, options: GcOptions = {}): Promise<GcReport> {
   const remove = options.delete ?? false;
-  const thresholdMs = options.thresholdMs ?? 24 * 3_600_000;
+  const thresholdMs = options.thresholdMs ?? DEFAULT_GC_THRESHOLD_MS;
   const engine = volume.meta.engine;
   const metadata = await collectMetadataGarbage(engine, { remove, thresholdMs, onProgress: options.onProgress });
   const objects = await collectObjectGarbage(

@@ -25,7 +25,9 @@ export const gc: CommandDefinition = {
       io.out.write(
         [
           `expired sessions:     ${m.expiredSessions}${o.delete ? ` (${m.sustainedInodes} unlinked inodes they kept deleted)` : ''}`,
-          `detached trees:       ${m.detachedTrees.found} found${o.delete ? `, ${m.detachedTrees.removed} removed (${m.detachedTrees.inodes} inodes)` : ''}`,
+          `detached trees:       ${m.detachedTrees.total}: ${m.detachedTrees.total - m.detachedTrees.found} under way (session alive, younger than ${o.threshold}), ` +
+            `${m.detachedTrees.found} abandoned (session gone or expired, or older than ${o.threshold})` +
+            `${o.delete ? `, ${m.detachedTrees.removed} removed (${m.detachedTrees.inodes} inodes)` : ''}`,
           ...(o.delete ? [`trash purged:         ${m.trashPurged} entries older than the volume's trash days`] : []),
           `unreferenced slices:  ${m.unreferencedSlices.found} found${o.delete ? `, ${m.unreferencedSlices.queued} queued for deletion` : ''}`,
           `objects:              ${r.objects.objects} listed, ${r.objects.leaked.objects} leaked (${formatBytes(r.objects.leaked.bytes)})${o.delete ? `, ${r.objects.leaked.deleted} deleted` : ''}`,

@@ -23,7 +23,8 @@ export const status: CommandDefinition = {
         `trash:     ${s.settings.trashDays ? `${s.settings.trashDays} days` : 'off'}`,
         `logical:   ${formatBytes(s.logical.usedBytes)} in ${s.logical.inodes} inodes`,
         `physical:  ${formatBytes(s.physical.bytes)} stored in the blocks of ${s.physical.slices} slices (live or waiting for deletion)`,
-        `clones:    ${s.detachedTrees} detached trees (under way, or abandoned: see slicefs gc)`,
+        `clones:    ${s.detachedTrees} detached trees: ${s.detachedTrees - s.abandonedTrees} under way (session alive, younger than 24h), ` +
+          `${s.abandonedTrees} abandoned (session gone or expired, or older than 24h: gc --delete removes them)`,
         `sessions:  ${s.sessions.length}`,
         ...s.sessions.map((x) => `  #${x.id} ${x.program} pid ${x.pid} on ${x.host}, heartbeat ${new Date(x.heartbeat).toISOString()}`),
       ];

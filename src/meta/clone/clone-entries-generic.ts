@@ -1,20 +1,27 @@
 import type { EngineTx } from '../engine.js';
 import type { Ino } from '../types.js';
-import type { CloneAttrs, CloneBatch, CloneUnit } from './clone-spec.js';
+import { checkCloneReadable } from './check-readable.js';
+import { checkCloneOwner } from './clone-owner.js';
+import type { CloneBatch, CloneEntriesSpec, CloneUnit } from './clone-spec.js';
 import { copyInode } from './copy-inode.js';
 
 /** The per-entry clone of directory entries, on the primitives every engine has. */
 export async function cloneEntriesGeneric(
   tx: EngineTx,
   units: readonly CloneUnit[],
-  spec: { budget: number; attrs: CloneAttrs },
+  spec: CloneEntriesSpec,
 ): Promise<CloneBatch> {
+  await checkCloneOwner(tx, spec.owner);
   const batch: CloneBatch = { entries: 0, bytes: 0, dirs: [], progress: [] };
   let budget = spec.budget;
   for (const unit of units) {
     if (budget <= 0) {
       batch.progress.push({ done: false, last: unit.after });
       continue;
+    }
+    if (spec.readableBy) {
+      const dir = await tx.getInode(unit.src);
+      if (dir) checkCloneReadable(spec.readableBy, dir);
     }
     const edges = await tx.listEdges(unit.src, unit.after, budget);
     budget -= edges.length;
@@ -25,6 +32,7 @@ export async function cloneEntriesGeneric(
       const src = await tx.getInode(edge.ino);
       const ino = next++ as Ino;
       if (!src) continue;
+      if (spec.readableBy) checkCloneReadable(spec.readableBy, src);
       const copy = await copyInode(tx, src, { ino, parent: unit.dst, attrs: spec.attrs });
       await tx.putEdge(unit.dst, { name: edge.name, ino, type: copy.type });
       batch.entries++;

@@ -1,9 +1,12 @@
-import type { Ino, Timespec } from '../types.js';
+import type { Caller, Ino, SessionId, Timespec } from '../types.js';
 
 /** How cloned inodes get their owner, mode and times. */
 export type CloneAttrs =
-  /** Copy mode, owner, group and times from the source. */
-  | { preserve: true }
+  /**
+   * Copy mode and times from the source; owner and group too when `owner` is absent (the caller
+   * is root). A non-root caller's copy is owned by `owner` with setuid/setgid cleared, as `cp -p`.
+   */
+  | { preserve: true; owner?: { uid: number; gid: number } }
   /** The caller owns the clone; mode loses the umask bits; all times are `now`. */
   | { preserve: false; uid: number; gid: number; umask: number; now: Timespec };
 
@@ -44,4 +47,16 @@ export interface CloneOptions {
   consistent?: boolean;
   /** Entries per transaction for the batched directory clone (default 20000). */
   batchSize?: number;
+  /** Awaited before each batch of a directory clone (tests: a handshake between batches). */
+  beforeBatch?: () => Promise<void>;
+}
+
+/** What one batch of a batched clone copies: at most `budget` entries, with `attrs`; `owner` checked first. */
+export interface CloneEntriesSpec {
+  budget: number;
+  attrs: CloneAttrs;
+  /** The detached root the batch builds under and the session that must still own it (none in a consistent clone). */
+  owner?: { root: Ino; session: SessionId };
+  /** A non-root caller: every source directory of the units and every entry copied must be readable by it (EACCES). */
+  readableBy?: Caller;
 }

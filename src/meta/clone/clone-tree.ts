@@ -6,9 +6,9 @@ import { mustGetInode, touchDir } from '../ops/inode-records.js';
 import { checkModifyDir } from '../permissions.js';
 import type { Attr, Caller, Ino } from '../types.js';
 import { cloneEntriesGeneric, countSubtreeGeneric } from './clone-entries-generic.js';
-import type { CloneAttrs, CloneBatch, CloneOptions, CloneUnit } from './clone-spec.js';
+import { checkCloneOwner } from './clone-owner.js';
+import type { CloneAttrs, CloneBatch, CloneEntriesSpec, CloneOptions, CloneUnit } from './clone-spec.js';
 import { copyInode } from './copy-inode.js';
-import { removeDetachedTree } from './remove-tree.js';
 import { checkVolumeLimits, checkVolumeUsage } from '../space/volume-limits.js';
 
 /** Directories one transaction works on at most (their entries are bounded by the batch size). */
@@ -24,13 +24,21 @@ interface TreeSpec {
   attrs: CloneAttrs;
 }
 
-const cloneEntries = (tx: EngineTx, units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }): Promise<CloneBatch> =>
+const cloneEntries = (tx: EngineTx, units: readonly CloneUnit[], spec: CloneEntriesSpec): Promise<CloneBatch> =>
   tx.cloneEntries ? tx.cloneEntries(units, spec) : cloneEntriesGeneric(tx, units, spec);
 
 const countSubtree = (tx: EngineTx, ino: Ino): Promise<number> => (tx.countSubtree ? tx.countSubtree(ino) : countSubtreeGeneric(tx, ino));
 
-/** Copies every level below the root, batch by batch, reporting progress. */
-async function copyLevels(run: Runner, spec: { src: Ino; root: Ino; attrs: CloneAttrs }, progress: (n: number) => void, options: CloneOptions): Promise<void> {
+/**
+ * Copies every level below the root, batch by batch, reporting progress. With `owner` (batched),
+ * each batch checks in its own transaction that the session still owns the detached root.
+ */
+async function copyLevels(
+  run: Runner,
+  spec: { src: Ino; root: Ino; attrs: CloneAttrs; owner?: CloneEntriesSpec['owner']; readableBy?: Caller; ensureLive: () => Promise<void> },
+  progress: (n: number) => void,
+  options: CloneOptions,
+): Promise<void> {
   const budget = options.batchSize ?? 20_000;
   let queue: CloneUnit[] = [{ src: spec.src, dst: spec.root }];
   while (queue.length) {
@@ -38,8 +46,10 @@ async function copyLevels(run: Runner, spec: { src: Ino; root: Ino; attrs: Clone
     // signals (Ctrl-C), timers and other clients' requests waiting until the whole clone is done.
     await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
+    await spec.ensureLive();
+    await options.beforeBatch?.();
     const units = queue.slice(0, MAX_UNITS);
-    const batch = await run((tx) => cloneEntries(tx, units, { budget, attrs: spec.attrs }));
+    const batch = await run((tx) => cloneEntries(tx, units, { budget, attrs: spec.attrs, owner: spec.owner, readableBy: spec.readableBy }));
     const unfinished = units.flatMap((u, i) => (batch.progress[i]!.done ? [] : [{ ...u, after: batch.progress[i]!.last }]));
     queue = [...unfinished, ...queue.slice(units.length), ...batch.dirs];
     progress(batch.entries);
@@ -47,7 +57,8 @@ async function copyLevels(run: Runner, spec: { src: Ino; root: Ino; attrs: Clone
 }
 
 /** Links the finished tree at its destination: the one step that makes it visible; EEXIST if the name was taken. */
-async function linkTree(tx: EngineTx, caller: Caller, spec: { root: Ino; parent: Ino; name: Buffer }): Promise<Attr> {
+async function linkTree(tx: EngineTx, caller: Caller, spec: { root: Ino; parent: Ino; name: Buffer; owner?: CloneEntriesSpec['owner'] }): Promise<Attr> {
+  await checkCloneOwner(tx, spec.owner);
   const dir = await mustGetInode(tx, spec.parent, 'clone');
   checkModifyDir(caller, dir, 'clone');
   if (isDotName(spec.name) || (await tx.getEdge(spec.parent, spec.name))) {
@@ -77,6 +88,7 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
     options.onProgress?.(done, Math.max(total, done));
   };
   const root = (await ctx.inodeIds.one()) as Ino;
+  const readableBy = caller.uid === 0 ? undefined : caller;
   const start = async (tx: EngineTx) => {
     // Counting costs a scan of the tree: only for someone watching.
     if (options.onProgress) total = 1 + (await countSubtree(tx, spec.src));
@@ -89,13 +101,14 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
     return engine.txn(async (tx) => {
       await start(tx);
       progress(1);
-      await copyLevels((step) => step(tx), { src: spec.src, root, attrs: spec.attrs }, progress, options);
+      await copyLevels((step) => step(tx), { src: spec.src, root, attrs: spec.attrs, readableBy, ensureLive: ctx.ensureLive }, progress, options);
       await checkVolumeUsage(ctx.settings, { engine: tx, syscall: 'clone' });
       return linkTree(tx, caller, { root, parent: spec.parent, name: spec.name });
     });
   }
   await engine.txn(start);
   progress(1);
+  const owner = { root, session: ctx.session };
   try {
     // Volume limits (ENOSPC) are checked after each batch: set-based batches count on the server.
     const batch: Runner = async (step) => {
@@ -103,12 +116,14 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
       await checkVolumeUsage(ctx.settings, { engine, syscall: 'clone' });
       return result;
     };
-    await copyLevels(batch, { src: spec.src, root, attrs: spec.attrs }, progress, options);
+    await copyLevels(batch, { src: spec.src, root, attrs: spec.attrs, owner, readableBy, ensureLive: ctx.ensureLive }, progress, options);
     options.signal?.throwIfAborted();
-    return await engine.txn((tx) => linkTree(tx, caller, { root, parent: spec.parent, name: spec.name }));
+    await ctx.ensureLive();
+    return await engine.txn((tx) => linkTree(tx, caller, { root, parent: spec.parent, name: spec.name, owner }));
   } catch (err) {
-    // What cannot be removed now stays detached, owned by this session, for gc.
-    await removeDetachedTree(engine, root).catch(() => undefined);
+    // A copy gc claimed is gc's to remove. Otherwise remove it now; what cannot be removed
+    // (an outage) is retried later, and stays detached under this session for gc meanwhile.
+    if (!(err instanceof FsError && err.code === 'ECANCELED' && err.syscall === 'clone')) await ctx.abandoned.remove(root);
     throw err;
   }
 }

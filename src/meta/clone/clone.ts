@@ -43,7 +43,9 @@ export async function clone(
   });
   await checkTreeReadable(ctx.engine, caller, src);
   const attrs: CloneAttrs = options.preserve
-    ? { preserve: true }
+    ? caller.uid === 0
+      ? { preserve: true }
+      : { preserve: true, owner: { uid: caller.uid, gid: caller.gid } }
     : { preserve: false, uid: caller.uid, gid: caller.gid, umask: caller.umask, now: now() };
   if (src.type !== 'dir') {
     const attr = await cloneFile(ctx, caller, { src: src.ino, parent: spec.parent, name: spec.name, attrs });

@@ -1,6 +1,7 @@
 import { removeDetachedTree } from '../clone/remove-tree.js';
 import type { Engine } from '../engine.js';
 import { cleanExpiredSessions } from '../sessions.js';
+import { claimDetached, type DetachedTree, judgeDetached } from './detached-trees.js';
 import { purgeTrash } from '../trash/purge-trash.js';
 
 /** What the metadata part of gc found and (with `delete`) removed. */
@@ -8,7 +9,8 @@ export interface MetadataGcReport {
   expiredSessions: number;
   /** Unlinked inodes that expired sessions kept open, now deleted. */
   sustainedInodes: number;
-  detachedTrees: { found: number; removed: number; inodes: number };
+  /** Detached trees: all of them, those gc may remove (found), removed; and each one as judged. */
+  detachedTrees: { total: number; found: number; removed: number; inodes: number; trees: DetachedTree[] };
   /** Slices with no reference left that were not queued for deletion. */
   unreferencedSlices: { found: number; queued: number };
   /** Files and directories removed from the trash because they were older than `trashDays`. */
@@ -30,7 +32,7 @@ export async function collectMetadataGarbage(
   const report: MetadataGcReport = {
     expiredSessions: expired.length,
     sustainedInodes: 0,
-    detachedTrees: { found: 0, removed: 0, inodes: 0 },
+    detachedTrees: { total: 0, found: 0, removed: 0, inodes: 0, trees: [] },
     unreferencedSlices: { found: 0, queued: 0 },
     trashPurged: 0,
   };
@@ -38,11 +40,15 @@ export async function collectMetadataGarbage(
   const trashDays = (await engine.loadSettings())?.trashDays ?? 0;
   if (options.remove && trashDays > 0) report.trashPurged = await purgeTrash(engine, { trashDays, now });
 
-  const live = new Set(sessions.filter((s) => s.expires >= now).map((s) => s.id));
-  for (const node of await engine.listDetached()) {
-    if (live.has(node.session) && node.createdAt > now - options.thresholdMs) continue;
+  const trees = judgeDetached(await engine.listDetached(), sessions, { now, thresholdMs: options.thresholdMs });
+  report.detachedTrees.total = trees.length;
+  report.detachedTrees.trees = trees;
+  for (const node of trees) {
+    if (!node.reclaimable) continue;
     report.detachedTrees.found++;
     if (!options.remove) continue;
+    // Claimed first: a clone still running stops at its next batch instead of building under what is removed.
+    if (!(await claimDetached(engine, node))) continue;
     report.detachedTrees.inodes += await removeDetachedTree(engine, node.ino);
     report.detachedTrees.removed++;
     options.onProgress?.('detached trees', report.detachedTrees.removed);

@@ -1,6 +1,7 @@
 import { attributesSuite } from './attributes-suite.js';
 import { dataSuite } from './data-suite.js';
 import { fallocateSuite } from './fallocate-suite.js';
+import { fencingSuite } from './fencing-suite.js';
 import { namespaceSuite } from './namespace-suite.js';
 import { renameSuite } from './rename-suite.js';
 import { sessionsSuite } from './sessions-suite.js';
@@ -16,6 +17,7 @@ export function metaConformance(engine: TestEngine): void {
   dataSuite(engine);
   fallocateSuite(engine);
   sessionsSuite(engine);
+  fencingSuite(engine);
   trashSuite(engine);
   trashRestoreSuite(engine);
 }

@@ -94,6 +94,19 @@ export class MemoryEngine implements Engine {
   async putSession(session: SessionInfo) {
     this.s.sessions.set(session.id, { ...session });
   }
+  async renewSession(session: SessionInfo, now: number) {
+    const stored = this.s.sessions.get(session.id);
+    if (!stored || stored.expires < now) return false;
+    this.s.sessions.set(session.id, { ...session });
+    return true;
+  }
+  async fenceSession(id: SessionId, at: number) {
+    const stored = this.s.sessions.get(id);
+    if (!stored) return true;
+    if (stored.expires >= at) return false;
+    this.s.sessions.set(id, { ...stored, expires: 0 });
+    return true;
+  }
   async listSessions() {
     return [...this.s.sessions.values()].map((x) => ({ ...x }));
   }

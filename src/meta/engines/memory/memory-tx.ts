@@ -130,6 +130,10 @@ export class MemoryTx implements EngineTx {
   async deleteDetached(ino: Ino) {
     this.undo.set(this.s.detached, ino, undefined);
   }
+  async getDetached(ino: Ino) {
+    const node = this.s.detached.get(ino);
+    return node && { ...node };
+  }
 
   async putSustained(session: SessionId, ino: Ino) {
     this.undo.set(this.undo.inner(this.s.sustained, session), ino, true);

@@ -1,4 +1,5 @@
-import type { CloneAttrs, CloneBatch, CloneUnit } from '../../clone/clone-spec.js';
+import { checkCloneOwner } from '../../clone/clone-owner.js';
+import type { CloneBatch, CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { EngineTx } from '../../engine.js';
 import type { Edge, Ino } from '../../types.js';
 import { CLONE_LISTED } from './clone-listed-script.js';
@@ -60,8 +61,9 @@ async function listUnits(tx: CloneTx, units: readonly CloneUnit[], budget: numbe
 export async function cloneEntriesQueued(
   tx: CloneTx,
   units: readonly CloneUnit[],
-  spec: { budget: number; attrs: CloneAttrs },
+  spec: CloneEntriesSpec,
 ): Promise<CloneBatch> {
+  await checkCloneOwner(tx, spec.owner);
   const { listed, progress } = await listUnits(tx, units, spec.budget);
   const batch: CloneBatch = { entries: 0, bytes: 0, dirs: [], progress };
   const count = listed.reduce((n, l) => n + l.edges.length, 0);

@@ -5,23 +5,30 @@
  *
  * Common arguments — KEYS: counter:nextInode, counter:inodes, counter:usedBytes, sliceRefs.
  * ARGV[1] prefix, ARGV[3] preserve ('1' or '0'), ARGV[4] mode mask, ARGV[5] owner (uid, gid:
- * 8 bytes, or ''), ARGV[6] times (atime, mtime, ctime: 36 bytes, or ''), as codec.ts packs them.
+ * 8 bytes, or ''; with preserve, a non-root caller's copy: owner replaced, mode masked), ARGV[6] times (atime, mtime, ctime: 36 bytes, or ''), as codec.ts packs them.
  */
 
 import type { CloneAttrs } from '../../clone/clone-spec.js';
-import type { Ino } from '../../types.js';
+import { PRIVILEGE_CLEARED } from '../../clone/cloned-attr.js';
+import type { Ino, Timespec } from '../../types.js';
 import { ATTR_OWNER_BYTES, ATTR_TIMES_BYTES, packAttr } from './codec.js';
 import type { RedisArg } from './redis-like.js';
 
 /** ARGV[3..6] of the clone scripts: preserve, mode mask, owner bytes, times bytes. */
 export function cloneAttrArgs(attrs: CloneAttrs): RedisArg[] {
-  if (attrs.preserve) return ['1', '0', '', ''];
-  const t = attrs.now;
-  const packed = packAttr({
-    ino: 0 as Ino, type: 'file', mode: 0, uid: attrs.uid, gid: attrs.gid, nlink: 0, length: 0, rdev: 0,
-    atime: t, mtime: t, ctime: t, parent: 0 as Ino,
-  });
+  if (attrs.preserve && !attrs.owner) return ['1', '0', '', ''];
+  if (attrs.preserve) return ['1', String(PRIVILEGE_CLEARED), packOwner(attrs.owner!), ''];
+  const packed = packed0(attrs, attrs.now);
   return ['0', String(~attrs.umask & 0o7777), packed.subarray(...ATTR_OWNER_BYTES), packed.subarray(...ATTR_TIMES_BYTES)];
+}
+
+/** An inode packed as codec.ts does, to cut the owner and times bytes from. */
+function packed0(owner: { uid: number; gid: number }, t: Timespec): Buffer {
+  return packAttr({ ino: 0 as Ino, type: 'file', mode: 0, uid: owner.uid, gid: owner.gid, nlink: 0, length: 0, rdev: 0, atime: t, mtime: t, ctime: t, parent: 0 as Ino });
+}
+
+function packOwner(owner: { uid: number; gid: number }): Buffer {
+  return packed0(owner, { sec: 0, nsec: 0 }).subarray(...ATTR_OWNER_BYTES);
 }
 
 /** Arguments, helpers, and the entries to clone as parallel arrays (position k). */
@@ -118,11 +125,11 @@ local function writeUnits(units, out)
         local ino, a, src = eDst[k], eAttr[k], eSrc[k]
         local dst, t = dec(ino), a:byte(1)
         local nlink = nlinks[t == 2 and 2 or 1]
-        if preserve then
+        if preserve and owner == '' then
           a = a:sub(1, 13) .. nlink .. a:sub(18, 65) .. parent
         else
           local mode = t == 3 and a:sub(2, 5) or struct.pack('>I4', bit.band(struct.unpack('>I4', a, 2), mask))
-          a = a:sub(1, 1) .. mode .. owner .. nlink .. a:sub(18, 29) .. times .. parent
+          a = a:sub(1, 1) .. mode .. owner .. nlink .. a:sub(18, 29) .. (preserve and a:sub(30, 65) or times) .. parent
         end
         inodes[#inodes + 1] = prefix .. 'i' .. dst
         inodes[#inodes + 1] = a

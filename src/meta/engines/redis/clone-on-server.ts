@@ -1,6 +1,7 @@
 import { FsError } from '../../../errors/index.js';
-import type { CloneAttrs, CloneBatch, CloneUnit } from '../../clone/clone-spec.js';
-import type { Ino } from '../../types.js';
+import { lostCloneError } from '../../clone/clone-owner.js';
+import type { CloneBatch, CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
+import { type Ino, RECLAIMING_SESSION } from '../../types.js';
 import { cloneAttrArgs } from './clone-lua.js';
 import { CLONE_BATCH } from './clone-script.js';
 import { asArray, asBuffer, asNumber } from './codec.js';
@@ -30,20 +31,30 @@ const MIN_CALL_UNITS = 16;
 export async function cloneEntriesOnServer(
   reader: KeyReader,
   keys: KeyLayout,
-  work: { units: readonly CloneUnit[]; budget: number; attrs: CloneAttrs },
+  work: CloneEntriesSpec & { units: readonly CloneUnit[] },
 ): Promise<CloneBatch> {
   const { units } = work;
   const batch: CloneBatch = { entries: 0, bytes: 0, dirs: [], progress: units.map((u) => ({ done: false, last: u.after })) };
   const counters = [keys.counter('nextInode'), keys.counter('inodes'), keys.counter('usedBytes'), keys.sliceRefs];
   const attrs = cloneAttrArgs(work.attrs);
+  const readerArg = work.readableBy ? [work.readableBy.uid, work.readableBy.gid, ...work.readableBy.gids].join(',') : '';
   let budget = work.budget;
   let size = MIN_CALL_UNITS;
   for (let at = 0; budget > 0 && at < units.length; ) {
     const window = units.slice(at, at + size);
     const cap = Math.min(budget, MAX_CALL_COST);
-    const args = [keys.prefix, String(cap), ...attrs, ...window.flatMap((u, i) => [String(u.src), String(u.dst), batch.progress[at + i]!.last ?? ''])];
+    const owner = work.owner ? [String(work.owner.root), String(work.owner.session)] : ['', ''];
+    const args = [keys.prefix, String(cap), ...attrs, ...owner, readerArg, ...window.flatMap((u, i) => [String(u.src), String(u.dst), batch.progress[at + i]!.last ?? ''])];
     const reply = asArray(await reader.evaluate(CLONE_BATCH, { keys: counters, args }));
-    if (asNumber(reply[0]) < 0) {
+    const status = asNumber(reply[0]);
+    if (status === -2 || status === -3) {
+      const root = work.owner!.root;
+      throw lostCloneError(root, status === -2 ? undefined : { ino: root, session: RECLAIMING_SESSION, createdAt: 0 });
+    }
+    if (status === -4) {
+      throw new FsError('EACCES', { syscall: 'clone', ino: asNumber(reply[4]), detail: 'no read permission in the source tree' });
+    }
+    if (status < 0) {
       throw new FsError('ENOENT', { syscall: 'clone', detail: 'a directory of the detached copy is gone (removed by gc?)' });
     }
     const [entries, bytes, reached] = [asNumber(reply[1]), asNumber(reply[2]), asNumber(reply[3])];

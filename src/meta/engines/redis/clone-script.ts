@@ -7,7 +7,10 @@ import { RedisScript } from './scripts.js';
  * Every read comes before the first write, so a failing read leaves nothing behind.
  *
  * KEYS and ARGV[1], ARGV[3..6]: as in clone-lua.ts. ARGV[2]: the cost cap — the batch stops
- * at the entry that reaches it. Then per unit: source ino, destination ino, the name to go on
+ * at the entry that reaches it. ARGV[7], ARGV[8]: the detached root and the session that must own
+ * it ('' = no check; status -2 when the record is gone, -3 when another session owns it). ARGV[9]:
+ * a non-root reader as 'uid,gid,group,…' ('' = root): status -4 and the inode when it may not read
+ * a unit's directory or an entry read (checked before any write). Then per unit: source ino, destination ino, the name to go on
  * after ('' = from the first).
  * Reply: status (1, or -1 when a destination directory is gone: nothing written), entries
  * cloned, bytes of the files cloned, units reached n, then n times (done 1/0, last name
@@ -15,8 +18,34 @@ import { RedisScript } from './scripts.js';
  */
 export const CLONE_BATCH = new RedisScript(`${CLONE_STATE}${READ_UNIT}${WRITE_UNITS}
 local cap = tonumber(ARGV[2])
+if ARGV[7] ~= '' then
+  local node = redis.call('HGET', prefix .. 'detached', ARGV[7])
+  if not node then return { -2, 0, 0, 0 } end
+  if cjson.decode(node).session ~= tonumber(ARGV[8]) then return { -3, 0, 0, 0 } end
+end
+local reader = nil
+if ARGV[9] ~= '' then
+  reader = {}
+  for x in string.gmatch(ARGV[9], '[^,]+') do reader[#reader + 1] = tonumber(x) end
+end
+-- permissions.ts mayAccess for a non-root caller: read on a file, read and search on a directory.
+local function mayRead(a)
+  local t = a:byte(1)
+  local need = t == 2 and 5 or (t == 1 and 4 or 0)
+  if need == 0 then return true end
+  local mode, uid, gid = struct.unpack('>I4I4I4', a, 2)
+  local bits
+  if uid == reader[1] then
+    bits = math.floor(mode / 64) % 8
+  else
+    local member = false
+    for g = 2, #reader do if reader[g] == gid then member = true end end
+    bits = member and math.floor(mode / 8) % 8 or mode % 8
+  end
+  return bit.band(bits, need) == need
+end
 local units = {}
-for u = 7, #ARGV, 3 do
+for u = 10, #ARGV, 3 do
   if used >= cap then break end
   local src, dst, after = ARGV[u], ARGV[u + 1], ARGV[u + 2]
   if redis.call('EXISTS', prefix .. 'i' .. dst) == 0 then return { -1, 0, 0, 0 } end
@@ -32,6 +61,15 @@ for u = 7, #ARGV, 3 do
   local read = #names > 0 and readUnit(unit, names, inos, nil, cap) or 0
   if read < #names or #names == want then unit.done, unit.last = 0, names[read] end
   unit.whole = after == '' and unit.done == 1
+end
+if reader then
+  for _, unit in ipairs(units) do
+    local d = redis.call('GET', prefix .. 'i' .. unit.src)
+    if d and not mayRead(d) then return { -4, 0, 0, 0, unit.src } end
+  end
+  for k = 1, #eName do
+    if not mayRead(eAttr[k]) then return { -4, 0, 0, 0, eSrc[k] } end
+  end
 end
 local out = { 1, #eName, 0, #units }
 for _, unit in ipairs(units) do

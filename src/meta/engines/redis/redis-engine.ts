@@ -107,6 +107,12 @@ export class RedisEngine implements Engine {
   async putSession(session: SessionInfo) {
     await this.send(['HSET', this.keys.sessions, String(session.id), JSON.stringify(session)]);
   }
+  renewSession(session: SessionInfo, now: number): Promise<boolean> {
+    return this.runner.run((tx) => tx.renewSession(session, now));
+  }
+  fenceSession(id: SessionId, at: number): Promise<boolean> {
+    return this.runner.run((tx) => tx.fenceSession(id, at));
+  }
   async listSessions(): Promise<SessionInfo[]> {
     const values = asArray(await this.send(['HVALS', this.keys.sessions]));
     return values.map((v) => JSON.parse(asBuffer(v)!.toString()) as SessionInfo).sort((a, b) => a.id - b.id);

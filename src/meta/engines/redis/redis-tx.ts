@@ -1,7 +1,7 @@
-import type { CloneAttrs, CloneBatch, CloneUnit } from '../../clone/clone-spec.js';
+import type { CloneBatch, CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { EngineTx, EntryRead } from '../../engine.js';
 import type {
-  Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, SessionId, SliceId, SliceRecord, VolumeSettings,
+  Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, SessionId, SessionInfo, SliceId, SliceRecord, VolumeSettings,
 } from '../../types.js';
 import { cloneEntriesQueued, countSubtreeRedis } from './clone-entries.js';
 import { cloneEntriesOnServer } from './clone-on-server.js';
@@ -32,6 +32,8 @@ export class RedisTx implements EngineTx {
   /** Set once a clone batch applied on its own (cloneEntries): later writes would not be atomic with it. */
   private sealed = false;
   private readonly openerChanges = new Map<Ino, Map<SessionId, boolean>>();
+  /** This transaction's own detached records (null: deleted), so its reads see them. */
+  private readonly detachedChanges = new Map<Ino, DetachedNode | null>();
 
   constructor(
     /** How this transaction reads (for the engine's own set-based hooks). */
@@ -249,9 +251,17 @@ export class RedisTx implements EngineTx {
 
   async putDetached(node: DetachedNode) {
     this.w.add('HSET', this.k.detached, String(node.ino), JSON.stringify({ session: node.session, createdAt: node.createdAt }));
+    this.detachedChanges.set(node.ino, { ...node });
   }
   async deleteDetached(ino: Ino) {
     this.w.add('HDEL', this.k.detached, String(ino));
+    this.detachedChanges.set(ino, null);
+  }
+  async getDetached(ino: Ino): Promise<DetachedNode | undefined> {
+    const own = this.detachedChanges.get(ino);
+    if (own !== undefined) return own ?? undefined;
+    const json = asBuffer(await this.reader.read(this.k.detached, ['HGET', this.k.detached, String(ino)]));
+    return json ? { ino, ...(JSON.parse(json.toString()) as Omit<DetachedNode, 'ino'>) } : undefined;
   }
 
   async putSustained(session: SessionId, ino: Ino) {
@@ -308,7 +318,7 @@ export class RedisTx implements EngineTx {
    * runs as server-side scripts that apply at once, and the transaction takes nothing more.
    * Otherwise (a consistent clone's one transaction) it joins the transaction, queued for EXEC.
    */
-  cloneEntries(units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }): Promise<CloneBatch> {
+  cloneEntries(units: readonly CloneUnit[], spec: CloneEntriesSpec): Promise<CloneBatch> {
     if (this.writes?.size !== 0 || this.reader.watchedKeys !== 0) return cloneEntriesQueued(this, units, spec);
     this.sealed = true;
     return cloneEntriesOnServer(this.reader, this.keys, { units, ...spec });
@@ -327,6 +337,26 @@ export class RedisTx implements EngineTx {
     this.w.add('SET', this.k.setting, JSON.stringify(settings));
     const counters: Record<CounterName, number> = { nextInode: root.ino, inodes: 1, nextSlice: 0, nextSession: 0, usedBytes: 0, storedSlices: 0, storedBytes: 0 };
     this.w.add('MSET', ...Object.entries(counters).flatMap(([name, v]) => [this.k.counter(name as CounterName), String(v)]));
+  }
+
+  /** Renews a session that exists and has not expired at `now` (Engine.renewSession). */
+  async renewSession(session: SessionInfo, now: number): Promise<boolean> {
+    const stored = await this.readSession(session.id);
+    if (!stored || stored.expires < now) return false;
+    this.w.add('HSET', this.k.sessions, String(session.id), JSON.stringify(session));
+    return true;
+  }
+  /** Marks a session that expired before `at` as dead for good (Engine.fenceSession). */
+  async fenceSession(id: SessionId, at: number): Promise<boolean> {
+    const stored = await this.readSession(id);
+    if (!stored) return true;
+    if (stored.expires >= at) return false;
+    this.w.add('HSET', this.k.sessions, String(id), JSON.stringify({ ...stored, expires: 0 }));
+    return true;
+  }
+  private async readSession(id: SessionId): Promise<SessionInfo | undefined> {
+    const json = asBuffer(await this.reader.read(this.k.sessions, ['HGET', this.k.sessions, String(id)]));
+    return json ? (JSON.parse(json.toString()) as SessionInfo) : undefined;
   }
 
   /** Removes a session, its sustained inodes and its locks (Engine.deleteSession). */

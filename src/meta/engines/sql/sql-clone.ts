@@ -1,10 +1,21 @@
 import { randomInt } from 'node:crypto';
-import type { CloneAttrs, CloneBatch, CloneUnit, UnitProgress } from '../../clone/clone-spec.js';
-import type { Ino } from '../../types.js';
+import { lostCloneError } from '../../clone/clone-owner.js';
+import type { CloneAttrs, CloneBatch, CloneEntriesSpec, CloneUnit, UnitProgress } from '../../clone/clone-spec.js';
+import { PRIVILEGE_CLEARED } from '../../clone/cloned-attr.js';
+import { checkCloneReadable } from '../../clone/check-readable.js';
+import type { Caller, FileType, Ino, SessionId } from '../../types.js';
 import type { SqlQuerier } from './dialect.js';
 
 /** The SELECT list that turns a source `node` row `n` into its clone, numbered by clone_map `m`. */
 function clonedColumns(attrs: CloneAttrs): { sql: string; params: unknown[] } {
+  if (attrs.preserve && attrs.owner) {
+    return {
+      sql: `m.dst, n.type, CASE WHEN n.type = 'symlink' THEN n.mode ELSE (n.mode & ?) END, ?, ?,
+            CASE WHEN n.type = 'dir' THEN 2 ELSE 1 END, n.length, n.rdev,
+            n.atime, n.atimensec, n.mtime, n.mtimensec, n.ctime, n.ctimensec, m.parent_dst`,
+      params: [PRIVILEGE_CLEARED, attrs.owner.uid, attrs.owner.gid],
+    };
+  }
   if (attrs.preserve) {
     return {
       sql: `m.dst, n.type, n.mode, n.uid, n.gid, CASE WHEN n.type = 'dir' THEN 2 ELSE 1 END, n.length, n.rdev,
@@ -63,6 +74,35 @@ async function mapEntries(
 }
 
 /**
+ * ECANCELED unless the detached root still belongs to the cloning session. The check writes the
+ * row (an update to itself) so that it conflicts with gc's claim of the same row: on PostgreSQL
+ * a read alone would let a batch serialized before the claim commit after gc listed the tree.
+ */
+async function holdOwner(q: SqlQuerier, owner: { root: Ino; session: SessionId }): Promise<void> {
+  if ((await q.run(`UPDATE detached SET session = session WHERE ino = ? AND session = ?`, [owner.root, owner.session])) > 0) return;
+  const [row] = await q.all<{ session: number; created: number }>(`SELECT session, created FROM detached WHERE ino = ?`, [owner.root]);
+  throw lostCloneError(owner.root, row && { ino: owner.root, session: Number(row.session) as SessionId, createdAt: Number(row.created) });
+}
+
+type AccessRow = { ino: number; type: FileType; mode: number; uid: number; gid: number };
+
+/** EACCES unless the caller may read the units' source directories and every source the batch numbered. */
+async function checkReadable(q: SqlQuerier, spec: { batch: number; units: readonly CloneUnit[]; caller: Caller }): Promise<void> {
+  const check = (r: AccessRow) =>
+    checkCloneReadable(spec.caller, { ino: Number(r.ino) as Ino, type: r.type, mode: Number(r.mode), uid: Number(r.uid), gid: Number(r.gid) });
+  for (let i = 0; i < spec.units.length; i += 500) {
+    const part = spec.units.slice(i, i + 500);
+    const dirs = await q.all<AccessRow>(`SELECT ino, type, mode, uid, gid FROM node WHERE ino IN (${part.map(() => '?').join(', ')})`, part.map((u) => u.src));
+    dirs.forEach(check);
+  }
+  const rows = await q.all<AccessRow>(
+    `SELECT n.ino, n.type, n.mode, n.uid, n.gid FROM clone_map m JOIN node n ON n.ino = m.src WHERE m.batch = ? AND n.type IN ('dir', 'file')`,
+    [spec.batch],
+  );
+  rows.forEach(check);
+}
+
+/**
  * The set-based clone of directory entries: entries are numbered into clone_map, then inodes,
  * edges, symlink targets, xattrs, chunk records and slice references are each copied with one
  * INSERT … SELECT (or UPDATE … FROM) over the whole batch.
@@ -70,13 +110,15 @@ async function mapEntries(
 export async function cloneEntriesSql(
   q: SqlQuerier,
   units: readonly CloneUnit[],
-  spec: { budget: number; attrs: CloneAttrs; scratch: readonly string[]; analyze: boolean },
+  spec: CloneEntriesSpec & { scratch: readonly string[]; analyze: boolean },
 ): Promise<CloneBatch> {
+  if (spec.owner) await holdOwner(q, spec.owner);
   for (const ddl of spec.scratch) await q.run(ddl);
   const batch = randomInt(1, 2 ** 47);
   const [counter] = await q.all<{ value: number }>(`SELECT value FROM counter WHERE name = 'nextInode'`);
   const base = Number(counter?.value ?? 0);
   const { mapped, progress } = await mapEntries(q, units, { batch, base, budget: spec.budget });
+  if (spec.readableBy) await checkReadable(q, { batch, units, caller: spec.readableBy });
   if (mapped === 0) return { entries: 0, bytes: 0, dirs: [], progress };
   if (spec.analyze) await q.run(`ANALYZE clone_map`);
   await q.run(`UPDATE counter SET value = value + ? WHERE name = 'nextInode'`, [mapped]);

@@ -120,6 +120,23 @@ export class SqlEngine implements Engine {
       ]),
     );
   }
+  async renewSession(s: SessionInfo, now: number) {
+    return this.d.transaction(async (q) => {
+      // The info column repeats `expires`: both change together.
+      const changed = await q.run(`UPDATE session SET info = ?, expires = ? WHERE id = ? AND expires >= ?`, [JSON.stringify(s), s.expires, s.id, now]);
+      return changed > 0;
+    });
+  }
+  async fenceSession(id: SessionId, at: number) {
+    return this.d.transaction(async (q) => {
+      const [row] = await q.all<{ info: string; expires: number }>(`SELECT info, expires FROM session WHERE id = ?`, [id]);
+      if (!row) return true;
+      if (Number(row.expires) >= at) return false;
+      const info = { ...(JSON.parse(row.info) as SessionInfo), expires: 0 };
+      await q.run(`UPDATE session SET info = ?, expires = 0 WHERE id = ?`, [JSON.stringify(info), id]);
+      return true;
+    });
+  }
   listSessions(): Promise<SessionInfo[]> {
     return this.scans.listSessions();
   }

@@ -1,6 +1,6 @@
 import type { EngineTx } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
-import type { CloneAttrs, CloneUnit } from '../../clone/clone-spec.js';
+import type { CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
 import { cloneEntriesSql, countSubtreeSql } from './sql-clone.js';
 import { scratchStatements } from './schema.js';
@@ -244,6 +244,10 @@ export class SqlTx implements EngineTx {
   async deleteDetached(ino: Ino) {
     await this.q.run(`DELETE FROM detached WHERE ino = ?`, [ino]);
   }
+  async getDetached(ino: Ino) {
+    const [row] = await this.q.all<{ session: number; created: number }>(`SELECT session, created FROM detached WHERE ino = ?`, [ino]);
+    return row && { ino, session: Number(row.session) as SessionId, createdAt: Number(row.created) };
+  }
 
   async putSustained(session: SessionId, ino: Ino) {
     await this.write('sustained', `${session} ${ino}`, `INSERT INTO sustained (session, ino) VALUES (?, ?) ON CONFLICT (session, ino) DO NOTHING`, [session, ino]);
@@ -270,7 +274,7 @@ export class SqlTx implements EngineTx {
     return out;
   }
 
-  cloneEntries(units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }) {
+  cloneEntries(units: readonly CloneUnit[], spec: CloneEntriesSpec) {
     return cloneEntriesSql(this.q, units, { ...spec, scratch: scratchStatements(this.dialect.types), analyze: this.dialect.features.analyzeTempTables });
   }
   countSubtree(ino: Ino) {
