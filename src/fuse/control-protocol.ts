@@ -7,6 +7,9 @@
 /** The file's name in the mount's root. */
 export const CONTROL_NAME = '.control';
 
+/** A request line longer than this is refused (EFBIG): the mount never buffers more. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
 /** A clone of volume paths (relative to the mount's root) carried out by the mount process. */
 export interface CloneRequest {
   op: 'clone';
@@ -20,8 +23,18 @@ export interface CloneRequest {
   batchSize?: number;
 }
 
+/** `slicefs info` / `slicefs summary` of a volume path, answered by the mount process. */
+export interface PathRequest {
+  op: 'info' | 'summary';
+  path: string;
+}
+
+/** Any request. */
+export type ControlRequest = CloneRequest | PathRequest;
+
 /** One line of the mount's answer. */
 export type ControlReply =
   | { progress: [done: number, total: number] }
   | { done: true; entries: number }
+  | { done: true; result: Record<string, unknown> }
   | { error: { code: string; message: string; detail?: string } };

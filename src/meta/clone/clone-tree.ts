@@ -5,8 +5,10 @@ import { isDotName } from '../names.js';
 import { mustGetInode, touchDir } from '../ops/inode-records.js';
 import { checkModifyDir } from '../permissions.js';
 import type { Attr, Caller, Ino } from '../types.js';
-import { cloneEntriesGeneric, countSubtreeGeneric } from './clone-entries-generic.js';
-import type { CloneAttrs, CloneBatch, CloneOptions, CloneUnit } from './clone-spec.js';
+import { cloneBatchInSteps, yieldAndCheck } from './clone-batch.js';
+import { countSubtreeGeneric } from './clone-entries-generic.js';
+import { DEFAULT_CLONE_BATCH_SIZE } from './clone-options.js';
+import type { CloneAttrs, CloneOptions, CloneUnit } from './clone-spec.js';
 import { copyInode } from './copy-inode.js';
 import { removeDetachedTree } from './remove-tree.js';
 
@@ -23,22 +25,18 @@ interface TreeSpec {
   attrs: CloneAttrs;
 }
 
-const cloneEntries = (tx: EngineTx, units: readonly CloneUnit[], spec: { budget: number; attrs: CloneAttrs }): Promise<CloneBatch> =>
-  tx.cloneEntries ? tx.cloneEntries(units, spec) : cloneEntriesGeneric(tx, units, spec);
-
 const countSubtree = (tx: EngineTx, ino: Ino): Promise<number> => (tx.countSubtree ? tx.countSubtree(ino) : countSubtreeGeneric(tx, ino));
 
 /** Copies every level below the root, batch by batch, reporting progress. */
 async function copyLevels(run: Runner, spec: { src: Ino; root: Ino; attrs: CloneAttrs }, progress: (n: number) => void, options: CloneOptions): Promise<void> {
-  const budget = options.batchSize ?? 20_000;
+  const budget = options.batchSize ?? DEFAULT_CLONE_BATCH_SIZE;
   let queue: CloneUnit[] = [{ src: spec.src, dst: spec.root }];
   while (queue.length) {
-    // Between batches, let the event loop run: a synchronous engine (SQLite) would otherwise keep
-    // signals (Ctrl-C), timers and other clients' requests waiting until the whole clone is done.
-    await new Promise((resolve) => setImmediate(resolve));
-    options.signal?.throwIfAborted();
+    // Inside a batch the event loop runs between steps (clone-batch.ts): a synchronous engine
+    // (SQLite) would otherwise keep signals (Ctrl-C), a released `.control` handle, timers and
+    // other clients' requests waiting until the batch is done; a cancelled batch rolls back.
     const units = queue.slice(0, MAX_UNITS);
-    const batch = await run((tx) => cloneEntries(tx, units, { budget, attrs: spec.attrs }));
+    const batch = await run((tx) => cloneBatchInSteps(tx, units, { budget, attrs: spec.attrs, signal: options.signal }));
     const unfinished = units.flatMap((u, i) => (batch.progress[i]!.done ? [] : [{ ...u, after: batch.progress[i]!.last }]));
     queue = [...unfinished, ...queue.slice(units.length), ...batch.dirs];
     progress(batch.entries);
@@ -88,6 +86,7 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
       await start(tx);
       progress(1);
       await copyLevels((step) => step(tx), { src: spec.src, root, attrs: spec.attrs }, progress, options);
+      await yieldAndCheck(options.signal);
       return linkTree(tx, caller, { root, parent: spec.parent, name: spec.name });
     });
   }
@@ -95,7 +94,8 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
   progress(1);
   try {
     await copyLevels((step) => engine.txn(step), { src: spec.src, root, attrs: spec.attrs }, progress, options);
-    options.signal?.throwIfAborted();
+    // A cancellation that arrived during the last batch is seen before the link makes DST visible.
+    await yieldAndCheck(options.signal);
     return await engine.txn((tx) => linkTree(tx, caller, { root, parent: spec.parent, name: spec.name }));
   } catch (err) {
     // What cannot be removed now stays detached, owned by this session, for gc.
