@@ -1,7 +1,7 @@
 import { FsError, toFsError } from '../errors/index.js';
 import type { Engine } from '../meta/engine.js';
-import { type Attr, type Caller, type Ino } from '../meta/types.js';
 import { now } from '../meta/times.js';
+import { type Attr, type Caller, type Ino } from '../meta/types.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { CONTROL_NAME, type ControlReply, MAX_REQUEST_BYTES } from './control-protocol.js';
 import { parseControlRequest } from './control-request.js';

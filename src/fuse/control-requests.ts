@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FsError } from '../errors/index.js';
-import { spaceInfo, summarize } from '../meta/space/tree-usage.js';
 import type { Engine } from '../meta/engine.js';
+import { spaceInfo, summarize } from '../meta/space/tree-usage.js';
 import type { Caller } from '../meta/types.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { CONTROL_NAME, type CloneRequest, type ControlReply, type ControlRequest } from './control-protocol.js';

@@ -39,8 +39,9 @@ async function withUserVolume(engine: TestEngine, who: 'root' | 'nobody', fn: (v
  * The CLI's clone scenarios (with --meta, across processes) on every engine many processes can
  * share (the memory engine lives inside one process), run by root or by a non-root user.
  */
-export function cloneCliScenarios(who: 'root' | 'nobody'): void {
-  for (const engine of testEngines().filter((e) => e.name !== 'mem')) {
+export function cloneCliScenarios(who: 'root' | 'nobody', options: { engines?: readonly string[] } = {}): void {
+  const wanted = (e: TestEngine) => e.name !== 'mem' && (!options.engines || options.engines.includes(e.name));
+  for (const engine of testEngines().filter(wanted)) {
     describe(`clone across processes and the CLI [${engine.name}, as ${who}]`, () => {
       it('clone, info, summary, status, gc and fsck from the command line', async () => {
         await withUserVolume(engine, who, async ({ vol, metaUrl, cli: slicefs }) => {

@@ -14,7 +14,9 @@ export const info: CommandDefinition = {
   ],
   examples: ['slicefs info /mnt/vol/datasets/v1', 'slicefs info --meta sqlite3://./data/slicefs.db /datasets/v1'],
   async run([path], o, io) {
-    const i = o.meta ? await infoOfVolumePath(o.meta as string, path!) : ((inspectThroughMount('info', path!) as Info | undefined) ?? (await infoOfVolumePath(requireMeta(o, path!), path!)));
+    // A path on a mount is answered by the mount, as this user; otherwise --meta names the volume.
+    const onMount = o.meta ? undefined : (inspectThroughMount('info', path!) as Info | undefined);
+    const i = onMount ?? (await infoOfVolumePath(requireMeta(o, path!), path!));
     if (o.json) return void io.out.write(`${JSON.stringify({ path, ...i }, null, 2)}\n`);
     io.out.write(
       [

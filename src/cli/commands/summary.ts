@@ -12,7 +12,9 @@ export const summary: CommandDefinition = {
   ],
   examples: ['slicefs summary /mnt/vol/datasets', 'slicefs summary --meta sqlite3://./data/slicefs.db /datasets'],
   async run([path], o, io) {
-    const s = o.meta ? await summaryOfVolumePath(o.meta as string, path!) : ((inspectThroughMount('summary', path!) as TreeSummary | undefined) ?? (await summaryOfVolumePath(requireMeta(o, path!), path!)));
+    // A path on a mount is answered by the mount, as this user; otherwise --meta names the volume.
+    const onMount = o.meta ? undefined : (inspectThroughMount('summary', path!) as TreeSummary | undefined);
+    const s = onMount ?? (await summaryOfVolumePath(requireMeta(o, path!), path!));
     if (o.json) return void io.out.write(`${JSON.stringify({ path, ...s }, null, 2)}\n`);
     io.out.write(`${path}: ${formatBytes(s.size)} (${s.size} bytes), ${s.files} files, ${s.dirs} directories\n`);
   },

@@ -8,8 +8,8 @@ import { checkNotTrash } from '../trash/trash.js';
 import { now } from '../times.js';
 import { type Attr, type Caller, FIRST_INTERNAL_INO, type Ino, TRASH_INO } from '../types.js';
 import { checkTreeReadable } from './check-readable.js';
-import { checkCloneOptions } from './clone-options.js';
 import { cloneFile } from './clone-file.js';
+import { checkCloneOptions } from './clone-options.js';
 import type { CloneAttrs, CloneOptions } from './clone-spec.js';
 import { cloneTree } from './clone-tree.js';
 
