@@ -4,8 +4,9 @@ import { FsError } from '../../../../errors/index.js';
 
 /**
  * SQLite opens a database it cannot write read-only, without a word, and fails at the first
- * write ("attempt to write a readonly database", which reads like EROFS). Every client writes
- * (its session), so say up front which file this user cannot write: EACCES naming the database.
+ * write ("attempt to write a readonly database", which reads like EROFS). A client that opens
+ * for writing records a session at once, so say up front which file this user cannot write:
+ * EACCES naming the database. (Read-only opens, e.g. `status`, need no write permission.)
  * The WAL companions must be writable too, or, when they do not exist yet, the directory.
  */
 export function checkDatabaseWritable(file: string): void {

@@ -209,7 +209,7 @@ export async function openSqliteEngine(url: string, options: EngineOpenOptions):
   if (!existsSync(file)) {
     if (!options.create) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (${file} does not exist; run slicefs format first)`, { subject: url });
     mkdirSync(path.dirname(file), { recursive: true });
-  } else checkDatabaseWritable(file);
+  } else if (!options.readOnly) checkDatabaseWritable(file);
   try {
     return new SqlEngine(new SqliteDialect(file, options.readOnly));
   } catch (err) {
