@@ -191,7 +191,9 @@ describe('clone and cp on a mount (DESIGN §3.11, §3.12)', () => {
         await vol.rm(dst, { recursive: true });
       }
     }
-    assert.ok(completed <= 1, `the clone was cancelled in ${rounds - completed} of ${rounds} rounds`);
+    // The old mount completed 6 of 6; cancellation now lands within a few 1,000-entry steps of a
+    // clone that takes a few hundred ms, so on a loaded machine one may still finish first.
+    assert.ok(completed <= 2, `the clone was cancelled in ${rounds - completed} of ${rounds} rounds`);
     assert.deepEqual(await vol.statfs(), before);
     assert.deepEqual((await checkVolume(vol)).problems, []);
     assert.match(slicefs(['gc', tv.metaUrl]).out, /detached trees: +0 found/);
