@@ -5,7 +5,8 @@ export type Errno =
   | 'EPERM' | 'ENOENT' | 'EIO' | 'EBADF' | 'EAGAIN' | 'ENOMEM' | 'EACCES' | 'EBUSY' | 'EEXIST'
   | 'EXDEV' | 'ENODEV' | 'ENOTDIR' | 'EISDIR' | 'EINVAL' | 'EFBIG' | 'ENOSPC' | 'ESPIPE' | 'EROFS'
   | 'EMLINK' | 'ERANGE' | 'ENAMETOOLONG' | 'ENOSYS' | 'ENOTEMPTY' | 'ELOOP' | 'ENODATA' | 'ENOTSUP'
-  | 'EDQUOT' | 'EINTR' | 'ECANCELED' | 'EOVERFLOW' | 'E2BIG' | 'ENXIO' | 'EDEADLK' | 'ENOLCK';
+  | 'EDQUOT' | 'EINTR' | 'ECANCELED' | 'EOVERFLOW' | 'E2BIG' | 'ENXIO' | 'EDEADLK' | 'ENOLCK'
+  | 'ENOTCONN' | 'ECONNABORTED';
 
 const descriptions: Record<Errno, string> = {
   EPERM: 'Operation not permitted',
@@ -42,6 +43,8 @@ const descriptions: Record<Errno, string> = {
   ENXIO: 'No such device or address',
   EDEADLK: 'Resource deadlock avoided',
   ENOLCK: 'No locks available',
+  ENOTCONN: 'Transport endpoint is not connected',
+  ECONNABORTED: 'Software caused connection abort',
 };
 
 /** The host's positive errno number for a name (what FUSE replies negate). */

@@ -1,19 +1,20 @@
 import { FsError, toFsError } from '../errors/index.js';
-import path from 'node:path';
-import { type Attr, type Caller, type Ino } from '../meta/types.js';
+import type { Engine } from '../meta/engine.js';
 import { now } from '../meta/times.js';
+import { type Attr, type Caller, type Ino } from '../meta/types.js';
 import type { Vfs } from '../vfs/vfs.js';
-import { CONTROL_NAME, type CloneRequest, type ControlReply } from './control-protocol.js';
-import { isRmrRequest, serveRmr } from './control-rmr.js';
+import { CONTROL_NAME, type ControlReply, MAX_REQUEST_BYTES } from './control-protocol.js';
+import { parseControlRequest } from './control-request.js';
+import { serveControlRequest } from './control-requests.js';
 import type { VirtualFile } from './virtual-files.js';
 
 /** The `.control` file's inode: reserved, above every number the volume allocates. */
 export const CONTROL_INO = (2 ** 53 - 2) as Ino;
-const PROGRESS_EVERY_MS = 100;
 
 /** One open of `.control`: its request, the answer lines waiting to be read, and how to cancel. */
 class ControlSession {
-  private input = '';
+  private input: Buffer[] = [];
+  private inputBytes = 0;
   private output: Buffer[] = [];
   private finished = false;
   private started = false;
@@ -21,27 +22,56 @@ class ControlSession {
   readonly cancel = new AbortController();
 
   constructor(
-    private readonly vfs: Vfs,
+    private readonly volume: { vfs: Vfs; engine: Engine },
     private readonly caller: Caller,
   ) {}
 
-  /** Takes request bytes; the first complete line starts the request. */
+  /** Takes request bytes; the first complete line starts the request. EFBIG past MAX_REQUEST_BYTES. */
   feed(data: Buffer): void {
     if (this.started) throw new FsError('EBUSY', { syscall: 'write', path: CONTROL_NAME, detail: 'one request per open' });
-    this.input += data.toString();
-    const end = this.input.indexOf('\n');
+    const end = data.indexOf('\n');
+    const used = end < 0 ? data.length : end;
+    if (this.inputBytes + used > MAX_REQUEST_BYTES) {
+      this.input = [];
+      const tooLong = new FsError('EFBIG', { syscall: 'write', path: CONTROL_NAME, detail: `a request is at most ${MAX_REQUEST_BYTES} bytes` });
+      this.start(Promise.reject(tooLong));
+      throw tooLong;
+    }
+    this.input.push(data.subarray(0, used));
+    this.inputBytes += used;
     if (end < 0) return;
-    this.started = true;
-    const line = this.input.slice(0, end);
-    void this.serve(line).finally(() => {
-      this.finished = true;
-      this.wake?.();
-    });
+    const line = Buffer.concat(this.input).toString();
+    this.input = [];
+    this.start(this.serve(line));
   }
 
-  /** Up to `size` bytes of the answer; waits for some unless the request is over (then "" is the end). */
-  async take(size: number): Promise<Buffer> {
-    while (!this.output.length && !this.finished) await new Promise<void>((resolve) => (this.wake = resolve));
+  private start(work: Promise<void>): void {
+    this.started = true;
+    void work
+      .catch((err) => this.fail(err))
+      .finally(() => {
+        this.finished = true;
+        this.wake?.();
+      });
+  }
+
+  /**
+   * Up to `size` bytes of the answer; waits for some while the request runs. Before any request
+   * and after the answer, "" (end of file). An interrupted wait (the reader got a signal) is
+   * EINTR and consumes nothing, so a killed reader goes away at once and its release cancels.
+   */
+  async take(size: number, signal?: AbortSignal): Promise<Buffer> {
+    while (this.started && !this.output.length && !this.finished) {
+      if (signal?.aborted) throw new FsError('EINTR', { syscall: 'read', path: CONTROL_NAME });
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        this.wake = done;
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    }
     const all = Buffer.concat(this.output);
     this.output = all.length > size ? [all.subarray(size)] : [];
     return all.subarray(0, size);
@@ -52,55 +82,23 @@ class ControlSession {
     this.wake?.();
   }
 
-  private async serve(line: string): Promise<void> {
-    try {
-      const request = JSON.parse(line) as CloneRequest;
-      if (isRmrRequest(request)) {
-        const entries = await serveRmr(this.vfs, { caller: this.caller, request, signal: this.cancel.signal, say: (r) => this.say(r) });
-        return this.say({ done: true, entries });
-      }
-      if (request.op !== 'clone' || typeof request.src !== 'string' || typeof request.dst !== 'string') {
-        throw new FsError('EINVAL', { syscall: 'clone', detail: 'unknown request' });
-      }
-      this.say({ done: true, entries: await this.clone(request) });
-    } catch (err) {
-      const e = err instanceof SyntaxError ? new FsError('EINVAL', { syscall: 'clone', detail: 'request is not JSON' }) : toFsError(err);
-      this.say({ error: { code: e.code, message: e.message, detail: e.detail } });
-    }
+  private fail(err: unknown): void {
+    const e = toFsError(err);
+    this.say({ error: { code: e.code, message: e.message, detail: e.detail } });
   }
 
-  private async clone(request: CloneRequest): Promise<number> {
-    const caller = { ...this.caller, umask: request.umask ?? this.caller.umask };
-    const meta = this.vfs.meta;
-    const src = await meta.resolve(caller, request.src, false);
-    const dst = path.posix.resolve('/', request.dst);
-    if (dst === '/') throw new FsError('EEXIST', { syscall: 'clone', path: request.dst });
-    const parent = await meta.resolve(caller, path.posix.dirname(dst), true);
-    if (parent.type !== 'dir') throw new FsError('ENOTDIR', { syscall: 'clone', path: request.dst });
-    const name = Buffer.from(path.posix.basename(dst));
-    await this.vfs.flushAll();
-    let entries = 0;
-    let last = 0;
-    await meta.clone(caller, { src: src.ino, parent: parent.ino, name }, {
-      preserve: request.preserve,
-      consistent: request.consistent,
-      batchSize: request.batchSize,
-      signal: this.cancel.signal,
-      onProgress: (done, total) => {
-        entries = done;
-        if (Date.now() - last < PROGRESS_EVERY_MS) return;
-        last = Date.now();
-        this.say({ progress: [done, total] });
-      },
-    });
-    return entries;
+  private async serve(line: string): Promise<void> {
+    const request = parseControlRequest(line);
+    this.say(await serveControlRequest(this.volume, { caller: this.caller, request, signal: this.cancel.signal, say: (r) => this.say(r) }));
   }
 }
 
 /**
- * `.control` in the mount's root: `slicefs clone` on mount paths writes a request here and the
- * mount process carries it out (DESIGN §3.11). If the CLI goes away (its handle is released)
- * before the answer, the clone is cancelled and everything it built removed.
+ * `.control` in the mount's root: `slicefs clone` (and `info`, `summary`) on mount paths write a
+ * request here and the mount process carries it out (DESIGN §3.11), as the process that opened
+ * the file: its uid, gid and groups come from the kernel, never from the request. If the CLI goes
+ * away (its handle is released) before the answer, the clone is cancelled and everything it
+ * built removed.
  */
 export class ControlFile implements VirtualFile {
   readonly name = CONTROL_NAME;
@@ -109,7 +107,10 @@ export class ControlFile implements VirtualFile {
   private nextFh = 1;
   private readonly born = now();
 
-  constructor(private readonly vfs: Vfs) {}
+  constructor(
+    private readonly vfs: Vfs,
+    private readonly engine: Engine,
+  ) {}
 
   attr(): Attr {
     const t = this.born;
@@ -118,7 +119,10 @@ export class ControlFile implements VirtualFile {
 
   async open(caller: Caller): Promise<number> {
     const fh = this.nextFh++;
-    this.sessions.set(fh, new ControlSession(this.vfs, caller));
+    // The opener's identity, read now (its groups come from /proc/<pid>, while it is alive) and
+    // kept as plain data: the request runs as this caller. The umask is the request's own.
+    const identity: Caller = { uid: caller.uid, gid: caller.gid, gids: [...caller.gids], umask: caller.umask };
+    this.sessions.set(fh, new ControlSession({ vfs: this.vfs, engine: this.engine }, identity));
     return fh;
   }
 
@@ -128,8 +132,8 @@ export class ControlFile implements VirtualFile {
     return s;
   }
 
-  async read(fh: number, _offset: number, size: number): Promise<Buffer> {
-    return this.session(fh).take(size);
+  async read(fh: number, request: { offset: number; size: number; signal?: AbortSignal }): Promise<Buffer> {
+    return this.session(fh).take(request.size, request.signal);
   }
 
   async write(fh: number, _offset: number, data: Buffer): Promise<number> {

@@ -7,6 +7,9 @@
 /** The file's name in the mount's root. */
 export const CONTROL_NAME = '.control';
 
+/** A request line longer than this is refused (EFBIG): the mount never buffers more. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
 /** A clone of volume paths (relative to the mount's root) carried out by the mount process. */
 export interface CloneRequest {
   op: 'clone';
@@ -20,8 +23,26 @@ export interface CloneRequest {
   batchSize?: number;
 }
 
+/** `slicefs info` / `slicefs summary` of a volume path, answered by the mount process. */
+export interface PathRequest {
+  op: 'info' | 'summary';
+  path: string;
+}
+
+/** `slicefs rmr` of a volume path, carried out by the mount process. */
+export interface RmrRequest {
+  op: 'rmr';
+  path: string;
+  /** Entries per transaction. */
+  batchSize?: number;
+}
+
+/** Any request. */
+export type ControlRequest = CloneRequest | PathRequest | RmrRequest;
+
 /** One line of the mount's answer. */
 export type ControlReply =
   | { progress: [done: number, total: number] }
   | { done: true; entries: number }
+  | { done: true; result: Record<string, unknown> }
   | { error: { code: string; message: string; detail?: string } };

@@ -2,24 +2,11 @@ import path from 'node:path';
 import { FsError } from '../errors/index.js';
 import type { Caller } from '../meta/types.js';
 import type { Vfs } from '../vfs/vfs.js';
-import type { ControlReply } from './control-protocol.js';
-
-/** `slicefs rmr` of a volume path (relative to the mount's root), carried out by the mount process. */
-export interface RmrRequest {
-  op: 'rmr';
-  path: string;
-  /** Entries per transaction. */
-  batchSize?: number;
-}
+import type { ControlReply, RmrRequest } from './control-protocol.js';
 
 const MAX_PATH_BYTES = 4096;
 const MAX_BATCH = 1_000_000;
 const PROGRESS_EVERY_MS = 100;
-
-/** True when a parsed `.control` request asks for rmr (its fields are checked by `serveRmr`). */
-export function isRmrRequest(request: unknown): request is RmrRequest {
-  return typeof request === 'object' && request !== null && (request as { op?: unknown }).op === 'rmr';
-}
 
 /** Every field checked as the CLI checks it: EINVAL naming the field. */
 function validate(request: RmrRequest): void {

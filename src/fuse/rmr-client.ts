@@ -5,7 +5,7 @@ import { slicefsPath } from './control-client.js';
 import { mountOf } from './mount-table.js';
 import { FS_TYPE } from './mount.js';
 import { CONTROL_NAME, type ControlReply } from './control-protocol.js';
-import type { RmrRequest } from './control-rmr.js';
+import type { RmrRequest } from './control-protocol.js';
 
 /**
  * Asks the mount a host path is on to remove it with everything below it (`slicefs rmr`)
@@ -41,7 +41,8 @@ export function rmrThroughMount(hostPath: string, options: { batchSize?: number;
         const reply = JSON.parse(pending.slice(0, end)) as ControlReply;
         pending = pending.slice(end + 1);
         if ('progress' in reply) options.onProgress?.(...reply.progress);
-        else if ('done' in reply) return reply.entries;
+        else if ('entries' in reply) return reply.entries;
+        else if ('done' in reply) throw new FsError('EIO', { syscall: 'rmr', path: hostPath, detail: 'the mount answered with no count' });
         else throw new FsError(isErrno(reply.error.code) ? reply.error.code : 'EIO', { syscall: 'rmr', path: hostPath, detail: reply.error.detail });
       }
     }

@@ -71,7 +71,7 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
       nonempty: options.nonempty,
       deviceReads: options.deviceReads ?? (process.env.SLICEFS_DEVICE_READS as ServeVolumeOptions['deviceReads']),
       readers: readersFor(Number(process.env.UV_THREADPOOL_SIZE ?? 4)),
-      virtualFiles: [new ControlFile(volume.vfs)],
+      virtualFiles: [new ControlFile(volume.vfs, volume.meta.engine)],
       accessLog: options.debug ? log : undefined,
       errorLog: (line) => log(`slicefs mount: ${line}`),
     });

@@ -103,7 +103,7 @@ describe('fuse session: decode → op table → reply once', () => {
   it('routes a virtual file in the root by name and by inode, not through the vfs', async () => {
     const control: VirtualFile = {
       name: '.control', ino: (2 ** 53 - 2) as Ino, attr: () => attrOf(2 ** 53 - 2),
-      open: async () => 77, read: async (fh, offset, size) => Buffer.from(`fh=${fh} at=${offset} size=${size}`),
+      open: async () => 77, read: async (fh, { offset, size }) => Buffer.from(`fh=${fh} at=${offset} size=${size}`),
       write: async (_fh, _o, data) => data.length, release: async () => undefined,
     };
     const h = harness({ virtual: [control], vfs: { lookup: async (_c, parent) => attrOf(parent === 1 ? 10 : 11) } });

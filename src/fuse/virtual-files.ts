@@ -4,7 +4,8 @@ import { ROOT_INO } from '../meta/types.js';
 /**
  * A file the mount process serves itself, with no inode in the volume (DESIGN §2: `.control`,
  * `.stats`). It lives in the root under a reserved inode number; the op table routes every
- * request on that number here instead of to the vfs. It is not listed by READDIR.
+ * request on that number here instead of to the vfs. It is not listed by READDIR, and an entry
+ * of the volume's root with its name is hidden (listing and lookup agree: the name is the mount's).
  */
 export interface VirtualFile {
   readonly name: string;
@@ -13,7 +14,8 @@ export interface VirtualFile {
   attr(): Attr;
   /** Opens it for one caller; returns the handle number later requests carry. */
   open(caller: Caller, flags: number): Promise<number>;
-  read(fh: number, offset: number, size: number): Promise<Buffer>;
+  /** Up to `size` bytes at `offset`; `signal` is aborted when the kernel interrupts the read. */
+  read(fh: number, request: { offset: number; size: number; signal?: AbortSignal }): Promise<Buffer>;
   /** Returns the bytes accepted. */
   write(fh: number, offset: number, data: Buffer): Promise<number>;
   /** The handle closed (the CLI on the other end went away, or finished). */
@@ -33,6 +35,11 @@ export class VirtualFiles {
     if (parent !== ROOT_INO || this.byNumber.size === 0) return undefined;
     for (const f of this.byNumber.values()) if (name.equals(Buffer.from(f.name))) return f;
     return undefined;
+  }
+
+  /** True when `name` in directory `parent` is a virtual file's (READDIR hides a volume entry of that name). */
+  shadows(parent: number, name: Buffer): boolean {
+    return this.lookup(parent, name) !== undefined;
   }
 
   /** The virtual file with inode `ino`, if it is one. */

@@ -7,6 +7,7 @@ export type { VolumeSettings } from '../meta/types.js';
 export { volumeStatus, type VolumeStatus } from './status.js';
 export { parseSize, parseDuration, formatBytes } from './sizes.js';
 export type { CloneOptions } from '../meta/clone/clone-spec.js';
+export { checkCloneOptions, DEFAULT_CLONE_BATCH_SIZE, MAX_CLONE_BATCH_SIZE } from '../meta/clone/clone-options.js';
 export { collectGarbage, type GcOptions, type GcReport } from './garbage.js';
 export { checkVolume, type FsckOptions } from './check.js';
 export type { FsckReport, FsckProblem } from '../meta/fsck/fsck.js';

@@ -25,6 +25,7 @@ async function listing(fs: FuseContext, request: { fh: number; offset: number; s
   for (let index = request.offset; ; index++) {
     const entry = await dir.at(index, { vfs: fs.vfs, caller: request.caller, plus });
     if (!entry) break;
+    if (dir.ino === ROOT_INO && fs.virtual.shadows(ROOT_INO, entry.name)) continue;
     const length = direntAlign((plus ? fuse_entry_out.size : 0) + fuse_dirent.size + entry.name.length);
     if (used + length > size) break;
     let at = used;

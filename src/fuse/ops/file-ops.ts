@@ -49,9 +49,9 @@ export const fileOps = [
   defineOp({
     opcode: OPCODES.FUSE_READ,
     decode: (r) => r.struct(fuse_read_in),
-    async handle({ header, body, reply, fs }) {
+    async handle({ header, body, reply, fs, signal }) {
       const virtual = fs.virtual.get(header.nodeid);
-      reply.ok(await (virtual ?? fs.vfs).read(body.fh, body.offset, body.size));
+      reply.ok(await (virtual ? virtual.read(body.fh, { offset: body.offset, size: body.size, signal }) : fs.vfs.read(body.fh, body.offset, body.size)));
     },
     print: (b) => `fh=${b.fh} offset=${b.offset} size=${b.size}`,
   }),

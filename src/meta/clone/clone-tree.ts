@@ -5,9 +5,11 @@ import { isDotName } from '../names.js';
 import { mustGetInode, touchDir } from '../ops/inode-records.js';
 import { checkModifyDir } from '../permissions.js';
 import type { Attr, Caller, Ino } from '../types.js';
-import { cloneEntriesGeneric, countSubtreeGeneric } from './clone-entries-generic.js';
+import { cloneBatchInSteps, yieldAndCheck } from './clone-batch.js';
+import { countSubtreeGeneric } from './clone-entries-generic.js';
+import { DEFAULT_CLONE_BATCH_SIZE } from './clone-options.js';
 import { checkCloneOwner } from './clone-owner.js';
-import type { CloneAttrs, CloneBatch, CloneEntriesSpec, CloneOptions, CloneUnit } from './clone-spec.js';
+import type { CloneAttrs, CloneEntriesSpec, CloneOptions, CloneUnit } from './clone-spec.js';
 import { copyInode } from './copy-inode.js';
 import { checkVolumeLimits, checkVolumeUsage } from '../space/volume-limits.js';
 
@@ -24,9 +26,6 @@ interface TreeSpec {
   attrs: CloneAttrs;
 }
 
-const cloneEntries = (tx: EngineTx, units: readonly CloneUnit[], spec: CloneEntriesSpec): Promise<CloneBatch> =>
-  tx.cloneEntries ? tx.cloneEntries(units, spec) : cloneEntriesGeneric(tx, units, spec);
-
 const countSubtree = (tx: EngineTx, ino: Ino): Promise<number> => (tx.countSubtree ? tx.countSubtree(ino) : countSubtreeGeneric(tx, ino));
 
 /**
@@ -39,17 +38,17 @@ async function copyLevels(
   progress: (n: number) => void,
   options: CloneOptions,
 ): Promise<void> {
-  const budget = options.batchSize ?? 20_000;
+  const budget = options.batchSize ?? DEFAULT_CLONE_BATCH_SIZE;
   let queue: CloneUnit[] = [{ src: spec.src, dst: spec.root }];
   while (queue.length) {
-    // Between batches, let the event loop run: a synchronous engine (SQLite) would otherwise keep
-    // signals (Ctrl-C), timers and other clients' requests waiting until the whole clone is done.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Inside a batch the event loop runs between steps (clone-batch.ts): a synchronous engine
+    // (SQLite) would otherwise keep signals (Ctrl-C), a released `.control` handle, timers and
+    // other clients' requests waiting until the batch is done; a cancelled batch rolls back.
     options.signal?.throwIfAborted();
     await spec.ensureLive();
     await options.beforeBatch?.();
     const units = queue.slice(0, MAX_UNITS);
-    const batch = await run((tx) => cloneEntries(tx, units, { budget, attrs: spec.attrs, owner: spec.owner, readableBy: spec.readableBy }));
+    const batch = await run((tx) => cloneBatchInSteps(tx, units, { budget, attrs: spec.attrs, owner: spec.owner, readableBy: spec.readableBy, signal: options.signal }));
     const unfinished = units.flatMap((u, i) => (batch.progress[i]!.done ? [] : [{ ...u, after: batch.progress[i]!.last }]));
     queue = [...unfinished, ...queue.slice(units.length), ...batch.dirs];
     progress(batch.entries);
@@ -103,6 +102,7 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
       progress(1);
       await copyLevels((step) => step(tx), { src: spec.src, root, attrs: spec.attrs, readableBy, ensureLive: ctx.ensureLive }, progress, options);
       await checkVolumeUsage(ctx.settings, { engine: tx, syscall: 'clone' });
+      await yieldAndCheck(options.signal);
       return linkTree(tx, caller, { root, parent: spec.parent, name: spec.name });
     });
   }
@@ -117,7 +117,7 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
       return result;
     };
     await copyLevels(batch, { src: spec.src, root, attrs: spec.attrs, owner, readableBy, ensureLive: ctx.ensureLive }, progress, options);
-    options.signal?.throwIfAborted();
+    await yieldAndCheck(options.signal);
     await ctx.ensureLive();
     return await engine.txn((tx) => linkTree(tx, caller, { root, parent: spec.parent, name: spec.name, owner }));
   } catch (err) {

@@ -9,6 +9,7 @@ import { now } from '../times.js';
 import { type Attr, type Caller, FIRST_INTERNAL_INO, type Ino, TRASH_INO } from '../types.js';
 import { checkTreeReadable } from './check-readable.js';
 import { cloneFile } from './clone-file.js';
+import { checkCloneOptions } from './clone-options.js';
 import type { CloneAttrs, CloneOptions } from './clone-spec.js';
 import { cloneTree } from './clone-tree.js';
 
@@ -23,6 +24,7 @@ export async function clone(
   options: CloneOptions = {},
 ): Promise<Attr> {
   const path = spec.name.toString();
+  checkCloneOptions(options);
   checkName(spec.name, 'clone');
   if (spec.src >= FIRST_INTERNAL_INO) throw new FsError('EPERM', { syscall: 'clone', ino: spec.src, detail: 'internal files cannot be cloned' });
   options.signal?.throwIfAborted();

@@ -6,6 +6,7 @@ import type { Engine, EngineOpenOptions, TxnOptions } from '../../../engine.js';
 import { SerialQueue } from '../../../../concurrency/serial-queue.js';
 import type { SqlDialect, SqlQuerier } from '../dialect.js';
 import { SqlEngine } from '../sql-engine.js';
+import { checkDatabaseWritable } from './sqlite-access.js';
 import { Checkpointer } from './sqlite-checkpointer.js';
 
 /** The slice of better-sqlite3 this dialect uses. */
@@ -222,7 +223,7 @@ export async function openSqliteEngine(url: string, options: EngineOpenOptions):
   if (!existsSync(file)) {
     if (!options.create) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (${file} does not exist; run slicefs format first)`, { subject: url });
     mkdirSync(path.dirname(file), { recursive: true });
-  }
+  } else if (!options.readOnly) checkDatabaseWritable(file);
   try {
     return new SqlEngine(new SqliteDialect(file, options.readOnly));
   } catch (err) {
