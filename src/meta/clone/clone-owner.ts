@@ -10,6 +10,11 @@ export function lostCloneError(root: Ino, node: DetachedNode | undefined): FsErr
   return new FsError('ECANCELED', { syscall: 'clone', ino: root, detail });
 }
 
+/** True for lostCloneError of this root: the copy is gc's now, not the clone's to remove (a cancelled clone's ECANCELED is not this). */
+export function isLostClone(err: unknown, root: Ino): boolean {
+  return err instanceof FsError && err.code === 'ECANCELED' && err.syscall === 'clone' && err.ino === root;
+}
+
 /**
  * Checks, inside the transaction of a clone step, that the detached root still exists and
  * belongs to the cloning session; ECANCELED otherwise (DESIGN §3 rule 7: gc may take over the

@@ -8,7 +8,7 @@ import type { Attr, Caller, Ino } from '../types.js';
 import { cloneBatchInSteps, yieldAndCheck } from './clone-batch.js';
 import { countSubtreeGeneric } from './clone-entries-generic.js';
 import { DEFAULT_CLONE_BATCH_SIZE } from './clone-options.js';
-import { checkCloneOwner } from './clone-owner.js';
+import { checkCloneOwner, isLostClone } from './clone-owner.js';
 import type { CloneAttrs, CloneEntriesSpec, CloneOptions, CloneUnit } from './clone-spec.js';
 import { copyInode } from './copy-inode.js';
 import { checkVolumeLimits, checkVolumeUsage } from '../space/volume-limits.js';
@@ -123,7 +123,7 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
   } catch (err) {
     // A copy gc claimed is gc's to remove. Otherwise remove it now; what cannot be removed
     // (an outage) is retried later, and stays detached under this session for gc meanwhile.
-    if (!(err instanceof FsError && err.code === 'ECANCELED' && err.syscall === 'clone')) await ctx.abandoned.remove(root);
+    if (!isLostClone(err, root)) await ctx.abandoned.remove(root);
     throw err;
   }
 }
