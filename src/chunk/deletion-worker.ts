@@ -1,3 +1,4 @@
+import { type LogLine, logFailure, logToStderr } from '../errors/index.js';
 import type { Meta } from '../meta/meta.js';
 import { type PendingSlice, ROOT_INO, type SliceId } from '../meta/types.js';
 import { deleteObjects } from '../object/delete-objects.js';
@@ -9,11 +10,18 @@ export class DeletionWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
-  constructor(private readonly deps: { meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSize: number }) {}
+  constructor(private readonly deps: { meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSize: number; log?: LogLine }) {}
 
-  /** Drains the queue every `intervalMs` in the background. */
+  /** Drains the queue every `intervalMs` in the background; a failed drain is logged and tried again at the next. */
   start(intervalMs = 1000): void {
-    this.timer = setInterval(() => void this.drain().catch(() => undefined), intervalMs);
+    const log = this.deps.log ?? logToStderr;
+    this.timer = setInterval(
+      () =>
+        void this.drain().catch((err: unknown) =>
+          logFailure(log, { what: "draining the slice deletion queue", err, retry: `retrying in ${intervalMs / 1000} s` }),
+        ),
+      intervalMs,
+    );
     this.timer.unref();
   }
 

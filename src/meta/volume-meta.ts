@@ -1,4 +1,4 @@
-import { CodedError, FsError } from '../errors/index.js';
+import { CodedError, FsError, type LogLine, logFailure, logToStderr } from '../errors/index.js';
 import { clone } from './clone/clone.js';
 import type { CloneOptions } from './clone/clone-spec.js';
 import type { MetaContext } from './context.js';
@@ -43,6 +43,8 @@ export interface OpenMetaOptions {
   sessionTtlMs?: number;
   /** Read the volume only: no session is registered and the engine refuses writes (status, gc and fsck reports). */
   readOnly?: boolean;
+  /** Where failures of background work are logged (stderr by default). */
+  log?: LogLine;
 }
 
 const O_ACCMODE = 3;
@@ -61,6 +63,7 @@ export class VolumeMeta implements Meta {
     readonly engine: Engine,
     readonly settings: VolumeSettings,
     private readonly keeper: SessionKeeper | undefined,
+    private readonly log: LogLine = logToStderr,
   ) {
     this.ctx = {
       engine,
@@ -69,7 +72,7 @@ export class VolumeMeta implements Meta {
       inodeIds: new IdAllocator(engine, 'nextInode', 100),
       sliceIds: new IdAllocator(engine, 'nextSlice', 100),
       openFiles: new OpenFiles(),
-      releases: new DeferredReleases((inos) => finishReleases(this.ctx, inos)),
+      releases: new DeferredReleases((inos) => finishReleases(this.ctx, inos), log),
     };
   }
 
@@ -126,7 +129,7 @@ export class VolumeMeta implements Meta {
       const keeper = options.readOnly
         ? undefined
         : await SessionKeeper.start(engine, { program: options.program ?? 'sdk', ttlMs: options.sessionTtlMs, trashDays: settings.trashDays });
-      return new VolumeMeta(engine, settings, keeper);
+      return new VolumeMeta(engine, settings, keeper, options.log);
     } catch (err) {
       await engine.close();
       throw err;
@@ -269,7 +272,14 @@ export class VolumeMeta implements Meta {
   }
   async close(): Promise<void> {
     try {
-      await this.ctx.releases.flush().catch(() => undefined);
+      await this.ctx.releases.flush().catch((err: unknown) =>
+        logFailure(this.log, {
+          what: 'releasing the open records of closed files at close',
+          err,
+          retry: 'ending the session drops them (or, if that fails too, another client once the session expires)',
+        }),
+      );
+      this.ctx.releases.stop();
       await this.keeper?.stop();
     } finally {
       await this.engine.close();

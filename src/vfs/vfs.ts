@@ -238,9 +238,18 @@ export class Vfs {
     await Promise.all([...inos].map((ino) => this.flushInode(ino)));
   }
 
-  /** Closes every handle, then the data layer. */
+  /**
+   * Closes every handle, then the data layer. Every handle is closed even when a commit fails;
+   * then the first failure is reported (what it could not commit is lost, as at close(2)).
+   */
   async close(): Promise<void> {
-    for (const h of this.handles.all()) await this.release(h.fh).catch(() => undefined);
+    let failure: unknown;
+    for (const h of this.handles.all()) {
+      await this.release(h.fh).catch((err: unknown) => {
+        failure ??= err;
+      });
+    }
     await this.chunks.close();
+    if (failure !== undefined) throw failure;
   }
 }
