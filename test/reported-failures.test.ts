@@ -50,7 +50,7 @@ describe('failures reach the caller or the log', () => {
     const { volume, lines } = await volumeWith(`faults=put,after=${COMPACT_THRESHOLD},key=chunks/*&retries=0`);
     const h = await volume.open('/f', 'w');
     for (let i = 0; i < COMPACT_THRESHOLD; i++) {
-      await h.write(Buffer.from([i]), i);
+      await h.write(Buffer.from([i]), 0, 1, i);
       await h.sync();
     }
     await h.close();
