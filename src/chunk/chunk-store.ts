@@ -1,5 +1,6 @@
 import { blockSizeOf } from '../meta/block-layout.js';
 import { Limiter } from '../concurrency/limiter.js';
+import { type LogLine, logFailure, logToStderr } from '../errors/index.js';
 import type { Meta } from '../meta/meta.js';
 import type { Ino } from '../meta/types.js';
 import type { ObjectStore } from '../object/object-store.js';
@@ -24,6 +25,8 @@ export interface ChunkStoreOptions {
   readAhead?: number;
   /** Run the background deletion worker (default true). */
   deleteObjects?: boolean;
+  /** Where failures of background work (compaction, object deletion) are logged (stderr by default). */
+  log?: LogLine;
 }
 
 /** The data layer of one client: file reads and writers over slices and blocks. */
@@ -38,6 +41,7 @@ export class ChunkStore {
   /** The client's write buffer, shared by every file's writer. */
   readonly budget: WriteBudget;
   private readonly background = new Set<Promise<unknown>>();
+  private readonly log: LogLine;
 
   constructor(
     private readonly meta: Meta,
@@ -45,6 +49,7 @@ export class ChunkStore {
     options: ChunkStoreOptions = {},
   ) {
     const blockSize = meta.settings.blockSize;
+    this.log = options.log ?? logToStderr;
     const requests = new Limiter(options.concurrency ?? 32);
     this.cache = new BlockCache(options.cacheSize ?? 256 * 1024 * 1024);
     this.slices = new SliceReader(store, { blockSizeOf: blockSizeOf(meta.settings), cache: this.cache, requests, readAhead: options.readAhead ?? 4 });
@@ -52,7 +57,7 @@ export class ChunkStore {
     this.uploads = new Limiter(Math.min(Math.floor(this.budget.bytes / blockSize), options.concurrency ?? 32));
     this.unsynced = new UnsyncedObjects(store);
     this.compactor = new Compactor({ meta, store, slices: this.slices, blockSize });
-    this.deletions = new DeletionWorker({ meta, store, blockSizeOf: blockSizeOf(meta.settings) });
+    this.deletions = new DeletionWorker({ meta, store, blockSizeOf: blockSizeOf(meta.settings), log: this.log });
     if (options.deleteObjects ?? true) this.deletions.start();
   }
 
@@ -79,7 +84,9 @@ export class ChunkStore {
   /** Compacts the chunks in the background when they have too many records. */
   compactLater(ino: Ino, indexes: Iterable<number>): void {
     for (const index of indexes) {
-      const job = this.compactor.maybeCompact(ino, index).catch(() => undefined);
+      const job = this.compactor.maybeCompact(ino, index).catch((err: unknown) =>
+        logFailure(this.log, { what: `compacting chunk ${index} of inode ${ino}`, err, retry: 'it is tried again at the next commit to that chunk' }),
+      );
       this.background.add(job);
       void job.finally(() => this.background.delete(job));
     }

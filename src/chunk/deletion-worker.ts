@@ -1,3 +1,4 @@
+import { type LogLine, logFailure, logToStderr } from '../errors/index.js';
 import type { BlockSizeOf } from '../meta/block-layout.js';
 import type { Meta } from '../meta/meta.js';
 import { type PendingSlice, ROOT_INO, type SliceId } from '../meta/types.js';
@@ -10,11 +11,18 @@ export class DeletionWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
-  constructor(private readonly deps: { meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSizeOf: BlockSizeOf }) {}
+  constructor(private readonly deps: { meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSizeOf: BlockSizeOf; log?: LogLine }) {}
 
-  /** Drains the queue every `intervalMs` in the background. */
+  /** Drains the queue every `intervalMs` in the background; a failed drain is logged and tried again at the next. */
   start(intervalMs = 1000): void {
-    this.timer = setInterval(() => void this.drain().catch(() => undefined), intervalMs);
+    const log = this.deps.log ?? logToStderr;
+    this.timer = setInterval(
+      () =>
+        void this.drain().catch((err: unknown) =>
+          logFailure(log, { what: "draining the slice deletion queue", err, retry: `retrying in ${intervalMs / 1000} s` }),
+        ),
+      intervalMs,
+    );
     this.timer.unref();
   }
 

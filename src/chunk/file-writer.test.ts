@@ -44,7 +44,7 @@ describe('FileWriter', () => {
       await w.write(0, Buffer.alloc(5000, 1));
       await w.write(5000, Buffer.alloc(5000, 2)); // appends to the same slice
       assert.equal(w.dirty, true);
-      assert.equal(w.bufferedEnd, 10_000);
+      assert.equal(w.lengthOver(0), 10_000);
       assert.equal((await meta.getattr(ino)).length, 0, 'nothing committed before flush');
       const attr = await w.flush();
       assert.equal(attr?.length, 10_000);
@@ -89,6 +89,23 @@ describe('FileWriter', () => {
       assert.equal(await w.flush(), undefined, 'the failure was reported once; nothing is left to commit');
       await w.write(BLOCK, Buffer.alloc(10, 3));
       assert.equal((await w.flush())?.length, BLOCK + 10);
+    });
+  });
+
+  it('appends are placed at the end the commit finds (after other clients\' appends); the shown length applies writes and appends in order', async () => {
+    await withWriter(async (w, { meta, ino }) => {
+      await w.write(0, Buffer.alloc(100, 1));
+      await w.flush();
+      await w.append(Buffer.alloc(10, 2));
+      await w.write(105, Buffer.alloc(20, 3)); // over the append's tail and past it
+      await w.append(Buffer.alloc(5, 4));
+      assert.equal(w.lengthOver(100), 130, '100 + 10, then max(110, 125), then + 5');
+      const other = await meta.newSliceId(); // another client's append commits first
+      await meta.commitSlices(ino, [{ index: 0, record: { pos: 0, id: other, size: 7, off: 0, len: 7 }, atEnd: true }]);
+      // 107 + 10, then max(117, 125), then + 5: the positional write stays where it was written.
+      assert.equal((await w.flush())?.length, 130);
+      assert.deepEqual((await meta.readChunk(ino, 0)).map((r) => [r.pos, r.len]), [[0, 100], [100, 7], [107, 10], [105, 20], [125, 5]]);
+      assert.equal(w.lengthOver(130), 130, 'nothing left buffered');
     });
   });
 

@@ -35,10 +35,10 @@ export class FileWriter {
   private slices: PendingSlice[] = [];
   private readonly queue = new SerialQueue();
   private failure: FsError | undefined;
-  /** End of the furthest byte written since the last commit started. */
-  private end = 0;
-  /** End of the furthest byte of the commit in flight (0 when none): still this client's to show. */
-  private committingEnd = 0;
+  /** How the writes since the last commit started change the file's length (see LengthChange). */
+  private pending: LengthChange = NO_CHANGE;
+  /** The same for the commit in flight: still this client's to show until it is committed. */
+  private committing: LengthChange = NO_CHANGE;
 
   constructor(
     private readonly deps: WriterDeps,
@@ -51,11 +51,11 @@ export class FileWriter {
   }
 
   /**
-   * The end of the furthest byte written and not yet committed — buffered, or in a commit still
-   * in flight (the file's length once flushed, if larger).
+   * The length this client shows for a file whose committed length is `committed`: with its
+   * writes not yet committed applied in order (appends after what precedes them).
    */
-  get bufferedEnd(): number {
-    return Math.max(this.dirty ? this.end : 0, this.committingEnd);
+  lengthOver(committed: number): number {
+    return applyChange(this.pending, applyChange(this.committing, committed));
   }
 
   /** Buffers `data` at file `offset`. */
@@ -72,7 +72,31 @@ export class FileWriter {
         await this.writeChunk(index, at - index * CHUNK_SIZE, data.subarray(done, done + n));
         done += n;
       }
-      this.end = Math.max(this.end, offset + data.length);
+      this.pending = { ...this.pending, atLeast: Math.max(this.pending.atLeast, offset + data.length) };
+      if (this.slices.length >= MAX_PENDING_SLICES) await this.commit();
+    });
+  }
+
+  /**
+   * Buffers an O_APPEND write: its place is decided when it is committed, at the file's end as
+   * the metadata engine then sees it, so appends from any client all land whole.
+   */
+  append(data: Buffer): Promise<void> {
+    return this.queue.run(async () => {
+      // Writes keep their order: nothing written before this append may merge into a slice after it.
+      for (const s of this.slices) if (!s.atEnd && !s.frozen) this.freeze(s);
+      for (let done = 0; done < data.length; ) {
+        let slice = this.slices[this.slices.length - 1];
+        if (!slice?.atEnd || !slice.accepts(slice.len, 1, CHUNK_SIZE)) {
+          if (slice?.atEnd) this.freeze(slice);
+          this.slices.push((slice = PendingSlice.forAppends(this.deps.blockSize)));
+        }
+        const n = Math.min(data.length - done, CHUNK_SIZE - slice.len);
+        slice.write(slice.len, data.subarray(done, done + n));
+        done += n;
+        this.pending = { grow: this.pending.grow + n, atLeast: this.pending.atLeast + n };
+        await this.uploadReady(slice);
+      }
       if (this.slices.length >= MAX_PENDING_SLICES) await this.commit();
     });
   }
@@ -86,6 +110,8 @@ export class FileWriter {
   }
 
   private async writeChunk(index: number, pos: number, data: Buffer): Promise<void> {
+    const last = this.slices[this.slices.length - 1];
+    if (last?.atEnd && !last.frozen) this.freeze(last);
     let slice: PendingSlice | undefined;
     for (let i = this.slices.length - 1; i >= 0; i--) {
       if (this.slices[i]!.index === index) {
@@ -129,14 +155,14 @@ export class FileWriter {
   private async commit(durable = false): Promise<Attr | undefined> {
     const slices = this.slices;
     this.slices = [];
-    // Until the records are committed, this client still shows their end (getattr, O_APPEND);
-    // what is written meanwhile starts a new end, so a truncate elsewhere is not undone.
-    if (slices.length) this.committingEnd = this.end;
-    this.end = 0;
+    // Until the records are committed, this client still shows them (getattr); what is written
+    // meanwhile is a new change on top, so a truncate elsewhere is not undone.
+    this.committing = this.pending;
+    this.pending = NO_CHANGE;
     try {
       return await this.commitSlices(slices, durable);
     } finally {
-      this.committingEnd = 0;
+      this.committing = NO_CHANGE;
     }
   }
 
@@ -154,14 +180,14 @@ export class FileWriter {
       return undefined;
     }
     const writes: SliceWrite[] = await Promise.all(
-      slices.map(async (s) => ({ index: s.index, record: { pos: s.pos, id: await s.id!, size: s.len, off: 0, len: s.len } })),
+      slices.map(async (s) => ({ index: s.index, record: { pos: s.pos, id: await s.id!, size: s.len, off: 0, len: s.len }, atEnd: s.atEnd || undefined })),
     );
     const keys = writes.flatMap((w) => sliceBlockKeys(w.record.id, w.record.size, this.deps.blockSize));
     try {
       if (durable) await this.deps.unsynced.sync(this.ino, keys);
       const attr = await this.deps.meta.commitSlices(this.ino, writes, { durable });
       if (!durable) await this.deps.unsynced.add(this.ino, keys);
-      this.deps.onCommit?.(this.ino, new Set(writes.map((w) => w.index)));
+      this.deps.onCommit?.(this.ino, committedChunks(writes, attr.length));
       return attr;
     } catch (err) {
       await this.discard(slices);
@@ -192,4 +218,28 @@ export class FileWriter {
     }
     await Promise.all(deletes);
   }
+}
+
+/**
+ * What buffered writes do to a file's length L, in order: a write ending at e makes it
+ * max(L, e); an append of n bytes adds n. Any sequence of both is L ↦ max(L + grow, atLeast).
+ */
+interface LengthChange {
+  grow: number;
+  atLeast: number;
+}
+const NO_CHANGE: LengthChange = { grow: 0, atLeast: 0 };
+const applyChange = (c: LengthChange, length: number) => Math.max(length + c.grow, c.atLeast);
+
+/**
+ * The chunks a commit touched. Appends landed somewhere below the new `length`, and no further
+ * down than the sum of the commit's lengths (each write grows the file by at most its own).
+ */
+function committedChunks(writes: readonly SliceWrite[], length: number): Set<number> {
+  const indexes = new Set(writes.filter((w) => !w.atEnd).map((w) => w.index));
+  if (writes.some((w) => w.atEnd)) {
+    const total = writes.reduce((sum, w) => sum + w.record.len, 0);
+    for (let i = Math.floor(Math.max(0, length - total) / CHUNK_SIZE); i * CHUNK_SIZE < length; i++) indexes.add(i);
+  }
+  return indexes;
 }

@@ -13,6 +13,8 @@ export class PendingSlice {
   id: Promise<SliceId> | undefined;
   /** No more writes go here. */
   frozen = false;
+  /** An O_APPEND run: committed at the file's end as the engine sees it, not at `index`/`pos`. */
+  atEnd = false;
   readonly blocks = new Map<number, Buffer>();
   readonly uploads: Promise<void>[] = [];
 
@@ -21,6 +23,13 @@ export class PendingSlice {
     readonly pos: number,
     private readonly blockSize: number,
   ) {}
+
+  /** A slice for a run of appends (up to one chunk of bytes), placed when it is committed. */
+  static forAppends(blockSize: number): PendingSlice {
+    const slice = new PendingSlice(-1, 0, blockSize);
+    slice.atEnd = true;
+    return slice;
+  }
 
   /** True when `data` at chunk position `at` can go here: it starts within or right at the end, after the uploaded part. */
   accepts(at: number, length: number, chunkSize: number): boolean {

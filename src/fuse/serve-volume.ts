@@ -37,7 +37,7 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   checkMountpoint(mountpoint, options); // before opening the volume: a bad mount point fails at once
   const volume = await Volume.open(metaUrl, {
-    program: 'slicefs mount', cacheSize: options.cacheSize, deleteObjects: !options.readOnly,
+    program: 'slicefs mount', cacheSize: options.cacheSize, deleteObjects: !options.readOnly, log,
   });
   let stopping = false;
   let server: FuseServer | undefined;

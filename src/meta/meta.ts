@@ -68,6 +68,12 @@ export interface ReaddirOptions {
 export interface SliceWrite {
   index: number;
   record: SliceRecord;
+  /**
+   * O_APPEND: the record's bytes go at the file's end as the committing transaction sees it
+   * (after this commit's earlier writes), cut at chunk boundaries; `index` and `record.pos`
+   * are ignored. Whichever client commits it, an append never overwrites another.
+   */
+  atEnd?: boolean;
 }
 
 /** Volume usage as the counters keep it. */
@@ -166,7 +172,7 @@ export interface Meta {
 
   /** The records of one chunk, oldest first. */
   readChunk(ino: Ino, index: number): Promise<SliceRecord[]>;
-  /** Commits newly written slices to a file in one transaction, growing it as needed (`durable`: fsync, see TxnOptions). */
+  /** Commits newly written slices to a file in one transaction, in order, growing it as needed (appends land at its end then; `durable`: fsync, see TxnOptions). */
   commitSlices(ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr>;
   /** Makes every commit this client made durable, with one durable commit that rewrites the inode (fsync with nothing left to commit). */
   syncInode(ino: Ino): Promise<void>;

@@ -1,4 +1,4 @@
-import { CodedError, FsError } from '../errors/index.js';
+import { CodedError, FsError, type LogLine, logFailure, logToStderr } from '../errors/index.js';
 import { clone } from './clone/clone.js';
 import type { CloneOptions } from './clone/clone-spec.js';
 import type { MetaContext } from './context.js';
@@ -49,8 +49,8 @@ export interface OpenMetaOptions {
   sessionTtlMs?: number;
   /** Read the volume only: no session is registered and the engine refuses writes (status, gc and fsck reports). */
   readOnly?: boolean;
-  /** Where loud lines go (a failed heartbeat, fencing, a cleanup to retry); stderr by default. */
-  log?: (line: string) => void;
+  /** Where loud lines go (a failed heartbeat, fencing, a cleanup to retry, failed background work); stderr by default. */
+  log?: LogLine;
 }
 
 const O_ACCMODE = 3;
@@ -66,14 +66,16 @@ export class VolumeMeta implements Meta {
   private readonly lockedInodes = new Set<Ino>();
 
   private readonly keeper: SessionKeeper | undefined;
+  private readonly log: LogLine;
 
   private constructor(
     readonly engine: Engine,
     readonly settings: VolumeSettings,
-    client: { keeper: SessionKeeper | undefined; log: (line: string) => void },
+    client: { keeper: SessionKeeper | undefined; log: LogLine },
   ) {
     const { keeper, log } = client;
     this.keeper = keeper;
+    this.log = log;
     const abandoned = new AbandonedClones(engine, log);
     if (keeper) keeper.onRenewed = () => abandoned.retry();
     this.ctx = {
@@ -85,7 +87,7 @@ export class VolumeMeta implements Meta {
       inodeIds: new IdAllocator(engine, 'nextInode', 100),
       sliceIds: new IdAllocator(engine, 'nextSlice', 100),
       openFiles: new OpenFiles(),
-      releases: new DeferredReleases((inos) => finishReleases(this.ctx, inos)),
+      releases: new DeferredReleases((inos) => finishReleases(this.ctx, inos), log),
     };
   }
 
@@ -149,7 +151,7 @@ export class VolumeMeta implements Meta {
       if (settings.version !== FORMAT_VERSION) {
         throw new CodedError('ERR_FORMAT_VERSION', `${url}: format version ${settings.version} is not ${FORMAT_VERSION}`, { subject: url });
       }
-      const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+      const log = options.log ?? logToStderr;
       const keeper = options.readOnly
         ? undefined
         : await SessionKeeper.start(engine, {
@@ -313,7 +315,14 @@ export class VolumeMeta implements Meta {
   }
   async close(): Promise<void> {
     try {
-      await this.ctx.releases.flush().catch(() => undefined);
+      await this.ctx.releases.flush().catch((err: unknown) =>
+        logFailure(this.log, {
+          what: 'releasing the open records of closed files at close',
+          err,
+          retry: 'ending the session drops them (or, if that fails too, another client once the session expires)',
+        }),
+      );
+      this.ctx.releases.stop();
       if (this.keeper && !this.keeper.fenced) await this.ctx.abandoned.retry();
       await this.keeper?.stop();
     } finally {

@@ -135,7 +135,9 @@ export class VolumeFileHandle {
 
   private async writeAt(bytes: Buffer, at: number | null): Promise<number> {
     const offset = await this.vfs.write(this.opened.fh, at ?? this.position, bytes);
-    if (at === null) this.position = offset + bytes.length;
+    // An append (undefined: placed when committed) leaves the position at the end this client
+    // sees, as write(2) does; a write at a given position (pwrite(2)) leaves it alone.
+    if (at === null) this.position = offset === undefined ? (await this.vfs.getattr(this.opened.ino)).length : offset + bytes.length;
     return bytes.length;
   }
 

@@ -62,7 +62,7 @@ export class Volume implements PathContext {
 
   /** Opens a formatted volume by its metadata URL. */
   static async open(metaUrl: string, options: OpenOptions = {}): Promise<Volume> {
-    const meta = await VolumeMeta.open(metaUrl, { program: options.program ?? 'sdk', sessionTtlMs: options.sessionTtlMs, readOnly: options.readOnly });
+    const meta = await VolumeMeta.open(metaUrl, { program: options.program ?? 'sdk', sessionTtlMs: options.sessionTtlMs, readOnly: options.readOnly, log: options.log });
     try {
       const store = await openObjectStore(meta.settings.storage);
       const caller: Caller = {
@@ -427,10 +427,13 @@ export class Volume implements PathContext {
     await this.vfs.chunks.settle();
   }
 
-  /** Commits open files, ends the session and closes connections. */
+  /** Commits open files, ends the session and closes connections; rejects with a commit that failed (after closing all). */
   async close(): Promise<void> {
-    await this.vfs.close();
-    await this.vfs.chunks.store.close();
-    await this.meta.close();
+    try {
+      await withPaths({ syscall: 'close' }, () => this.vfs.close());
+    } finally {
+      await this.vfs.chunks.store.close();
+      await this.meta.close();
+    }
   }
 }

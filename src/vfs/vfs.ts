@@ -20,8 +20,8 @@ export class Vfs {
 
   /** Attributes with the length of buffered, not yet committed writes. */
   private withBuffered(attr: Attr): Attr {
-    const end = this.handles.existingWriter(attr.ino)?.bufferedEnd ?? 0;
-    return end > attr.length ? { ...attr, length: end } : attr;
+    const length = this.handles.existingWriter(attr.ino)?.lengthOver(attr.length) ?? attr.length;
+    return length > attr.length ? { ...attr, length } : attr;
   }
 
   async lookup(caller: Caller, parent: Ino, name: Buffer): Promise<Attr> {
@@ -135,12 +135,19 @@ export class Vfs {
     return this.chunks.read(attr, { offset, length });
   }
 
-  /** Buffers a write at `offset` (at the end of the file for O_APPEND); returns the offset written at. */
-  async write(fh: number, offset: number, data: Buffer): Promise<number> {
+  /**
+   * Buffers a write at `offset`; returns the offset written at. An O_APPEND handle ignores
+   * `offset` and returns undefined: the write lands at the file's end as the metadata engine
+   * sees it when the write is committed, after every append committed before it by any client.
+   */
+  async write(fh: number, offset: number, data: Buffer): Promise<number | undefined> {
     const handle = this.handle(fh, 'write');
     const writer = this.handles.existingWriter(handle.ino);
     if (!canWrite(handle.flags) || !writer) throw new FsError('EBADF', { syscall: 'write', ino: handle.ino, detail: 'not open for writing' });
-    if (handle.flags & O_APPEND) offset = (await this.getattr(handle.ino)).length;
+    if (handle.flags & O_APPEND) {
+      await writer.append(data);
+      return undefined;
+    }
     await writer.write(offset, data);
     return offset;
   }
@@ -231,9 +238,18 @@ export class Vfs {
     await Promise.all([...inos].map((ino) => this.flushInode(ino)));
   }
 
-  /** Closes every handle, then the data layer. */
+  /**
+   * Closes every handle, then the data layer. Every handle is closed even when a commit fails;
+   * then the first failure is reported (what it could not commit is lost, as at close(2)).
+   */
   async close(): Promise<void> {
-    for (const h of this.handles.all()) await this.release(h.fh).catch(() => undefined);
+    let failure: unknown;
+    for (const h of this.handles.all()) {
+      await this.release(h.fh).catch((err: unknown) => {
+        failure ??= err;
+      });
+    }
     await this.chunks.close();
+    if (failure !== undefined) throw failure;
   }
 }

@@ -62,6 +62,41 @@ async function flockFreed(file: string): Promise<void> {
   }
 }
 
+/** Runs shell commands at once, each in its own process; resolves with their exit codes and stderr. */
+function runTogether(commands: string[]): Promise<Array<{ code: number | null; err: string }>> {
+  return Promise.all(
+    commands.map(
+      (command) =>
+        new Promise<{ code: number | null; err: string }>((resolve) => {
+          const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+          child.on('exit', (code) => resolve({ code, err }));
+        }),
+    ),
+  );
+}
+
+/** 1000 fixed-length (24-byte) lines `TAG NNNNNN ............` appended to FILE: through one descriptor, or one open/append/close each. */
+const appendLines = (file: string, tag: string, how: 'one-descriptor' | 'open-each') =>
+  how === 'one-descriptor'
+    ? `exec 3>>${file}; i=0; while [ $i -lt 1000 ]; do printf '${tag} %06d ............\\n' $i >&3; i=$((i+1)); done`
+    : `i=0; while [ $i -lt 1000 ]; do printf '${tag} %06d ............\\n' $i >> ${file}; i=$((i+1)); done`;
+
+/** Checks that `text` is exactly 1000 whole lines of each tag, each tag's in order. */
+function assertAllLines(text: string, tags: string[]): void {
+  const lines = text.split('\n');
+  assert.equal(lines.pop(), '', 'ends with a whole line');
+  assert.equal(lines.length, 1000 * tags.length, `${lines.length} lines, not ${1000 * tags.length}`);
+  const next = new Map(tags.map((t) => [t, 0]));
+  for (const [i, line] of lines.entries()) {
+    const m = /^([A-Z]) (\d{6}) \.{12}$/.exec(line);
+    assert.ok(m && next.has(m[1]!), `line ${i} is torn: ${JSON.stringify(line)}`);
+    assert.equal(Number(m[2]), next.get(m[1]!), `line ${i}: ${m[1]}'s lines out of order or missing`);
+    next.set(m[1]!, next.get(m[1]!)! + 1);
+  }
+}
+
 // Mount B reads /dev/fuse on the thread pool (the fallback when Node offers no event-loop reads),
 // so both request sources are exercised.
 describe('slicefs mount: two mounts of one volume (two clients)', () => {
@@ -171,4 +206,15 @@ describe('slicefs mount: two mounts of one volume (two clients)', () => {
     assert.equal(await holder.release(), 0);
     await ofdFreed(`${b.mnt}/ofd2`);
   });
+
+  for (const how of ['one-descriptor', 'open-each'] as const) {
+    it(`O_APPEND from both mounts at once (${how}): 2 × 1000 lines, every one whole and once`, async () => {
+      const name = `appends-${how}`;
+      run(`: > ${a.mnt}/${name}`);
+      const results = await runTogether([appendLines(`${a.mnt}/${name}`, 'A', how), appendLines(`${b.mnt}/${name}`, 'B', how)]);
+      assert.deepEqual(results, [{ code: 0, err: '' }, { code: 0, err: '' }]);
+      assertAllLines(run(`cat ${a.mnt}/${name}`), ['A', 'B']);
+      assert.equal(run(`sha256sum < ${b.mnt}/${name}`), run(`sha256sum < ${a.mnt}/${name}`), 'both mounts read the same file');
+    });
+  }
 });

@@ -74,7 +74,8 @@ static long long run(char **f, int n) {
 
 // `--read-loop PATH MS`: for MS milliseconds, drop the file's cached pages and read 4 KiB at a
 // random offset, again and again, so that every read reaches the mount (the torture test's
-// concurrent reader: each READ makes the mount commit its write buffer).
+// concurrent reader: each READ makes the mount commit its write buffer). Prints "reading" once
+// its first round reached the mount, so a test can wait for it instead of sleeping.
 static int read_loop(const char *path, long ms) {
   int fd = open(path, O_RDONLY);
   if (fd < 0) return 1;
@@ -82,11 +83,17 @@ static int read_loop(const char *path, long ms) {
   struct timespec start, now;
   clock_gettime(CLOCK_MONOTONIC, &start);
   unsigned seed = 1;
+  int started = 0;
   do {
     struct stat st;
     if (fstat(fd, &st) < 0) return 1;
     posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     if (st.st_size > 0 && pread(fd, buf, sizeof buf, (off_t)(rand_r(&seed) % st.st_size)) < 0) return 1;
+    if (!started) {
+      started = 1;
+      printf("reading\n");
+      fflush(stdout);
+    }
     clock_gettime(CLOCK_MONOTONIC, &now);
   } while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < ms);
   return close(fd) < 0;

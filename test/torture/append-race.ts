@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { randInt, seededRandom } from '../support/random.js';
@@ -14,11 +14,11 @@ import { writeData } from './operations.js';
 export async function appendRace(options: { file: string; appends: number; seed: number }): Promise<string | undefined> {
   const rand = seededRandom(options.seed);
   const fd = fs.openSync(options.file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_APPEND, 0o644);
-  const reader = spawn(syscallHelperBinary(), ['--read-loop', options.file, '600000'], { stdio: 'ignore' });
+  const reader = spawn(syscallHelperBinary(), ['--read-loop', options.file, '600000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const expected = createHash('sha256');
   let size = 0;
   try {
-    await new Promise((r) => setTimeout(r, 50)); // the reader is up
+    await readerStarted(reader);
     for (let i = 0; i < options.appends; i++) {
       const data = writeData({ length: 1 + randInt(rand, 20_000), data: options.seed * 100_000 + i + 1 });
       fs.writeSync(fd, data);
@@ -34,4 +34,17 @@ export async function appendRace(options: { file: string; appends: number; seed:
   }
   const actual = createHash('sha256').update(fs.readFileSync(options.file)).digest('hex');
   return actual === expected.digest('hex') ? undefined : `after ${options.appends} appends the content is not their concatenation`;
+}
+
+/** Resolves once the reader printed that its first read reached the mount; rejects if it exits first. */
+function readerStarted(reader: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    reader.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('reading\n')) resolve();
+    });
+    reader.once('exit', (code, signal) => reject(new Error(`the reader exited (${signal ?? code}) before its first read`)));
+    reader.once('error', reject);
+  });
 }

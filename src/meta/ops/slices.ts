@@ -12,11 +12,12 @@ async function countStored(tx: EngineTx, size: number): Promise<void> {
   await tx.addCounter('storedBytes', size);
 }
 
-/** Commits freshly written slices (one reference each) and grows the file to cover them. */
+/** Commits freshly written slices (one reference each) and grows the file to cover them; appends land at its end. */
 export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr> {
-  for (const { index, record: r } of writes) {
+  for (const { index, record: r, atEnd } of writes) {
     const end = index * CHUNK_SIZE + r.pos + r.len;
-    if (r.pos < 0 || r.len <= 0 || r.pos + r.len > CHUNK_SIZE || r.off + r.len > r.size || end > MAX_FILE_SIZE) {
+    const placed = atEnd || (r.pos >= 0 && r.pos + r.len <= CHUNK_SIZE && end <= MAX_FILE_SIZE);
+    if (r.len <= 0 || r.off < 0 || r.off + r.len > r.size || !placed) {
       throw new FsError('EINVAL', { syscall: 'write', ino, detail: 'slice record out of range' });
     }
   }
@@ -24,9 +25,13 @@ export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly 
     const attr = await mustGetInode(tx, ino, 'write');
     if (attr.type !== 'file') throw new FsError('EBADF', { syscall: 'write', ino });
     let length = attr.length;
-    for (const { index, record } of writes) {
+    for (const { index, record, atEnd } of writes) {
       await tx.createSlice(record.id, record.size);
       await countStored(tx, record.size);
+      if (atEnd) {
+        length = await appendAtEnd(tx, { ino, length }, record);
+        continue;
+      }
       await tx.appendChunk(ino, index, [record]);
       length = Math.max(length, index * CHUNK_SIZE + record.pos + record.len);
     }
@@ -48,6 +53,26 @@ export async function syncInode(ctx: MetaContext, ino: Ino): Promise<void> {
     // Read-only: this client committed nothing that could be lost; fsync succeeds, as on a read-only mount.
     if (!isFsError(err, 'EROFS')) throw err;
   }
+}
+
+/**
+ * Places an append's bytes at the file's current `length` (as this transaction sees it), one
+ * record per chunk it reaches, each holding a reference; returns the new end.
+ */
+async function appendAtEnd(tx: EngineTx, file: { ino: Ino; length: number }, record: SliceRecord): Promise<number> {
+  const end = file.length + record.len;
+  if (end > MAX_FILE_SIZE) throw new FsError('EFBIG', { syscall: 'write', ino: file.ino, detail: `an append at ${file.length} passes the largest file size` });
+  for (let at = file.length, off = record.off; at < end; ) {
+    const index = Math.floor(at / CHUNK_SIZE);
+    const pos = at - index * CHUNK_SIZE;
+    const len = Math.min(end - at, CHUNK_SIZE - pos);
+    // createSlice gave the first record its reference; each further record adds one.
+    if (at !== file.length) await tx.addSliceRefs([record.id]);
+    await tx.appendChunk(file.ino, index, [{ ...record, pos, off, len }]);
+    at += len;
+    off += len;
+  }
+  return end;
 }
 
 const sameRecord = (a: SliceRecord, b: SliceRecord) =>

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CHUNK_SIZE, ROOT_INO, type SliceId, type SliceRecord } from '../types.js';
+import { VolumeMeta } from '../volume-meta.js';
 import { n, rejectsWith, root, withMeta } from './harness.js';
 import type { TestEngine } from './test-engines.js';
 
@@ -78,6 +79,51 @@ export function dataSuite(engine: TestEngine): void {
         const totals = await m.engine.totals();
         assert.equal(totals.slices, 0);
         assert.deepEqual(await m.usage(), { usedBytes: 0, inodes: 1 });
+      });
+    });
+
+    it('an append lands at the end the committing transaction sees, cut at chunk boundaries, one reference per record', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const [a, b, c] = [await m.newSliceId(), await m.newSliceId(), await m.newSliceId()];
+        // The append's index and pos are ignored: it goes after the positional write before it.
+        const attr = await m.commitSlices(f.ino, [{ index: 0, record: rec(0, a, 10) }, { index: 0, record: rec(0, b, 5), atEnd: true }]);
+        assert.equal(attr.length, 15);
+        assert.deepEqual(await m.readChunk(f.ino, 0), [rec(0, a, 10), rec(10, b, 5)]);
+        await m.truncate(root, f.ino, CHUNK_SIZE - 3);
+        const crossed = await m.commitSlices(f.ino, [{ index: 0, record: rec(0, c, 10), atEnd: true }]);
+        assert.equal(crossed.length, CHUNK_SIZE + 7);
+        assert.deepEqual((await m.readChunk(f.ino, 0)).at(-1), { pos: CHUNK_SIZE - 3, id: c, size: 10, off: 0, len: 3 });
+        assert.deepEqual(await m.readChunk(f.ino, 1), [{ pos: 0, id: c, size: 10, off: 3, len: 7 }]);
+        assert.equal((await m.engine.read((tx) => tx.getSlices([c]))).get(c)?.refs, 2);
+        assert.equal((await m.usage()).usedBytes, CHUNK_SIZE + 7);
+        await rejectsWith(m.commitSlices(f.ino, [{ index: 0, record: { ...rec(0, c, 10), off: 5 }, atEnd: true }]), 'EINVAL');
+        await m.unlink(root, ROOT_INO, n('f'));
+        assert.deepEqual((await m.pendingSlices(10)).map((p) => p.id).sort(), [a, b, c].sort(), 'each slice queued once, after its last record went');
+      });
+    });
+
+    it('appends committed by two clients at once all land, whole and disjoint', async () => {
+      await withMeta(engine, async (m, url) => {
+        const other = await VolumeMeta.open(url);
+        try {
+          const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+          const appends = (client: VolumeMeta) =>
+            Promise.all(
+              Array.from({ length: 15 }, async () => {
+                const id = await client.newSliceId();
+                await client.commitSlices(f.ino, [{ index: 0, record: rec(0, id, 7), atEnd: true }]);
+                return id;
+              }),
+            );
+          const ids = (await Promise.all([appends(m), appends(other)])).flat();
+          assert.equal((await m.getattr(f.ino)).length, 30 * 7);
+          const records = await m.readChunk(f.ino, 0);
+          assert.deepEqual(records.map((r) => r.id).sort(), [...ids].sort(), 'every append has its record');
+          assert.deepEqual(records.map((r) => r.pos).sort((x, y) => x - y), ids.map((_, i) => i * 7), 'each at its own place');
+        } finally {
+          await other.close();
+        }
       });
     });
 

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario.js';
+import { appendsFromManyClients } from './appends.js';
 import { clonesWhileWriting } from './clones-while-writing.js';
 import { createsInOneDirectory } from './creates.js';
 import { crossingDirectoryMoves } from './crossing-moves.js';
@@ -16,4 +17,5 @@ export const SCENARIOS: readonly Scenario[] = [
   clonesWhileWriting,
   unlinkWhileReading,
   deadSessionSustainedInodes,
+  appendsFromManyClients,
 ];
