@@ -33,10 +33,10 @@ function sqliteVolume(): { meta: string; db: string } {
 const snapshot = (d: string) => readdirSync(d).map((name) => [name, statSync(path.join(d, name)).isFile() ? readFileSync(path.join(d, name)).toString('hex') : 'dir']);
 
 describe('read-only commands change nothing', () => {
-  it('status, gc and fsck leave a SQLite volume byte for byte as it was, with no -wal/-shm files', () => {
+  it('status, info, summary, gc and fsck leave a SQLite volume byte for byte as it was, with no -wal/-shm files', () => {
     const { meta, db } = sqliteVolume();
     const before = snapshot(path.dirname(db));
-    for (const args of [['status', meta], ['status', meta, '--json'], ['gc', meta], ['fsck', meta]]) {
+    for (const args of [['status', meta], ['status', meta, '--json'], ['info', '--meta', meta, '/'], ['summary', '--meta', meta, '/'], ['gc', meta], ['fsck', meta]]) {
       const r = slicefs(args);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
       assert.deepEqual(snapshot(path.dirname(db)), before, args.join(' '));
@@ -55,7 +55,7 @@ describe('read-only commands change nothing', () => {
   });
 
   for (const engine of testEngines().filter((e) => e.name !== 'mem')) {
-    it(`status, gc and fsck register no session [${engine.name}]`, async () => {
+    it(`status, info, summary, gc and fsck register no session [${engine.name}]`, async () => {
       const url = await engine.newUrl();
       try {
         const storage = `file://${dir}/sessions-${engine.name}/`;
@@ -69,7 +69,7 @@ describe('read-only commands change nothing', () => {
           }
         };
         const before = await sessionsMade();
-        for (const args of [['status', url], ['gc', url], ['fsck', url]]) assert.equal(slicefs(args).code, 0, args.join(' '));
+        for (const args of [['status', url], ['info', '--meta', url, '/'], ['summary', '--meta', url, '/'], ['gc', url], ['fsck', url]]) assert.equal(slicefs(args).code, 0, args.join(' '));
         assert.equal(await sessionsMade(), before);
         assert.equal(slicefs(['gc', url, '--delete']).code, 0);
         assert.equal(await sessionsMade(), before + 1, 'gc --delete does register one');

@@ -32,7 +32,7 @@ export const info: CommandDefinition = {
 };
 
 async function infoOfVolumePath(metaUrl: string, path: string): Promise<Info> {
-  const volume = await Volume.open(metaUrl, { program: 'slicefs info', deleteObjects: false });
+  const volume = await Volume.open(metaUrl, { program: 'slicefs info', readOnly: true });
   try {
     return await volume.info(path);
   } finally {

@@ -21,7 +21,7 @@ export const summary: CommandDefinition = {
 };
 
 async function summaryOfVolumePath(metaUrl: string, path: string): Promise<TreeSummary> {
-  const volume = await Volume.open(metaUrl, { program: 'slicefs summary', deleteObjects: false });
+  const volume = await Volume.open(metaUrl, { program: 'slicefs summary', readOnly: true });
   try {
     return await volume.summary(path);
   } finally {
