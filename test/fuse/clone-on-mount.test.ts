@@ -90,7 +90,7 @@ describe('clone and cp on a mount (DESIGN §3.11, §3.12)', () => {
         assert.match(cli(`clone ${m.mnt}${home}/nothing ${m.mnt}${home}/x`).err, /No such file or directory/);
         assert.equal(cli(`clone ${m.mnt}/.control ${m.mnt}${home}/ctl`).err, `slicefs: clone: ${m.mnt}/.control -> ${m.mnt}${home}/ctl: Operation not permitted (internal files cannot be cloned or inspected)\n`);
         assert.match(cli(`clone ${t} ${m.mnt}/.control`).err, /File exists/);
-        assert.match(cli(`clone ${t} ${m.mnt}${home}/y --batch-size 0`).err, /Invalid argument \(--batch-size: 0 is not a whole number from 1 to 1000000\)/);
+        assert.match(cli(`clone ${t} ${m.mnt}${home}/y --batch-size 0`).err, /^slicefs: clone: --batch-size: 0 is not a whole number from 1 to 1000000\n$/);
         assert.equal(sh(`ls ${m.mnt}/.control`).code, 0, 'the control file answers lookups');
         assert.ok(!run(`ls -a ${m.mnt}`).includes('.control'), 'but is not listed');
       });

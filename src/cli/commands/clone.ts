@@ -1,4 +1,4 @@
-import { checkCloneOptions, DEFAULT_CLONE_BATCH_SIZE, FsError, Volume } from '../../sdk/index.js';
+import { checkCloneOptions, CodedError, DEFAULT_CLONE_BATCH_SIZE, FsError, Volume } from '../../sdk/index.js';
 import { cloneThroughMount } from '../../fuse/control-client.js';
 import type { CliIO, CommandDefinition } from '../command.js';
 import { type Progress, progressBar } from '../progress.js';
@@ -22,7 +22,13 @@ export const clone: CommandDefinition = {
   async run([src, dst], o, io) {
     // Digits become a number; anything else reaches the check as typed, which names it.
     const batchSize = (/^\d+$/.test(String(o.batchSize)) ? Number(o.batchSize) : o.batchSize) as number;
-    checkCloneOptions({ preserve: Boolean(o.preserve), consistent: Boolean(o.consistent), batchSize }, { batchSize: '--batch-size' });
+    try {
+      checkCloneOptions({ preserve: Boolean(o.preserve), consistent: Boolean(o.consistent), batchSize }, { batchSize: '--batch-size' });
+    } catch (err) {
+      // A bad flag is a usage error (exit 2), as for every command, not an errno of the volume.
+      if (err instanceof FsError && err.detail) throw new CodedError('ERR_BAD_OPTION', err.detail, { subject: '--batch-size' });
+      throw err;
+    }
     const bar = progressOf(io, Boolean(o.progress));
     if (!o.meta) return void cloneOnMount({ src: src!, dst: dst!, preserve: Boolean(o.preserve), consistent: Boolean(o.consistent), batchSize }, { io, bar });
     const volume = await Volume.open(o.meta as string, { program: 'slicefs clone' });

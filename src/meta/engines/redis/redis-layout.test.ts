@@ -50,7 +50,7 @@ describe('redis engine: URLs, key layout, opening', () => {
       const keys = await keysOf(url);
       const expected: Record<string, string> = {
         setting: 'string', 'counter:nextInode': 'string', 'counter:inodes': 'string', 'counter:usedBytes': 'string',
-        'counter:nextSlice': 'string', 'counter:nextSession': 'string', [`i${ROOT_INO}`]: 'string', [`i${d.ino}`]: 'string',
+        'counter:nextSlice': 'string', 'counter:nextSession': 'string', 'counter:storedSlices': 'string', 'counter:storedBytes': 'string', [`i${ROOT_INO}`]: 'string', [`i${d.ino}`]: 'string',
         [`i${f.ino}`]: 'string', [`d${ROOT_INO}`]: 'hash', [`n${ROOT_INO}`]: 'zset', [`d${d.ino}`]: 'hash', [`n${d.ino}`]: 'zset',
         [`x${f.ino}`]: 'hash', [`c${f.ino}`]: 'hash', [`l${f.ino}`]: 'hash', sliceRefs: 'hash', sliceSizes: 'hash',
         delSlices: 'zset', sessions: 'hash', [`sustained:${m.session}`]: 'set', [`o${f.ino}`]: 'set', [`sessionLocks:${m.session}`]: 'set', detached: 'hash',
@@ -118,7 +118,7 @@ describe('redis engine: URLs, key layout, opening', () => {
       assert.deepEqual(await m.engine.totals(), { inodes: 2, fileBytes: 1000, slices: 1, sliceBytes: 1000, pendingSlices: 0 });
       const stats = await m.engine.stats();
       assert.ok(stats.storageBytes > 0);
-      assert.equal(stats.description.replace(/^Redis \d\S* /, 'Redis '), `Redis at ${url}: 14 keys`);
+      assert.equal(stats.description.replace(/^Redis \d\S* /, 'Redis '), `Redis at ${url}: 16 keys`);
     });
   });
 });
