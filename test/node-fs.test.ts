@@ -54,10 +54,15 @@ describe('the SDK against node:fs/promises, scenario by scenario', () => {
   });
 
   for (const engine of testEngines()) {
-    it(`${engine.name}: every scenario returns, throws and leaves what Node does`, async () => {
+    // The SDK's semantics live above the engines (which have their own conformance suite): every
+    // scenario on the embedded engines, every fourth on the servers (SLICEFS_NODE_FS_ALL=1: all).
+    const every = ['mem', 'sqlite3'].includes(engine.name) || process.env.SLICEFS_NODE_FS_ALL === '1' ? 1 : 4;
+    const chosen = SCENARIOS.filter((_, i) => i % every === 0);
+    it(`${engine.name}: ${every === 1 ? 'every scenario' : `every ${every}th scenario (${chosen.length})`} returns, throws and leaves what Node does`, async () => {
       await withEngineVolume(engine, async ({ vol }) => {
         const differences: string[] = [];
-        await inParallel(SCENARIOS.map((s, i) => async () => {
+        await inParallel(chosen.map((s) => async () => {
+          const i = SCENARIOS.indexOf(s);
           const got: Outcome = await outcome(vol as unknown as FsPromises, `/s${i}`, s.run).catch((err: unknown) => ({ result: { harness: String(err) }, tree: [] as string[] }));
           const want = expected.get(s.name)!;
           const lines: string[] = [];
@@ -70,7 +75,7 @@ describe('the SDK against node:fs/promises, scenario by scenario', () => {
             if (!lines.length) differences.push(`${s.name}\n  is listed as differing (${s.differs}) but now matches Node: drop the note`);
           } else if (lines.length) differences.push([s.name, ...lines].join('\n'));
         }));
-        assert.equal(differences.length, 0, `${differences.length} of ${SCENARIOS.length} differ:\n${differences.join('\n')}`);
+        assert.equal(differences.length, 0, `${differences.length} of ${chosen.length} differ:\n${differences.join('\n')}`);
       });
     });
   }

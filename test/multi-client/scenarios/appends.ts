@@ -62,7 +62,7 @@ export const appendsFromManyClients = defineScenario({
   clients: 2,
   actions,
   async run({ vol, clients, scale }) {
-    const spec = { lines: scaled(1000, scale), syncEvery: 7 };
+    const spec = { lines: scaled(400, scale), syncEvery: 7 };
     await vol.writeFile(THROUGH_HANDLE, '');
     await vol.writeFile(OPEN_EACH, '');
     const results = await Promise.all(clients.map((c) => c.run('append', spec)));
