@@ -3,14 +3,9 @@ import path from 'node:path';
 import Table from 'cli-table3';
 import { benchObjectStore, type ObjectBenchResult } from '../../object/object-bench.js';
 import { fileRoot, openObjectStore } from '../../object/registry.js';
-import { CodedError, formatBytes, parseSize } from '../../sdk/index.js';
+import { formatBytes, parseSize } from '../../sdk/index.js';
 import type { CommandDefinition } from '../command.js';
-
-function count(value: unknown, option: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CodedError('ERR_BAD_OPTION', `${option}: '${value}' is not a whole number >= ${min}`, { subject: option });
-  return n;
-}
+import { wholeNumber } from '../whole-number.js';
 
 /** The directories under a file:// store's root that exist now (the benchmark's are removed again when empty). */
 function directoriesOf(url: string): Set<string> | undefined {
@@ -61,10 +56,10 @@ export const objbench: CommandDefinition = {
   async run([url], o, io) {
     const options = {
       blockSize: parseSize(o.blockSize as string, '--block-size'),
-      bigObjects: count(o.bigObjects, '--big-objects', 0),
-      smallObjects: count(o.smallObjects, '--small-objects', 0),
+      bigObjects: wholeNumber(o.bigObjects, '--big-objects', 0),
+      smallObjects: wholeNumber(o.smallObjects, '--small-objects', 0),
       smallSize: parseSize(o.smallSize as string, '--small-size'),
-      threads: count(o.threads, '--threads', 1),
+      threads: wholeNumber(o.threads, '--threads', 1),
     };
     const before = directoriesOf(url!);
     const store = await openObjectStore(url!);

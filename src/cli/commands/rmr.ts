@@ -1,13 +1,8 @@
-import { CodedError, FsError, Volume } from '../../sdk/index.js';
+import { FsError, Volume } from '../../sdk/index.js';
 import { rmrThroughMount } from '../../fuse/rmr-client.js';
 import type { CliIO, CommandDefinition } from '../command.js';
 import { progressBar } from '../progress.js';
-
-function positiveInteger(value: unknown, option: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new CodedError('ERR_BAD_OPTION', `${option}: '${value}' is not a positive whole number`, { subject: option });
-  return n;
-}
+import { wholeNumber } from '../whole-number.js';
 
 /** Removes volume paths in-process (`--meta`); Ctrl-C stops between batches. */
 async function rmrWithMeta(metaUrl: string, paths: string[], spec: { batchSize: number; io: CliIO; report: (path: string, n: number, s: number) => void }): Promise<void> {
@@ -52,7 +47,7 @@ export const rmr: CommandDefinition = {
     'slicefs rmr --meta sqlite3://./data/vol.db /datasets/old',
   ],
   async run(paths, o, io) {
-    const batchSize = positiveInteger(o.batchSize, '--batch-size');
+    const batchSize = wholeNumber(o.batchSize, '--batch-size', 1);
     const report = (path: string, entries: number, seconds: number) => {
       if (o.json) io.out.write(`${JSON.stringify({ path, entries, seconds })}\n`);
       else if (io.out.isTTY) io.out.write(`removed ${path}: ${entries} entries in ${seconds.toFixed(2)} s\n`);
