@@ -24,6 +24,11 @@ export interface AttrChanges {
   length?: number;
   /** The change comes through a handle open for writing (ftruncate, O_TRUNC): the length needs no permission check. */
   viaHandle?: boolean;
+  /**
+   * A write or truncate by someone without CAP_FSETID: clear setuid, setgid when
+   * group-executable, and the `security.capability` xattr (Linux's file_remove_privs).
+   */
+  dropPrivileges?: boolean;
 }
 
 /** What `mknod` creates. */

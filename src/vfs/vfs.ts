@@ -2,7 +2,8 @@ import type { ChunkStore } from '../chunk/chunk-store.js';
 import { FsError } from '../errors/index.js';
 import type { AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RenameSpec } from '../meta/meta.js';
 import type { Attr, Caller, Ino, LockRecord } from '../meta/types.js';
-import { CHUNK_SIZE, MAX_NAME_BYTES } from '../meta/types.js';
+import { CHUNK_SIZE, MAX_NAME_BYTES, ROOT_CALLER } from '../meta/types.js';
+import { CAPABILITY_XATTR, privilegesDropped } from '../meta/ops/setattr.js';
 import { type FileHandle, HandleTable } from './open-files.js';
 import { canRead, canWrite, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } from './open-flags.js';
 
@@ -12,6 +13,11 @@ import { canRead, canWrite, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } from './open-fl
  */
 export class Vfs {
   private readonly handles = new HandleTable();
+  /**
+   * Inodes known to carry no setuid/setgid bit or capability since this client last changed
+   * their attributes (the kernel's S_NOSEC): their writes need no check.
+   */
+  private readonly unprivileged = new Set<Ino>();
 
   constructor(
     readonly meta: Meta,
@@ -33,6 +39,7 @@ export class Vfs {
     return this.withBuffered(await this.meta.getattr(ino));
   }
   async setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
+    this.unprivileged.delete(ino);
     if (changes.length !== undefined) await this.flushInode(ino);
     return this.withBuffered(await this.meta.setattr(caller, ino, changes));
   }
@@ -74,15 +81,15 @@ export class Vfs {
     return this.setattr(caller, handle.ino, { length, viaHandle: true });
   }
 
-  /** Opens an existing inode; O_TRUNC empties it. */
-  async open(caller: Caller, ino: Ino, flags: number): Promise<{ handle: FileHandle; attr: Attr }> {
+  /** Opens an existing inode; O_TRUNC empties it (and with `dropPrivileges`, clears setuid/setgid as a write does). */
+  async open(caller: Caller, ino: Ino, flags: number, options: { dropPrivileges?: boolean } = {}): Promise<{ handle: FileHandle; attr: Attr }> {
     let attr = await this.meta.open(caller, ino, flags);
     try {
       // Even an empty file: O_TRUNC marks ctime and mtime for update (POSIX open()); with
       // O_RDONLY too, as Linux does (the kernel has checked write permission for O_TRUNC).
       if (flags & O_TRUNC && attr.type === 'file') {
         await this.flushInode(ino);
-        attr = await this.meta.setattr(caller, ino, { length: 0, viaHandle: true });
+        attr = await this.meta.setattr(caller, ino, { length: 0, viaHandle: true, dropPrivileges: options.dropPrivileges });
       }
     } catch (err) {
       await this.meta.release(ino);
@@ -94,7 +101,11 @@ export class Vfs {
   }
 
   /** Creates and opens a file (O_CREAT); an existing one is opened unless O_EXCL. */
-  async create(caller: Caller, at: { parent: Ino; name: Buffer }, spec: { mode: number; flags: number }): Promise<{ handle: FileHandle; attr: Attr; created: boolean }> {
+  async create(
+    caller: Caller,
+    at: { parent: Ino; name: Buffer },
+    spec: { mode: number; flags: number; dropPrivileges?: boolean },
+  ): Promise<{ handle: FileHandle; attr: Attr; created: boolean }> {
     let created = true;
     let attr: Attr;
     try {
@@ -106,7 +117,7 @@ export class Vfs {
     }
     // A file this call created may be opened for writing even if its new mode forbids it (POSIX).
     const flags = spec.flags & ~(O_CREAT | O_EXCL);
-    const opened = created ? await this.openCreated(attr, flags) : await this.open(caller, attr.ino, flags);
+    const opened = created ? await this.openCreated(attr, flags) : await this.open(caller, attr.ino, flags, { dropPrivileges: spec.dropPrivileges });
     return { ...opened, created };
   }
 
@@ -171,6 +182,30 @@ export class Vfs {
     await this.meta.syncInode(ino);
   }
 
+  /**
+   * What a write or truncate by someone without CAP_FSETID does first (the mount leaves it to us:
+   * FUSE_HANDLE_KILLPRIV_V2): clears setuid, setgid when group-executable, and
+   * `security.capability`, as Linux's file_remove_privs does. Checked once per inode until this
+   * client changes its attributes; returns the new attributes when something was cleared.
+   */
+  async dropPrivileges(caller: Caller, ino: Ino): Promise<Attr | undefined> {
+    if (this.unprivileged.has(ino)) return undefined;
+    const attr = await this.meta.getattr(ino);
+    if (attr.type !== 'file') return undefined;
+    const capability = await this.meta.getxattr(ROOT_CALLER, ino, CAPABILITY_XATTR).catch((err: unknown) => {
+      if (err instanceof FsError && err.code === 'ENODATA') return undefined;
+      throw err;
+    });
+    const changed = privilegesDropped(caller, attr) || capability ? await this.meta.setattr(caller, ino, { dropPrivileges: true }) : undefined;
+    // Only a file with neither bit left is known clean for every caller (setgid without group
+    // execute is dropped only for callers outside the file's group).
+    if (((changed ?? attr).mode & 0o6000) === 0) {
+      if (this.unprivileged.size >= 10_000) this.unprivileged.clear();
+      this.unprivileged.add(ino);
+    }
+    return changed && this.withBuffered(changed);
+  }
+
   /** Closes a handle: commits its writes, and reports a failed commit. */
   async release(fh: number): Promise<void> {
     const handle = this.handles.remove(fh);
@@ -206,6 +241,7 @@ export class Vfs {
     return this.meta.getxattr(caller, ino, name);
   }
   setxattr(caller: Caller, ino: Ino, name: string, value: Buffer, flags?: number): Promise<void> {
+    this.unprivileged.delete(ino);
     return this.meta.setxattr(caller, ino, name, value, flags);
   }
   listxattr(caller: Caller, ino: Ino): Promise<string[]> {

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { formatTempVolume, MountedVolume, run, sh } from './support/mounted-volume.js';
 
@@ -60,4 +63,49 @@ describe('slicefs mount: permissions and ownership for a non-root user', () => {
     run(`touch -d '2003-03-03 00:00:00.123456789 UTC' ${mnt}/pub/shared`);
     assert.equal(run(`stat -c %y ${mnt}/pub/shared`), '2003-03-03 00:00:00.123456789 +0000\n');
   });
+});
+
+// The mount negotiates FUSE_HANDLE_KILLPRIV_V2 (so a write needs no getxattr of
+// security.capability per write(2)): clearing setuid/setgid and capabilities on an
+// unprivileged write, truncate or O_TRUNC open is then the mount's job, not the kernel's.
+// Each case runs on the mount and on a local directory; the results must match.
+describe('slicefs mount: a write by a non-root user clears setuid, setgid and capabilities as on a local disk', () => {
+  const volume = formatTempVolume();
+  let m: MountedVolume;
+  let local: string;
+  before(async () => {
+    m = await MountedVolume.start(volume.metaUrl);
+    local = mkdtempSync(path.join(tmpdir(), 'slicefs-killpriv-'));
+    run(`chmod 777 ${local}`);
+  });
+  after(async () => {
+    await m?.stop();
+    volume.remove();
+    rmSync(local, { recursive: true, force: true });
+  });
+
+  const cases: { name: string; mode: string; act: string; capability?: boolean }[] = [
+    { name: 'append to a 6777 file', mode: '6777', act: 'echo more >> F' },
+    { name: 'append to a 2767 file (setgid without group execute stays)', mode: '2767', act: 'echo more >> F' },
+    { name: 'truncate(1) of a 4777 file', mode: '4777', act: 'truncate -s 1 F' },
+    { name: 'O_TRUNC open of a 6777 file', mode: '6777', act: ': > F' },
+    { name: 'a second write after root set setuid again', mode: '0777', act: 'echo a >> F; ROOT chmod 4777 F; echo b >> F' },
+    { name: 'append to a 0777 file with a capability', mode: '0777', act: 'echo more >> F', capability: true },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const outcome = (dir: string) => {
+        const f = `${dir}/${c.name.replace(/[^a-z0-9]+/gi, '-')}`;
+        run(`echo data > ${f} && chmod ${c.mode} ${f}${c.capability ? ` && setcap cap_net_raw+ep ${f}` : ''}`);
+        // Steps are separated by '; '; a step starting with ROOT runs as root, the others as nobody.
+        for (const step of c.act.replaceAll('F', f).split('; ')) {
+          if (step.startsWith('ROOT ')) run(step.slice(5));
+          else run(step, { user: 'nobody' });
+        }
+        const cap = sh(`getfattr --absolute-names -n security.capability ${f}`).out.includes('security.capability');
+        return `${run(`stat -c '%a %s' ${f}`).trim()} capability=${cap}`;
+      };
+      assert.equal(outcome(m.mnt), outcome(local));
+    });
+  }
 });

@@ -26,6 +26,7 @@ export const INIT_FLAGS = {
   FUSE_POSIX_ACL: 1 << 20,
   FUSE_MAX_PAGES: 1 << 22,
   FUSE_CACHE_SYMLINKS: 1 << 23,
+  FUSE_HANDLE_KILLPRIV_V2: 1 << 28,
   FUSE_SETXATTR_EXT: 1 << 29,
   FUSE_INIT_EXT: 1 << 30,
 } as const;
@@ -62,7 +63,13 @@ export const REQUEST_FLAGS = {
   FUSE_LK_FLOCK: 1 << 0,
   FUSE_WRITE_CACHE: 1 << 0,
   FUSE_WRITE_LOCKOWNER: 1 << 1,
+  FUSE_WRITE_KILL_SUIDGID: 1 << 2,
   FUSE_FSYNC_FDATASYNC: 1 << 0,
+} as const;
+
+/** fuse_open_in/fuse_create_in.open_flags. */
+export const OPEN_IN_FLAGS = {
+  FUSE_OPEN_KILL_SUIDGID: 1 << 0,
 } as const;
 
 /** Unsolicited notifications (written with unique 0, the code in the error field). */

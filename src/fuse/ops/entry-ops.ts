@@ -23,6 +23,8 @@ function attrChanges(b: DecodedOf<typeof fuse_setattr_in>): AttrChanges {
   if (b.valid & FATTR.FATTR_SIZE) c.length = b.size;
   // ftruncate(2): the kernel passes the handle, whose open already allowed writing.
   if (b.valid & FATTR.FATTR_SIZE && b.valid & FATTR.FATTR_FH) c.viaHandle = true;
+  // truncate by someone without CAP_FSETID (FUSE_HANDLE_KILLPRIV_V2: the kernel leaves it to us).
+  if (b.valid & FATTR.FATTR_KILL_SUIDGID) c.dropPrivileges = true;
   if (b.valid & FATTR.FATTR_ATIME) c.atime = b.valid & FATTR.FATTR_ATIME_NOW ? 'now' : { sec: b.atime, nsec: b.atimensec };
   if (b.valid & FATTR.FATTR_MTIME) c.mtime = b.valid & FATTR.FATTR_MTIME_NOW ? 'now' : { sec: b.mtime, nsec: b.mtimensec };
   return c;

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import { FsError, isFsError } from '../../errors/index.js';
 import type { Ino } from '../../meta/types.js';
-import { FOPEN, REQUEST_FLAGS } from '../abi/constants.js';
+import { FOPEN, OPEN_IN_FLAGS, REQUEST_FLAGS } from '../abi/constants.js';
 import { encodeStruct } from '../abi/layout.js';
 import { OPCODES } from '../abi/opcodes.js';
 import {
@@ -15,6 +15,8 @@ const SEEK_DATA = 3;
 const SEEK_HOLE = 4;
 
 const openOut = (fh: number, flags: number) => encodeStruct(fuse_open_out, { fh, open_flags: flags, padding: 0 });
+/** An O_TRUNC open by someone without CAP_FSETID: the kernel leaves clearing setuid/setgid to us (FUSE_HANDLE_KILLPRIV_V2). */
+const killsPrivileges = (openFlags: number) => (openFlags & OPEN_IN_FLAGS.FUSE_OPEN_KILL_SUIDGID) !== 0;
 
 /** OPEN, CREATE, READ, WRITE, FLUSH, FSYNC, RELEASE, FALLOCATE, LSEEK, COPY_FILE_RANGE. */
 export const fileOps = [
@@ -25,7 +27,7 @@ export const fileOps = [
       const virtual = fs.virtual.get(header.nodeid);
       if (virtual) return reply.ok(openOut(await virtual.open(caller, body.flags), FOPEN.FOPEN_DIRECT_IO));
       try {
-        const { handle, attr } = await fs.vfs.open(caller, header.nodeid as Ino, body.flags);
+        const { handle, attr } = await fs.vfs.open(caller, header.nodeid as Ino, body.flags, { dropPrivileges: killsPrivileges(body.open_flags) });
         reply.ok(openOut(handle.fh, fs.kernel.openFlags(attr)));
       } catch (err) {
         // The inode went away (removed by another client while the kernel cached its name):
@@ -41,7 +43,7 @@ export const fileOps = [
     decode: (r) => ({ ...r.struct(fuse_create_in), name: r.name() }),
     async handle({ header, body, reply, fs, caller }) {
       if (fs.virtual.lookup(header.nodeid, body.name)) throw new FsError('EEXIST', { syscall: 'open', path: body.name.toString() });
-      const { handle, attr } = await fs.vfs.create(caller, { parent: header.nodeid as Ino, name: body.name }, { mode: body.mode & 0o7777, flags: body.flags });
+      const { handle, attr } = await fs.vfs.create(caller, { parent: header.nodeid as Ino, name: body.name }, { mode: body.mode & 0o7777, flags: body.flags, dropPrivileges: killsPrivileges(body.open_flags) });
       reply.ok([fs.kernel.entry(attr), openOut(handle.fh, 0)]);
     },
     print: (b) => `${quote(b.name)} flags=0${b.flags.toString(8)} mode=0${b.mode.toString(8)}`,
@@ -61,8 +63,12 @@ export const fileOps = [
       const w = r.struct(fuse_write_in);
       return { ...w, data: r.bytes(w.size) };
     },
-    async handle({ header, body, reply, fs }) {
+    async handle({ header, body, reply, fs, caller }) {
       const virtual = fs.virtual.get(header.nodeid);
+      // A write by someone without CAP_FSETID: the kernel leaves clearing setuid/setgid to us (FUSE_HANDLE_KILLPRIV_V2).
+      if (!virtual && body.write_flags & REQUEST_FLAGS.FUSE_WRITE_KILL_SUIDGID && (await fs.vfs.dropPrivileges(caller, header.nodeid as Ino))) {
+        fs.kernel.invalidateAttr(header.nodeid as Ino);
+      }
       const size = virtual ? await virtual.write(body.fh, body.offset, body.data) : (await fs.vfs.write(body.fh, body.offset, body.data), body.size);
       reply.ok(encodeStruct(fuse_write_out, { size, padding: 0 }));
     },

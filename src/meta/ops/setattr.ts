@@ -11,6 +11,20 @@ import { checkVolumeLimits } from '../space/volume-limits.js';
 const W_OK = 2;
 const S_ISUID = 0o4000;
 const S_ISGID = 0o2000;
+const S_IXGRP = 0o010;
+/** The xattr a write or truncate by an unprivileged caller removes with the setuid bit. */
+export const CAPABILITY_XATTR = 'security.capability';
+
+/**
+ * The mode bits a write or truncate by `caller` (without CAP_FSETID) clears, as Linux does
+ * (setattr_should_drop_suidgid): setuid; setgid when group-executable or the caller is not in
+ * the file's group.
+ */
+export function privilegesDropped(caller: Caller, attr: Attr): number {
+  let bits = attr.mode & S_ISUID;
+  if (attr.mode & S_ISGID && (attr.mode & S_IXGRP || !inGroup(caller, attr.gid))) bits |= S_ISGID;
+  return bits;
+}
 
 /**
  * The mode change a write or truncate by someone without CAP_FSETID makes (Linux's
@@ -69,6 +83,17 @@ export async function setattr(ctx: MetaContext, caller: Caller, ino: Ino, change
         attr[field] = { ...value };
       }
       attr.ctime = t;
+    }
+    if (changes.dropPrivileges && attr.type === 'file') {
+      const dropped = privilegesDropped(caller, attr);
+      if (dropped) {
+        attr.mode &= ~dropped;
+        attr.ctime = t;
+      }
+      if (await tx.getXattr(ino, CAPABILITY_XATTR)) {
+        await tx.deleteXattr(ino, CAPABILITY_XATTR);
+        attr.ctime = t;
+      }
     }
     if (changes.length !== undefined) {
       // truncate(2) needs write permission, even for the owner; ftruncate(2) was checked at open.

@@ -13,6 +13,7 @@ import { Checkpointer } from './sqlite-checkpointer.js';
 interface SqliteLike {
   prepare(sql: string): { all(...params: unknown[]): unknown[]; run(...params: unknown[]): { changes: number }; reader: boolean };
   exec(sql: string): void;
+  readonly inTransaction: boolean;
   pragma(sql: string): unknown;
   close(): void;
 }
@@ -66,6 +67,38 @@ class Connection implements SqlQuerier {
       throw sqliteError(err);
     }
   }
+  /** True when `sql` only reads (a prepare error is left for the statement's own run to report). */
+  reads(sql: string): boolean {
+    try {
+      return this.stmt(sql).reader;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
+ * Reads outside transactions. A read on the writer connection while no transaction is open on
+ * it sees exactly what the reader connection would (the last commit), but from a warm page cache:
+ * SQLite drops a connection's whole cache when another connection has written since its last
+ * read, so the reader re-reads the hot pages (most of them still in the WAL) after every commit.
+ * While a transaction is open on the writer (between its awaits), reads go to the reader so they
+ * never see uncommitted rows.
+ */
+class ReadRouter implements SqlQuerier {
+  constructor(
+    private readonly writer: Connection,
+    readonly reader: Connection,
+  ) {}
+  private pick(sql: string): Connection {
+    return !this.writer.db.inTransaction && this.writer.reads(sql) ? this.writer : this.reader;
+  }
+  all<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return this.pick(sql).all<R>(sql, params);
+  }
+  run(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.pick(sql).run(sql, params);
+  }
 }
 
 /** SQLite through better-sqlite3: WAL, a writer connection for transactions and a reader for the rest. */
@@ -74,7 +107,8 @@ class SqliteDialect implements SqlDialect {
   readonly types = { int: 'INTEGER', blob: 'BLOB', clustered: ' WITHOUT ROWID' };
   readonly features = { writableCte: false, analyzeTempTables: false };
   private readonly writer: Connection | undefined;
-  readonly reader: Connection;
+  readonly reader: SqlQuerier;
+  private readonly readConnection: Connection;
   private readonly queue: SerialQueue;
   private readonly checkpointer: Checkpointer | undefined;
 
@@ -101,7 +135,7 @@ class SqliteDialect implements SqlDialect {
       const db = new Database(file, { fileMustExist: true }) as unknown as SqliteLike;
       db.pragma(`busy_timeout = ${READ_BUSY_TIMEOUT_MS}`);
       db.pragma('query_only = ON');
-      this.reader = new Connection(db);
+      this.reader = this.readConnection = new Connection(db);
       return;
     }
     const w = open(false);
@@ -115,7 +149,8 @@ class SqliteDialect implements SqlDialect {
     // Without the worker, the writer checkpoints in its commits again, at SQLite's default.
     this.checkpointer = new Checkpointer(file, { onFailure: () => w.pragma('wal_autocheckpoint = 1000') });
     this.writer = new Connection(w);
-    this.reader = new Connection(open(true));
+    this.readConnection = new Connection(open(true));
+    this.reader = new ReadRouter(this.writer, this.readConnection);
   }
 
   private writable(): Connection {
@@ -199,7 +234,7 @@ class SqliteDialect implements SqlDialect {
   async close() {
     await this.checkpointer?.close();
     await this.queue.run(async () => {
-      this.reader.db.close();
+      this.readConnection.db.close();
       this.writer?.db.close();
     });
   }
