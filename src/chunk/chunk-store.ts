@@ -1,8 +1,9 @@
 import { blockSizeOf } from '../meta/block-layout.js';
 import { Limiter } from '../concurrency/limiter.js';
 import { type LogLine, logFailure, logToStderr } from '../errors/index.js';
-import type { Meta } from '../meta/meta.js';
-import type { Ino } from '../meta/types.js';
+import type { Meta, SliceWrite } from '../meta/meta.js';
+import { type Attr, CHUNK_SIZE, type Ino } from '../meta/types.js';
+import { blockKey } from './block-key.js';
 import type { ObjectStore } from '../object/object-store.js';
 import { BlockCache } from './block-cache.js';
 import { Compactor } from './compactor.js';
@@ -64,6 +65,33 @@ export class ChunkStore {
   /** Reads a byte range of a file of known length. */
   read(file: { ino: Ino; length: number }, range: { offset: number; length: number }): Promise<Buffer> {
     return readFileRange({ meta: this.meta, slices: this.slices }, file, range);
+  }
+
+  /** The most data `createWith` takes: one block of one chunk. */
+  get smallFileLimit(): number {
+    return Math.min(this.meta.settings.blockSize, CHUNK_SIZE);
+  }
+
+  /**
+   * Creates a file holding `data` (at most `smallFileLimit` bytes) without a write buffer:
+   * uploads it as one new slice, then `create` records the file with that slice in one
+   * transaction. The object is deleted if `create` fails, and kept for the file's next fsync.
+   */
+  async createWith(data: Buffer, create: (writes: SliceWrite[]) => Promise<Attr>): Promise<Attr> {
+    if (data.length > this.smallFileLimit) throw new RangeError(`createWith takes at most ${this.smallFileLimit} bytes`);
+    if (data.length === 0) return create([]);
+    const id = await this.meta.newSliceId();
+    const key = blockKey(id, 0, data.length);
+    await this.uploads.run(() => this.store.put(key, data));
+    let attr: Attr;
+    try {
+      attr = await create([{ index: 0, record: { pos: 0, id, size: data.length, off: 0, len: data.length } }]);
+    } catch (err) {
+      await this.store.delete(key).catch(() => undefined);
+      throw err;
+    }
+    await this.unsynced.add(attr.ino, [key]);
+    return attr;
   }
 
   /** A new write buffer for a file. */

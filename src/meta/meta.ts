@@ -144,6 +144,11 @@ export interface Meta {
   mknod(caller: Caller, parent: Ino, name: Buffer, spec: NodeSpec): Promise<Attr>;
   /** Creates a regular file and opens it for this session in one transaction (open(2) with O_CREAT|O_EXCL); `release` ends it. */
   create(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr>;
+  /**
+   * Creates a regular file holding slices already uploaded (one reference each), in one
+   * transaction, not opened: EEXIST if the name is taken. What writeFile of a new file needs.
+   */
+  createFile(caller: Caller, parent: Ino, name: Buffer, spec: { mode: number; writes: readonly SliceWrite[] }): Promise<Attr>;
   /** Creates a directory. */
   mkdir(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr>;
   /** Creates a symbolic link. */

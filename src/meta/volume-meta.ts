@@ -193,6 +193,9 @@ export class VolumeMeta implements Meta {
   create(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr> {
     return this.live(() => createNode(this.ctx, caller, { parent, name, syscall: 'open' }, { type: 'file', mode, open: true }));
   }
+  createFile(caller: Caller, parent: Ino, name: Buffer, spec: { mode: number; writes: readonly SliceWrite[] }): Promise<Attr> {
+    return this.live(() => createNode(this.ctx, caller, { parent, name, syscall: 'open' }, { type: 'file', mode: spec.mode, writes: spec.writes }));
+  }
   mkdir(caller: Caller, parent: Ino, name: Buffer, mode: number): Promise<Attr> {
     return this.live(() => createNode(this.ctx, caller, { parent, name, syscall: 'mkdir' }, { type: 'dir', mode }));
   }

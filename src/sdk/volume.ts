@@ -22,6 +22,7 @@ import { mkdirRecursive, mkdtemp, opendir, readdir, type ReaddirOptions, rm, typ
 import { withPaths } from './volume-errors.js';
 import { createTarget, parentOf, type PathContext, realpath, resolve } from './volume-paths.js';
 import type { WritableData } from './write-data.js';
+import { writeNewFile } from './write-new-file.js';
 
 /** How to open a volume. */
 export interface OpenOptions extends ChunkStoreOptions {
@@ -171,6 +172,8 @@ export class Volume implements PathContext {
     const o = toOptions(options, { encoding: 'utf8' as Encoding, mode: 0o666 as number | string, flag: 'w' as string | number, signal: undefined as AbortSignal | undefined });
     o.signal?.throwIfAborted();
     checkWritable(data);
+    const spec = { path: toPath(path), flags: parseOpenFlags(o.flag), mode: toMode(o.mode, 0o666), data, encoding: o.encoding === 'buffer' ? null : o.encoding };
+    if (await writeNewFile(this, spec)) return;
     await this.withFile(path, { flags: o.flag, mode: o.mode }, (h) => h.writeFile(data, { encoding: o.encoding === 'buffer' ? null : o.encoding, signal: o.signal }));
   }
 

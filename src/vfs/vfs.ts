@@ -121,6 +121,15 @@ export class Vfs {
     return { ...opened, created };
   }
 
+  /**
+   * writeFile of a new file with small data (up to `chunks.smallFileLimit` bytes): the data is
+   * uploaded, then the file is created holding it, in one transaction and without a handle.
+   * EEXIST if the name is taken (nothing is left behind).
+   */
+  createFile(caller: Caller, at: { parent: Ino; name: Buffer }, spec: { mode: number; data: Buffer }): Promise<Attr> {
+    return this.chunks.createWith(spec.data, (writes) => this.meta.createFile(caller, at.parent, at.name, { mode: spec.mode, writes }));
+  }
+
   /** A handle on a file `meta.create` made and opened (its mode may forbid what the creator may do: POSIX allows it). */
   private async openCreated(attr: Attr, flags: number): Promise<{ handle: FileHandle; attr: Attr }> {
     const handle = this.handles.add(attr.ino, flags);

@@ -5,6 +5,8 @@ import { checkModifyDir } from '../permissions.js';
 import { checkNotTrash } from '../trash/trash.js';
 import type { Attr, Caller, FileType, Ino } from '../types.js';
 import { newAttr, readEntry, touchDir } from './inode-records.js';
+import { addSlices, checkSliceWrites } from './slices.js';
+import type { SliceWrite } from '../meta.js';
 import { checkVolumeLimits } from '../space/volume-limits.js';
 
 /** What a new inode is: its type, mode (before umask), and a symlink target or device. */
@@ -15,6 +17,8 @@ export interface CreateSpec {
   target?: Buffer;
   /** Also open it for this session (open(2) with O_CREAT): one transaction for both. */
   open?: boolean;
+  /** A new file's data, as slices already uploaded: created with them in the same transaction (writeFile of a new file). */
+  writes?: readonly SliceWrite[];
 }
 
 /** Creates a new inode named `name` in `parent`: one transaction, EEXIST if the name is taken. */
@@ -27,6 +31,10 @@ export async function createNode(
   const { parent, name, syscall } = at;
   checkName(name, syscall);
   const ino = (await ctx.inodeIds.one()) as Ino;
+  if (spec.writes) {
+    if (spec.type !== 'file') throw new FsError('EINVAL', { syscall, detail: 'only a file is created with data' });
+    checkSliceWrites(ino, spec.writes);
+  }
   const mode = spec.type === 'symlink' ? 0o777 : spec.mode & ~caller.umask;
   if (spec.open) ctx.openFiles.add(ino);
   return ctx.engine.txn(async (tx) => {
@@ -37,6 +45,7 @@ export async function createNode(
     if (isDotName(name) || entry) throw new FsError('EEXIST', { syscall, path: name.toString() });
     await checkVolumeLimits(ctx.settings, { tx, inodes: 1, syscall, ino: parent });
     const attr = newAttr(caller, dir, { ino, type: spec.type, mode, rdev: spec.rdev, length: spec.target?.length });
+    if (spec.writes?.length) await addSlices(ctx, tx, attr, spec.writes);
     await tx.putInode(attr);
     if (spec.target) await tx.putSymlink(ino, spec.target);
     await tx.putEdge(parent, { name, ino, type: spec.type });

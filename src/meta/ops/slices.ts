@@ -14,6 +14,18 @@ async function countStored(tx: EngineTx, size: number): Promise<void> {
 
 /** Commits freshly written slices (one reference each) and grows the file to cover them; appends land at its end. */
 export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr> {
+  checkSliceWrites(ino, writes);
+  return ctx.engine.txn(async (tx) => {
+    const attr = await mustGetInode(tx, ino, 'write');
+    if (attr.type !== 'file') throw new FsError('EBADF', { syscall: 'write', ino });
+    await addSlices(ctx, tx, attr, writes);
+    await tx.putInode(attr);
+    return attr;
+  }, options);
+}
+
+/** Refuses slice records that are empty, overrun their slice, or land outside their chunk or the largest file. */
+export function checkSliceWrites(ino: Ino, writes: readonly SliceWrite[]): void {
   for (const { index, record: r, atEnd } of writes) {
     const end = index * CHUNK_SIZE + r.pos + r.len;
     const placed = atEnd || (r.pos >= 0 && r.pos + r.len <= CHUNK_SIZE && end <= MAX_FILE_SIZE);
@@ -21,25 +33,27 @@ export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly 
       throw new FsError('EINVAL', { syscall: 'write', ino, detail: 'slice record out of range' });
     }
   }
-  return ctx.engine.txn(async (tx) => {
-    const attr = await mustGetInode(tx, ino, 'write');
-    if (attr.type !== 'file') throw new FsError('EBADF', { syscall: 'write', ino });
-    let length = attr.length;
-    for (const { index, record, atEnd } of writes) {
-      await tx.createSlice(record.id, record.size);
-      await countStored(tx, record.size);
-      if (atEnd) {
-        length = await appendAtEnd(tx, { ino, length }, record);
-        continue;
-      }
-      await tx.appendChunk(ino, index, [record]);
-      length = Math.max(length, index * CHUNK_SIZE + record.pos + record.len);
+}
+
+/**
+ * Inside a transaction: records freshly written slices (one reference each) in the file and
+ * grows `attr`'s length to cover them (the caller writes `attr` back); appends land at its end.
+ */
+export async function addSlices(ctx: MetaContext, tx: EngineTx, attr: Attr, writes: readonly SliceWrite[]): Promise<void> {
+  const { ino } = attr;
+  let length = attr.length;
+  for (const { index, record, atEnd } of writes) {
+    await tx.createSlice(record.id, record.size);
+    await countStored(tx, record.size);
+    if (atEnd) {
+      length = await appendAtEnd(tx, { ino, length }, record);
+      continue;
     }
-    await checkVolumeLimits(ctx.settings, { tx, bytes: length - attr.length, syscall: 'write', ino });
-    await changeLength(tx, attr, length);
-    await tx.putInode(attr);
-    return attr;
-  }, options);
+    await tx.appendChunk(ino, index, [record]);
+    length = Math.max(length, index * CHUNK_SIZE + record.pos + record.len);
+  }
+  await checkVolumeLimits(ctx.settings, { tx, bytes: length - attr.length, syscall: 'write', ino });
+  await changeLength(tx, attr, length);
 }
 
 /**
