@@ -5,6 +5,7 @@ import type { Attr, Caller, Ino, LockRecord } from '../meta/types.js';
 import { CHUNK_SIZE, MAX_NAME_BYTES, ROOT_CALLER } from '../meta/types.js';
 import { CAPABILITY_XATTR, privilegesDropped } from '../meta/ops/setattr.js';
 import { type FileHandle, HandleTable } from './open-files.js';
+import { Unprivileged } from './unprivileged.js';
 import { canRead, canWrite, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } from './open-flags.js';
 
 /**
@@ -13,11 +14,7 @@ import { canRead, canWrite, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } from './open-fl
  */
 export class Vfs {
   private readonly handles = new HandleTable();
-  /**
-   * Inodes known to carry no setuid/setgid bit or capability since this client last changed
-   * their attributes (the kernel's S_NOSEC): their writes need no check.
-   */
-  private readonly unprivileged = new Set<Ino>();
+  private readonly unprivileged = new Unprivileged();
 
   constructor(
     readonly meta: Meta,
@@ -39,7 +36,7 @@ export class Vfs {
     return this.withBuffered(await this.meta.getattr(ino));
   }
   async setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
-    this.unprivileged.delete(ino);
+    this.unprivileged.forget(ino);
     if (changes.length !== undefined) await this.flushInode(ino);
     return this.withBuffered(await this.meta.setattr(caller, ino, changes));
   }
@@ -134,6 +131,8 @@ export class Vfs {
   private async openCreated(attr: Attr, flags: number): Promise<{ handle: FileHandle; attr: Attr }> {
     const handle = this.handles.add(attr.ino, flags);
     if (canWrite(flags)) this.handles.writer(attr.ino, () => this.chunks.writer(attr.ino));
+    // A new file has no xattrs; without setuid/setgid its first write needs no privilege check.
+    if ((attr.mode & 0o6000) === 0) this.unprivileged.add(attr.ino);
     return { handle, attr };
   }
 
@@ -209,7 +208,6 @@ export class Vfs {
     // Only a file with neither bit left is known clean for every caller (setgid without group
     // execute is dropped only for callers outside the file's group).
     if (((changed ?? attr).mode & 0o6000) === 0) {
-      if (this.unprivileged.size >= 10_000) this.unprivileged.clear();
       this.unprivileged.add(ino);
     }
     return changed && this.withBuffered(changed);
@@ -247,16 +245,19 @@ export class Vfs {
   }
 
   getxattr(caller: Caller, ino: Ino, name: string): Promise<Buffer> {
+    // The kernel's probe before a write to a file just created or checked here.
+    if (name === CAPABILITY_XATTR && this.unprivileged.has(ino)) return Promise.reject(new FsError('ENODATA', { syscall: 'getxattr', path: name }));
     return this.meta.getxattr(caller, ino, name);
   }
   setxattr(caller: Caller, ino: Ino, name: string, value: Buffer, flags?: number): Promise<void> {
-    this.unprivileged.delete(ino);
+    this.unprivileged.forget(ino);
     return this.meta.setxattr(caller, ino, name, value, flags);
   }
   listxattr(caller: Caller, ino: Ino): Promise<string[]> {
     return this.meta.listxattr(caller, ino);
   }
   removexattr(caller: Caller, ino: Ino, name: string): Promise<void> {
+    this.unprivileged.forget(ino);
     return this.meta.removexattr(caller, ino, name);
   }
 
