@@ -8,7 +8,7 @@ import path from 'node:path';
 // The tree to check: the project (default) or another root, for the checker's own test.
 process.chdir(process.argv[2] ?? '.');
 
-const rank = { errors: 0, concurrency: 0, object: 1, meta: 2, chunk: 3, vfs: 4, sdk: 5, fuse: 6, gateway: 6, cli: 7 };
+const rank = { errors: 0, concurrency: 0, object: 1, meta: 2, chunk: 3, vfs: 4, sdk: 5, fuse: 6, gateway: 6, webdav: 6, cli: 7 };
 const files = [];
 (function walk(dir) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
