@@ -1,4 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Caller } from '../meta/types.js';
@@ -112,7 +112,7 @@ export class DavServer {
       );
       if (--this.inFlight === 0 && this.idle) this.idle();
     };
-    res.once('close', done);
+    const closed = new Promise<void>((resolve) => res.once('close', resolve));
     try {
       if (principal === undefined) {
         return send(res, 401, { headers: { 'WWW-Authenticate': 'Basic realm="slicefs", charset="UTF-8"' }, body: 'authentication required\n', type: 'text/plain' });
@@ -136,6 +136,10 @@ export class DavServer {
         send(res, status, { body: `${message}\n`, type: 'text/plain; charset=utf-8' });
       }
       // An unread request body is drained by node:http before the connection is reused.
+    } finally {
+      // Logged (and counted as finished) once the handler is done, cleanup included, and the response is closed.
+      await closed;
+      done();
     }
   }
 }

@@ -57,7 +57,13 @@ export const webdav: CommandDefinition = {
       const shown = at.host.includes(':') ? `[${at.host}]` : at.host;
       log(`slicefs: serving volume ${volume.settings.name} over WebDAV at http://${shown}:${at.port}/ as uid ${uid} gid ${gid}${user === undefined ? ' (no authentication)' : ''} (pid ${process.pid})`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
+        const on = (s: NodeJS.Signals) => {
+          process.off('SIGINT', on);
+          process.off('SIGTERM', on);
+          resolve(s);
+        };
+        process.on('SIGINT', on);
+        process.on('SIGTERM', on);
       });
       log(`slicefs webdav: ${signal}: finishing requests in flight`);
       await server.close();

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { FsError } from '../../errors/index.js';
 import { writeStaged } from '../../vfs/staged-upload.js';
 import { DavError } from '../dav-error.js';
@@ -5,6 +6,12 @@ import type { DavRequest } from '../dav-request.js';
 import { UPLOAD_PREFIX } from '../dav-path.js';
 import { etagOf } from '../live-props.js';
 import { send } from '../response.js';
+
+/** The request body, failing unless it arrived complete (a chunked upload cut short must not commit). */
+async function* wholeBody(req: IncomingMessage): AsyncGenerator<Buffer> {
+  for await (const piece of req as AsyncIterable<Buffer>) yield piece;
+  if (!req.complete) throw new DavError(400, 'the request body ended early');
+}
 
 /**
  * PUT: the body is streamed into a new file under a hidden temporary name in the target's
@@ -27,7 +34,7 @@ export async function put(r: DavRequest): Promise<void> {
   const attr = await writeStaged(r.vfs, r.caller, {
     parent: parent.ino,
     name,
-    body: r.req as AsyncIterable<Buffer>,
+    body: wholeBody(r.req),
     expectedLength: length === undefined ? undefined : Number(length),
     tempPrefix: UPLOAD_PREFIX,
   }).catch((err: unknown) => {
