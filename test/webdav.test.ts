@@ -145,6 +145,10 @@ for (const engine of sqlite) {
           assert.equal((await curl(['-X', 'COPY', '-H', `Destination: ${base}/open/stolen`, `${base}/closed/secret`])).status, 403, 'a clone needs read permission on the source');
           assert.deepEqual(await vol.readdir('/closed'), ['secret']);
           assert.deepEqual(await vol.readdir('/open'), []);
+          await vol.writeFile('/open/roots', 'root file', { mode: 0o644 });
+          assert.equal((await curl(['--data-binary', 'x', '-X', 'PUT', `${base}/open/roots`])).status, 403, 'replacing needs write permission on the file');
+          assert.equal(await vol.readFile('/open/roots', 'utf8'), 'root file');
+          await vol.unlink('/open/roots');
           assert.equal((await curl(['--data-binary', 'mine', '-X', 'PUT', `${base}/open/mine`])).status, 201);
           const st = await vol.stat('/open/mine');
           assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [1234, 5678, 0o644]);

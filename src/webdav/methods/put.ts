@@ -7,6 +7,8 @@ import { UPLOAD_PREFIX } from '../dav-path.js';
 import { etagOf } from '../live-props.js';
 import { send } from '../response.js';
 
+const W_OK = 2;
+
 /** The request body, failing unless it arrived complete (a chunked upload cut short must not commit). */
 async function* wholeBody(req: IncomingMessage): AsyncGenerator<Buffer> {
   for await (const piece of req as AsyncIterable<Buffer>) yield piece;
@@ -24,6 +26,8 @@ export async function put(r: DavRequest): Promise<void> {
   if (r.target.path === '/' || existing?.type === 'dir') throw new DavError(405, `${r.target.path} is a collection`);
   const { parent, name } = await r.parentOf(r.target.path);
   await r.checkWrite(r.target.path, { member: !existing });
+  // Replacing is a rename in the collection (its write permission), and also a write to the file: it needs both.
+  if (existing) await r.vfs.access(r.caller, existing.ino, W_OK);
   const etag = existing && etagOf(existing);
   const ifMatch = r.header('if-match')?.trim();
   if (ifMatch && (!etag || (ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim()).includes(etag)))) throw new DavError(412, 'If-Match does not hold');
