@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { testEngines } from '../src/meta/testing/test-engines.js';
+import { checkVolume } from '../src/sdk/index.js';
 import { countObjects, curl, withDavServer } from './support/dav-server.js';
 
 const sqlite = testEngines().filter((e) => e.name === 'sqlite3');
@@ -179,9 +180,28 @@ for (const engine of sqlite) {
           assert.match(line, /"PUT \/old.bin"/);
           assert.deepEqual(await vol.readdir('/'), ['old.bin'], 'the temporary file is gone');
           assert.equal(await vol.readFile('/old.bin', 'utf8'), 'old content', 'the old content stays');
+          assert.deepEqual((await checkVolume(vol)).problems, [], 'fsck finds nothing left over');
         },
         { onLog: (line) => finished(line) },
       );
+    });
+  });
+
+  describe('WebDAV: many clients at once', () => {
+    it('24 concurrent PUTs then 24 concurrent GETs each get their own bytes', async () => {
+      const n = 24;
+      const payloads = Array.from({ length: n }, (_, i) => tempFile(Buffer.from(`${i}:`.padEnd(256 * 1024, String.fromCharCode(97 + (i % 26))))));
+      try {
+        await withDavServer(engine, async ({ base, vol }) => {
+          const puts = await Promise.all(payloads.map((p, i) => curl(['-T', p.file, `${base}/f${i}`])));
+          assert.deepEqual(puts.map((r) => r.status), Array(n).fill(201));
+          const gets = await Promise.all(payloads.map((_, i) => curl([`${base}/f${i}`])));
+          gets.forEach((g, i) => assert.ok(g.status === 200 && g.body.startsWith(`${i}:`) && g.body.length === 256 * 1024, `GET f${i}`));
+          assert.equal((await vol.readdir('/')).length, n);
+        });
+      } finally {
+        for (const p of payloads) p.remove();
+      }
     });
   });
 }

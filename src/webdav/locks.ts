@@ -6,6 +6,8 @@ export interface DavLock {
   token: string;
   /** The lock root's volume path. */
   path: string;
+  /** The lock root is a collection (its href ends in '/'). */
+  collection: boolean;
   scope: 'exclusive' | 'shared';
   depth: '0' | 'infinity';
   /** The <owner> element's content, as the client sent it (an XML fragment). */

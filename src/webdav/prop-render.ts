@@ -23,7 +23,7 @@ const isLive = (n: PropName): n is PropName & { local: LiveProp } => n.ns === 'D
 /** One <D:response> for a resource: its properties grouped by status. */
 export async function propResponse(r: DavRequest, spec: { path: string; attr: Attr; query: PropQuery }): Promise<string> {
   const { path, attr, query } = spec;
-  const locks = r.shared.locks.covering(path).map((lock) => ({ lock, href: hrefOf(lock.path, lock.path === '/' ) }));
+  const locks = r.shared.locks.covering(path).map((lock) => ({ lock, href: hrefOf(lock.path, lock.collection) }));
   const res = { path, attr, locks };
   const found: string[] = [];
   const missing: string[] = [];

@@ -8,7 +8,7 @@ import { send, XML_DECL, XML_TYPE } from '../response.js';
 import { childElements, isDav, serializeChildren } from '../xml.js';
 
 function lockBody(lock: DavLock): string {
-  return `${XML_DECL}<D:prop xmlns:D="DAV:"><D:lockdiscovery>${activeLockXml(lock, hrefOf(lock.path, false))}</D:lockdiscovery></D:prop>\n`;
+  return `${XML_DECL}<D:prop xmlns:D="DAV:"><D:lockdiscovery>${activeLockXml(lock, hrefOf(lock.path, lock.collection))}</D:lockdiscovery></D:prop>\n`;
 }
 
 /**
@@ -43,7 +43,8 @@ export async function lock(r: DavRequest): Promise<void> {
   const spec = { path, scope: scope.local as DavLock['scope'], depth: depth as DavLock['depth'] };
   if (locks.conflicts(spec).length) throw new DavError(423, `${path} is locked`, 'no-conflicting-lock');
   let created = false;
-  if (!(await r.stat(path))) {
+  const existing = await r.stat(path);
+  if (!existing) {
     const { parent, name } = await r.parentOf(path);
     r.checkLocks(path, { member: true });
     const { handle } = await r.vfs.create(r.caller, { parent: parent.ino, name }, { mode: 0o666, flags: O_WRONLY | O_CREAT | O_EXCL });
@@ -51,7 +52,7 @@ export async function lock(r: DavRequest): Promise<void> {
     created = true;
   }
   if (locks.conflicts(spec).length) throw new DavError(423, `${path} is locked`, 'no-conflicting-lock'); // taken while the file was made
-  const granted = locks.add({ ...spec, owner: owner ? serializeChildren(owner) : '', timeoutSec, principal: r.shared.principal });
+  const granted = locks.add({ ...spec, collection: existing?.type === 'dir', owner: owner ? serializeChildren(owner) : '', timeoutSec, principal: r.shared.principal });
   send(r.res, created ? 201 : 200, { body: lockBody(granted), type: XML_TYPE, headers: { 'Lock-Token': `<${granted.token}>` } });
 }
 

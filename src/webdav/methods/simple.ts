@@ -1,7 +1,7 @@
 import { FsError } from '../../errors/index.js';
 import { DavError } from '../dav-error.js';
 import type { DavRequest } from '../dav-request.js';
-import { removeResource } from '../remove-resource.js';
+import { ownType, removeResource } from '../remove-resource.js';
 import { send } from '../response.js';
 
 /** The methods this server answers, for Allow and OPTIONS. */
@@ -29,8 +29,8 @@ export async function mkcol(r: DavRequest): Promise<void> {
 export async function remove(r: DavRequest): Promise<void> {
   if (r.target.path === '/') throw new DavError(403, 'the root collection cannot be deleted');
   const attr = await r.stat(r.target.path);
-  if (!attr) throw new FsError('ENOENT', { path: r.target.path });
-  if (attr.type === 'dir' && r.depth('infinity') !== 'infinity') throw new DavError(400, 'DELETE of a collection needs Depth: infinity');
+  if (!attr && !(await ownType(r, r.target.path))) throw new FsError('ENOENT', { path: r.target.path }); // a dangling symlink is still there
+  if (attr?.type === 'dir' && r.depth('infinity') !== 'infinity') throw new DavError(400, 'DELETE of a collection needs Depth: infinity');
   await r.checkWrite(r.target.path, { tree: true, member: true });
   await removeResource(r, r.target.path);
   send(r.res, 204);
