@@ -29,7 +29,6 @@ for (const engine of testEngines()) {
           assert.equal((await curl(['-T', tmp.file, `${base}/a.bin`])).status, 201);
           assert.equal((await curl(['-X', 'MKCOL', `${base}/dir`])).status, 201);
           assert.equal((await curl(['-T', tmp.file, `${base}/dir/x.bin`])).status, 201);
-          assert.equal((await curl(['-T', tmp.file, `${base}/dir/x.bin`])).status, 204, 'a second PUT replaces');
           const listing = await curl(['-X', 'PROPFIND', '-H', 'Depth: 1', `${base}/`]);
           assert.equal(listing.status, 207);
           for (const href of ['<D:href>/</D:href>', '<D:href>/a.bin</D:href>', '<D:href>/dir/</D:href>']) assert.ok(listing.body.includes(href), href);
@@ -45,6 +44,8 @@ for (const engine of testEngines()) {
           assert.equal(countObjects(storageDir), objects, 'COPY of a file and of a collection wrote no object');
           assert.deepEqual(await vol.readFile('/b.bin'), data);
           assert.deepEqual(await vol.readFile('/dir2/x.bin'), data);
+          // After the count: a replaced file's objects are deleted in the background.
+          assert.equal((await curl(['-T', tmp.file, `${base}/dir/x.bin`])).status, 204, 'a second PUT replaces');
 
           const whole = await curl([`${base}/b.bin`]);
           assert.equal(whole.status, 200);
@@ -184,6 +185,33 @@ for (const engine of sqlite) {
         },
         { onLog: (line) => finished(line) },
       );
+    });
+  });
+
+  describe('WebDAV: PROPPATCH', () => {
+    it('is all or nothing: a refused change (protected, too large) leaves every property as it was', async () => {
+      await withDavServer(engine, async ({ base, vol }) => {
+        await vol.writeFile('/f', 'x');
+        const patch = (body: string) => curl(['-X', 'PROPPATCH', '--data-binary', `<D:propertyupdate xmlns:D="DAV:" xmlns:x="urn:x">${body}</D:propertyupdate>`, `${base}/f`]);
+        const ok = await patch('<D:set><D:prop><x:a>one</x:a><x:b><v xmlns="urn:v">2</v></x:b></D:prop></D:set>');
+        assert.equal(ok.status, 207);
+        assert.match(ok.body, /HTTP\/1.1 200 OK/);
+        for (const [body, status] of [
+          ['<D:set><D:prop><x:a>changed</x:a><D:getetag>"forged"</D:getetag></D:prop></D:set>', '403 Forbidden'],
+          [`<D:remove><D:prop><x:b/></D:prop></D:remove><D:set><D:prop><x:a>${'y'.repeat(70_000)}</x:a></D:prop></D:set>`, '507 Insufficient Storage'],
+        ] as const) {
+          const refused = await patch(body);
+          assert.equal(refused.status, 207);
+          assert.ok(refused.body.includes(status) && refused.body.includes('424 Failed Dependency'), refused.body);
+        }
+        const found = await curl(['-X', 'PROPFIND', '-H', 'Depth: 0', '--data', '<D:propfind xmlns:D="DAV:"><D:prop><a xmlns="urn:x"/><b xmlns="urn:x"/><c xmlns="urn:x"/></D:prop></D:propfind>', `${base}/f`]);
+        assert.match(found.body, /<P:a xmlns:P="urn:x">one<\/P:a>/);
+        assert.match(found.body, /<P:b xmlns:P="urn:x"><v xmlns="urn:v">2<\/v><\/P:b>/);
+        assert.match(found.body, /<P:c xmlns:P="urn:x"\/><\/D:prop><D:status>HTTP\/1.1 404 Not Found/);
+        assert.deepEqual((await vol.listxattr('/f')).sort(), ['user.dav.{urn:x}a', 'user.dav.{urn:x}b']);
+        assert.equal((await curl(['-X', 'COPY', '-H', `Destination: ${base}/g`, `${base}/f`])).status, 201);
+        assert.deepEqual((await vol.listxattr('/g')).sort(), ['user.dav.{urn:x}a', 'user.dav.{urn:x}b'], 'a COPY (clone) keeps dead properties');
+      });
     });
   });
 

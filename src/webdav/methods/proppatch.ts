@@ -27,7 +27,8 @@ function refusal(c: Change): number | undefined {
 
 /**
  * PROPPATCH (RFC 4918 §9.2): sets and removes dead properties in document order, all or none:
- * when one change is refused, none is made (the others answer 424 Failed Dependency).
+ * refusals are found before any change, and a change that fails undoes the earlier ones (the
+ * others answer 424 Failed Dependency).
  */
 export async function proppatch(r: DavRequest): Promise<void> {
   const body = await r.xml();
@@ -45,14 +46,27 @@ export async function proppatch(r: DavRequest): Promise<void> {
   await r.checkWrite(r.target.path);
   const statuses: Array<number | undefined> = changes.map(refusal);
   if (!statuses.some((s) => s !== undefined)) {
+    const undo: Array<{ name: string; old: Buffer | undefined }> = [];
+    const current = (name: string) => r.vfs.getxattr(r.caller, attr.ino, name).catch((err: unknown) => {
+      if (isFsError(err, 'ENODATA')) return undefined;
+      throw err;
+    });
+    const restore = async ({ name, old }: { name: string; old: Buffer | undefined }) => {
+      if (old) await r.vfs.setxattr(r.caller, attr.ino, name, old);
+      else await r.vfs.removexattr(r.caller, attr.ino, name).catch(() => undefined);
+    };
     for (const [i, c] of changes.entries()) {
+      const name = xattrNameOf(c.name);
       try {
-        if (c.value !== undefined) await r.vfs.setxattr(r.caller, attr.ino, xattrNameOf(c.name), Buffer.from(c.value));
-        else await r.vfs.removexattr(r.caller, attr.ino, xattrNameOf(c.name)).catch((err: unknown) => {
+        undo.push({ name, old: await current(name) });
+        if (c.value !== undefined) await r.vfs.setxattr(r.caller, attr.ino, name, Buffer.from(c.value));
+        else await r.vfs.removexattr(r.caller, attr.ino, name).catch((err: unknown) => {
           if (!isFsError(err, 'ENODATA')) throw err; // removing an absent property succeeds (§9.2)
         });
       } catch (err) {
-        if (i === 0 || !(err instanceof FsError)) throw err; // nothing applied yet: the whole request fails
+        // All or nothing (§9.2): put back what the earlier changes replaced, newest first.
+        for (const u of undo.reverse()) await restore(u);
+        if (i === 0 || !(err instanceof FsError)) throw err;
         statuses[i] = statusOf(err);
         break;
       }
