@@ -1,5 +1,5 @@
 // Enforces DESIGN §5: imports point down the layers only, and no import cycles.
-//   cli|fuse|gateway → sdk → vfs → chunk → meta → object;  errors and concurrency are below everything.
+//   cli|fuse|gateway|webdav → sdk → vfs → chunk → meta → object;  errors and concurrency are below everything.
 // Every file under src/ counts, tests and conformance suites too (a unit test lives in its layer), and
 // every form of relative import: `from '…'`, `from "…"`, `import '…'` and `import('…')`.
 import { readdirSync, readFileSync } from 'node:fs';
