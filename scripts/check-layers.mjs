@@ -1,5 +1,5 @@
 // Enforces DESIGN §5: imports point down the layers only, and no import cycles.
-//   cli|fuse|gateway → sdk → vfs → chunk → meta → object;  errors and concurrency are below everything.
+//   cli|fuse|gateway|webdav → sdk → vfs → chunk → meta → object;  errors and concurrency are below everything.
 // Every file under src/ counts, tests and conformance suites too (a unit test lives in its layer), and
 // every form of relative import: `from '…'`, `from "…"`, `import '…'` and `import('…')`.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 // The tree to check: the project (default) or another root, for the checker's own test.
 process.chdir(process.argv[2] ?? '.');
 
-const rank = { errors: 0, concurrency: 0, object: 1, meta: 2, chunk: 3, vfs: 4, sdk: 5, fuse: 6, gateway: 6, cli: 7 };
+const rank = { errors: 0, concurrency: 0, object: 1, meta: 2, chunk: 3, vfs: 4, sdk: 5, fuse: 6, gateway: 6, webdav: 6, cli: 7 };
 const files = [];
 (function walk(dir) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -7,7 +7,7 @@ set -euo pipefail
 say() { echo "test prerequisites: $*" >&2; }
 
 # command -> Debian package
-declare -A tools=([fusermount3]=fuse3 [setfattr]=attr [getfattr]=attr [cc]=gcc [setpriv]=util-linux [setcap]=libcap2-bin)
+declare -A tools=([fusermount3]=fuse3 [setfattr]=attr [getfattr]=attr [cc]=gcc [setpriv]=util-linux [setcap]=libcap2-bin [litmus]=litmus [curl]=curl)
 missing=()
 for tool in "${!tools[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}")

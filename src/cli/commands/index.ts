@@ -13,6 +13,7 @@ import { rmr } from './rmr.js';
 import { status } from './status.js';
 import { summary } from './summary.js';
 import { umount } from './umount.js';
+import { webdav } from './webdav.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, clone, rmr, info, summary, gc, fsck, restore, destroy, objbench];
+export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, clone, rmr, info, summary, gc, fsck, restore, destroy, objbench, webdav];
