@@ -2,10 +2,12 @@ import type { CommandDefinition } from '../command.js';
 import { clone } from './clone.js';
 import { config } from './config.js';
 import { destroy } from './destroy.js';
+import { dump } from './dump.js';
 import { format } from './format.js';
 import { fsck } from './fsck.js';
 import { gc } from './gc.js';
 import { info } from './info.js';
+import { load } from './load.js';
 import { mount } from './mount.js';
 import { objbench } from './objbench.js';
 import { restore } from './restore.js';
@@ -15,4 +17,4 @@ import { summary } from './summary.js';
 import { umount } from './umount.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, clone, rmr, info, summary, gc, fsck, restore, destroy, objbench];
+export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, clone, rmr, info, summary, gc, fsck, restore, dump, load, destroy, objbench];
