@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { Engine, XattrRow } from '../src/meta/engine.js';
+import { fsck } from '../src/meta/fsck/fsck.js';
 import { testEngines } from '../src/meta/testing/test-engines.js';
 import { dumpVolume, loadVolume, Volume } from '../src/sdk/index.js';
 import { withEngineVolume } from './support/engine-volume.js';
@@ -15,9 +16,13 @@ async function pages<R, A>(scan: (after: A | undefined, limit: number) => Promis
 }
 
 async function dumpText(metaUrl: string): Promise<string> {
+  return (await dumpWithReport(metaUrl)).text;
+}
+
+async function dumpWithReport(metaUrl: string) {
   let text = '';
-  await dumpVolume(metaUrl, new Writable({ write: (chunk: Buffer, _e, cb) => void ((text += chunk.toString()), cb()) }));
-  return text;
+  const report = await dumpVolume(metaUrl, new Writable({ write: (chunk: Buffer, _e, cb) => void ((text += chunk.toString()), cb()) }));
+  return { text, report };
 }
 
 describe('the scans a dump reads, and a dump and load within each engine', () => {
@@ -48,6 +53,35 @@ describe('the scans a dump reads, and a dump and load within each engine', () =>
           const loaded = await Volume.open(target, { readOnly: true });
           try {
             assert.equal((await loaded.readFile('/clone/sub/f3')).toString(), 'rewritten after the clone');
+          } finally {
+            await loaded.close();
+          }
+        } finally {
+          await engine.cleanup(target);
+        }
+      });
+    });
+    it(`${engine.name}: an unlinked file a client holds open is left out with its references; the load is fsck-clean`, async () => {
+      await withEngineVolume(engine, async ({ vol, metaUrl }) => {
+        await vol.writeFile('/kept', Buffer.alloc(3000, 1));
+        const held = await vol.open('/held', 'w');
+        await held.write(Buffer.alloc(5000, 2));
+        await held.sync();
+        await vol.copyFile('/kept', '/kept-copy');
+        await vol.unlink('/held');
+        const { text, report } = await dumpWithReport(metaUrl);
+        await held.close();
+        assert.equal(report.openUnlinked, 1);
+        assert.equal(report.inodes, 3, 'root, /kept and /kept-copy');
+        assert.match(text, /{"t":"pending","id":\d+,"size":5000}/, 'the held file\'s slice waits for deletion in the dump');
+        assert.match(text, /{"t":"slice","id":\d+,"size":3000,"refs":2}/, 'the shared slice counts both records');
+        const target = await engine.newUrl();
+        try {
+          await loadVolume(target, Readable.from([text]));
+          const loaded = await Volume.open(target);
+          try {
+            assert.deepEqual((await fsck(loaded.meta.engine)).problems, []);
+            assert.deepEqual((await loaded.readdir('/')).sort(), ['kept', 'kept-copy']);
           } finally {
             await loaded.close();
           }
