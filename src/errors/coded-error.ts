@@ -7,7 +7,9 @@ export type ErrorCode =
   | 'ERR_FORMAT_VERSION'
   | 'ERR_BAD_OPTION'
   | 'ERR_STORE_UNWRITABLE'
-  | 'ERR_ENGINE';
+  | 'ERR_ENGINE'
+  | 'ERR_BAD_DUMP'
+  | 'ERR_PARTIAL_LOAD';
 
 /** A non-POSIX failure with a stable code, the subject it was about, and a cause. */
 export class CodedError extends Error {

@@ -165,6 +165,19 @@ export interface ChunkRecordRow extends ChunkRecordCursor {
   record: SliceRecord;
 }
 
+/** A symlink's target as a whole-volume scan returns it. */
+export interface SymlinkRow {
+  ino: Ino;
+  target: Buffer;
+}
+
+/** One extended attribute as a whole-volume scan returns it. */
+export interface XattrRow {
+  ino: Ino;
+  name: string;
+  value: Buffer;
+}
+
 /**
  * The reads of a whole-volume pass (fsck, gc), page by page in key order. An engine is one
  * (reads of committed state, not isolated across calls); `Engine.snapshot` gives one whose
@@ -172,7 +185,7 @@ export interface ChunkRecordRow extends ChunkRecordCursor {
  */
 export type VolumeView = Pick<
   Engine,
-  | 'scanInodes' | 'scanEdges' | 'scanSlices' | 'scanChunkRecords' | 'pendingSlices' | 'getCounter' | 'listSessions'
+  | 'scanInodes' | 'scanEdges' | 'scanSlices' | 'scanChunkRecords' | 'scanSymlinks' | 'scanXattrs' | 'pendingSlices' | 'getCounter' | 'listSessions'
   | 'listSustained' | 'listDetached'
 > & {
   /** Up to `limit` entries of `parent` whose names sort after `after`. */
@@ -242,6 +255,13 @@ export interface Engine {
   scanSlices(after: number, limit: number): Promise<Array<{ id: SliceId; size: number; refs: number }>>;
   /** Chunk records after the cursor, in (inode, chunk index, position in the chunk) order, at most `limit`. */
   scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]>;
+  /** Symlink targets of inodes numbered after `after`, in order, at most `limit` (dump). */
+  scanSymlinks(after: number, limit: number): Promise<SymlinkRow[]>;
+  /**
+   * Extended attributes after (`ino`, `name`) in that order (names in the engine's own order), at
+   * most `limit` (dump). Names are never empty, so `{ ino, name: '' }` starts at `ino`'s first.
+   */
+  scanXattrs(after: { ino: Ino; name: string } | undefined, limit: number): Promise<XattrRow[]>;
   /**
    * Optional: runs `fn` on one consistent snapshot of the whole volume (SQL engines: a read
    * transaction; writers are not blocked). Whole-volume checks then see one instant, so what

@@ -33,6 +33,8 @@ export function readOnlyEngine(engine: Engine): Engine {
     scanEdges: (after, limit) => engine.scanEdges(after, limit),
     scanSlices: (after, limit) => engine.scanSlices(after, limit),
     scanChunkRecords: (after, limit) => engine.scanChunkRecords(after, limit),
+    scanSymlinks: (after, limit) => engine.scanSymlinks(after, limit),
+    scanXattrs: (after, limit) => engine.scanXattrs(after, limit),
     ...(engine.snapshot ? { snapshot: (fn) => engine.snapshot!(fn) } : {}),
     totals: () => engine.totals(),
     stats: () => engine.stats(),

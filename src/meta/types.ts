@@ -95,6 +95,11 @@ export interface VolumeSettings {
   inodeLimit?: number;
   /** Earlier block sizes, oldest first: slices numbered below `belowSlice` were stored with `blockSize` (see block-layout.ts). */
   blockHistory?: Array<{ belowSlice: number; blockSize: number }>;
+  /**
+   * Set while `slicefs load` fills the volume (milliseconds since the epoch when it began), removed
+   * by its last step: a volume that has it is a load that did not finish, and no client opens it.
+   */
+  loadStarted?: number;
 }
 
 /** The metadata layout version this code reads and writes. */

@@ -148,6 +148,14 @@ export class VolumeMeta implements Meta {
     try {
       const settings = await engine.loadSettings();
       if (!settings) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (run slicefs format first)`, { subject: url });
+      if (settings.loadStarted !== undefined) {
+        throw new CodedError(
+          'ERR_PARTIAL_LOAD',
+          `${url}: a load into this volume started at ${new Date(settings.loadStarted).toISOString()} and did not finish; ` +
+            'run slicefs load --restart to discard it and load again',
+          { subject: url },
+        );
+      }
       if (settings.version !== FORMAT_VERSION) {
         throw new CodedError('ERR_FORMAT_VERSION', `${url}: format version ${settings.version} is not ${FORMAT_VERSION}`, { subject: url });
       }

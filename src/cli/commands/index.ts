@@ -2,10 +2,12 @@ import type { CommandDefinition } from '../command.js';
 import { clone } from './clone.js';
 import { config } from './config.js';
 import { destroy } from './destroy.js';
+import { dump } from './dump.js';
 import { format } from './format.js';
 import { fsck } from './fsck.js';
 import { gc } from './gc.js';
 import { info } from './info.js';
+import { load } from './load.js';
 import { mount } from './mount.js';
 import { objbench } from './objbench.js';
 import { restore } from './restore.js';
@@ -16,4 +18,4 @@ import { umount } from './umount.js';
 import { webdav } from './webdav.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, clone, rmr, info, summary, gc, fsck, restore, destroy, objbench, webdav];
+export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, clone, rmr, info, summary, gc, fsck, restore, dump, load, destroy, objbench, webdav];

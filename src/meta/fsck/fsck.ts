@@ -1,5 +1,6 @@
 import { FsError } from '../../errors/index.js';
 import type { Engine, VolumeView } from '../engine.js';
+import { plainView } from '../plain-view.js';
 import type { SessionId } from '../types.js';
 import { checkNamespace } from './check-namespace.js';
 import { checkSlices } from './check-slices.js';
@@ -46,22 +47,6 @@ async function checkAll(view: VolumeView, options: { findings: Finding[]; onProg
     if (value !== actual) report({ kind: 'counter', detail: `counter ${name} is ${value}, ${what} ${actual}`, repair: adjustCounter(name, actual - value) });
   }
   return { inodes: counted.inodes, entries: counted.entries, slices };
-}
-
-/** An engine's own reads as a view (committed state, not isolated across pages). */
-function plainView(engine: Engine): VolumeView {
-  return {
-    scanInodes: (after, limit) => engine.scanInodes(after, limit),
-    scanEdges: (after, limit) => engine.scanEdges(after, limit),
-    scanSlices: (after, limit) => engine.scanSlices(after, limit),
-    scanChunkRecords: (after, limit) => engine.scanChunkRecords(after, limit),
-    pendingSlices: (limit, after) => engine.pendingSlices(limit, after),
-    getCounter: (name) => engine.getCounter(name),
-    listSessions: () => engine.listSessions(),
-    listSustained: (session) => engine.listSustained(session),
-    listDetached: () => engine.listDetached(),
-    listEdges: (parent, after, limit) => engine.read((tx) => tx.listEdges(parent, after, limit)),
-  };
 }
 
 /** Refuses a repair that cannot be made safe while other clients change the volume. */

@@ -135,6 +135,12 @@ export class MemoryEngine implements Engine {
     return this.queue.run(() => this.scans.scanChunkRecords(after, limit));
   }
   /** Transactions wait while `fn` runs: the state it reads is one instant. */
+  scanSymlinks(after: number, limit: number) {
+    return this.queue.run(() => this.scans.scanSymlinks(after, limit));
+  }
+  scanXattrs(after: { ino: Ino; name: string } | undefined, limit: number) {
+    return this.queue.run(() => this.scans.scanXattrs(after, limit));
+  }
   snapshot<T>(fn: (view: VolumeView) => Promise<T>): Promise<T> {
     return this.queue.run(() => fn(this.scans));
   }

@@ -1,4 +1,4 @@
-import type { ChunkRecordCursor, ChunkRecordRow, VolumeView } from '../../engine.js';
+import type { ChunkRecordCursor, ChunkRecordRow, SymlinkRow, VolumeView, XattrRow } from '../../engine.js';
 import type { CounterName, Edge, Ino, SessionId } from '../../types.js';
 import { copyAttr, type MemoryState } from './memory-state.js';
 
@@ -57,6 +57,20 @@ export class MemoryScans implements VolumeView {
         });
         if (out.length >= limit) return out;
       }
+    }
+    return out;
+  }
+  async scanSymlinks(after: number, limit: number): Promise<SymlinkRow[]> {
+    return [...this.s.symlinks].filter(([ino]) => ino > after).sort(([a], [b]) => a - b).slice(0, limit).map(([ino, target]) => ({ ino, target: Buffer.from(target) }));
+  }
+  async scanXattrs(after: { ino: Ino; name: string } | undefined, limit: number): Promise<XattrRow[]> {
+    const out: XattrRow[] = [];
+    const a = after ?? { ino: -1, name: '' };
+    for (const ino of [...this.s.xattrs.keys()].filter((i) => i >= a.ino).sort(byId)) {
+      for (const [name, value] of [...this.s.xattrs.get(ino)!].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+        if ((ino > a.ino || name > a.name) && out.length < limit) out.push({ ino, name, value: Buffer.from(value) });
+      }
+      if (out.length >= limit) break;
     }
     return out;
   }

@@ -1,4 +1,4 @@
-import type { ChunkRecordCursor, ChunkRecordRow } from '../../engine.js';
+import type { ChunkRecordCursor, ChunkRecordRow, SymlinkRow, XattrRow } from '../../engine.js';
 import type { Attr, Edge, Ino, SliceId } from '../../types.js';
 import { asArray, asBuffer, asNumber, pairs, unpackAttr, unpackEntry, unpackRecords } from './codec.js';
 import type { KeyLayout } from './key-layout.js';
@@ -127,6 +127,40 @@ export class OrderedScans {
             const later = ino > a.ino || index > a.index || (index === a.index && seq > a.seq);
             if (later && out.length < limit) out.push({ ino, index, seq, record });
           });
+        }
+      });
+    }
+    return out;
+  }
+
+  /** Symlink targets after `after`, from the target keys listed in order. */
+  async symlinks(after: number, limit: number): Promise<SymlinkRow[]> {
+    const inos = await this.sorted('symlinks', after === 0, () => scanTagged(this.conn, this.keys, 's'));
+    const out: SymlinkRow[] = [];
+    for (let at = firstAfter(inos, after); at < inos.length && out.length < limit; at += BATCH) {
+      const batch = inos.slice(at, at + BATCH) as Ino[];
+      const values = asArray(await this.conn.sendCommand(['MGET', ...batch.map((i) => this.keys.symlink(i))]));
+      values.forEach((v, i) => {
+        const target = asBuffer(v);
+        if (target && out.length < limit) out.push({ ino: batch[i]!, target });
+      });
+    }
+    return out;
+  }
+
+  /** Extended attributes after (`ino`, `name`), names sorted as JavaScript strings. */
+  async xattrs(after: { ino: Ino; name: string } | undefined, limit: number): Promise<XattrRow[]> {
+    const inos = await this.sorted('xattrs', after === undefined, () => scanTagged(this.conn, this.keys, 'x'));
+    const a = after ?? { ino: -1, name: '' };
+    const out: XattrRow[] = [];
+    for (let at = firstAfter(inos, a.ino - 1); at < inos.length && out.length < limit; at += DIR_WINDOW) {
+      const window = inos.slice(at, at + DIR_WINDOW) as Ino[];
+      const replies = await Promise.all(window.map((ino) => this.conn.sendCommand(['HGETALL', this.keys.xattrs(ino)])));
+      replies.forEach((reply, i) => {
+        const ino = window[i]!;
+        const named = pairs(reply).map(([name, value]) => ({ name: name.toString(), value }));
+        for (const { name, value } of named.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
+          if ((ino > a.ino || name > a.name) && out.length < limit) out.push({ ino, name, value });
         }
       });
     }

@@ -1,5 +1,5 @@
 import { CodedError } from '../../../errors/index.js';
-import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineStats, EngineTx, VolumeTotals } from '../../engine.js';
+import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineStats, EngineTx, SymlinkRow, VolumeTotals, XattrRow } from '../../engine.js';
 import type {
   Attr, CounterName, DetachedNode, Edge, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings,
 } from '../../types.js';
@@ -140,6 +140,12 @@ export class RedisEngine implements Engine {
   }
   scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]> {
     return this.scans.chunkRecords(after, limit).catch((err) => Promise.reject(redisError(err, this.url)));
+  }
+  scanSymlinks(after: number, limit: number): Promise<SymlinkRow[]> {
+    return this.scans.symlinks(after, limit).catch((err) => Promise.reject(redisError(err, this.url)));
+  }
+  scanXattrs(after: { ino: Ino; name: string } | undefined, limit: number): Promise<XattrRow[]> {
+    return this.scans.xattrs(after, limit).catch((err) => Promise.reject(redisError(err, this.url)));
   }
 
   async totals(): Promise<VolumeTotals> {

@@ -1,4 +1,4 @@
-import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineTx, TxnOptions, VolumeTotals, VolumeView } from '../../engine.js';
+import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineTx, SymlinkRow, TxnOptions, VolumeTotals, VolumeView, XattrRow } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
 import type { SqlDialect } from './dialect.js';
 import { attrParams, NODE_COLUMNS, NODE_FIELDS } from './rows.js';
@@ -165,6 +165,12 @@ export class SqlEngine implements Engine {
   }
   scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]> {
     return this.scans.scanChunkRecords(after, limit);
+  }
+  scanSymlinks(after: number, limit: number): Promise<SymlinkRow[]> {
+    return this.scans.scanSymlinks(after, limit);
+  }
+  scanXattrs(after: { ino: Ino; name: string } | undefined, limit: number): Promise<XattrRow[]> {
+    return this.scans.scanXattrs(after, limit);
   }
   snapshot<T>(fn: (view: VolumeView) => Promise<T>): Promise<T> {
     return this.d.snapshot((q) => fn(new SqlScans(q)));

@@ -1,4 +1,4 @@
-import type { ChunkRecordCursor, ChunkRecordRow, VolumeView } from '../../engine.js';
+import type { ChunkRecordCursor, ChunkRecordRow, SymlinkRow, VolumeView, XattrRow } from '../../engine.js';
 import type { Attr, DetachedNode, Edge, FileType, Ino, PendingSlice, SessionId, SessionInfo, SliceId, CounterName } from '../../types.js';
 import type { SqlQuerier } from './dialect.js';
 import { attrFromRow, NODE_COLUMNS, type NodeRow } from './rows.js';
@@ -69,5 +69,16 @@ export class SqlScans implements VolumeView {
       seq: Number(r.seq),
       record: { pos: Number(r.pos), id: Number(r.id) as SliceId, size: Number(r.size), off: Number(r.off), len: Number(r.len) },
     }));
+  }
+  async scanSymlinks(after: number, limit: number): Promise<SymlinkRow[]> {
+    const rows = await this.q.all<{ ino: number; target: Buffer }>(`SELECT ino, target FROM symlink WHERE ino > ? ORDER BY ino LIMIT ?`, [after, limit]);
+    return rows.map((r) => ({ ino: Number(r.ino) as Ino, target: Buffer.from(r.target) }));
+  }
+  async scanXattrs(after: { ino: Ino; name: string } | undefined, limit: number): Promise<XattrRow[]> {
+    const rows = await this.q.all<{ ino: number; name: string; value: Buffer }>(
+      `SELECT ino, name, value FROM xattr WHERE (ino, name) > (?, ?) ORDER BY ino, name LIMIT ?`,
+      [after?.ino ?? -1, after?.name ?? '', limit],
+    );
+    return rows.map((r) => ({ ino: Number(r.ino) as Ino, name: r.name, value: Buffer.from(r.value) }));
   }
 }
