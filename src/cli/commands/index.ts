@@ -4,6 +4,7 @@ import { config } from './config.js';
 import { destroy } from './destroy.js';
 import { format } from './format.js';
 import { fsck } from './fsck.js';
+import { gateway } from './gateway.js';
 import { gc } from './gc.js';
 import { info } from './info.js';
 import { mount } from './mount.js';
@@ -15,4 +16,4 @@ import { summary } from './summary.js';
 import { umount } from './umount.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, clone, rmr, info, summary, gc, fsck, restore, destroy, objbench];
+export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, gateway, clone, rmr, info, summary, gc, fsck, restore, destroy, objbench];
