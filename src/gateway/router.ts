@@ -23,7 +23,7 @@ const KNOWN_PARAMETERS = new Set([
 /** The handler of a request: by method, bucket/key and sub-resource; NotImplemented for the rest, never a wrong success. */
 export function route(r: S3Request): Handler {
   for (const name of r.query.keys()) {
-    if (!KNOWN_PARAMETERS.has(name) && !name.startsWith('X-Amz-')) throw s3Error('NotImplemented', { message: `the ${name} sub-resource is not supported by this gateway` });
+    if (!KNOWN_PARAMETERS.has(name) && !name.toLowerCase().startsWith('x-amz-')) throw s3Error('NotImplemented', { message: `the ${name} sub-resource is not supported by this gateway` });
   }
   const q = r.query;
   const notHere = () => s3Error('NotImplemented', { message: `${r.method} is not supported on this resource` });

@@ -124,7 +124,7 @@ function parsePresigned(query: Map<string, string>): Parsed {
     signedHeaders: (query.get('X-Amz-SignedHeaders') ?? '').split(';'),
     signature: query.get('X-Amz-Signature') ?? '',
     amzDate: query.get('X-Amz-Date') ?? '',
-    payloadHash: query.get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD',
+    payloadHash: query.get('X-Amz-Content-Sha256') ?? query.get('x-amz-content-sha256') ?? 'UNSIGNED-PAYLOAD',
     presigned: true,
     expires,
   };
