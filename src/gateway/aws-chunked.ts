@@ -22,9 +22,18 @@ const malformed = (why: string) => s3Error('IncompleteBody', { message: `malform
  * a chunk that fails ends the stream with SignatureDoesNotMatch (the caller discards what it wrote).
  */
 export async function* decodeAwsChunked(body: AsyncIterable<Buffer>, spec: { auth: Authorization; signed: boolean }): AsyncGenerator<Buffer> {
+  const input = body[Symbol.asyncIterator]();
+  try {
+    yield* decode(input, spec);
+  } finally {
+    // Stop reading (a failed check, a consumer that stopped): the source is released, not left half-read.
+    await input.return?.();
+  }
+}
+
+async function* decode(input: AsyncIterator<Buffer>, spec: { auth: Authorization; signed: boolean }): AsyncGenerator<Buffer> {
   let pending: Buffer = Buffer.alloc(0);
   let previous = spec.auth.signature;
-  const input = body[Symbol.asyncIterator]();
   let ended = false;
   const more = async (): Promise<boolean> => {
     if (ended) return false;

@@ -3,15 +3,17 @@ import { isFsError } from '../errors/index.js';
 import type { Attr } from '../meta/types.js';
 import { O_CREAT, O_EXCL, O_WRONLY } from '../vfs/open-flags.js';
 import { makeDirectories } from '../vfs/paths.js';
-import { keyPath } from './object-keys.js';
+import { isBucketName, keyPath } from './object-keys.js';
 import { s3Error, toS3Error } from './s3-error.js';
 import type { GatewayContext } from './s3-request.js';
 
 /** Writes are gathered into pieces of this size before they go to the vfs. */
 const WRITE_PIECE = 1024 * 1024;
 
-/** The bucket's directory; NoSuchBucket if it is missing or not a directory. */
+/** The bucket's directory; NoSuchBucket if it is missing, not a directory, or not a valid bucket name. */
 export async function resolveBucket(gw: GatewayContext, bucket: string): Promise<Attr> {
+  // Only valid bucket names are buckets: never the staging area, the trash or a name with '/'.
+  if (!isBucketName(bucket)) throw s3Error('NoSuchBucket', { resource: bucket });
   const attr = await gw.meta.resolve(gw.caller, `/${bucket}`).catch((err: unknown) => {
     throw toS3Error(err, { missing: 'NoSuchBucket', resource: bucket });
   });

@@ -21,7 +21,10 @@ export function declaredLength(req: IncomingMessage, auth: Authorization): numbe
 export async function* requestBody(req: IncomingMessage, auth: Authorization): AsyncGenerator<Buffer> {
   const mode = chunkedMode(auth.payloadHash);
   const expected = declaredLength(req, auth);
-  const source: AsyncIterable<Buffer> = mode ? decodeAwsChunked(req, { auth, signed: mode === 'signed' }) : req;
+  // Not destroyed when reading stops early (a failed check): the rest is drained, and the
+  // client reads the error instead of a reset connection.
+  const raw = req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+  const source: AsyncIterable<Buffer> = mode ? decodeAwsChunked(raw, { auth, signed: mode === 'signed' }) : raw;
   const hash = /^[0-9a-f]{64}$/.test(auth.payloadHash) ? createHash('sha256') : undefined;
   let received = 0;
   try {

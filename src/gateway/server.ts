@@ -118,6 +118,7 @@ export class GatewayServer {
     const e = err instanceof S3Error ? err : toS3Error(err);
     r.errorCode = e.code;
     if (e.code === 'InternalError') this.gw.log(`slicefs gateway: ${r.method} ${r.req.url?.split('?')[0]}: ${(err as Error)?.stack ?? String(err)}`);
+    if (!r.req.complete) r.req.resume(); // drain what the client still sends, to answer on a live connection
     if (r.res.headersSent) {
       r.res.destroy();
       return;

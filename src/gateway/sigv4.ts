@@ -59,7 +59,8 @@ export function parseQuery(rawQuery: string): Array<[string, string]> {
 }
 
 function canonicalRequest(req: SignedRequest, spec: { signedHeaders: string[]; payloadHash: string; dropSignature: boolean }): string {
-  const uri = req.rawPath.split('/').map((s) => uriEncode(decodeOrDeny(s))).join('/');
+  // S3 signs the path as the client sent it (encoded once, not normalized).
+  const uri = req.rawPath;
   const query = parseQuery(req.rawQuery)
     .filter(([k]) => !(spec.dropSignature && k === 'X-Amz-Signature'))
     .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)

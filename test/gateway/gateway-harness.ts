@@ -27,19 +27,27 @@ export interface GatewayFixture extends EngineVolume {
   endpoint: string;
   s3: S3Client;
   accessLog: string[];
+  /** Resolves with the next access-log line that matches (the gateway has finished that request). */
+  logged(pattern: RegExp): Promise<string>;
 }
 
 /** Starts a gateway (ephemeral port) on a fresh volume of `engine`, runs `fn`, stops it all. */
 export async function withGateway(engine: TestEngine, fn: (f: GatewayFixture) => Promise<void>, options: { caller?: typeof ROOT; volume?: Volume } = {}): Promise<void> {
   await withEngineVolume(engine, async (v) => {
     const accessLog: string[] = [];
+    const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
+    const onLine = (line: string) => {
+      accessLog.push(line);
+      for (const w of waiters.splice(0)) (w.pattern.test(line) ? w.resolve(line) : waiters.push(w));
+    };
+    const logged = (pattern: RegExp) => new Promise<string>((resolve) => waiters.push({ pattern, resolve }));
     const gateway = await GatewayServer.start(v.vol, {
-      credentials: CREDENTIALS, caller: options.caller ?? ROOT, port: 0, accessLog: (l) => accessLog.push(l), log: () => undefined,
+      credentials: CREDENTIALS, caller: options.caller ?? ROOT, port: 0, accessLog: onLine, log: () => undefined,
     });
     const endpoint = `http://127.0.0.1:${gateway.address.port}`;
     const s3 = s3Client(endpoint);
     try {
-      await fn({ ...v, gateway, endpoint, s3, accessLog });
+      await fn({ ...v, gateway, endpoint, s3, accessLog, logged });
     } finally {
       s3.destroy();
       await gateway.stop();
