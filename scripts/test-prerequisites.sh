@@ -12,6 +12,8 @@ missing=()
 for tool in "${!tools[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}")
 done
+# The gateway tests run Debian's aws CLI (v2) by its path: another `aws` on PATH (pip's v1) is not it.
+[ -x /usr/bin/aws ] || missing+=(awscli)
 if [ ${#missing[@]} -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   if [ "$(id -u)" -ne 0 ]; then
