@@ -7,7 +7,7 @@ set -euo pipefail
 say() { echo "test prerequisites: $*" >&2; }
 
 # command -> Debian package
-declare -A tools=([fusermount3]=fuse3 [setfattr]=attr [getfattr]=attr [cc]=gcc [setpriv]=util-linux)
+declare -A tools=([fusermount3]=fuse3 [setfattr]=attr [getfattr]=attr [cc]=gcc [setpriv]=util-linux [openssl]=openssl)
 missing=()
 for tool in "${!tools[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}")

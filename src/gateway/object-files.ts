@@ -24,10 +24,13 @@ export async function resolveBucket(gw: GatewayContext, bucket: string): Promise
 /** The file a key names (a directory for keys ending in '/'); NoSuchKey otherwise. Symlinks are followed. */
 export async function resolveObject(gw: GatewayContext, spec: { bucket: string; key: string }): Promise<Attr> {
   const { directory } = keyPath(spec.key);
-  await resolveBucket(gw, spec.bucket);
+  if (!isBucketName(spec.bucket)) throw s3Error('NoSuchBucket', { resource: spec.bucket });
   const resource = `/${spec.bucket}/${spec.key}`;
-  const attr = await gw.meta.resolve(gw.caller, resource).catch((err: unknown) => {
-    throw isFsError(err, 'ENOTDIR') ? s3Error('NoSuchKey', { resource }) : toS3Error(err, { missing: 'NoSuchKey', resource });
+  // One lookup of the whole path; the bucket is looked at only to tell NoSuchBucket from NoSuchKey.
+  const attr = await gw.meta.resolve(gw.caller, resource).catch(async (err: unknown) => {
+    if (!isFsError(err, 'ENOENT') && !isFsError(err, 'ENOTDIR')) throw toS3Error(err, { resource });
+    await resolveBucket(gw, spec.bucket);
+    throw s3Error('NoSuchKey', { resource });
   });
   if (attr.type !== (directory ? 'dir' : 'file')) throw s3Error('NoSuchKey', { resource });
   return attr;

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { Agent } from 'node:https';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Volume } from '../../src/sdk/index.js';
 import { tempVolume } from '../support/temp-volume.js';
 import { CREDENTIALS, s3Client } from './gateway-harness.js';
@@ -143,6 +144,27 @@ describe('slicefs gateway (the command)', () => {
       root.child.kill('SIGKILL');
       user.child.kill('SIGKILL');
       await Promise.all([root.exited, user.exited]);
+      tv.remove();
+    }
+  });
+
+  it('--tls-cert/--tls-key: HTTPS that a client verifying the certificate accepts', async () => {
+    const tv = await tempVolume();
+    const [cert, key] = [path.join(tv.dir, 'cert.pem'), path.join(tv.dir, 'key.pem')];
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    const gw = await startGatewayProcess(tv.metaUrl, ['--tls-cert', cert, '--tls-key', key]);
+    try {
+      assert.match(gw.endpoint, /^https:/);
+      const s3 = s3Client(gw.endpoint, { requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: readFileSync(cert) }) }) });
+      await s3.send(new CreateBucketCommand({ Bucket: 'secure' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'secure', Key: 'k', Body: 'over tls' }));
+      assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'secure', Key: 'k' }))).Body!.transformToString(), 'over tls');
+      s3.destroy();
+      await assert.rejects(fetch(gw.endpoint.replace('https:', 'http:')), 'no plain HTTP');
+    } finally {
+      gw.child.kill('SIGTERM');
+      assert.equal(await gw.exited, 0);
       tv.remove();
     }
   });

@@ -157,6 +157,24 @@ describe('S3 gateway objects', () => {
     });
   });
 
+  it('keys are paths: an object where a directory is (or under an object) is ObjectConflict; keys ending in / are directories', async () => {
+    await withGateway(engine, async ({ s3, vol }) => {
+      await s3.send(new CreateBucketCommand({ Bucket: 'paths' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'paths', Key: 'file', Body: 'f' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'paths', Key: 'dir/inside', Body: 'i' }));
+      await assert.rejects(s3.send(new PutObjectCommand({ Bucket: 'paths', Key: 'file/under', Body: 'x' })), code('ObjectConflict', 409));
+      await assert.rejects(s3.send(new PutObjectCommand({ Bucket: 'paths', Key: 'dir', Body: 'x' })), code('ObjectConflict', 409));
+      await s3.send(new PutObjectCommand({ Bucket: 'paths', Key: 'folder/', Body: '' }));
+      assert.ok((await vol.stat('/paths/folder')).isDirectory());
+      assert.equal((await s3.send(new HeadObjectCommand({ Bucket: 'paths', Key: 'folder/' }))).ContentLength, 0);
+      await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: 'paths', Key: 'folder' })), code('NotFound', 404), 'a directory is no object');
+      const top = await s3.send(new ListObjectsV2Command({ Bucket: 'paths', Delimiter: '/' }));
+      assert.deepEqual([top.Contents?.map((c) => c.Key), top.CommonPrefixes?.map((p) => p.Prefix)], [['file'], ['dir/', 'folder/']]);
+      assert.equal((await vol.readFile('/paths/file')).toString(), 'f', 'unchanged');
+      assert.deepEqual(await vol.readdir('/.slicefs-gateway/tmp'), [], 'refused uploads leave nothing staged');
+    });
+  });
+
   it('presigned GET and PUT URLs work for their lifetime and method only', async () => {
     await withGateway(engine, async ({ s3, endpoint }) => {
       await s3.send(new CreateBucketCommand({ Bucket: 'shared' }));

@@ -40,6 +40,6 @@ export async function startGatewayProcess(metaUrl: string, args: string[] = []):
       };
       check();
     });
-  const ready = await waitFor(/gateway for volume \S+ at (http:\/\/127\.0\.0\.1:\d+)/);
+  const ready = await waitFor(/gateway for volume \S+ at (https?:\/\/127\.0\.0\.1:\d+)/);
   return { child, endpoint: ready[1]!, stderr: () => text, waitFor, exited };
 }
