@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { isFsError } from '../errors/index.js';
 import type { VolumeMeta } from '../meta/volume-meta.js';
-import { type Attr, type Caller, type Ino, ROOT_INO } from '../meta/types.js';
+import { type Attr, type Ino, ROOT_INO } from '../meta/types.js';
+import { STAGER, STAGING_DIR, stagingLeftovers } from './staging-leftovers.js';
 import type { Vfs } from '../vfs/vfs.js';
 
-/** The gateway's hidden area at the volume's root; its name is no valid bucket name. */
-export const STAGING_DIR = '.slicefs-gateway';
-const STAGER: Caller = Object.freeze({ uid: 0, gid: 0, gids: [], umask: 0 });
+export { STAGING_DIR } from './staging-leftovers.js';
 
 /**
  * Where uploads are built before they appear: `tmp/` holds objects and parts being received
@@ -29,7 +28,7 @@ export class Staging {
     const tmp = await ensureDir(vfs, top.ino, { name: 'tmp', mode: 0o1777 });
     const multipart = await ensureDir(vfs, top.ino, { name: 'multipart', mode: 0o1777 });
     const staging = new Staging(meta.session, tmp.ino, multipart.ino);
-    const removed = await staging.reclaim(vfs, meta);
+    const { removed } = await stagingLeftovers({ vfs, meta }, { delete: true, tmp: tmp.ino });
     if (removed) log(`slicefs gateway: removed ${removed} unfinished upload(s) left by gateways that stopped`);
     return staging;
   }
@@ -42,24 +41,6 @@ export class Staging {
   /** Removes a name from tmp/ (an upload that failed); a name already gone is fine. */
   async discard(vfs: Vfs, name: Buffer): Promise<void> {
     await vfs.unlink(STAGER, this.tmp, name).catch(() => undefined);
-  }
-
-  /** Unlinks tmp/ entries of sessions that no longer live; returns how many. */
-  private async reclaim(vfs: Vfs, meta: VolumeMeta): Promise<number> {
-    const now = Date.now();
-    const live = new Set((await meta.engine.listSessions()).filter((s) => s.expires >= now).map((s) => Number(s.id)));
-    let removed = 0;
-    let after: Buffer | undefined;
-    do {
-      const page = await vfs.readdir(STAGER, this.tmp, { after, limit: 1000 });
-      for (const e of page.entries) {
-        const session = Number(/^(\d+)-/.exec(e.name.toString())?.[1]);
-        if (live.has(session)) continue;
-        await vfs.unlink(STAGER, this.tmp, e.name).then(() => removed++, () => undefined);
-      }
-      after = page.next;
-    } while (after);
-    return removed;
   }
 }
 

@@ -7,7 +7,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { Volume } from '../../src/sdk/index.js';
+import { checkVolume, Volume } from '../../src/sdk/index.js';
+import { slicefs } from '../support/cli.js';
 import { tempVolume } from '../support/temp-volume.js';
 import { CREDENTIALS, s3Client } from './gateway-harness.js';
 import { startGatewayProcess } from './gateway-process.js';
@@ -165,6 +166,50 @@ describe('slicefs gateway (the command)', () => {
     } finally {
       gw.child.kill('SIGTERM');
       assert.equal(await gw.exited, 0);
+      tv.remove();
+    }
+  });
+
+  it('an upload left by a killed gateway: slicefs gc finds and removes it, and so does the next gateway', async () => {
+    const tv = await tempVolume();
+    const gw = await startGatewayProcess(tv.metaUrl);
+    const s3 = s3Client(gw.endpoint);
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'left' }));
+    } finally {
+      s3.destroy();
+      gw.child.kill('SIGKILL');
+      await gw.exited;
+    }
+    // What a gateway killed mid-upload leaves: a file in tmp/ named after its (now dead) session.
+    const leave = async (name: string) => {
+      const vol = await tv.open();
+      try {
+        await vol.writeFile(`/.slicefs-gateway/tmp/${name}`, Buffer.alloc(300_000, 1));
+      } finally {
+        await vol.close();
+      }
+    };
+    try {
+      await leave('999999-0123456789abcdef01234567');
+      const report = slicefs(['gc', tv.metaUrl]);
+      assert.equal(report.code, 0, report.err);
+      assert.match(report.out, /gateway uploads: +1 left by stopped gateways\n/);
+      const removed = slicefs(['gc', tv.metaUrl, '--delete']);
+      assert.match(removed.out, /gateway uploads: +1 left by stopped gateways, 1 removed\n/);
+      const vol = await tv.open();
+      try {
+        assert.deepEqual(await vol.readdir('/.slicefs-gateway/tmp'), []);
+        assert.deepEqual((await checkVolume(vol)).problems, []);
+      } finally {
+        await vol.close();
+      }
+      await leave('999998-0123456789abcdef01234567');
+      const next = await startGatewayProcess(tv.metaUrl);
+      next.child.kill('SIGTERM');
+      assert.equal(await next.exited, 0);
+      assert.match(next.stderr(), /removed 1 unfinished upload\(s\) left by gateways that stopped/);
+    } finally {
       tv.remove();
     }
   });
