@@ -6,7 +6,7 @@ import { Agent } from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { checkVolume, Volume } from '../../src/sdk/index.js';
 import { slicefs } from '../support/cli.js';
 import { tempVolume } from '../support/temp-volume.js';
@@ -170,12 +170,13 @@ describe('slicefs gateway (the command)', () => {
     }
   });
 
-  it('an upload left by a killed gateway: slicefs gc finds and removes it, and so does the next gateway', async () => {
+  it('an upload left by a killed gateway: slicefs gc finds and removes it (and multipart uploads older than --threshold), and so does the next gateway', async () => {
     const tv = await tempVolume();
     const gw = await startGatewayProcess(tv.metaUrl);
     const s3 = s3Client(gw.endpoint);
     try {
       await s3.send(new CreateBucketCommand({ Bucket: 'left' }));
+      await s3.send(new CreateMultipartUploadCommand({ Bucket: 'left', Key: 'never-completed' }));
     } finally {
       s3.destroy();
       gw.child.kill('SIGKILL');
@@ -194,12 +195,13 @@ describe('slicefs gateway (the command)', () => {
       await leave('999999-0123456789abcdef01234567');
       const report = slicefs(['gc', tv.metaUrl]);
       assert.equal(report.code, 0, report.err);
-      assert.match(report.out, /gateway uploads: +1 left by stopped gateways\n/);
-      const removed = slicefs(['gc', tv.metaUrl, '--delete']);
-      assert.match(removed.out, /gateway uploads: +1 left by stopped gateways, 1 removed\n/);
+      assert.match(report.out, /gateway uploads: +1 left by stopped gateways, 0 multipart older than 24h\n/);
+      const removed = slicefs(['gc', tv.metaUrl, '--delete', '--threshold', '0']);
+      assert.match(removed.out, /gateway uploads: +1 left by stopped gateways, 1 multipart older than 0, 2 removed\n/);
       const vol = await tv.open();
       try {
         assert.deepEqual(await vol.readdir('/.slicefs-gateway/tmp'), []);
+        assert.deepEqual(await vol.readdir('/.slicefs-gateway/multipart'), [], 'the abandoned multipart upload went too');
         assert.deepEqual((await checkVolume(vol)).problems, []);
       } finally {
         await vol.close();
