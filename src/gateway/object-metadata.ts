@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { isFsError } from '../errors/index.js';
 import type { Attr, Caller } from '../meta/types.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { s3Error } from './s3-error.js';
@@ -58,8 +59,9 @@ export async function rebindEtag(vfs: Vfs, caller: Caller, spec: { attr: Attr; e
 
 /** An object's ETag (unquoted) and metadata, from its extended attributes. */
 export async function readObjectMetadata(vfs: Vfs, caller: Caller, attr: Attr): Promise<ObjectMetadata & { etag: string }> {
-  const names = new Set(await vfs.listxattr(caller, attr.ino));
-  const get = async (name: string) => (names.has(name) ? (await vfs.getxattr(caller, attr.ino, name).catch(() => undefined))?.toString() : undefined);
+  // Missing attributes answer ENODATA: three reads, no listing first.
+  const get = async (name: string) =>
+    (await vfs.getxattr(caller, attr.ino, name).catch((err: unknown) => (isFsError(err, 'ENODATA') ? undefined : Promise.reject(err))))?.toString();
   const [stamped, contentType, user] = await Promise.all([get(XATTR_ETAG), get(XATTR_CONTENT_TYPE), get(XATTR_USER_METADATA)]);
   let etag = derivedEtag(attr);
   if (stamped) {
