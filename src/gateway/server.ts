@@ -12,6 +12,14 @@ import { type Credentials, parseQuery, verifyRequest } from './sigv4.js';
 import { Staging } from './staging.js';
 import { xmlDocument } from './xml.js';
 
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw s3Error('InvalidArgument', { message: 'the request path is not valid percent-encoding' });
+  }
+}
+
 /** How a gateway serves. */
 export interface GatewayOptions {
   credentials: Credentials;
@@ -53,6 +61,9 @@ export class GatewayServer {
     const handler = (req: IncomingMessage, res: ServerResponse) => void self!.serve(req, res);
     const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
     server.keepAliveTimeout = 5000;
+    // An upload may take as long as it takes (Node's default gives a whole request 300 s);
+    // headers must still arrive within headersTimeout.
+    server.requestTimeout = 0;
     self = new GatewayServer(server, gw, options);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -93,9 +104,9 @@ export class GatewayServer {
       r.query = new Map(parseQuery(rawQuery));
       const segments = rawPath.split('/');
       if (segments[0] !== '') throw s3Error('InvalidRequest', { message: 'only path-style requests (/bucket/key) are accepted' });
-      const bucket = decodeURIComponent(segments[1] ?? '');
+      const bucket = decodePath(segments[1] ?? '');
       r.bucket = bucket || undefined;
-      if (segments.length > 2) r.key = decodeURIComponent(segments.slice(2).join('/'));
+      if (segments.length > 2) r.key = decodePath(segments.slice(2).join('/'));
       if (r.key === '') r.key = undefined;
       await route(r)(this.gw, r);
     } catch (err) {

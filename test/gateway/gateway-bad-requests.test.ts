@@ -66,6 +66,7 @@ describe('S3 gateway: bad requests get the S3 error and change nothing', () => {
         ['/safe/./x', 400, 'InvalidArgument'],
         ['/safe/a%00b', 400, 'InvalidArgument'],
         ['/safe/a//b', 400, 'InvalidArgument'],
+        ['/safe/bad%ZZescape', 400, 'InvalidArgument'],
         [`/safe/${'n'.repeat(256)}`, 400, 'KeyTooLongError'],
         [`/safe/${'abc/'.repeat(256)}x`, 400, 'KeyTooLongError'],
         ['/Bad_Bucket/x', 404, 'NoSuchBucket'],

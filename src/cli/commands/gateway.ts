@@ -67,13 +67,19 @@ export const gateway: CommandDefinition = {
     let server: GatewayServer | undefined;
     let stopped: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (stopped = resolve));
+    let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        log(`slicefs gateway: ${signal} again: exiting now`);
+        process.exit(1);
+      }
+      stopping = true;
       log(`slicefs gateway: ${signal}: finishing requests under way, then stopping`);
       void server?.stop().then(stopped, stopped);
     };
     try {
       server = await GatewayServer.start(volume, { credentials, caller, host, port, region: o.region as string, tls, accessLog, log });
-      for (const s of SIGNALS) process.once(s, onSignal);
+      for (const s of SIGNALS) process.on(s, onSignal);
       const a = server.address;
       log(`slicefs: gateway for volume ${volume.settings.name} at ${tls ? 'https' : 'http'}://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port} (pid ${process.pid})`);
       await done;
