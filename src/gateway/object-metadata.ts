@@ -42,14 +42,18 @@ const etagStamp = (attr: Attr) => `${attr.mtime.sec}.${attr.mtime.nsec} ${attr.l
 /** An ETag for a file the gateway did not write (or that changed since): not an MD5, but it changes when the file does. */
 const derivedEtag = (attr: Attr) => createHash('md5').update(`${attr.ino} ${etagStamp(attr)}`).digest('hex');
 
-/** Stores an object's metadata and ETag (for the bytes `attr` describes) as extended attributes. */
-export async function writeObjectMetadata(vfs: Vfs, caller: Caller, spec: { attr: Attr; etag: string; metadata: ObjectMetadata }): Promise<void> {
+/**
+ * Stores an object's metadata and ETag (for the bytes `attr` describes) as extended attributes.
+ * `fresh`: a new file with none yet (nothing to remove).
+ */
+export async function writeObjectMetadata(vfs: Vfs, caller: Caller, spec: { attr: Attr; etag: string; metadata: ObjectMetadata; fresh?: boolean }): Promise<void> {
   const { attr, etag, metadata } = spec;
+  const absent = (err: unknown) => (isFsError(err, 'ENODATA') ? undefined : Promise.reject(err));
   await vfs.setxattr(caller, attr.ino, XATTR_ETAG, Buffer.from(`${etag} ${etagStamp(attr)}`));
   if (metadata.contentType) await vfs.setxattr(caller, attr.ino, XATTR_CONTENT_TYPE, Buffer.from(metadata.contentType));
-  else await vfs.removexattr(caller, attr.ino, XATTR_CONTENT_TYPE).catch(() => undefined);
+  else if (!spec.fresh) await vfs.removexattr(caller, attr.ino, XATTR_CONTENT_TYPE).catch(absent);
   if (Object.keys(metadata.user).length) await vfs.setxattr(caller, attr.ino, XATTR_USER_METADATA, Buffer.from(JSON.stringify(metadata.user)));
-  else await vfs.removexattr(caller, attr.ino, XATTR_USER_METADATA).catch(() => undefined);
+  else if (!spec.fresh) await vfs.removexattr(caller, attr.ino, XATTR_USER_METADATA).catch(absent);
 }
 
 /** Rebinds a stored ETag to a copy's own times (a clone has new times, the same bytes). */

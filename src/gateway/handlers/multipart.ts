@@ -53,7 +53,7 @@ export async function uploadPart(gw: GatewayContext, r: S3Request): Promise<void
   const etag = staged.md5.toString('hex');
   try {
     if (digest && !digest.equals(staged.md5)) throw s3Error('BadDigest');
-    await writeObjectMetadata(gw.vfs, gw.caller, { attr: staged.attr, etag, metadata: { user: {} } });
+    await writeObjectMetadata(gw.vfs, gw.caller, { attr: staged.attr, etag, metadata: { user: {} }, fresh: true });
   } catch (err) {
     await gw.staging.discard(gw.vfs, staged.name);
     throw toS3Error(err);
@@ -84,7 +84,7 @@ async function uploadPartCopy(gw: GatewayContext, r: S3Request, number: number):
   const etag = createHash('md5').update(`${source.etag} ${start}-${end}`).digest('hex');
   try {
     if (end >= start) await gw.meta.copyRange({ src: source.attr.ino, srcOffset: start, dst: staged.attr.ino, dstOffset: 0, length: end - start + 1 });
-    await writeObjectMetadata(gw.vfs, gw.caller, { attr: await gw.vfs.getattr(staged.attr.ino), etag, metadata: { user: {} } });
+    await writeObjectMetadata(gw.vfs, gw.caller, { attr: await gw.vfs.getattr(staged.attr.ino), etag, metadata: { user: {} }, fresh: true });
   } catch (err) {
     await gw.staging.discard(gw.vfs, staged.name);
     throw toS3Error(err);
@@ -131,7 +131,7 @@ export async function completeMultipartUpload(gw: GatewayContext, r: S3Request):
       if (attr.length) await gw.meta.copyRange({ src: attr.ino, srcOffset: 0, dst: staged.attr.ino, dstOffset: offset, length: attr.length });
       offset += attr.length;
     }
-    await writeObjectMetadata(gw.vfs, gw.caller, { attr: await gw.vfs.getattr(staged.attr.ino), etag, metadata: upload.metadata });
+    await writeObjectMetadata(gw.vfs, gw.caller, { attr: await gw.vfs.getattr(staged.attr.ino), etag, metadata: upload.metadata, fresh: true });
   } catch (err) {
     await gw.staging.discard(gw.vfs, staged.name);
     throw toS3Error(err);

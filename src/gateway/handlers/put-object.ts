@@ -56,7 +56,7 @@ export async function putObject(gw: GatewayContext, r: S3Request): Promise<void>
   const staged = await receiveFile(gw, requestBody(r.req, r.auth));
   try {
     if (digest && !digest.equals(staged.md5)) throw s3Error('BadDigest');
-    await writeObjectMetadata(gw.vfs, gw.caller, { attr: staged.attr, etag: staged.md5.toString('hex'), metadata });
+    await writeObjectMetadata(gw.vfs, gw.caller, { attr: staged.attr, etag: staged.md5.toString('hex'), metadata, fresh: true });
   } catch (err) {
     await gw.staging.discard(gw.vfs, staged.name);
     throw err;
