@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isFsError } from '../errors/index.js';
+import { RENAME_NOREPLACE } from '../meta/meta.js';
 import type { Attr } from '../meta/types.js';
 import { O_CREAT, O_EXCL, O_WRONLY } from '../vfs/open-flags.js';
 import { makeDirectories } from '../vfs/paths.js';
@@ -90,9 +91,10 @@ export async function createStaged(gw: GatewayContext): Promise<{ name: Buffer; 
 
 /**
  * Makes a staged file the object at `key`: creates the key's directories, then renames it into
- * place in one step, replacing an older object. Until then no client sees it.
+ * place in one step, replacing an older object (with `noReplace`, If-None-Match: *, the step
+ * fails with PreconditionFailed if the key exists). Until then no client sees it.
  */
-export async function publish(gw: GatewayContext, staged: { name: Buffer }, at: { bucket: string; key: string }): Promise<void> {
+export async function publish(gw: GatewayContext, staged: { name: Buffer }, at: { bucket: string; key: string; noReplace?: boolean }): Promise<void> {
   const resource = `/${at.bucket}/${at.key}`;
   try {
     const { parts } = keyPath(at.key);
@@ -100,7 +102,8 @@ export async function publish(gw: GatewayContext, staged: { name: Buffer }, at: 
       const bucket = await resolveBucket(gw, at.bucket);
       try {
         const parent = parts.length > 1 ? await makeDirectories(gw.vfs, gw.caller, [Buffer.from(at.bucket), ...parts.slice(0, -1)]) : bucket;
-        await gw.vfs.rename(gw.caller, { parent: gw.staging.tmp, name: staged.name, newParent: parent.ino, newName: parts[parts.length - 1]! });
+        const flags = at.noReplace ? RENAME_NOREPLACE : 0;
+        await gw.vfs.rename(gw.caller, { parent: gw.staging.tmp, name: staged.name, newParent: parent.ino, newName: parts[parts.length - 1]!, flags });
         return;
       } catch (err) {
         // A delete removing the key's emptied directories meanwhile: make them again.
@@ -109,6 +112,7 @@ export async function publish(gw: GatewayContext, staged: { name: Buffer }, at: 
     }
   } catch (err) {
     await gw.staging.discard(gw.vfs, staged.name);
+    if (at.noReplace && isFsError(err, 'EEXIST')) throw s3Error('PreconditionFailed', { resource });
     throw toS3Error(err, { missing: 'NoSuchBucket', resource });
   }
 }

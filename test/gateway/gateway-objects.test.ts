@@ -170,6 +170,10 @@ describe('S3 gateway objects', () => {
       await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: 'paths', Key: 'folder' })), code('NotFound', 404), 'a directory is no object');
       const top = await s3.send(new ListObjectsV2Command({ Bucket: 'paths', Delimiter: '/' }));
       assert.deepEqual([top.Contents?.map((c) => c.Key), top.CommonPrefixes?.map((p) => p.Prefix)], [['file'], ['dir/', 'folder/']]);
+      await s3.send(new PutObjectCommand({ Bucket: 'paths', Key: 'once', Body: 'first', IfNoneMatch: '*' }));
+      await assert.rejects(s3.send(new PutObjectCommand({ Bucket: 'paths', Key: 'once', Body: 'second', IfNoneMatch: '*' })), code('PreconditionFailed', 412));
+      await assert.rejects(s3.send(new PutObjectCommand({ Bucket: 'paths', Key: 'once', Body: 'third', IfMatch: '"x"' })), code('NotImplemented', 501));
+      assert.equal((await vol.readFile('/paths/once')).toString(), 'first', 'If-None-Match: * creates only');
       assert.equal((await vol.readFile('/paths/file')).toString(), 'f', 'unchanged');
       assert.deepEqual(await vol.readdir('/.slicefs-gateway/tmp'), [], 'refused uploads leave nothing staged');
     });

@@ -5,7 +5,7 @@ import { publish, resolveBucket } from '../object-files.js';
 import { s3Error, toS3Error } from '../s3-error.js';
 import { type GatewayContext, isoTime, type S3Request, sendXml } from '../s3-request.js';
 import { xmlDocument } from '../xml.js';
-import { refuseUnsupportedHeaders } from './put-object.js';
+import { createOnly, refuseUnsupportedHeaders } from './put-object.js';
 
 /**
  * CopyObject as a clone: the copy gets its own inode whose chunk records share the source's
@@ -17,6 +17,7 @@ export async function copyObject(gw: GatewayContext, r: S3Request): Promise<void
   const { bucket, key } = { bucket: r.bucket!, key: r.key! };
   if (keyPath(key).directory) throw s3Error('InvalidRequest', { message: 'a copy cannot target a directory marker' });
   await resolveBucket(gw, bucket);
+  const noReplace = createOnly(r);
   const source = await resolveCopySource(gw, r);
   const directive = String(r.req.headers['x-amz-metadata-directive'] ?? 'COPY');
   if (directive !== 'COPY' && directive !== 'REPLACE') throw s3Error('InvalidArgument', { message: 'x-amz-metadata-directive must be COPY or REPLACE' });
@@ -34,6 +35,6 @@ export async function copyObject(gw: GatewayContext, r: S3Request): Promise<void
     await gw.staging.discard(gw.vfs, name);
     throw toS3Error(err);
   }
-  await publish(gw, { name }, { bucket, key });
+  await publish(gw, { name }, { bucket, key, noReplace });
   sendXml(r, xmlDocument('CopyObjectResult', [['LastModified', isoTime(attr.mtime)], ['ETag', `"${source.etag}"`]]));
 }

@@ -10,7 +10,7 @@ import { declaredLength, readSmallBody, requestBody } from '../request-body.js';
 import { s3Error, toS3Error } from '../s3-error.js';
 import { type GatewayContext, isoTime, type S3Request, sendEmpty, sendXml } from '../s3-request.js';
 import { childrenNamed, childText, parseXml, type XmlNode, xmlDocument } from '../xml.js';
-import { contentMd5, refuseUnsupportedHeaders } from './put-object.js';
+import { contentMd5, createOnly, refuseUnsupportedHeaders } from './put-object.js';
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PARTS = 10000;
@@ -110,6 +110,7 @@ async function requestedParts(r: S3Request): Promise<Array<{ number: number; eta
  * directory goes.
  */
 export async function completeMultipartUpload(gw: GatewayContext, r: S3Request): Promise<void> {
+  const noReplace = createOnly(r);
   const upload = await findUpload(gw, r);
   const wanted = await requestedParts(r);
   const files = new Map((await listPartFiles(gw, upload)).map((p) => [p.number, p.attr]));
@@ -136,7 +137,7 @@ export async function completeMultipartUpload(gw: GatewayContext, r: S3Request):
     await gw.staging.discard(gw.vfs, staged.name);
     throw toS3Error(err);
   }
-  await publish(gw, staged, { bucket: upload.bucket, key: upload.key });
+  await publish(gw, staged, { bucket: upload.bucket, key: upload.key, noReplace });
   await removeUpload(gw, upload);
   sendXml(r, xmlDocument('CompleteMultipartUploadResult', [
     ['Location', `/${upload.bucket}/${upload.key}`], ['Bucket', upload.bucket], ['Key', upload.key], ['ETag', `"${etag}"`],

@@ -22,6 +22,18 @@ export function refuseUnsupportedHeaders(r: S3Request): void {
   }
 }
 
+/**
+ * Conditional writes: If-None-Match: * (create only, checked atomically by the final rename);
+ * other conditions on a write are refused rather than ignored.
+ */
+export function createOnly(r: S3Request): boolean {
+  const h = r.req.headers;
+  if (h['if-match'] !== undefined || (h['if-none-match'] !== undefined && h['if-none-match'] !== '*')) {
+    throw s3Error('NotImplemented', { message: 'conditional writes other than If-None-Match: * are not supported' });
+  }
+  return h['if-none-match'] === '*';
+}
+
 /** The Content-MD5 header as 16 bytes, or undefined; InvalidDigest when malformed. */
 export function contentMd5(r: S3Request): Buffer | undefined {
   const text = r.req.headers['content-md5'];
@@ -43,6 +55,7 @@ export async function putObject(gw: GatewayContext, r: S3Request): Promise<void>
   const length = declaredLength(r.req, r.auth);
   if (length === undefined) throw s3Error('MissingContentLength');
   const digest = contentMd5(r);
+  const noReplace = createOnly(r);
   const metadata = metadataFromHeaders(r.req.headers);
   await resolveBucket(gw, bucket);
   if (path.directory) {
@@ -61,6 +74,6 @@ export async function putObject(gw: GatewayContext, r: S3Request): Promise<void>
     await gw.staging.discard(gw.vfs, staged.name);
     throw err;
   }
-  await publish(gw, staged, { bucket, key });
+  await publish(gw, staged, { bucket, key, noReplace });
   sendEmpty(r, 200, { etag: `"${staged.md5.toString('hex')}"` });
 }
