@@ -50,11 +50,12 @@ export async function getObject(gw: GatewayContext, r: S3Request): Promise<void>
       const data = await gw.vfs.read(handle.fh, at, Math.min(READ_PIECE, end - at));
       if (data.length === 0) break; // truncated meanwhile: the client sees a short body
       at += data.length;
-      if (!r.res.write(data)) await Promise.race([once(r.res, 'drain'), once(r.res, 'close')]);
+      // The last piece ends the response at once: waiting for it to drain would only wait for the client.
+      if (at >= end) r.res.end(data);
+      else if (!r.res.write(data)) await Promise.race([once(r.res, 'drain'), once(r.res, 'close')]);
     }
     // A file cut shorter meanwhile: the client must see a short body, not a complete one.
     if (at < end) r.res.destroy();
-    else r.res.end();
   } finally {
     await gw.vfs.release(handle.fh);
   }
