@@ -179,6 +179,21 @@ describe('S3 gateway objects', () => {
     });
   });
 
+  it('concurrent clients: parallel uploads to one key leave one whole body, to many keys all of them', async () => {
+    await withGateway(engine, async ({ s3, vol }) => {
+      await s3.send(new CreateBucketCommand({ Bucket: 'busy' }));
+      const bodies = Array.from({ length: 12 }, (_, i) => Buffer.alloc(700_000 + i, i + 1));
+      await Promise.all(bodies.map((Body, i) => Promise.all([
+        s3.send(new PutObjectCommand({ Bucket: 'busy', Key: 'same', Body })),
+        s3.send(new PutObjectCommand({ Bucket: 'busy', Key: `many/${i}`, Body })),
+      ])));
+      const same = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'busy', Key: 'same' }))).Body!.transformToByteArray());
+      assert.ok(bodies.some((b) => b.equals(same)), 'one upload won, whole');
+      for (const [i, b] of bodies.entries()) assert.ok((await vol.readFile(`/busy/many/${i}`)).equals(b));
+      assert.deepEqual(await vol.readdir('/.slicefs-gateway/tmp'), []);
+    });
+  });
+
   it('presigned GET and PUT URLs work for their lifetime and method only', async () => {
     await withGateway(engine, async ({ s3, endpoint }) => {
       await s3.send(new CreateBucketCommand({ Bucket: 'shared' }));
