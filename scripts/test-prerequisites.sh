@@ -7,11 +7,13 @@ set -euo pipefail
 say() { echo "test prerequisites: $*" >&2; }
 
 # command -> Debian package
-declare -A tools=([fusermount3]=fuse3 [setfattr]=attr [getfattr]=attr [cc]=gcc [setpriv]=util-linux [setcap]=libcap2-bin [litmus]=litmus [curl]=curl)
+declare -A tools=([fusermount3]=fuse3 [setfattr]=attr [getfattr]=attr [cc]=gcc [setpriv]=util-linux [setcap]=libcap2-bin [litmus]=litmus [curl]=curl [openssl]=openssl)
 missing=()
 for tool in "${!tools[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}")
 done
+# The gateway tests run Debian's aws CLI (v2) by its path: another `aws` on PATH (pip's v1) is not it.
+[ -x /usr/bin/aws ] || missing+=(awscli)
 if [ ${#missing[@]} -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   if [ "$(id -u)" -ne 0 ]; then

@@ -1,3 +1,4 @@
+import { stagingLeftovers } from '../../gateway/staging-leftovers.js';
 import { collectGarbage, formatBytes, parseDuration, Volume } from '../../sdk/index.js';
 import type { CommandDefinition } from '../command.js';
 import { phaseReporter } from '../progress.js';
@@ -17,9 +18,11 @@ export const gc: CommandDefinition = {
     const volume = await Volume.open(metaUrl!, { program: 'slicefs gc', deleteObjects: false, readOnly: !o.delete });
     const progress = phaseReporter(io);
     try {
+      // First: what a removed upload held then goes with the rest (its open record, its slices).
+      const uploads = await stagingLeftovers(volume, { delete: Boolean(o.delete), olderThanMs: thresholdMs });
       const r = await collectGarbage(volume, { delete: Boolean(o.delete), thresholdMs, onProgress: progress.report });
       progress.stop();
-      if (o.json) return void io.out.write(`${JSON.stringify(r, null, 2)}\n`);
+      if (o.json) return void io.out.write(`${JSON.stringify({ ...r, gatewayUploads: uploads }, null, 2)}\n`);
       const m = r.metadata;
       const verb = o.delete ? 'removed' : 'found';
       io.out.write(
@@ -32,6 +35,8 @@ export const gc: CommandDefinition = {
           `unreferenced slices:  ${m.unreferencedSlices.found} found${o.delete ? `, ${m.unreferencedSlices.queued} queued for deletion` : ''}`,
           `objects:              ${r.objects.objects} listed, ${r.objects.leaked.objects} leaked (${formatBytes(r.objects.leaked.bytes)})${o.delete ? `, ${r.objects.leaked.deleted} deleted` : ''}`,
           `deletion queue:       ${r.objects.queue.pending} waiting${o.delete ? `, ${r.objects.queue.drained} drained` : ''}`,
+          `gateway uploads:      ${uploads.found} left by stopped gateways, ${uploads.staleUploads} multipart older than ${o.threshold}` +
+            `${o.delete ? `, ${uploads.removed + uploads.removedUploads} removed` : ''}`,
           o.delete ? `gc: ${verb} what was found` : 'gc: report only; run with --delete to remove',
         ].join('\n') + '\n',
       );

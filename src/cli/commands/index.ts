@@ -5,6 +5,7 @@ import { destroy } from './destroy.js';
 import { dump } from './dump.js';
 import { format } from './format.js';
 import { fsck } from './fsck.js';
+import { gateway } from './gateway.js';
 import { gc } from './gc.js';
 import { info } from './info.js';
 import { load } from './load.js';
@@ -18,4 +19,4 @@ import { umount } from './umount.js';
 import { webdav } from './webdav.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, clone, rmr, info, summary, gc, fsck, restore, dump, load, destroy, objbench, webdav];
+export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, gateway, clone, rmr, info, summary, gc, fsck, restore, dump, load, destroy, objbench, webdav];
