@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FsError, isFsError } from '../errors/index.js';
 import type { Attr, Caller } from '../meta/types.js';
-import { parentDirectory, statPath } from '../vfs/path-lookup.js';
+import { parentDirectory, statPath } from '../vfs/paths.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { DavError } from './dav-error.js';
 import { BadPathError, davPath, type DavPath, isUploadName, parentPath, uriAuthority } from './dav-path.js';
