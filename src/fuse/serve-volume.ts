@@ -11,6 +11,8 @@ export interface ServeVolumeOptions {
   nonempty?: boolean;
   /** Block cache bytes. */
   cacheSize?: number;
+  /** The session TTL: how long the mount may go silent before others take over its locks and files. */
+  sessionTtlMs?: number;
   /** Log every request (the access log). */
   debug?: boolean;
   /** Where messages go (stderr by default). */
@@ -37,7 +39,7 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   checkMountpoint(mountpoint, options); // before opening the volume: a bad mount point fails at once
   const volume = await Volume.open(metaUrl, {
-    program: 'slicefs mount', cacheSize: options.cacheSize, deleteObjects: !options.readOnly, log,
+    program: 'slicefs mount', cacheSize: options.cacheSize, sessionTtlMs: options.sessionTtlMs, deleteObjects: !options.readOnly, log,
   });
   let stopping = false;
   let server: FuseServer | undefined;

@@ -84,6 +84,23 @@ describe('fuse session: decode → op table → reply once', () => {
     assert.match(broken.errors.join('\n'), /TypeError: bug/);
   });
 
+  it('logs every failure an application receives (EIO, an engine EAGAIN, ENOSPC) with errno, opcode and inode; not the answers (ENOENT, a lock conflict)', async () => {
+    const failures: Record<string, FsError> = {
+      a: new FsError('EAGAIN', { syscall: 'postgres', detail: 'the database system is starting up' }),
+      b: new FsError('EIO', { syscall: 'redis', detail: 'connection lost' }),
+      c: new FsError('ENOSPC', { syscall: 'create', path: '/full/c' }),
+      d: new FsError('ENOENT', { syscall: 'lookup' }),
+    };
+    const setlk: Vfs['setlk'] = async () => Promise.reject(new FsError('EAGAIN', { syscall: 'fcntl', ino: 7 as Ino }));
+    const h = harness({ vfs: { lookup: async (_c, _p, n) => Promise.reject(failures[n.toString()]), setlk } });
+    for (const [n, ino] of [['a', 1], ['b', 5], ['c', 6], ['d', 1]] as const) await h.call(OPCODES.FUSE_LOOKUP, name(n), ino);
+    assert.equal((await h.call(OPCODES.FUSE_SETLK, encodeStruct(fuse_lk_in, { fh: 1, owner: 9n, lk: { start: 0n, end: 10n, type: 1, pid: 5 } }), 7))?.error, -EAGAIN);
+    assert.equal(h.errors.length, 3, h.errors.join('\n'));
+    assert.match(h.errors[0]!, /^EAGAIN to pid 0: LOOKUP inode 1: EAGAIN: .*postgres.*starting up/);
+    assert.match(h.errors[1]!, /^EIO to pid 0: LOOKUP inode 5: .*redis.*connection lost/);
+    assert.match(h.errors[2]!, /^ENOSPC to pid 0: LOOKUP inode 6: .*'\/full\/c'/);
+  });
+
   it('negotiates INIT: our minor, 1 MiB writes, 256 pages, only flags the kernel offers, never the writeback cache', async () => {
     const h = harness();
     const offered = INIT_FLAGS.FUSE_ASYNC_READ | INIT_FLAGS.FUSE_BIG_WRITES | INIT_FLAGS.FUSE_MAX_PAGES | INIT_FLAGS.FUSE_WRITEBACK_CACHE;

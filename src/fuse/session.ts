@@ -1,8 +1,8 @@
-import { isFsError } from '../errors/index.js';
 import { opcodeName } from './abi/opcodes.js';
 import type { DecodedOf } from './abi/layout.js';
 import type { fuse_init_in, fuse_init_out } from './abi/structs.js';
 import { FUSE_KERNEL_MINOR_VERSION, FUSE_KERNEL_VERSION, INIT_FLAGS } from './abi/constants.js';
+import { ErrorReport } from './error-report.js';
 import { GroupCache, RequestCaller } from './caller.js';
 import type { FuseContext, SessionControl } from './context.js';
 import { BodyReader, decodeHeader, type InHeader } from './decode.js';
@@ -67,6 +67,7 @@ export class FuseSession implements SessionControl {
   readonly context: FuseContext;
   private readonly active = new Map<number, ActiveCall<unknown>>();
   private readonly groups = new GroupCache();
+  private readonly errors: ErrorReport;
   private readonly initDone: { promise: Promise<void>; resolve: () => void };
 
   constructor(
@@ -75,6 +76,7 @@ export class FuseSession implements SessionControl {
     private readonly options: SessionOptions = {},
   ) {
     this.context = { ...context, control: this };
+    this.errors = new ErrorReport(options.errorLog ?? (() => undefined));
     let resolve!: () => void;
     this.initDone = { promise: new Promise<void>((r) => (resolve = r)), resolve };
   }
@@ -108,7 +110,7 @@ export class FuseSession implements SessionControl {
       this.active.set(header.unique, call);
       await op.handle(call);
     } catch (err) {
-      if (!isFsError(err) || err.code === 'EIO') this.options.errorLog?.(`${opcodeName(header.opcode)} ${header.nodeid}: ${(err as Error)?.stack ?? err}`);
+      this.errors.report(header, err);
       if (!reply.sent) reply.error(err);
     } finally {
       this.active.delete(header.unique);

@@ -105,6 +105,12 @@ export interface EngineTx {
   cloneEntries?(units: readonly CloneUnit[], spec: CloneEntriesSpec): Promise<CloneBatch>;
   /** Optional: the number of entries below a directory (recursively), counted set-based. */
   countSubtree?(ino: Ino): Promise<number>;
+  /**
+   * Optional: du-like totals of the entries below a directory (recursively; a hard-linked file
+   * once per name; an entry whose inode is missing not at all), in a few set-based reads of
+   * committed state: for read transactions (`summary`). Engines without it are walked.
+   */
+  summarizeSubtree?(ino: Ino): Promise<{ size: number; files: number; dirs: number }>;
 
   /** Every session's locks on an inode. */
   getLocks(ino: Ino): Promise<Map<SessionId, LockRecord[]>>;

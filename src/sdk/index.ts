@@ -6,6 +6,7 @@ export { FsError, CodedError, type Errno } from '../errors/index.js';
 export type { VolumeSettings } from '../meta/types.js';
 export { volumeStatus, type VolumeStatus } from './status.js';
 export { parseSize, parseDuration, formatBytes } from './sizes.js';
+export { MIN_SESSION_TTL_MS, SESSION_TTL_MS } from '../meta/sessions.js';
 export type { CloneOptions } from '../meta/clone/clone-spec.js';
 export { checkCloneOptions, DEFAULT_CLONE_BATCH_SIZE, MAX_CLONE_BATCH_SIZE } from '../meta/clone/clone-options.js';
 export { collectGarbage, type GcOptions, type GcReport } from './garbage.js';

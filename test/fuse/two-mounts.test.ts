@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { formatTempVolume, MountedVolume, run, sh } from './support/mounted-volume.js';
+import { formatEngineVolume, formatTempVolume, MountedVolume, mountEngines, run, sh } from './support/mounted-volume.js';
 
 /** POSIX record lock (fcntl) on a file from a Python one-liner: prints "locked" or "busy". */
 const lockf = (file: string, extra = '') =>
@@ -168,44 +168,6 @@ describe('slicefs mount: two mounts of one volume (two clients)', () => {
     assert.equal(await holder.release(), 0);
     assert.equal(run(lockf(`${b.mnt}/rec`)), 'locked\n', 'released at close');
   });
-  it('OFD locks (F_OFD_SETLK) conflict on one mount and across mounts, and go when their file is closed', async () => {
-    run(`printf data > ${a.mnt}/ofd`);
-    const holder = await holdLock(ofdLock(`${a.mnt}/ofd`, { extra: "sys.stdin.readline(); os.close(fd); print('closed', flush=True); sys.stdin.read()" }));
-    assert.equal(holder.line, 'locked');
-    assert.equal(run(ofdLock(`${a.mnt}/ofd`)), 'busy\n', 'same mount, other process');
-    assert.equal(run(ofdLock(`${b.mnt}/ofd`)), 'busy\n', 'other mount');
-    assert.equal(run(lockf(`${b.mnt}/ofd`)), 'busy\n', 'a classic POSIX lock from the other mount');
-    // The holder closes its descriptor but stays alive: the lock goes with the close, not the exit.
-    const closed = new Promise<string>((resolve) => holder.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
-    holder.stdin.write('close\n');
-    assert.equal(await closed, 'closed');
-    await ofdFreed(`${b.mnt}/ofd`);
-    await ofdFreed(`${a.mnt}/ofd`);
-    assert.equal(await holder.release(), 0);
-  });
-
-  it('an F_OFD_SETLKW waiter on the other mount gets the lock once the holder exits', async () => {
-    run(`printf data > ${a.mnt}/ofdw`);
-    const holder = await holdLock(ofdLock(`${a.mnt}/ofdw`, { extra: 'sys.stdin.read()' }));
-    assert.equal(holder.line, 'locked');
-    const waiter = spawn('sh', ['-c', ofdLock(`${b.mnt}/ofdw`, { wait: true })], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    waiter.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    assert.equal(await exitWithin(waiter, 500), null, 'the waiter waits while the lock is held');
-    assert.equal(await holder.release(), 0);
-    assert.equal(await exitWithin(waiter, 10_000), 0, 'the waiter takes the lock once the holder has gone');
-    assert.equal(out, 'locked\n');
-  });
-
-  it('closing one descriptor of a file does not drop the OFD lock held through another open of it', async () => {
-    run(`printf data > ${a.mnt}/ofd2`);
-    // The same process opens the file twice, locks through the first, closes the second.
-    const holder = await holdLock(ofdLock(`${a.mnt}/ofd2`, { beforePrint: 'g=os.open(f, os.O_RDWR); os.close(g)', extra: 'sys.stdin.read()' }));
-    assert.equal(holder.line, 'locked');
-    assert.equal(run(ofdLock(`${b.mnt}/ofd2`)), 'busy\n', 'still held after the other descriptor was closed');
-    assert.equal(await holder.release(), 0);
-    await ofdFreed(`${b.mnt}/ofd2`);
-  });
 
   for (const how of ['one-descriptor', 'open-each'] as const) {
     it(`O_APPEND from both mounts at once (${how}): 2 × 1000 lines, every one whole and once`, async () => {
@@ -218,3 +180,64 @@ describe('slicefs mount: two mounts of one volume (two clients)', () => {
     });
   }
 });
+
+// Open-file-description locks on every engine that mounts can share (issue 17 item 1): the lock
+// lives in the engine, the release comes from each mount's RELEASE bookkeeping.
+for (const engine of mountEngines()) {
+  describe(`slicefs mount: OFD locks across two mounts [${engine.name}]`, () => {
+    let volume: Awaited<ReturnType<typeof formatEngineVolume>> | undefined;
+    let a: MountedVolume;
+    let b: MountedVolume;
+    before(async () => {
+      volume = await formatEngineVolume(engine);
+      [a, b] = await Promise.all([MountedVolume.start(volume.metaUrl), MountedVolume.start(volume.metaUrl)]);
+    });
+    after(async () => {
+      await Promise.all([a?.stop(), b?.stop()]);
+      await volume?.remove();
+    });
+
+    it('OFD locks (F_OFD_SETLK) conflict on one mount and across mounts, and go when their file is closed', async () => {
+      run(`printf data > ${a.mnt}/ofd`);
+      const holder = await holdLock(ofdLock(`${a.mnt}/ofd`, { extra: "sys.stdin.readline(); os.close(fd); print('closed', flush=True); sys.stdin.read()" }));
+      assert.equal(holder.line, 'locked');
+      assert.equal(run(ofdLock(`${a.mnt}/ofd`)), 'busy\n', 'same mount, other process');
+      assert.equal(run(ofdLock(`${b.mnt}/ofd`)), 'busy\n', 'other mount');
+      assert.equal(run(lockf(`${b.mnt}/ofd`)), 'busy\n', 'a classic POSIX lock from the other mount');
+      // The holder closes its descriptor but stays alive: the lock goes with the close, not the exit.
+      // Chunks, not lines: with PYTHONUNBUFFERED a print's text and its newline are two writes.
+      const closed = new Promise<string>((resolve) => {
+        let seen = '';
+        holder.stdout.on('data', (d: Buffer) => void ((seen += d.toString()).includes('closed\n') && resolve(seen.trim())));
+      });
+      holder.stdin.write('close\n');
+      assert.equal(await closed, 'closed');
+      await ofdFreed(`${b.mnt}/ofd`);
+      await ofdFreed(`${a.mnt}/ofd`);
+      assert.equal(await holder.release(), 0);
+    });
+
+    it('an F_OFD_SETLKW waiter on the other mount gets the lock once the holder exits', async () => {
+      run(`printf data > ${a.mnt}/ofdw`);
+      const holder = await holdLock(ofdLock(`${a.mnt}/ofdw`, { extra: 'sys.stdin.read()' }));
+      assert.equal(holder.line, 'locked');
+      const waiter = spawn('sh', ['-c', ofdLock(`${b.mnt}/ofdw`, { wait: true })], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      waiter.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      assert.equal(await exitWithin(waiter, 500), null, 'the waiter waits while the lock is held');
+      assert.equal(await holder.release(), 0);
+      assert.equal(await exitWithin(waiter, 10_000), 0, 'the waiter takes the lock once the holder has gone');
+      assert.equal(out, 'locked\n');
+    });
+
+    it('closing one descriptor of a file does not drop the OFD lock held through another open of it', async () => {
+      run(`printf data > ${a.mnt}/ofd2`);
+      // The same process opens the file twice, locks through the first, closes the second.
+      const holder = await holdLock(ofdLock(`${a.mnt}/ofd2`, { beforePrint: 'g=os.open(f, os.O_RDWR); os.close(g)', extra: 'sys.stdin.read()' }));
+      assert.equal(holder.line, 'locked');
+      assert.equal(run(ofdLock(`${b.mnt}/ofd2`)), 'busy\n', 'still held after the other descriptor was closed');
+      assert.equal(await holder.release(), 0);
+      await ofdFreed(`${b.mnt}/ofd2`);
+    });
+  });
+}

@@ -3,12 +3,21 @@ import path from 'node:path';
 import { isMountProcess, needsThreadPoolReads, reportMountFailed, reportMountReady, runMountProcess, startMountDaemon } from '../../fuse/daemon.js';
 import { checkMountpoint } from '../../fuse/mount.js';
 import { serveVolume } from '../../fuse/serve-volume.js';
-import { parseSize } from '../../sdk/index.js';
+import { CodedError, MIN_SESSION_TTL_MS, parseDuration, parseSize } from '../../sdk/index.js';
 import type { CommandDefinition } from '../command.js';
 
 /** Where a background mount logs by default. */
 const defaultLog = (mountpoint: string) =>
   path.join(homedir(), '.slicefs', 'logs', `mount${mountpoint.replace(/[^A-Za-z0-9._-]+/g, '-')}.log`);
+
+/** --session-ttl in ms: a duration of at least the engine's minimum (a usage error naming the flag otherwise). */
+function sessionTtl(text: string): number {
+  const ms = parseDuration(text, '--session-ttl');
+  if (ms < MIN_SESSION_TTL_MS) {
+    throw new CodedError('ERR_BAD_OPTION', `--session-ttl: '${text}' is below the minimum of ${MIN_SESSION_TTL_MS}ms`, { subject: '--session-ttl' });
+  }
+  return ms;
+}
 
 export const mount: CommandDefinition = {
   name: 'mount',
@@ -19,6 +28,7 @@ export const mount: CommandDefinition = {
     { flags: '--cache-size <SIZE>', description: 'block cache for reads', default: '256M' },
     { flags: '--read-only', description: 'mount read-only', default: false },
     { flags: '--nonempty', description: 'mount over a directory that has entries (hidden while mounted; refused otherwise)', default: false },
+    { flags: '--session-ttl <DURATION>', description: 'how long this mount may go silent (paused, partitioned) before other clients may take its locks and files; it is then fenced (docs/mount.md)', default: '60s' },
     { flags: '--debug', description: 'log every request and its result (access log)', default: false },
     { flags: '--log <FILE>', description: 'with --background: the daemon log (default ~/.slicefs/logs/mount-<mountpoint>.log)' },
   ],
@@ -30,7 +40,8 @@ export const mount: CommandDefinition = {
   async run([metaUrl, mountpoint], o, io) {
     const target = path.resolve(mountpoint!);
     const cacheSize = parseSize(o.cacheSize as string, '--cache-size');
-    const argv = ['mount', metaUrl!, target, '--cache-size', String(cacheSize), ...(o.readOnly ? ['--read-only'] : []),
+    const sessionTtlMs = sessionTtl(String(o.sessionTtl));
+    const argv = ['mount', metaUrl!, target, '--cache-size', String(cacheSize), '--session-ttl', `${sessionTtlMs}ms`, ...(o.readOnly ? ['--read-only'] : []),
       ...(o.nonempty ? ['--nonempty'] : []), ...(o.debug ? ['--debug'] : [])];
     if (o.background && !isMountProcess()) {
       checkMountpoint(target, { nonempty: Boolean(o.nonempty) }); // fails here, at once, rather than in the daemon
@@ -47,6 +58,7 @@ export const mount: CommandDefinition = {
       readOnly: Boolean(o.readOnly),
       nonempty: Boolean(o.nonempty),
       cacheSize,
+      sessionTtlMs,
       debug: Boolean(o.debug),
       log: (line) => io.err.write(`${line}\n`),
       onReady: ({ volume }) => {

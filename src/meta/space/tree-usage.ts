@@ -42,8 +42,20 @@ async function walkTree(engine: Engine, root: Attr, visit: (tx: EngineTx, attr: 
   }
 }
 
-/** Size, files and directories of a tree. */
+/**
+ * Size, files and directories of a tree: in a few set-based reads where the engine offers them
+ * (a recursive query on SQL, batched level by level on Redis), else by walking it.
+ */
 export async function summarize(engine: Engine, root: Attr): Promise<TreeSummary> {
+  if (root.type === 'dir') {
+    const below = await engine.read(async (tx): Promise<TreeSummary | undefined> => (tx.summarizeSubtree ? tx.summarizeSubtree(root.ino) : undefined));
+    if (below) return { ...below, dirs: below.dirs + 1 };
+  }
+  return walkSummary(engine, root);
+}
+
+/** The summary by walking the tree (engines without `summarizeSubtree`, and a file). */
+export async function walkSummary(engine: Engine, root: Attr): Promise<TreeSummary> {
   const s: TreeSummary = { size: 0, files: 0, dirs: 0 };
   await walkTree(engine, root, async (_tx, a) => {
     if (a.type === 'dir') s.dirs++;

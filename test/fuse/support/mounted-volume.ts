@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type TestEngine, testEngines } from '../../../src/meta/testing/test-engines.js';
 
 // System tests drive the built binary (npm test builds first): `node bin/slicefs.js mount …`
 // runs in its own process, so a hung mount can be killed, and every mount made here is
@@ -20,6 +21,28 @@ export function formatTempVolume(): { dir: string; metaUrl: string; remove(): vo
   if (r.status !== 0) throw new Error(`format failed: ${r.stderr}`);
   return { dir, metaUrl, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * A formatted volume on a test engine (SQLite, PostgreSQL, Redis: its own database or key
+ * prefix) with a `file://` store in a temp dir; `remove` drops both.
+ */
+export async function formatEngineVolume(engine: TestEngine): Promise<{ dir: string; metaUrl: string; remove(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-fuse-'));
+  const metaUrl = await engine.newUrl();
+  const r = spawnSync(process.execPath, [BIN, 'format', metaUrl, 'fusetest', '--storage', `file://${dir}/objects/`], { encoding: 'utf8' });
+  const remove = async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await engine.cleanup(metaUrl);
+  };
+  if (r.status !== 0) {
+    await remove();
+    throw new Error(`format failed: ${r.stderr}`);
+  }
+  return { dir, metaUrl, remove };
+}
+
+/** The engines a mount can share between processes: every test engine but the in-memory one. */
+export const mountEngines = (): TestEngine[] => testEngines().filter((e) => e.name !== 'mem');
 
 const mountedAt = (mnt: string) => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === mnt);
 

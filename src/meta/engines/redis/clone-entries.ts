@@ -1,10 +1,11 @@
+import { checkCloneReadable } from '../../clone/check-readable.js';
 import { checkCloneOwner } from '../../clone/clone-owner.js';
 import type { CloneBatch, CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { EngineTx } from '../../engine.js';
-import type { Edge, Ino } from '../../types.js';
+import type { Caller, Edge, Ino } from '../../types.js';
 import { CLONE_LISTED } from './clone-listed-script.js';
 import { cloneAttrArgs } from './clone-lua.js';
-import { asNumber, pairs, unpackEntry } from './codec.js';
+import { asBuffer, asNumber, pairs, unpackAttr, unpackEntry } from './codec.js';
 import type { CommandBuffer } from './command-buffer.js';
 import type { KeyLayout } from './key-layout.js';
 import type { KeyReader } from './key-reader.js';
@@ -49,6 +50,29 @@ async function listUnits(tx: CloneTx, units: readonly CloneUnit[], budget: numbe
   return { listed, progress };
 }
 
+/** Inodes one round trip of the read check reads. */
+const CHECK_WINDOW = 1000;
+
+/**
+ * EACCES unless `caller` may read each listed unit's directory and each listed file and directory,
+ * as the batch script checks on the server. The inodes are read with the transaction's reads, so
+ * they are WATCHed: a chmod before EXEC aborts it, and the retry checks again.
+ */
+async function checkListedReadable(tx: CloneTx, listed: ReadonlyArray<{ unit: CloneUnit; edges: Edge[] }>, caller: Caller): Promise<void> {
+  const inos = listed.flatMap(({ unit, edges }) => [unit.src, ...edges.filter((e) => e.type === 'dir' || e.type === 'file').map((e) => e.ino)]);
+  for (let at = 0; at < inos.length; at += CHECK_WINDOW) {
+    const part = inos.slice(at, at + CHECK_WINDOW);
+    const keys = part.map((ino) => tx.keys.inode(ino));
+    const replies = await tx.reader.readMany(keys, keys.map((key) => ['GET', key]));
+    part.forEach((ino, i) => {
+      const own = tx.overlay.inodes.get(ino);
+      const b = own === undefined ? asBuffer(replies[i]) : null;
+      const attr = own === undefined ? b && unpackAttr(ino, b) : own;
+      if (attr) checkCloneReadable(caller, attr);
+    });
+  }
+}
+
 /**
  * The set-based clone of directory entries inside a transaction that already read or wrote (a
  * consistent clone's one transaction). The units are listed with the transaction's reads, so
@@ -65,6 +89,7 @@ export async function cloneEntriesQueued(
 ): Promise<CloneBatch> {
   await checkCloneOwner(tx, spec.owner);
   const { listed, progress } = await listUnits(tx, units, spec.budget);
+  if (spec.readableBy) await checkListedReadable(tx, listed, spec.readableBy);
   const batch: CloneBatch = { entries: 0, bytes: 0, dirs: [], progress };
   const count = listed.reduce((n, l) => n + l.edges.length, 0);
   if (!count) return batch;

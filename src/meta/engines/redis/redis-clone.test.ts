@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { n, root, withMeta } from '../../testing/harness.js';
+import { alice, n, rejectsWith, root, withMeta } from '../../testing/harness.js';
 import { TEST_ENGINES, type TestEngine } from '../../testing/test-engines.js';
 import { type Attr, type Ino, ROOT_INO, type SliceId } from '../../types.js';
 import { redisActivity } from './activity.js';
@@ -60,6 +60,37 @@ describe('redis engine: set-based clone', () => {
       const refs = await m.engine.scanSlices(0, 10_000);
       assert.ok(refs.every((s) => s.refs === 2), 'every slice referenced by the source and the copy');
       assert.deepEqual((await chunkReferences(m.engine)).counts.get((firstSlice + 1) as SliceId), 2);
+    });
+  });
+
+  it('a --consistent clone checks read permission on what it copies, in its transaction: a file chmod-ed or added unreadable during the clone gives EACCES, nothing left', async () => {
+    await withMeta(redis, async (m) => {
+      const src = await m.mkdir(root, ROOT_INO, n('src'), 0o755);
+      const dirs: Ino[] = [];
+      for (let d = 0; d < 3; d++) {
+        const dir = await m.mkdir(root, src.ino, n(`d${d}`), 0o755);
+        dirs.push(dir.ino);
+        for (let f = 0; f < 4; f++) await m.create(root, dir.ino, n(`f${f}`), 0o644);
+      }
+      const home = await m.mkdir(root, ROOT_INO, n('home'), 0o755);
+      await m.setattr(root, home.ino, { uid: alice.uid, gid: alice.gid });
+      const before = await m.usage();
+      for (const change of [
+        () => m.lookup(root, dirs[2]!, n('f3')).then((f) => m.setattr(root, f.ino, { mode: 0o600 })),
+        () => m.create(root, dirs[2]!, n('secret'), 0o600),
+      ]) {
+        let steps = 0;
+        // The pre-check passed; before the clone lists the last directory, another client changes it.
+        const beforeBatch = async () => void (++steps === 2 && (await change()));
+        await rejectsWith(m.clone(alice, { src: src.ino, parent: home.ino, name: n('copy') }, { consistent: true, batchSize: 3, beforeBatch }), 'EACCES');
+        assert.ok(steps >= 2, `the pre-check passed, a step refused (${steps} steps)`);
+        await rejectsWith(m.lookup(root, home.ino, n('copy')), 'ENOENT');
+        assert.deepEqual(await m.engine.listDetached(), []);
+        await m.lookup(root, dirs[2]!, n('f3')).then((f) => m.setattr(root, f.ino, { mode: 0o644 }));
+      }
+      assert.deepEqual((await m.usage()).inodes, before.inodes + 1, 'only the added file: nothing of the refused clone');
+      const copy = await m.clone(alice, { src: dirs[0]!, parent: home.ino, name: n('ok') }, { consistent: true });
+      assert.equal((await m.readdir(alice, copy.ino)).entries.length, 4, 'a readable tree still clones');
     });
   });
 });

@@ -11,6 +11,7 @@ import type { KeyLayout } from './key-layout.js';
 import type { KeyReader } from './key-reader.js';
 import { ADD_REFS, APPEND_CHUNK, DELETE_CHUNKS, DROP_REFS, LIST_ENTRIES } from './scripts.js';
 import type { SliceState } from './slice-overlay.js';
+import { summarizeSubtreeRedis } from './subtree-summary.js';
 import { nameKey, TxOverlay } from './tx-overlay.js';
 
 const copyAttr = (a: Attr): Attr => ({ ...a, atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } });
@@ -325,6 +326,9 @@ export class RedisTx implements EngineTx {
   }
   countSubtree(ino: Ino): Promise<number> {
     return countSubtreeRedis(this, ino);
+  }
+  summarizeSubtree(ino: Ino) {
+    return summarizeSubtreeRedis(this.reader, this.k, ino);
   }
 
   /** True when the settings key exists (Engine.format). */

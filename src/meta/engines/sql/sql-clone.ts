@@ -173,3 +173,21 @@ export async function countSubtreeSql(q: SqlQuerier, ino: Ino): Promise<number> 
   );
   return Number(row?.n ?? 0);
 }
+
+/**
+ * Totals of the entries below a directory in one recursive query: every edge joined to its
+ * inode (an edge whose inode is missing counts nowhere and is not descended), directories by
+ * the inode's type. A hard-linked file counts once per name, as a walk would.
+ */
+export async function summarizeSubtreeSql(q: SqlQuerier, ino: Ino): Promise<{ size: number; files: number; dirs: number }> {
+  const [row] = await q.all<{ dirs: number | string | null; total: number | string; size: number | string | null }>(
+    `WITH RECURSIVE t (ino, type, length) AS (
+       SELECT n.ino, n.type, n.length FROM edge e JOIN node n ON n.ino = e.ino WHERE e.parent = ?
+       UNION ALL SELECT n.ino, n.type, n.length FROM t JOIN edge e ON e.parent = t.ino JOIN node n ON n.ino = e.ino WHERE t.type = 'dir')
+     SELECT SUM(CASE WHEN type = 'dir' THEN 1 ELSE 0 END) AS dirs, COUNT(*) AS total,
+            SUM(CASE WHEN type = 'file' THEN length ELSE 0 END) AS size FROM t`,
+    [ino],
+  );
+  const dirs = Number(row?.dirs ?? 0);
+  return { size: Number(row?.size ?? 0), files: Number(row?.total ?? 0) - dirs, dirs };
+}

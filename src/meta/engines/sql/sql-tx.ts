@@ -2,7 +2,7 @@ import type { EngineTx } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import type { CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
-import { cloneEntriesSql, countSubtreeSql } from './sql-clone.js';
+import { cloneEntriesSql, countSubtreeSql, summarizeSubtreeSql } from './sql-clone.js';
 import { scratchStatements } from './schema.js';
 import { WriteBatch } from './write-batch.js';
 import {
@@ -279,6 +279,9 @@ export class SqlTx implements EngineTx {
   }
   countSubtree(ino: Ino) {
     return countSubtreeSql(this.q, ino);
+  }
+  summarizeSubtree(ino: Ino) {
+    return summarizeSubtreeSql(this.q, ino);
   }
 
   async getLocks(ino: Ino) {
