@@ -16,3 +16,4 @@ export { listTrash, restoreTrash, type TrashEntry, type RestoredFile, type Resto
 export { configureVolume, volumeConfig, type ConfigChanges, type ConfigResult } from './configure-volume.js';
 export { destroyVolume, type DestroyOptions, type DestroyReport } from './destroy-volume.js';
 export type { RemoveTreeOptions } from '../meta/meta.js';
+export { VolumeMetrics, volumeCounters, type VolumeCounters } from './volume-metrics.js';

@@ -10,9 +10,10 @@ import { mount } from './mount.js';
 import { objbench } from './objbench.js';
 import { restore } from './restore.js';
 import { rmr } from './rmr.js';
+import { stats } from './stats.js';
 import { status } from './status.js';
 import { summary } from './summary.js';
 import { umount } from './umount.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, clone, rmr, info, summary, gc, fsck, restore, destroy, objbench];
+export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, stats, clone, rmr, info, summary, gc, fsck, restore, destroy, objbench];
