@@ -105,7 +105,8 @@ try {
       }
     } finally {
       await t.stop();
-      process.stderr.write('\n');
+      // Each target's figures as soon as it is done, so a long run that fails later keeps them.
+      process.stderr.write(`\n${t.name}: ${[...times].map(([w, s]) => `${w} ${s.toFixed(2)} s`).join(', ')}\n`);
     }
     seconds.set(t.name, times);
     requests.set(t.name, ops);

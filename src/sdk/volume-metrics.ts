@@ -11,7 +11,7 @@ export class VolumeMetrics {
 /** One client's counters at one instant; totals since it opened the volume. */
 export interface VolumeCounters {
   meta: { transactions: number; reads: number; errors: number; seconds: number };
-  object: { requests: Record<string, number>; errors: number; readBytes: number; writtenBytes: number; seconds: number };
+  object: { requests: ObjectMetrics['requests']; errors: number; readBytes: number; writtenBytes: number; seconds: number };
   /** Block cache: reads served from memory, reads that fetched, bytes held and the bound. */
   cache: { hits: number; misses: number; bytes: number };
   /** Write buffer: bytes of blocks being uploaded, and the bound. */
