@@ -127,7 +127,7 @@ try {
       const cells = targets.map((t) => `${fmt(sec(t.name, w.name))} s`);
       const ratios = slicefsNames.map((n) => fmt((sec('bindfs', w.name) ?? NaN) / (sec(n, w.name) ?? NaN)));
       const reqs = w.fuse ? slicefsNames.map((n) => total(requests.get(n)?.get(w.name))?.toLocaleString('en') ?? '—').join(', ') : '(SDK, no FUSE)';
-      console.log(`| ${w.label(ctx)} | ${cells.join(' | ')} | ${ratios.join(' | ')} | ${reqs} |`);
+      console.log(`| ${w.label(ctx).replaceAll('|', '\\|')} | ${cells.join(' | ')} | ${ratios.join(' | ')} | ${reqs} |`);
     }
     const first = slicefsNames[0];
     if (first) {
