@@ -2,6 +2,9 @@
 export class BlockCache {
   private readonly blocks = new Map<string, Buffer>();
   private bytes = 0;
+  /** Reads served from the cache, and reads that had to fetch (`lookup` counts; `get` does not). */
+  hits = 0;
+  misses = 0;
 
   constructor(private readonly capacity: number) {}
 
@@ -11,6 +14,14 @@ export class BlockCache {
       this.blocks.delete(key);
       this.blocks.set(key, block);
     }
+    return block;
+  }
+
+  /** `get` for a reader's own request, counted as a hit or a miss (read-ahead probes use `get`). */
+  lookup(key: string): Buffer | undefined {
+    const block = this.get(key);
+    if (block) this.hits++;
+    else this.misses++;
     return block;
   }
 

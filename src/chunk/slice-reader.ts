@@ -54,7 +54,7 @@ export class SliceReader {
   }
 
   private async blockPart(key: string, blockLen: number, from: number, to: number): Promise<Buffer> {
-    const cached = this.options.cache.get(key);
+    const cached = this.options.cache.lookup(key);
     if (cached) return cached.subarray(from, to);
     if (to - from < SMALL_READ && to - from < blockLen) {
       const part = await this.fetch(key, { offset: from, length: to - from });

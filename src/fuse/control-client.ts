@@ -3,6 +3,7 @@ import path from 'node:path';
 import { FsError, type FsErrorContext, isErrno, toFsError } from '../errors/index.js';
 import { CONTROL_NAME, type ControlReply, type ControlRequest } from './control-protocol.js';
 import { mountOf } from './mount-table.js';
+import type { MountStatsSnapshot } from './mount-stats.js';
 
 /** A host path on a slicefs mount: the mount point and the path inside the volume. */
 export interface MountedPath {
@@ -124,4 +125,15 @@ export function inspectThroughMount(op: 'info' | 'summary', hostPath: string): R
   if (!at) return undefined;
   const reply = askMount(at.mountpoint, { request: { op, path: at.volumePath }, where: { syscall: op, path: hostPath } });
   return 'result' in reply ? reply.result : {};
+}
+
+/**
+ * The counters of the mount `hostPath` is on (any path on it), read through its `.control`
+ * file; EINVAL when the path is not on a slicefs mount.
+ */
+export function statsOfMount(hostPath: string): MountStatsSnapshot {
+  const at = slicefsPath(hostPath, 'stats');
+  if (!at) throw new FsError('EINVAL', { syscall: 'stats', path: hostPath, detail: 'not on a mounted slicefs volume' });
+  const reply = askMount(at.mountpoint, { request: { op: 'stats' }, where: { syscall: 'stats', path: hostPath } });
+  return ('result' in reply ? reply.result : {}) as unknown as MountStatsSnapshot;
 }

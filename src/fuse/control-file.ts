@@ -5,7 +5,7 @@ import { type Attr, type Caller, type Ino } from '../meta/types.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { CONTROL_NAME, type ControlReply, MAX_REQUEST_BYTES } from './control-protocol.js';
 import { parseControlRequest } from './control-request.js';
-import { serveControlRequest } from './control-requests.js';
+import { type MountedVolume, serveControlRequest } from './control-requests.js';
 import type { VirtualFile } from './virtual-files.js';
 
 /** The `.control` file's inode: reserved, above every number the volume allocates. */
@@ -22,7 +22,7 @@ class ControlSession {
   readonly cancel = new AbortController();
 
   constructor(
-    private readonly volume: { vfs: Vfs; engine: Engine },
+    private readonly volume: MountedVolume,
     private readonly caller: Caller,
   ) {}
 
@@ -110,6 +110,8 @@ export class ControlFile implements VirtualFile {
   constructor(
     private readonly vfs: Vfs,
     private readonly engine: Engine,
+    /** The mount's counters, for `{"op":"stats"}`. */
+    private readonly stats?: () => Record<string, unknown>,
   ) {}
 
   attr(): Attr {
@@ -122,7 +124,7 @@ export class ControlFile implements VirtualFile {
     // The opener's identity, read now (its groups come from /proc/<pid>, while it is alive) and
     // kept as plain data: the request runs as this caller. The umask is the request's own.
     const identity: Caller = { uid: caller.uid, gid: caller.gid, gids: [...caller.gids], umask: caller.umask };
-    this.sessions.set(fh, new ControlSession({ vfs: this.vfs, engine: this.engine }, identity));
+    this.sessions.set(fh, new ControlSession({ vfs: this.vfs, engine: this.engine, stats: this.stats }, identity));
     return fh;
   }
 

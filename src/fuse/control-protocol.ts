@@ -37,8 +37,13 @@ export interface RmrRequest {
   batchSize?: number;
 }
 
+/** The mount's counters (`slicefs stats`): answered with `{done, result}` holding a MountStatsSnapshot. */
+export interface StatsRequest {
+  op: 'stats';
+}
+
 /** Any request. */
-export type ControlRequest = CloneRequest | PathRequest | RmrRequest;
+export type ControlRequest = CloneRequest | PathRequest | RmrRequest | StatsRequest;
 
 /** One line of the mount's answer. */
 export type ControlReply =

@@ -11,6 +11,7 @@ describe('parseControlRequest', () => {
     assert.deepEqual(parseControlRequest(JSON.stringify(clone)), clone);
     assert.deepEqual(parseControlRequest('{"op":"info","path":"/a"}'), { op: 'info', path: '/a' });
     assert.deepEqual(parseControlRequest('{"op":"summary","path":"/"}'), { op: 'summary', path: '/' });
+    assert.deepEqual(parseControlRequest('{"op":"stats"}'), { op: 'stats' });
   });
 
   it('answers EINVAL naming what is wrong', () => {
@@ -21,6 +22,7 @@ describe('parseControlRequest', () => {
       ['{"op":"rm","path":"/"}', /unknown request "rm"/],
       ['{"op":"clone","src":"/a","dst":"/b","uid":0}', /unknown field "uid"/],
       ['{"op":"info","path":"/a","src":"/b"}', /unknown field "src"/],
+      ['{"op":"stats","path":"/"}', /unknown field "path"/],
       ['{"op":"clone","src":"a","dst":"/b"}', /src: not an absolute/],
       ['{"op":"clone","src":"/a","dst":7}', /dst: not an absolute/],
       ['{"op":"clone","src":"/a\\u0000","dst":"/b"}', /src: contains a NUL/],

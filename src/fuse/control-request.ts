@@ -11,6 +11,7 @@ const FIELDS: Record<ControlRequest['op'], readonly string[]> = {
   info: ['op', 'path'],
   summary: ['op', 'path'],
   rmr: ['op', 'path', 'batchSize'],
+  stats: ['op'],
 };
 
 const invalid = (detail: string) => new FsError('EINVAL', { syscall: 'control', detail });
@@ -39,6 +40,7 @@ export function parseControlRequest(line: string): ControlRequest {
   if (typeof op !== 'string' || !Object.hasOwn(FIELDS, op)) throw invalid(`unknown request ${JSON.stringify(op)}`);
   const unknown = Object.keys(r).filter((k) => !FIELDS[op as ControlRequest['op']].includes(k));
   if (unknown.length) throw invalid(`unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')} in a ${op} request`);
+  if (op === 'stats') return { op };
   if (op !== 'clone') {
     checkPath(r.path, 'path');
     return r as unknown as ControlRequest;

@@ -13,6 +13,8 @@ const PROGRESS_EVERY_MS = 100;
 export interface MountedVolume {
   vfs: Vfs;
   engine: Engine;
+  /** The mount's counters, when it keeps them (`slicefs stats`). */
+  stats?: () => Record<string, unknown>;
 }
 
 /** What a request runs with: its caller (from the kernel), its cancel signal, and where progress goes. */
@@ -73,6 +75,10 @@ async function inspect(volume: MountedVolume, request: Extract<ControlRequest, {
 /** Carries out one checked `.control` request; returns its final answer line. */
 export function serveControlRequest(volume: MountedVolume, ctx: ControlContext): Promise<ControlReply> {
   const { request } = ctx;
+  if (request.op === 'stats') {
+    if (!volume.stats) return Promise.reject(new FsError('ENOTSUP', { syscall: 'stats', detail: 'this mount keeps no counters' }));
+    return Promise.resolve({ done: true, result: volume.stats() });
+  }
   if (request.op === 'clone') return clone(volume.vfs, request, ctx);
   if (request.op === 'rmr') {
     checkNotControl(request.path, 'path');

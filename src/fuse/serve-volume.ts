@@ -2,6 +2,8 @@ import { isFsError } from '../errors/index.js';
 import { Volume } from '../sdk/index.js';
 import { ControlFile } from './control-file.js';
 import { checkMountpoint } from './mount.js';
+import { mountRegistry, serveMetrics } from './metrics-endpoint.js';
+import { MountStats } from './mount-stats.js';
 import { FuseServer } from './server.js';
 
 /** How `slicefs mount` serves a volume. */
@@ -19,8 +21,10 @@ export interface ServeVolumeOptions {
   log?: (line: string) => void;
   /** How /dev/fuse is read (see ServeOptions). */
   deviceReads?: 'event-loop' | 'thread-pool';
-  /** Called once the mount is live. */
-  onReady?: (info: { volume: string; mountpoint: string }) => void;
+  /** Serve the mount's counters as Prometheus metrics at http://ADDRESS/metrics (`HOST:PORT`, `:PORT`, `PORT`). */
+  metrics?: string;
+  /** Called once the mount is live (`metricsUrl`: where --metrics listens). */
+  onReady?: (info: { volume: string; mountpoint: string; metricsUrl?: string }) => void;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -38,9 +42,12 @@ function readersFor(poolSize: number): number {
 export async function serveVolume(metaUrl: string, mountpoint: string, options: ServeVolumeOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   checkMountpoint(mountpoint, options); // before opening the volume: a bad mount point fails at once
+  const stats = new MountStats();
   const volume = await Volume.open(metaUrl, {
-    program: 'slicefs mount', cacheSize: options.cacheSize, sessionTtlMs: options.sessionTtlMs, deleteObjects: !options.readOnly, log,
+    program: 'slicefs mount', cacheSize: options.cacheSize, sessionTtlMs: options.sessionTtlMs, deleteObjects: !options.readOnly, log, metrics: stats.volume,
   });
+  const snapshot = () => stats.snapshot(volume.vfs);
+  let metrics: Awaited<ReturnType<typeof serveMetrics>> | undefined;
   let stopping = false;
   let server: FuseServer | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -66,6 +73,8 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
   };
   for (const s of SIGNALS) process.on(s, onSignal);
   try {
+    // Listening first: an address in use fails the command before anything is mounted.
+    if (options.metrics !== undefined) metrics = await serveMetrics(options.metrics, mountRegistry(snapshot));
     server = await FuseServer.mount(volume.vfs, {
       mountpoint,
       source: `slicefs:${volume.settings.name}`,
@@ -73,14 +82,16 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
       nonempty: options.nonempty,
       deviceReads: options.deviceReads ?? (process.env.SLICEFS_DEVICE_READS as ServeVolumeOptions['deviceReads']),
       readers: readersFor(Number(process.env.UV_THREADPOOL_SIZE ?? 4)),
-      virtualFiles: [new ControlFile(volume.vfs, volume.meta.engine)],
+      virtualFiles: [new ControlFile(volume.vfs, volume.meta.engine, () => ({ ...snapshot() }))],
       accessLog: options.debug ? log : undefined,
+      stats: stats.ops,
       errorLog: (line) => log(`slicefs mount: ${line}`),
     });
-    options.onReady?.({ volume: volume.settings.name, mountpoint });
+    options.onReady?.({ volume: volume.settings.name, mountpoint, metricsUrl: metrics?.url });
     await server.finished;
   } finally {
     for (const s of SIGNALS) process.off(s, onSignal);
+    metrics?.server.close();
     await volume.close();
   }
 }

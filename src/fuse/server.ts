@@ -4,6 +4,7 @@ import { DirHandles } from './dir-handles.js';
 import type { Timeouts } from './encode.js';
 import { KernelCache } from './kernel-cache.js';
 import { abortConnection, mountDevice, mountEntry, setReadahead, unmount } from './mount.js';
+import type { OpStats } from './op-stats.js';
 import { opTable } from './op-table.js';
 import { deviceChannel } from './reply.js';
 import { eventLoopSource, type RequestSource, threadPoolSource } from './request-source.js';
@@ -39,6 +40,8 @@ export interface ServeOptions {
   virtualFiles?: readonly VirtualFile[];
   accessLog?: (line: string) => void;
   errorLog?: (line: string) => void;
+  /** Per-opcode counts and latencies, when set (MountStats.ops). */
+  stats?: OpStats;
 }
 
 /** A mounted volume: the kernel session over a vfs, until unmounted. */
@@ -67,7 +70,7 @@ export class FuseServer {
         virtual: new VirtualFiles(options.virtualFiles),
         kernel: new KernelCache(options.timeouts ?? DEFAULT_TIMEOUTS, channel),
       },
-      { accessLog: options.accessLog, errorLog },
+      { accessLog: options.accessLog, errorLog, stats: options.stats },
     );
     const finished = session.run().finally(() => source.close());
     const ended = finished.then(() => {

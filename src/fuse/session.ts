@@ -7,6 +7,7 @@ import { GroupCache, RequestCaller } from './caller.js';
 import type { FuseContext, SessionControl } from './context.js';
 import { BodyReader, decodeHeader, type InHeader } from './decode.js';
 import type { Call } from './op.js';
+import type { OpStats } from './op-stats.js';
 import type { OpTable } from './op-table.js';
 import { Reply, type ReplyChannel } from './reply.js';
 import type { RequestSource } from './request-source.js';
@@ -33,6 +34,8 @@ export interface SessionOptions {
   accessLog?: (line: string) => void;
   /** Failures that are bugs or I/O errors, with their stack. */
   errorLog?: (line: string) => void;
+  /** Per-opcode counts and latencies (`slicefs stats`), when set. */
+  stats?: OpStats;
 }
 
 /** A request being handled: the call its handler sees, plus its interrupt switch. */
@@ -99,6 +102,7 @@ export class FuseSession implements SessionControl {
   /** Handles one request of `n` bytes in `buf` (which must stay untouched until this settles). */
   async dispatch(buf: Buffer, n: number): Promise<void> {
     const started = this.options.accessLog ? process.hrtime.bigint() : 0n;
+    const t0 = this.options.stats ? performance.now() : 0;
     const header = decodeHeader(buf);
     if (header.len > n) header.len = n;
     const reply = new Reply(this.io.channel, header.unique);
@@ -118,6 +122,7 @@ export class FuseSession implements SessionControl {
         this.options.errorLog?.(`${opcodeName(header.opcode)} ${header.nodeid}: handler sent no reply; answering EIO`);
         reply.error('EIO');
       }
+      this.options.stats?.record(header.opcode, performance.now() - t0, reply.sentError);
       if (this.options.accessLog) this.logAccess(header, { call, started, reply, op });
     }
   }

@@ -27,6 +27,7 @@ import { getxattr, listxattr, removexattr, setxattr } from './ops/xattr.js';
 import { resolvePath } from './paths.js';
 import { checkAccess } from './permissions.js';
 import { readOnlyEngine } from './read-only-engine.js';
+import { type EngineMetrics, withEngineMetrics } from './engine-metrics.js';
 import { openEngine } from './registry.js';
 import { AbandonedClones } from './clone/abandoned-clones.js';
 import { SessionKeeper } from './sessions.js';
@@ -51,6 +52,8 @@ export interface OpenMetaOptions {
   readOnly?: boolean;
   /** Where loud lines go (a failed heartbeat, fencing, a cleanup to retry, failed background work); stderr by default. */
   log?: LogLine;
+  /** Count this client's transactions here (`slicefs stats`). */
+  metrics?: EngineMetrics;
 }
 
 const O_ACCMODE = 3;
@@ -144,7 +147,8 @@ export class VolumeMeta implements Meta {
   /** Opens a formatted volume's metadata and starts a session. */
   static async open(url: string, options: OpenMetaOptions = {}): Promise<VolumeMeta> {
     const opened = await openEngine(url, { create: false, readOnly: options.readOnly });
-    const engine = options.readOnly ? readOnlyEngine(opened) : opened;
+    const counted = options.metrics ? withEngineMetrics(opened, options.metrics) : opened;
+    const engine = options.readOnly ? readOnlyEngine(counted) : counted;
     try {
       const settings = await engine.loadSettings();
       if (!settings) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (run slicefs format first)`, { subject: url });

@@ -18,3 +18,4 @@ export { configureVolume, volumeConfig, type ConfigChanges, type ConfigResult } 
 export { destroyVolume, type DestroyOptions, type DestroyReport } from './destroy-volume.js';
 export type { RemoveTreeOptions } from '../meta/meta.js';
 export { dumpVolume, loadVolume, type DumpVolumeOptions, type LoadVolumeOptions, type DumpReport, type LoadReport } from './dump-volume.js';
+export { VolumeMetrics, volumeCounters, type VolumeCounters } from './volume-metrics.js';

@@ -8,6 +8,7 @@ import { spaceInfo, summarize, type SpaceInfo, type TreeSummary } from '../meta/
 import { type Caller, type VolumeSettings } from '../meta/types.js';
 import { VolumeMeta } from '../meta/volume-meta.js';
 import { openObjectStore } from '../object/registry.js';
+import { withMetrics } from '../object/wrappers/with-metrics.js';
 import { O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW } from '../vfs/open-flags.js';
 import { Vfs } from '../vfs/vfs.js';
 import { callbackFs, type PromiseFs } from './callback-fs.js';
@@ -21,6 +22,7 @@ import { copyFile, cp, type CpOptions } from './volume-copy.js';
 import { mkdirRecursive, mkdtemp, opendir, readdir, type ReaddirOptions, rm, type RmOptions, type VolumeDir } from './volume-dirs.js';
 import { withPaths } from './volume-errors.js';
 import { createTarget, parentOf, type PathContext, realpath, resolve } from './volume-paths.js';
+import type { VolumeMetrics } from './volume-metrics.js';
 import type { WritableData } from './write-data.js';
 import { writeNewFile } from './write-new-file.js';
 
@@ -34,6 +36,8 @@ export interface OpenOptions extends ChunkStoreOptions {
   sessionTtlMs?: number;
   /** Read the volume without changing it: no session is registered, and writes fail with EROFS (SQLite opens its file read-only). */
   readOnly?: boolean;
+  /** Count this client's metadata transactions and object requests here (`volumeCounters`). */
+  metrics?: VolumeMetrics;
 }
 
 export type { TimeLike };
@@ -63,9 +67,10 @@ export class Volume implements PathContext {
 
   /** Opens a formatted volume by its metadata URL. */
   static async open(metaUrl: string, options: OpenOptions = {}): Promise<Volume> {
-    const meta = await VolumeMeta.open(metaUrl, { program: options.program ?? 'sdk', sessionTtlMs: options.sessionTtlMs, readOnly: options.readOnly, log: options.log });
+    const meta = await VolumeMeta.open(metaUrl, { program: options.program ?? 'sdk', sessionTtlMs: options.sessionTtlMs, readOnly: options.readOnly, log: options.log, metrics: options.metrics?.meta });
     try {
-      const store = await openObjectStore(meta.settings.storage);
+      const opened = await openObjectStore(meta.settings.storage);
+      const store = options.metrics ? withMetrics(opened, options.metrics.object) : opened;
       const caller: Caller = {
         uid: process.getuid?.() ?? 0,
         gid: process.getgid?.() ?? 0,

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { isMountProcess, needsThreadPoolReads, reportMountFailed, reportMountReady, runMountProcess, startMountDaemon } from '../../fuse/daemon.js';
+import { parseMetricsAddress } from '../../fuse/metrics-endpoint.js';
 import { checkMountpoint } from '../../fuse/mount.js';
 import { serveVolume } from '../../fuse/serve-volume.js';
 import { CodedError, MIN_SESSION_TTL_MS, parseDuration, parseSize } from '../../sdk/index.js';
@@ -29,20 +30,24 @@ export const mount: CommandDefinition = {
     { flags: '--read-only', description: 'mount read-only', default: false },
     { flags: '--nonempty', description: 'mount over a directory that has entries (hidden while mounted; refused otherwise)', default: false },
     { flags: '--session-ttl <DURATION>', description: 'how long this mount may go silent (paused, partitioned) before other clients may take its locks and files; it is then fenced (docs/mount.md)', default: '60s' },
+    { flags: '--metrics <ADDRESS>', description: 'serve Prometheus metrics at http://ADDRESS/metrics (HOST:PORT, :PORT or PORT; port 0 picks one)' },
     { flags: '--debug', description: 'log every request and its result (access log)', default: false },
     { flags: '--log <FILE>', description: 'with --background: the daemon log (default ~/.slicefs/logs/mount-<mountpoint>.log)' },
   ],
   examples: [
     'slicefs mount sqlite3://./data/slicefs.db ./mnt',
     'slicefs mount redis://127.0.0.1:6379/1 /mnt/vol --background --cache-size 1G',
+    'slicefs mount sqlite3://./data/slicefs.db ./mnt --metrics 127.0.0.1:9567',
     'slicefs umount /mnt/vol',
   ],
   async run([metaUrl, mountpoint], o, io) {
     const target = path.resolve(mountpoint!);
     const cacheSize = parseSize(o.cacheSize as string, '--cache-size');
     const sessionTtlMs = sessionTtl(String(o.sessionTtl));
+    const metrics = o.metrics as string | undefined;
+    if (metrics !== undefined) parseMetricsAddress(metrics); // a bad address fails here, not in the daemon
     const argv = ['mount', metaUrl!, target, '--cache-size', String(cacheSize), '--session-ttl', `${sessionTtlMs}ms`, ...(o.readOnly ? ['--read-only'] : []),
-      ...(o.nonempty ? ['--nonempty'] : []), ...(o.debug ? ['--debug'] : [])];
+      ...(o.nonempty ? ['--nonempty'] : []), ...(o.debug ? ['--debug'] : []), ...(metrics !== undefined ? ['--metrics', metrics] : [])];
     if (o.background && !isMountProcess()) {
       checkMountpoint(target, { nonempty: Boolean(o.nonempty) }); // fails here, at once, rather than in the daemon
       const log = path.resolve((o.log as string | undefined) ?? defaultLog(target));
@@ -60,8 +65,10 @@ export const mount: CommandDefinition = {
       cacheSize,
       sessionTtlMs,
       debug: Boolean(o.debug),
+      metrics,
       log: (line) => io.err.write(`${line}\n`),
-      onReady: ({ volume }) => {
+      onReady: ({ volume, metricsUrl }) => {
+        if (metricsUrl) io.err.write(`slicefs: metrics at ${metricsUrl}\n`);
         io.err.write(`slicefs: mounted volume ${volume} at ${target} (pid ${process.pid})\n`);
         live = true;
         reportMountReady();
