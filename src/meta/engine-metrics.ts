@@ -30,34 +30,15 @@ export function withEngineMetrics(engine: Engine, metrics: EngineMetrics): Engin
       metrics.seconds += (performance.now() - t0) / 1000;
     }
   };
-  return {
-    get scheme() {
-      return engine.scheme;
+  const txn: Engine['txn'] = (fn, options) => timed('transactions', () => engine.txn(fn, options));
+  const read: Engine['read'] = (fn) => timed('reads', () => engine.read(fn));
+  // Every other member is the engine's own, so a member added to Engine needs nothing here.
+  return new Proxy(engine, {
+    get(target, prop) {
+      if (prop === 'txn') return txn;
+      if (prop === 'read') return read;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
     },
-    format: (settings, root, force) => engine.format(settings, root, force),
-    loadSettings: () => engine.loadSettings(),
-    saveSettings: (settings) => engine.saveSettings(settings),
-    destroy: () => engine.destroy(),
-    txn: (fn, options) => timed('transactions', () => engine.txn(fn, options)),
-    read: (fn) => timed('reads', () => engine.read(fn)),
-    incrCounter: (name, n) => engine.incrCounter(name, n),
-    getCounter: (name) => engine.getCounter(name),
-    pendingSlices: (limit, after) => engine.pendingSlices(limit, after),
-    finishPendingSlices: (ids) => engine.finishPendingSlices(ids),
-    putSession: (session) => engine.putSession(session),
-    renewSession: (session, now) => engine.renewSession(session, now),
-    fenceSession: (id, at) => engine.fenceSession(id, at),
-    listSessions: () => engine.listSessions(),
-    deleteSession: (id) => engine.deleteSession(id),
-    listSustained: (session) => engine.listSustained(session),
-    listDetached: () => engine.listDetached(),
-    scanInodes: (after, limit) => engine.scanInodes(after, limit),
-    scanEdges: (after, limit) => engine.scanEdges(after, limit),
-    scanSlices: (after, limit) => engine.scanSlices(after, limit),
-    scanChunkRecords: (after, limit) => engine.scanChunkRecords(after, limit),
-    ...(engine.snapshot ? { snapshot: (fn) => engine.snapshot!(fn) } : {}),
-    totals: () => engine.totals(),
-    stats: () => engine.stats(),
-    close: () => engine.close(),
-  };
+  });
 }
