@@ -34,6 +34,7 @@ export function readOnlyEngine(engine: Engine): Engine {
     scanSlices: (after, limit) => engine.scanSlices(after, limit),
     scanChunkRecords: (after, limit) => engine.scanChunkRecords(after, limit),
     ...(engine.snapshot ? { snapshot: (fn) => engine.snapshot!(fn) } : {}),
+    ...(engine.subscribeChanges ? { subscribeChanges: (listener) => engine.subscribeChanges!(listener) } : {}),
     totals: () => engine.totals(),
     stats: () => engine.stats(),
     close: () => engine.close(),

@@ -27,6 +27,7 @@ import { getxattr, listxattr, removexattr, setxattr } from './ops/xattr.js';
 import { resolvePath } from './paths.js';
 import { checkAccess } from './permissions.js';
 import { readOnlyEngine } from './read-only-engine.js';
+import { publishingChanges } from './change-feed.js';
 import { openEngine } from './registry.js';
 import { AbandonedClones } from './clone/abandoned-clones.js';
 import { SessionKeeper } from './sessions.js';
@@ -144,7 +145,7 @@ export class VolumeMeta implements Meta {
   /** Opens a formatted volume's metadata and starts a session. */
   static async open(url: string, options: OpenMetaOptions = {}): Promise<VolumeMeta> {
     const opened = await openEngine(url, { create: false, readOnly: options.readOnly });
-    const engine = options.readOnly ? readOnlyEngine(opened) : opened;
+    const engine = options.readOnly ? readOnlyEngine(opened) : publishingChanges(opened);
     try {
       const settings = await engine.loadSettings();
       if (!settings) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (run slicefs format first)`, { subject: url });

@@ -20,7 +20,9 @@ import { type TimeLike, toTimespec } from './times.js';
 import { copyFile, cp, type CpOptions } from './volume-copy.js';
 import { mkdirRecursive, mkdtemp, opendir, readdir, type ReaddirOptions, rm, type RmOptions, type VolumeDir } from './volume-dirs.js';
 import { withPaths } from './volume-errors.js';
-import { createTarget, parentOf, type PathContext, realpath, resolve } from './volume-paths.js';
+import { createTarget, parentOf, realpath, resolve } from './volume-paths.js';
+import { ChangeHub } from './change-hub.js';
+import { fsWatch, type VolumeWatcher, type VolumeWatchOptions, type WatchContext, watchIterator } from './volume-watch.js';
 import type { WritableData } from './write-data.js';
 
 /** How to open a volume. */
@@ -44,16 +46,21 @@ type WriteFileOptions = { encoding?: BufferEncoding | null; mode?: number | stri
  * A slicefs volume, with Node's `fs/promises` API on volume paths (docs/sdk.md): the same
  * arguments, defaults, results and errors, plus `clone`. `cp` and `copyFile` are clones.
  */
-export class Volume implements PathContext {
+export class Volume implements WatchContext {
   /** Node's fs constants (open flags, access modes, copyFile modes). */
   static readonly constants = constants;
   readonly constants = constants;
+
+  /** The volume's one subscription to its engine's change feed, shared by its watchers. */
+  readonly changes: ChangeHub;
 
   private constructor(
     readonly vfs: Vfs,
     readonly meta: VolumeMeta,
     readonly caller: Caller,
-  ) {}
+  ) {
+    this.changes = new ChangeHub(meta.engine);
+  }
 
   /** Formats a new volume (see FormatOptions). */
   static format(metaUrl: string, name: string, options?: FormatOptions): Promise<VolumeSettings> {
@@ -82,7 +89,7 @@ export class Volume implements PathContext {
   private callbacks: Record<string, unknown> | undefined;
   /** A `node:fs`-shaped object (callbacks, `promises`, streams, `constants`) for libraries that take a custom fs. */
   get fs(): Record<string, unknown> {
-    return (this.callbacks ??= callbackFs(this as unknown as PromiseFs));
+    return (this.callbacks ??= { ...callbackFs(this as unknown as PromiseFs), watch: fsWatch.bind(undefined, this) });
   }
 
   /** The volume's settings. */
@@ -402,6 +409,17 @@ export class Volume implements PathContext {
     });
   }
 
+  /**
+   * Node's fs/promises watch: events for changes made by any client of the volume (the engine's
+   * change feed; latency in docs/sdk.md). `ready` (slicefs) resolves once it receives them.
+   */
+  watch(filename: PathLike, options: (VolumeWatchOptions & { encoding: 'buffer' }) | 'buffer'): VolumeWatcher<Buffer>;
+  watch(filename: PathLike, options?: VolumeWatchOptions | BufferEncoding): VolumeWatcher<string>;
+  watch(filename: PathLike, options?: VolumeWatchOptions | BufferEncoding | 'buffer'): VolumeWatcher<string> | VolumeWatcher<Buffer>;
+  watch(filename: PathLike, options?: VolumeWatchOptions | BufferEncoding | 'buffer'): VolumeWatcher<string> | VolumeWatcher<Buffer> {
+    return watchIterator<string>(this, filename, options);
+  }
+
   /** du-like totals of a path: size, files and directories (clones count fully). */
   async summary(path: string): Promise<TreeSummary> {
     return withPaths({ syscall: 'summary', path }, async () => summarize(this.meta.engine, await resolve(this, path, false)));
@@ -430,6 +448,7 @@ export class Volume implements PathContext {
   /** Commits open files, ends the session and closes connections; rejects with a commit that failed (after closing all). */
   async close(): Promise<void> {
     try {
+      await this.changes.close();
       await withPaths({ syscall: 'close' }, () => this.vfs.close());
     } finally {
       await this.vfs.chunks.store.close();

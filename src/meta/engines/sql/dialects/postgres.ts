@@ -7,6 +7,7 @@ import { createPool, parsePostgresUrl, type PgClientLike, type PgPoolLike, type 
 import { postgresError, sqlState } from './postgres-errors.js';
 import { PgQuerier, StatementCache } from './postgres-querier.js';
 import { PostgresTransactions } from './postgres-transaction.js';
+import { PostgresChangeFeed } from './postgres-changes.js';
 
 export { postgresActivity } from './postgres-querier.js';
 
@@ -17,6 +18,7 @@ export class PostgresDialect implements SqlDialect {
   readonly types = { int: 'BIGINT', blob: 'BYTEA', tempTable: ' ON COMMIT DELETE ROWS', updatedOften: 'fillfactor = 50' };
   readonly features = { writableCte: true, analyzeTempTables: true };
   readonly reader: SqlQuerier;
+  readonly changes: PostgresChangeFeed;
   private readonly direct: PgQuerier;
   private readonly transactions: PostgresTransactions;
   private readonly statements = new StatementCache();
@@ -28,6 +30,7 @@ export class PostgresDialect implements SqlDialect {
     const statements = this.statements;
     this.reader = this.direct = new PgQuerier(pool, { statements });
     this.transactions = new PostgresTransactions(pool, { statements, schema: where.schema });
+    this.changes = new PostgresChangeFeed(pool, where.schema);
   }
 
   transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {

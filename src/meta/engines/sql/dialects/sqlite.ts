@@ -6,6 +6,7 @@ import type { Engine, EngineOpenOptions, TxnOptions } from '../../../engine.js';
 import { SerialQueue } from '../../../../concurrency/serial-queue.js';
 import type { SqlDialect, SqlQuerier } from '../dialect.js';
 import { SqlEngine } from '../sql-engine.js';
+import { PolledChangeLog } from '../change-log.js';
 import { checkDatabaseWritable } from './sqlite-access.js';
 import { Checkpointer } from './sqlite-checkpointer.js';
 
@@ -75,6 +76,7 @@ class SqliteDialect implements SqlDialect {
   readonly features = { writableCte: false, analyzeTempTables: false };
   private readonly writer: Connection | undefined;
   readonly reader: Connection;
+  readonly changes: PolledChangeLog;
   private readonly queue: SerialQueue;
   private readonly checkpointer: Checkpointer | undefined;
 
@@ -102,6 +104,7 @@ class SqliteDialect implements SqlDialect {
       db.pragma(`busy_timeout = ${READ_BUSY_TIMEOUT_MS}`);
       db.pragma('query_only = ON');
       this.reader = new Connection(db);
+      this.changes = new PolledChangeLog(this.reader);
       return;
     }
     const w = open(false);
@@ -116,6 +119,7 @@ class SqliteDialect implements SqlDialect {
     this.checkpointer = new Checkpointer(file, { onFailure: () => w.pragma('wal_autocheckpoint = 1000') });
     this.writer = new Connection(w);
     this.reader = new Connection(open(true));
+    this.changes = new PolledChangeLog(this.reader);
   }
 
   private writable(): Connection {
