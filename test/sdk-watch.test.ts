@@ -131,7 +131,8 @@ describe('watch: changes from another client', () => {
           const w = watcher.watch('/d');
           await w.ready;
           // From the call of a one-transaction change (mkdir) to its event, beside the call itself.
-          const [call, seen]: number[][] = [[], []];
+          const call: number[] = [];
+          const seen: number[] = [];
           const since = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
           for (let i = 0; i < 20; i++) {
             const t0 = process.hrtime.bigint();

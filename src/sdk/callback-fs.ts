@@ -13,6 +13,23 @@ export interface PromiseFs {
 
 type Callback = (err: Error | null, ...results: unknown[]) => void;
 
+/** The callback functions `vol.fs` has, by Node's names (their types are Node's own). */
+type CallbackName =
+  | (typeof PATH_FUNCTIONS)[number] | 'exists' | 'open' | 'close' | 'read' | 'write' | 'fstat' | 'fsync' | 'fdatasync'
+  | 'ftruncate' | 'fchmod' | 'fchown' | 'futimes' | 'constants';
+
+/**
+ * `vol.fs`: Node's callback functions with Node's types, `promises` (the volume), `watch`, and the
+ * two streams typed as what they are (a Readable/Writable, without ReadStream's `path`/`bytesRead`).
+ */
+export type CallbackFs<P> = Pick<typeof import('node:fs'), CallbackName> & {
+  promises: P;
+  createReadStream(path: PathLike, options?: ReadStreamOptions | BufferEncoding): Readable;
+  createWriteStream(path: PathLike, options?: (WriteStreamOptions & { flags?: string; mode?: number }) | BufferEncoding): Writable;
+  /** Every `*Sync` function: throws ERR_METHOD_NOT_IMPLEMENTED naming the async one. */
+  [sync: `${string}Sync`]: (...args: unknown[]) => never;
+};
+
 /** Node's promise functions that take paths, each given a callback twin of the same name. */
 const PATH_FUNCTIONS = [
   'access', 'appendFile', 'chmod', 'chown', 'copyFile', 'cp', 'lchown', 'link', 'lstat', 'lutimes', 'mkdir', 'mkdtemp',

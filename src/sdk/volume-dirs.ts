@@ -81,6 +81,14 @@ export class VolumeDir {
     return next.done ? null : new VolumeDirent(next.value, next.value.parentPath, decode(next.value.name, this.encoding ?? 'utf8'));
   }
 
+  /** Node's synchronous twins: a volume has none (see vol.fs); each throws naming the async one. */
+  readSync(): never {
+    throw Object.assign(new Error('readSync is not available on a slicefs volume: use dir.read()'), { code: 'ERR_METHOD_NOT_IMPLEMENTED' });
+  }
+  closeSync(): never {
+    throw Object.assign(new Error('closeSync is not available on a slicefs volume: use dir.close()'), { code: 'ERR_METHOD_NOT_IMPLEMENTED' });
+  }
+
   async close(): Promise<void> {
     if (this.closed) throw Object.assign(new Error('Directory handle was closed'), { code: 'ERR_DIR_CLOSED' });
     this.closed = true;
