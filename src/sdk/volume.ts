@@ -207,8 +207,8 @@ export class Volume implements WatchContext {
     const p = toPath(path);
     const o = typeof options === 'object' && options !== null ? options : { mode: options ?? undefined };
     const mode = toMode(o.mode, 0o777) & 0o7777;
+    if (o.recursive) return mkdirRecursive(this, p, mode);
     return withPaths({ syscall: 'mkdir', path: p }, async () => {
-      if (o.recursive) return mkdirRecursive(this, p, mode);
       const { parent, name } = await parentOf(this, p, 'mkdir');
       await this.vfs.mkdir(this.caller, parent.ino, name, mode);
       return undefined;
