@@ -97,8 +97,8 @@ describe('watch: changes from another client', () => {
           const seen: Event[] = [];
           let resolveEnd!: () => void;
           const ended = new Promise<void>((r) => (resolveEnd = r));
-          const fsw = (watcher.fs.watch as (p: string, l: (t: string, f: string | null) => void) => import('node:events').EventEmitter & { ready: Promise<void>; close(): void })('/d', (type, name) => {
-            seen.push(`${type} ${name}` as Event);
+          const fsw = watcher.fs.watch('/d', (type, name) => {
+            seen.push(`${type} ${String(name)}` as Event);
             if (name === 'end') resolveEnd();
           });
           await fsw.ready;
@@ -122,6 +122,19 @@ describe('watch: changes from another client', () => {
           ac.abort();
           await assert.rejects(pending, { name: 'AbortError', code: 'ABORT_ERR' });
           await assert.rejects(watcher.watch('/missing').next(), { code: 'ENOENT', syscall: 'watch', path: '/missing' });
+        });
+      });
+
+      it('closing the watching volume ends its watches (the iteration finishes, the FSWatcher emits close)', async () => {
+        await twoClients(engine, async (_writer, watcher) => {
+          const w = watcher.watch('/');
+          const fsw = watcher.fs.watch('/');
+          await Promise.all([w.ready, fsw.ready]);
+          const pending = w.next();
+          const closed = new Promise((r) => fsw.once('close', r));
+          await watcher.close();
+          assert.deepEqual(await pending, { value: undefined, done: true });
+          await closed;
         });
       });
 

@@ -7,17 +7,17 @@ import type { Engine } from '../meta/engine.js';
  * the first watcher, closed with the last (or with the volume).
  */
 export class ChangeHub {
-  private readonly listeners = new Set<ChangeListener>();
+  private readonly listeners = new Map<ChangeListener, () => void>();
   private subscription: Promise<ChangeSubscription> | undefined;
 
   constructor(private readonly engine: Engine) {}
 
-  /** Adds a listener; resolves once changes committed from now on reach it. */
-  async add(listener: ChangeListener): Promise<void> {
+  /** Adds a listener (`onEnd` runs if the volume closes first); resolves once changes committed from now on reach it. */
+  async add(listener: ChangeListener, onEnd: () => void): Promise<void> {
     if (!this.engine.subscribeChanges) throw new FsError('ENOSYS', { syscall: 'watch', detail: `the ${this.engine.scheme} engine has no change feed` });
-    this.listeners.add(listener);
+    this.listeners.set(listener, onEnd);
     this.subscription ??= this.engine.subscribeChanges((changes: readonly Change[]) => {
-      for (const l of this.listeners) l(changes);
+      for (const l of this.listeners.keys()) l(changes);
     });
     try {
       await this.subscription;
@@ -34,11 +34,13 @@ export class ChangeHub {
     await this.close();
   }
 
-  /** Closes the subscription (the volume closes). */
+  /** Closes the subscription and ends every watch (the volume closes). */
   async close(): Promise<void> {
     const subscription = this.subscription;
     this.subscription = undefined;
+    const ends = [...this.listeners.values()];
     this.listeners.clear();
+    for (const end of ends) end();
     if (subscription) await (await subscription.catch(() => undefined))?.close();
   }
 }

@@ -29,6 +29,8 @@ export const MAX_QUEUED_EVENTS = 2048;
 interface WatchSink {
   event(eventType: WatchEventType, filename: string | Buffer | null): void;
   error(err: Error): void;
+  /** The volume closed: no more events. */
+  end(): void;
 }
 
 /** What a watch needs of its volume. */
@@ -69,7 +71,11 @@ export class ChangeWatch {
     this.target = { attr, parent: parent.ino, name };
     this.names = new ChangeNames(this.vol.meta.engine, attr.ino);
     if (this.closed) return;
-    await this.vol.changes.add(this.listener);
+    await this.vol.changes.add(this.listener, () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.sink.end();
+    });
     if (this.closed) await this.vol.changes.remove(this.listener);
   }
 
@@ -150,6 +156,10 @@ export function watchIterator<T extends string | Buffer>(vol: WatchContext, file
       failure = err;
       poke();
     },
+    end() {
+      done = true;
+      poke();
+    },
   });
   const onAbort = () => {
     failure ??= Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR', cause: a.signal?.reason });
@@ -203,6 +213,7 @@ export class VolumeFSWatcher extends EventEmitter {
     this.watch = new ChangeWatch(vol, a, {
       event: (eventType, name) => this.emit('change', eventType, name),
       error: (err) => this.emit('error', err),
+      end: () => this.emit('close'),
     });
     this.ready = this.watch.ready;
     this.ready.catch((err: Error) => this.emit('error', err));
