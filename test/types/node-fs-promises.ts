@@ -16,10 +16,7 @@ export const promises: Pick<
   | 'statfs' | 'symlink' | 'truncate' | 'unlink' | 'utimes' | 'watch' | 'writeFile' | 'constants'
 > = vol;
 
-// Differs: vol.open gives a VolumeFileHandle, whose createReadStream/createWriteStream are a
-// Readable/Writable (no ReadStream `path`, `bytesRead`, `pending`) and whose Buffers are typed as
-// Buffer, not NonSharedBuffer.
-// @ts-expect-error VolumeFileHandle is not assignable to Node's FileHandle
+/** vol.open's VolumeFileHandle is assignable to Node's FileHandle (its streams carry ReadStream's/WriteStream's fields). */
 export const open: typeof nodefs.open = vol.open;
 
 /** vol.fs: Node's callback functions, with Node's types. */
