@@ -70,7 +70,8 @@ export class SqlTx implements EngineTx {
   }
 
   async publishChanges(changes: readonly Change[]) {
-    await this.dialect.changes?.publish(this.on('change_log'), encodeChanges(changes));
+    // Where writes are batched (PostgreSQL), NOTIFY rides on the batch's last statement.
+    await this.dialect.changes?.publish(this.batch ? this.batch.atEnd() : this.q, encodeChanges(changes));
   }
 
   async getInode(ino: Ino) {
