@@ -15,24 +15,31 @@ interface ListeningClient {
 
 /**
  * PostgreSQL's change feed: NOTIFY inside the transaction (delivered to listeners only when it
- * commits, in commit order); a subscriber holds one pooled connection in LISTEN.
+ * commits, in commit order); a subscriber holds one connection of its own in LISTEN, outside the
+ * volume's pool (so a small pool is not starved by a watch).
  */
 export class PostgresChangeFeed implements SqlChangeFeed {
   private readonly channel: string;
 
-  constructor(
-    private readonly pool: PgPoolLike,
-    schema: string,
-  ) {
-    this.channel = `slicefs:${schema}`;
+  constructor(at: { schema: string; listener: () => PgPoolLike }) {
+    this.channel = `slicefs:${at.schema}`;
+    this.listener = at.listener;
   }
+  private readonly listener: () => PgPoolLike;
 
   async publish(q: SqlQuerier, payload: string): Promise<void> {
     await q.all(`SELECT pg_notify(?, ?)`, [this.channel, payload.length > MAX_PAYLOAD ? '[[0,0]]' : payload]);
   }
 
   async subscribe(listener: (payload: string) => void): Promise<ChangeSubscription> {
-    const client = (await this.pool.connect()) as unknown as ListeningClient;
+    const pool = this.listener();
+    let client: ListeningClient;
+    try {
+      client = (await pool.connect()) as unknown as ListeningClient;
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
     const onNotification = (msg: { channel: string; payload?: string }) => {
       if (msg.channel === this.channel) listener(msg.payload ?? '[[0,0]]');
     };
@@ -42,14 +49,14 @@ export class PostgresChangeFeed implements SqlChangeFeed {
     } catch (err) {
       client.removeListener('notification', onNotification);
       client.release(err as Error);
+      await pool.end();
       throw err;
     }
     return {
       async close() {
-        // A connection still listening must not go back to the pool.
-        const failed = await client.query({ text: 'UNLISTEN *' }).then(() => undefined, (err: Error) => err);
         client.removeListener('notification', onNotification);
-        client.release(failed);
+        client.release();
+        await pool.end();
       },
     };
   }

@@ -25,12 +25,17 @@ export class PostgresDialect implements SqlDialect {
 
   constructor(
     private readonly pool: PgPoolLike,
-    private readonly where: Pick<PostgresTarget, 'display' | 'schema'>,
+    private readonly where: Pick<PostgresTarget, 'display' | 'schema'> & { listener?: () => PgPoolLike },
   ) {
     const statements = this.statements;
     this.reader = this.direct = new PgQuerier(pool, { statements });
     this.transactions = new PostgresTransactions(pool, { statements, schema: where.schema });
-    this.changes = new PostgresChangeFeed(pool, where.schema);
+    this.changes = new PostgresChangeFeed({
+      schema: where.schema,
+      listener: where.listener ?? (() => {
+        throw new Error('this PostgreSQL dialect was made without a listener connection');
+      }),
+    });
   }
 
   transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
@@ -146,5 +151,6 @@ export async function openPostgresEngine(url: string, options: EngineOpenOptions
       });
     }
   }
-  return new SqlEngine(new PostgresDialect(pool, target));
+  // A watch listens on a connection of its own, outside the pool.
+  return new SqlEngine(new PostgresDialect(pool, { ...target, listener: () => createPool({ ...target, poolSize: 1 }) }));
 }
