@@ -27,9 +27,16 @@ export const callbacks: Pick<
   | 'stat' | 'symlink' | 'truncate' | 'unlink' | 'utimes' | 'write' | 'writeFile' | 'constants'
 > = vol.fs;
 
-// Differs: vol.fs.createReadStream gives a Readable, not an fs.ReadStream.
-// @ts-expect-error Readable is not a ReadStream
-export const createReadStream: typeof nodefsCallbacks.createReadStream = vol.fs.createReadStream;
+// Differs: vol.fs.createReadStream/createWriteStream return ReadStream/WriteStream-shaped streams
+// (`path`, byte counts, `pending`, `close`) but take only the options a volume honours (no `fd`,
+// `fs`, `emitClose`, a null `signal`), so a call with Node's others is a compile error.
+// @ts-expect-error the options are a subset of Node's
+export const streams: Pick<typeof nodefsCallbacks, 'createReadStream' | 'createWriteStream'> = vol.fs;
+export const readStream: nodefsCallbacks.ReadStream = vol.fs.createReadStream('/f', { start: 0 });
+
+// Differs: a volume has no synchronous functions; each *Sync throws ERR_METHOD_NOT_IMPLEMENTED.
+// @ts-expect-error readFileSync is typed to throw (never), not to return data
+export const readFileSync: typeof nodefsCallbacks.readFileSync = vol.fs.readFileSync;
 
 // vol.fs.watch gives an FSWatcher-shaped emitter.
 export const watcher: Pick<nodefsCallbacks.FSWatcher, 'close' | 'ref' | 'unref' | 'on'> = vol.fs.watch('/');
