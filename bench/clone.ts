@@ -1,6 +1,7 @@
 // Clone speed: files of growing size (flat is the point), and trees of 10k/100k small files
 // beside `cp -r` on the local disk and `cp -r --reflink=always` on a loop-mounted XFS.
 //   npm run bench:clone -- [--trees 10000,100000] [--files 1,1024,8192] [--engines sqlite3[,postgres,redis]]
+// With --cp: only vol.cp(src, dst, { recursive: true }) beside vol.clone of the same tree (node:fs's cp is a clone on a volume).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     trees: { type: 'string', default: '10000,100000' },
     files: { type: 'string', default: '1,1024,8192' },
     engines: { type: 'string', default: 'sqlite3' },
+    cp: { type: 'boolean', default: false },
   },
 });
 const MiB = 1024 * 1024;
@@ -88,9 +90,33 @@ function xfsReflinkSeconds(n: number): number | undefined {
   }
 }
 
+/** vol.cp of a tree beside vol.clone of it, on one volume per engine. */
+async function cpBesideClone(engines: string[]): Promise<void> {
+  console.log('tree cp (recursive) beside clone: 1 KiB files, 100 per directory');
+  console.log('engine | files | clone s | cp s | cp / clone');
+  for (const n of values.trees!.split(',').map(Number)) {
+    for (const engine of engines) {
+      await withVolume(engine, async (vol) => {
+        await buildVolumeTree(vol, n);
+        let t = process.hrtime.bigint();
+        await vol.clone('/src', '/dst-clone');
+        const clone = seconds(t);
+        t = process.hrtime.bigint();
+        await vol.cp('/src', '/dst-cp', { recursive: true });
+        const cp = seconds(t);
+        console.log([engine, n, clone.toFixed(3), cp.toFixed(3), (cp / clone).toFixed(2)].join(' | '));
+      });
+    }
+  }
+}
+
 try {
   const engines = values.engines!.split(',');
   console.log(`bench:clone — engines: ${engines.join(', ')}; work dir ${work}\n`);
+  if (values.cp) {
+    await cpBesideClone(engines);
+    process.exit(0);
+  }
 
   console.log('file clone (SDK, SQLite): the time should not grow with the size');
   console.log('size        clone ms (mean of 5)');

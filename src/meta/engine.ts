@@ -3,6 +3,7 @@ import type {
   VolumeSettings,
 } from './types.js';
 import type { CloneBatch, CloneEntriesSpec, CloneUnit } from './clone/clone-spec.js';
+import type { Change, ChangeListener, ChangeSubscription } from './change.js';
 
 /** What `getEntry` found: each part absent when missing (no entry is read without its directory). */
 export interface EntryRead {
@@ -116,6 +117,12 @@ export interface EngineTx {
   getLocks(ino: Ino): Promise<Map<SessionId, LockRecord[]>>;
   /** Replaces one session's locks on an inode (an empty list removes them). */
   setLocks(ino: Ino, session: SessionId, locks: readonly LockRecord[]): Promise<void>;
+
+  /**
+   * Optional (with `Engine.subscribeChanges`): hands this transaction's changes to the engine's
+   * change feed, to reach subscribers when, and only if, the transaction commits (change-feed.ts).
+   */
+  publishChanges?(changes: readonly Change[]): Promise<void>;
 }
 
 /** How one transaction commits. */
@@ -279,6 +286,11 @@ export interface Engine {
   totals(): Promise<VolumeTotals>;
   /** Storage size and a description. */
   stats(): Promise<EngineStats>;
+  /**
+   * Optional: delivers the changes every client's committed transactions publish, from now on, in
+   * commit order (Redis pub/sub, PostgreSQL LISTEN/NOTIFY, SQLite a polled log, memory in-process).
+   */
+  subscribeChanges?(listener: ChangeListener): Promise<ChangeSubscription>;
   /** Closes connections. */
   close(): Promise<void>;
 }

@@ -36,6 +36,7 @@ export function readOnlyEngine(engine: Engine): Engine {
     scanSymlinks: (after, limit) => engine.scanSymlinks(after, limit),
     scanXattrs: (after, limit) => engine.scanXattrs(after, limit),
     ...(engine.snapshot ? { snapshot: (fn) => engine.snapshot!(fn) } : {}),
+    ...(engine.subscribeChanges ? { subscribeChanges: (listener) => engine.subscribeChanges!(listener) } : {}),
     totals: () => engine.totals(),
     stats: () => engine.stats(),
     close: () => engine.close(),

@@ -28,6 +28,7 @@ import { resolvePath } from './paths.js';
 import { checkAccess } from './permissions.js';
 import { readOnlyEngine } from './read-only-engine.js';
 import { type EngineMetrics, withEngineMetrics } from './engine-metrics.js';
+import { publishingChanges } from './change-feed.js';
 import { openEngine } from './registry.js';
 import { AbandonedClones } from './clone/abandoned-clones.js';
 import { SessionKeeper } from './sessions.js';
@@ -148,7 +149,7 @@ export class VolumeMeta implements Meta {
   static async open(url: string, options: OpenMetaOptions = {}): Promise<VolumeMeta> {
     const opened = await openEngine(url, { create: false, readOnly: options.readOnly });
     const counted = options.metrics ? withEngineMetrics(opened, options.metrics) : opened;
-    const engine = options.readOnly ? readOnlyEngine(counted) : counted;
+    const engine = options.readOnly ? readOnlyEngine(counted) : publishingChanges(counted);
     try {
       const settings = await engine.loadSettings();
       if (!settings) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (run slicefs format first)`, { subject: url });

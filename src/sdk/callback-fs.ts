@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, type ReadStream, type WriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import type { VolumeFileHandle } from './file-handle.js';
 import { handleReadStream, handleWriteStream, type ReadStreamOptions, type WriteStreamOptions } from './handle-streams.js';
@@ -12,6 +12,23 @@ export interface PromiseFs {
 }
 
 type Callback = (err: Error | null, ...results: unknown[]) => void;
+
+/** The callback functions `vol.fs` has, by Node's names (their types are Node's own). */
+type CallbackName =
+  | (typeof PATH_FUNCTIONS)[number] | 'exists' | 'open' | 'close' | 'read' | 'write' | 'fstat' | 'fsync' | 'fdatasync'
+  | 'ftruncate' | 'fchmod' | 'fchown' | 'futimes' | 'constants';
+
+/**
+ * `vol.fs`: Node's callback functions with Node's types, `promises` (the volume), `watch`, and the
+ * two streams (a Readable/Writable with ReadStream's/WriteStream's `path`, byte count, `pending`, `close`).
+ */
+export type CallbackFs<P> = Pick<typeof import('node:fs'), CallbackName> & {
+  promises: P;
+  createReadStream(path: PathLike, options?: (ReadStreamOptions & { flags?: string; mode?: number }) | BufferEncoding): ReadStream;
+  createWriteStream(path: PathLike, options?: (WriteStreamOptions & { flags?: string; mode?: number }) | BufferEncoding): WriteStream;
+  /** Every `*Sync` function: throws ERR_METHOD_NOT_IMPLEMENTED naming the async one. */
+  [sync: `${string}Sync`]: (...args: unknown[]) => never;
+};
 
 /** Node's promise functions that take paths, each given a callback twin of the same name. */
 const PATH_FUNCTIONS = [
@@ -92,9 +109,9 @@ export function callbackFs(vol: PromiseFs): Record<string, unknown> {
 }
 
 /** A stream that opens its file first (as Node's fs.createReadStream/createWriteStream do), then streams through the handle. */
-function lazyStream(kind: 'read', vol: PromiseFs, path: PathLike, options?: unknown): Readable;
-function lazyStream(kind: 'write', vol: PromiseFs, path: PathLike, options?: unknown): Writable;
-function lazyStream(kind: 'read' | 'write', vol: PromiseFs, path: PathLike, options?: unknown): Readable | Writable {
+function lazyStream(kind: 'read', vol: PromiseFs, path: PathLike, options?: unknown): ReadStream;
+function lazyStream(kind: 'write', vol: PromiseFs, path: PathLike, options?: unknown): WriteStream;
+function lazyStream(kind: 'read' | 'write', vol: PromiseFs, path: PathLike, options?: unknown): ReadStream | WriteStream {
   const o = (typeof options === 'string' ? { encoding: options } : options ?? {}) as ReadStreamOptions & WriteStreamOptions & { flags?: string; mode?: number };
   const opened = vol.open(path, o.flags ?? (kind === 'read' ? 'r' : 'w'), o.mode ?? 0o666);
   if (kind === 'read') {
@@ -107,22 +124,42 @@ function lazyStream(kind: 'read' | 'write', vol: PromiseFs, path: PathLike, opti
           outer.emit('open', h.fd);
           outer.emit('ready');
           inner = handleReadStream(h, { ...o, encoding: null });
-          inner.on('data', (chunk: Buffer) => void (outer.push(chunk) || inner!.pause()));
+          outer.pending = false;
+          inner.on('data', (chunk: Buffer) => {
+            outer.bytesRead += chunk.length;
+            if (!outer.push(chunk)) inner!.pause();
+          });
           inner.on('end', () => outer.push(null));
           inner.on('error', (err) => outer.destroy(err));
         }, (err: Error) => outer.destroy(err));
       },
-    });
-    return outer;
+    }) as Readable & { bytesRead: number; pending: boolean };
+    return fileStreamFields(Object.assign(outer, { bytesRead: 0, pending: true }), path) as unknown as ReadStream;
   }
   const handle = opened.then((h) => handleWriteStream(h, o));
   handle.catch(() => undefined);
-  return new Writable({
+  const outer: Writable & { bytesWritten: number; pending: boolean } = Object.assign(new Writable({
     write(chunk: Buffer, encoding, callback) {
-      handle.then((w) => void w.write(chunk, encoding, callback), callback);
+      handle.then((w) => void w.write(chunk, encoding, (err?: Error | null) => {
+        outer.pending = false;
+        if (!err) outer.bytesWritten += chunk.length;
+        callback(err);
+      }), callback);
     },
     final(callback) {
       handle.then((w) => void w.end(callback), callback);
+    },
+  }), { bytesWritten: 0, pending: true });
+  return fileStreamFields(outer, path) as unknown as WriteStream;
+}
+
+/** ReadStream's/WriteStream's `path` and `close(cb)` on a stream of `vol.fs`. */
+function fileStreamFields<S extends Readable | Writable>(stream: S, path: PathLike): S {
+  return Object.assign(stream, {
+    path: typeof path === 'string' || Buffer.isBuffer(path) ? path : path.pathname,
+    close(callback?: (err?: NodeJS.ErrnoException | null) => void) {
+      if (callback) stream.once('close', () => callback(null));
+      stream.destroy();
     },
   });
 }

@@ -1,6 +1,5 @@
-import type { BigIntStats } from 'node:fs';
+import type { BigIntStats, ObjectEncodingOptions, OpenMode, ReadStream, WriteStream } from 'node:fs';
 import type { Interface as ReadlineInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { FsError, toFsError } from '../errors/index.js';
 import type { Caller, Ino } from '../meta/types.js';
@@ -52,6 +51,11 @@ export class VolumeFileHandle {
   ) {}
 
   /** The handle number (like a descriptor); -1 once closed, as Node's. */
+  /** The volume path it was opened by (its streams' `path`). */
+  get path(): string {
+    return this.opened.path;
+  }
+
   get fd(): number {
     return this.closed ? -1 : this.opened.fh;
   }
@@ -142,7 +146,7 @@ export class VolumeFileHandle {
   }
 
   /** Reads into each buffer in turn, from `position` (or the current position). */
-  readv<T extends NodeJS.ArrayBufferView[]>(buffers: T, position?: number | null): Promise<{ bytesRead: number; buffers: T }> {
+  readv<T extends readonly NodeJS.ArrayBufferView[]>(buffers: T, position?: number | null): Promise<{ bytesRead: number; buffers: T }> {
     return this.call('read', async () => {
       let at = toPosition(position);
       let bytesRead = 0;
@@ -159,7 +163,7 @@ export class VolumeFileHandle {
   }
 
   /** Writes each buffer in turn, at `position` (or the current position). */
-  writev<T extends NodeJS.ArrayBufferView[]>(buffers: T, position?: number | null): Promise<{ bytesWritten: number; buffers: T }> {
+  writev<T extends readonly NodeJS.ArrayBufferView[]>(buffers: T, position?: number | null): Promise<{ bytesWritten: number; buffers: T }> {
     return this.call('write', async () => {
       let at = toPosition(position);
       let bytesWritten = 0;
@@ -172,8 +176,9 @@ export class VolumeFileHandle {
   }
 
   /** The file from the current position to its end (Node reads from there too); a string with an encoding. */
-  readFile(options?: BufferEncoding | { encoding?: BufferEncoding | null; flag?: string; signal?: AbortSignal } | null): Promise<Buffer>;
-  readFile(options: BufferEncoding | { encoding: BufferEncoding }): Promise<string>;
+  readFile(options?: { encoding?: null; flag?: OpenMode; signal?: AbortSignal } | null): Promise<NonSharedBuffer>;
+  readFile(options: BufferEncoding | { encoding: BufferEncoding; flag?: OpenMode; signal?: AbortSignal }): Promise<string>;
+  readFile(options?: (ObjectEncodingOptions & { flag?: OpenMode; signal?: AbortSignal }) | BufferEncoding | null): Promise<string | NonSharedBuffer>;
   readFile(options?: unknown): Promise<Buffer | string> {
     return this.call('read', async () => {
       const { encoding, signal } = toOptions(options, {} as { signal?: AbortSignal });
@@ -240,12 +245,12 @@ export class VolumeFileHandle {
     });
   }
 
-  /** A Readable of the file from `start` (or the current position) to `end` (inclusive). */
-  createReadStream(options?: ReadStreamOptions): Readable {
+  /** A Readable of the file from `start` (or the current position) to `end` (inclusive), with ReadStream's `path`, `bytesRead`, `pending`, `close`. */
+  createReadStream(options?: ReadStreamOptions): ReadStream {
     return handleReadStream(this, options);
   }
-  /** A Writable into the file from `start` (or the current position). */
-  createWriteStream(options?: WriteStreamOptions): Writable {
+  /** A Writable into the file from `start` (or the current position), with WriteStream's `path`, `bytesWritten`, `pending`, `close`. */
+  createWriteStream(options?: WriteStreamOptions): WriteStream {
     return handleWriteStream(this, options);
   }
   /** The file's lines, as `readline` gives them (any line ending). */

@@ -1,4 +1,5 @@
 import { createInterface, type Interface } from 'node:readline';
+import type { ReadStream, WriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 
@@ -7,6 +8,20 @@ export interface StreamableHandle {
   read(buffer: Buffer, offset: number, length: number, position: number | null): Promise<{ bytesRead: number; buffer: Buffer }>;
   write(buffer: Buffer, offset: number, length: number, position: number | null): Promise<{ bytesWritten: number }>;
   close(): Promise<void>;
+  /** The volume path it was opened by (a stream's `path`). */
+  readonly path?: string;
+}
+
+/** Node's fs.ReadStream/WriteStream fields on a handle's stream: `path`, `pending` (false: the handle is open), `close(cb)`. */
+function fileStreamFields<S extends Readable | Writable>(stream: S, handle: StreamableHandle): S {
+  return Object.assign(stream, {
+    path: handle.path ?? '',
+    pending: false,
+    close(callback?: (err?: NodeJS.ErrnoException | null) => void) {
+      if (callback) stream.once('close', () => callback(null));
+      stream.destroy();
+    },
+  });
 }
 
 /** Node's createReadStream options that a handle's stream honours. */
@@ -30,7 +45,7 @@ export interface WriteStreamOptions {
 }
 
 /** A Readable over a handle: from `start` (or the handle's position) through `end`, in highWaterMark pieces. */
-export function handleReadStream(handle: StreamableHandle, options: ReadStreamOptions = {}): Readable {
+export function handleReadStream(handle: StreamableHandle, options: ReadStreamOptions = {}): ReadStream {
   const size = options.highWaterMark ?? 64 * 1024;
   const end = options.end ?? Infinity;
   let position: number | null = options.start ?? null;
@@ -46,6 +61,7 @@ export function handleReadStream(handle: StreamableHandle, options: ReadStreamOp
       handle.read(Buffer.alloc(want), 0, want, position).then(
         ({ bytesRead, buffer }) => {
           read += bytesRead;
+          (stream as unknown as { bytesRead: number }).bytesRead = read;
           if (position !== null) position += bytesRead;
           this.push(bytesRead ? buffer.subarray(0, bytesRead) : null);
         },
@@ -57,20 +73,23 @@ export function handleReadStream(handle: StreamableHandle, options: ReadStreamOp
       handle.close().then(() => callback(err), (closeErr: Error) => callback(err ?? closeErr));
     },
   });
-  return stream;
+  return fileStreamFields(Object.assign(stream, { bytesRead: 0 }), handle) as unknown as ReadStream;
 }
 
 /** A Writable into a handle from `start` (or the handle's position). */
-export function handleWriteStream(handle: StreamableHandle, options: WriteStreamOptions = {}): Writable {
+export function handleWriteStream(handle: StreamableHandle, options: WriteStreamOptions = {}): WriteStream {
   let position: number | null = options.start ?? null;
   const autoClose = options.autoClose ?? true;
-  return new Writable({
+  let written = 0;
+  const stream: Writable = new Writable({
     highWaterMark: options.highWaterMark ?? 16 * 1024,
     defaultEncoding: options.encoding ?? 'utf8',
     signal: options.signal,
     write(chunk: Buffer, _encoding, callback) {
       handle.write(chunk, 0, chunk.length, position).then(({ bytesWritten }) => {
         if (position !== null) position += bytesWritten;
+        written += bytesWritten;
+        (stream as unknown as { bytesWritten: number }).bytesWritten = written;
         callback();
       }, callback);
     },
@@ -83,6 +102,7 @@ export function handleWriteStream(handle: StreamableHandle, options: WriteStream
       handle.close().then(() => callback(err), () => callback(err));
     },
   });
+  return fileStreamFields(Object.assign(stream, { bytesWritten: 0 }), handle) as unknown as WriteStream;
 }
 
 /** Lines of the file, as Node's FileHandle.readLines (readline over a read stream, any line ending). */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import { FsError, isFsError } from '../errors/index.js';
 import type { Attr } from '../meta/types.js';
 import type { Vfs } from '../vfs/vfs.js';
@@ -81,6 +82,14 @@ export class VolumeDir {
     return next.done ? null : new VolumeDirent(next.value, next.value.parentPath, decode(next.value.name, this.encoding ?? 'utf8'));
   }
 
+  /** Node's synchronous twins: a volume has none (see vol.fs); each throws naming the async one. */
+  readSync(): never {
+    throw Object.assign(new Error('readSync is not available on a slicefs volume: use dir.read()'), { code: 'ERR_METHOD_NOT_IMPLEMENTED' });
+  }
+  closeSync(): never {
+    throw Object.assign(new Error('closeSync is not available on a slicefs volume: use dir.close()'), { code: 'ERR_METHOD_NOT_IMPLEMENTED' });
+  }
+
   async close(): Promise<void> {
     if (this.closed) throw Object.assign(new Error('Directory handle was closed'), { code: 'ERR_DIR_CLOSED' });
     this.closed = true;
@@ -100,34 +109,37 @@ export class VolumeDir {
   }
 }
 
+const R_OK = constants.R_OK;
+
 /** Node's opendir. */
 export function opendir(ctx: Ctx, path: string, options?: { encoding?: Encoding; bufferSize?: number; recursive?: boolean }): Promise<VolumeDir> {
   return withPaths({ syscall: 'opendir', path }, async () => {
     const dir = await resolve(ctx, path);
     if (dir.type !== 'dir') throw new FsError('ENOTDIR');
+    // Node opens the directory at once: one the caller may not read is EACCES here, not at the first read.
+    await ctx.vfs.access(ctx.caller, dir.ino, R_OK);
     return new VolumeDir(() => walk(ctx, { path, attr: dir }, options?.recursive ?? false), path, options?.encoding ?? 'utf8');
   });
 }
 
-/** mkdir -p: makes each missing directory; returns the first one made (undefined if none). */
+/**
+ * mkdir -p: makes each missing directory; returns the first one made (undefined if none). As
+ * Node's, a failure to make one names that directory; others name the whole path.
+ */
 export async function mkdirRecursive(ctx: Ctx, path: string, mode: number): Promise<string | undefined> {
   const parts = path.split('/').filter((p) => p && p !== '.');
+  const whole = <T>(fn: () => Promise<T>) => withPaths({ syscall: 'mkdir', path }, fn);
   let first: string | undefined;
   for (let i = 1; i <= parts.length; i++) {
     const sofar = `/${parts.slice(0, i).join('/')}`;
-    let attr: Attr | undefined;
-    try {
-      attr = await resolve(ctx, sofar);
-    } catch (err) {
-      if (!isFsError(err, 'ENOENT')) throw err;
-    }
+    const attr = await whole(() => resolve(ctx, sofar).catch((err: unknown) => (isFsError(err, 'ENOENT') ? undefined : Promise.reject(err))));
     if (attr) {
-      if (attr.type !== 'dir') throw new FsError(i === parts.length ? 'EEXIST' : 'ENOTDIR');
+      if (attr.type !== 'dir') await whole(() => Promise.reject(new FsError(i === parts.length ? 'EEXIST' : 'ENOTDIR')));
       continue;
     }
-    const { parent, name } = await parentOf(ctx, sofar, 'mkdir');
+    const { parent, name } = await whole(() => parentOf(ctx, sofar, 'mkdir'));
     try {
-      await ctx.vfs.mkdir(ctx.caller, parent.ino, name, mode);
+      await withPaths({ syscall: 'mkdir', path: sofar }, () => ctx.vfs.mkdir(ctx.caller, parent.ino, name, mode));
       first ??= sofar;
     } catch (err) {
       if (!isFsError(err, 'EEXIST')) throw err; // made meanwhile by someone else: fine
@@ -136,21 +148,21 @@ export async function mkdirRecursive(ctx: Ctx, path: string, mode: number): Prom
   return first;
 }
 
-/** A new directory `prefix` + six random characters, mode 0700. */
-export function mkdtemp(ctx: Ctx, prefix: string): Promise<string> {
-  return withPaths({ syscall: 'mkdtemp', path: `${prefix}XXXXXX` }, async () => {
-    for (let tries = 0; ; tries++) {
-      const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-      const path = prefix + [...randomBytes(6)].map((b) => alphabet[b % alphabet.length]).join('');
-      const { parent, name } = await parentOf(ctx, path, 'mkdtemp');
-      try {
+/** A new directory `prefix` + six random characters, mode 0700 (a failure names the name tried, as Node's). */
+export async function mkdtemp(ctx: Ctx, prefix: string): Promise<string> {
+  for (let tries = 0; ; tries++) {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+    const path = prefix + [...randomBytes(6)].map((b) => alphabet[b % alphabet.length]).join('');
+    try {
+      await withPaths({ syscall: 'mkdtemp', path }, async () => {
+        const { parent, name } = await parentOf(ctx, path, 'mkdtemp');
         await ctx.vfs.mkdir(ctx.caller, parent.ino, name, 0o700);
-        return path;
-      } catch (err) {
-        if (!isFsError(err, 'EEXIST') || tries > 100) throw err;
-      }
+      });
+      return path;
+    } catch (err) {
+      if (!isFsError(err, 'EEXIST') || tries > 100) throw err;
     }
-  });
+  }
 }
 
 /** Node's rm options. */
@@ -182,6 +194,13 @@ export async function rm(ctx: Ctx, path: string, options: RmOptions): Promise<vo
 async function removeTree(ctx: Ctx, path: string, attr: Attr): Promise<void> {
   const { parent, name } = await parentOf(ctx, path, 'rm');
   if (attr.type !== 'dir') return withPaths({ syscall: 'unlink', path }, () => ctx.vfs.unlink(ctx.caller, parent.ino, name));
+  // As Node's rm: rmdir first, and only a directory that is not empty is emptied (so a directory
+  // the caller may not remove fails with rmdir's EACCES, not with its listing's).
+  try {
+    return await withPaths({ syscall: 'rmdir', path }, () => ctx.vfs.rmdir(ctx.caller, parent.ino, name));
+  } catch (err) {
+    if (!isFsError(err, 'ENOTEMPTY') && !isFsError(err, 'EEXIST')) throw err;
+  }
   const children: { name: string; attr: Attr }[] = [];
   for await (const e of entriesOf(ctx, attr)) children.push({ name: e.name.toString(), attr: await resolve(ctx, join(path, e.name.toString()), false) });
   for (const child of children) await removeTree(ctx, join(path, child.name), child.attr);

@@ -1,4 +1,8 @@
-import { type BigIntStats, type BigIntStatsFs, constants, type StatsFs } from 'node:fs';
+import {
+  type BigIntStats, type BigIntStatsFs, type BufferEncodingOption, constants, type Dirent, type MakeDirectoryOptions, type Mode, type ObjectEncodingOptions,
+  type OpenMode, type StatFsOptions, type StatOptions, type StatsFs,
+} from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { ChunkStore, type ChunkStoreOptions } from '../chunk/chunk-store.js';
 import { FsError, isFsError } from '../errors/index.js';
 import type { CloneOptions } from '../meta/clone/clone-spec.js';
@@ -11,7 +15,7 @@ import { openObjectStore } from '../object/registry.js';
 import { withMetrics } from '../object/wrappers/with-metrics.js';
 import { O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW } from '../vfs/open-flags.js';
 import { Vfs } from '../vfs/vfs.js';
-import { callbackFs, type PromiseFs } from './callback-fs.js';
+import { type CallbackFs, callbackFs, type PromiseFs } from './callback-fs.js';
 import { VolumeFileHandle } from './file-handle.js';
 import { formatVolume, type FormatOptions } from './format-volume.js';
 import { ArgumentError, checkWritable, decode, type PathLike, toId, toMode, toOptions, toPath } from './node-args.js';
@@ -21,8 +25,10 @@ import { type TimeLike, toTimespec } from './times.js';
 import { copyFile, cp, type CpOptions } from './volume-copy.js';
 import { mkdirRecursive, mkdtemp, opendir, readdir, type ReaddirOptions, rm, type RmOptions, type VolumeDir } from './volume-dirs.js';
 import { withPaths } from './volume-errors.js';
-import { createTarget, parentOf, type PathContext, realpath, resolve } from './volume-paths.js';
+import { createTarget, parentOf, realpath, resolve } from './volume-paths.js';
 import type { VolumeMetrics } from './volume-metrics.js';
+import { ChangeHub } from './change-hub.js';
+import { fsWatch, type VolumeWatcher, type VolumeWatchOptions, type WatchContext, watchIterator } from './volume-watch.js';
 import type { WritableData } from './write-data.js';
 import { writeNewFile } from './write-new-file.js';
 
@@ -41,24 +47,33 @@ export interface OpenOptions extends ChunkStoreOptions {
 }
 
 export type { TimeLike };
+/** `vol.fs`: Node's callback API on the volume (see CallbackFs), with `watch` giving a VolumeFSWatcher. */
+export type VolumeFs = CallbackFs<Volume> & { watch: typeof fsWatch extends (vol: never, ...rest: infer A) => infer R ? (...args: A) => R : never };
 type Encoding = BufferEncoding | 'buffer' | null;
-type ReadFileOptions = { encoding?: Encoding; flag?: string | number; signal?: AbortSignal } | BufferEncoding | null;
-type WriteFileOptions = { encoding?: BufferEncoding | null; mode?: number | string; flag?: string | number; signal?: AbortSignal } | BufferEncoding | null;
+type ReadFileOptions = { encoding?: Encoding; flag?: OpenMode; signal?: AbortSignal } | BufferEncoding | null;
+type WriteFileOptions = { encoding?: BufferEncoding | null; mode?: Mode; flag?: OpenMode; signal?: AbortSignal; flush?: boolean } | BufferEncoding | null;
+/** A path, or (as Node takes for readFile/writeFile/appendFile) a handle of this volume: it is read or written from its position. */
+type PathOrHandle = PathLike | FileHandle | VolumeFileHandle;
 
 /**
  * A slicefs volume, with Node's `fs/promises` API on volume paths (docs/sdk.md): the same
  * arguments, defaults, results and errors, plus `clone`. `cp` and `copyFile` are clones.
  */
-export class Volume implements PathContext {
+export class Volume implements WatchContext {
   /** Node's fs constants (open flags, access modes, copyFile modes). */
   static readonly constants = constants;
   readonly constants = constants;
+
+  /** The volume's one subscription to its engine's change feed, shared by its watchers. */
+  readonly changes: ChangeHub;
 
   private constructor(
     readonly vfs: Vfs,
     readonly meta: VolumeMeta,
     readonly caller: Caller,
-  ) {}
+  ) {
+    this.changes = new ChangeHub(meta.engine);
+  }
 
   /** Formats a new volume (see FormatOptions). */
   static format(metaUrl: string, name: string, options?: FormatOptions): Promise<VolumeSettings> {
@@ -85,10 +100,10 @@ export class Volume implements PathContext {
     }
   }
 
-  private callbacks: Record<string, unknown> | undefined;
-  /** A `node:fs`-shaped object (callbacks, `promises`, streams, `constants`) for libraries that take a custom fs. */
-  get fs(): Record<string, unknown> {
-    return (this.callbacks ??= callbackFs(this as unknown as PromiseFs));
+  private callbacks: VolumeFs | undefined;
+  /** A `node:fs`-shaped object (callbacks, `promises`, streams, `constants`, `watch`) for libraries that take a custom fs. */
+  get fs(): VolumeFs {
+    return (this.callbacks ??= { ...callbackFs(this as unknown as PromiseFs), watch: fsWatch.bind(undefined, this) } as unknown as VolumeFs);
   }
 
   /** The volume's settings. */
@@ -98,12 +113,14 @@ export class Volume implements PathContext {
 
   stat(path: PathLike, options?: { bigint?: false }): Promise<VolumeStats>;
   stat(path: PathLike, options: { bigint: true }): Promise<BigIntStats>;
+  stat(path: PathLike, options?: StatOptions): Promise<VolumeStats | BigIntStats>;
   stat(path: PathLike, options?: { bigint?: boolean }): Promise<VolumeStats | BigIntStats> {
     const p = toPath(path);
     return withPaths({ syscall: 'stat', path: p }, async () => statsOf(await this.vfs.getattr((await resolve(this, p)).ino), options));
   }
   lstat(path: PathLike, options?: { bigint?: false }): Promise<VolumeStats>;
   lstat(path: PathLike, options: { bigint: true }): Promise<BigIntStats>;
+  lstat(path: PathLike, options?: StatOptions): Promise<VolumeStats | BigIntStats>;
   lstat(path: PathLike, options?: { bigint?: boolean }): Promise<VolumeStats | BigIntStats> {
     const p = toPath(path);
     return withPaths({ syscall: 'lstat', path: p }, async () => statsOf(await this.vfs.getattr((await resolve(this, p, false)).ino), options));
@@ -162,38 +179,44 @@ export class Volume implements PathContext {
     return result;
   }
 
-  readFile(path: PathLike, options?: { encoding?: null | 'buffer'; flag?: string | number; signal?: AbortSignal } | null): Promise<Buffer>;
-  readFile(path: PathLike, options: { encoding: BufferEncoding; flag?: string | number; signal?: AbortSignal } | BufferEncoding): Promise<string>;
-  readFile(path: PathLike, options?: ReadFileOptions): Promise<Buffer | string>;
-  async readFile(path: PathLike, options?: ReadFileOptions): Promise<Buffer | string> {
-    const { encoding, flag, signal } = toOptions(options, { flag: 'r' as string | number, signal: undefined as AbortSignal | undefined });
+  readFile(path: PathOrHandle, options?: { encoding?: null; flag?: OpenMode; signal?: AbortSignal } | null): Promise<NonSharedBuffer>;
+  readFile(path: PathOrHandle, options: { encoding: BufferEncoding; flag?: OpenMode; signal?: AbortSignal } | BufferEncoding): Promise<string>;
+  readFile(path: PathOrHandle, options?: (ObjectEncodingOptions & { flag?: OpenMode; signal?: AbortSignal }) | BufferEncoding | null): Promise<NonSharedBuffer | string>;
+  async readFile(path: PathOrHandle, options?: ReadFileOptions): Promise<Buffer | string> {
+    const { encoding, flag, signal } = toOptions(options, { flag: 'r' as OpenMode, signal: undefined as AbortSignal | undefined });
     signal?.throwIfAborted();
     // Node's readFile decodes with Buffer#toString, which knows no 'buffer' encoding.
     if (encoding === 'buffer') throw new ArgumentError('ERR_UNKNOWN_ENCODING', 'Unknown encoding: buffer');
-    return this.withFile(path, { flags: flag }, async (h) => decode(await h.readFile({ signal }), encoding));
+    if (path instanceof VolumeFileHandle) return decode(await path.readFile({ signal }), encoding);
+    return this.withFile(path as PathLike, { flags: flag }, async (h) => decode(await h.readFile({ signal }), encoding));
   }
 
-  async writeFile(path: PathLike, data: WritableData, options?: WriteFileOptions): Promise<void> {
-    const o = toOptions(options, { encoding: 'utf8' as Encoding, mode: 0o666 as number | string, flag: 'w' as string | number, signal: undefined as AbortSignal | undefined });
+  async writeFile(path: PathOrHandle, data: WritableData, options?: WriteFileOptions): Promise<void> {
+    const o = toOptions(options, { encoding: 'utf8' as Encoding, mode: 0o666 as Mode, flag: 'w' as OpenMode, signal: undefined as AbortSignal | undefined });
     o.signal?.throwIfAborted();
     checkWritable(data);
-    const spec = { path: toPath(path), flags: parseOpenFlags(o.flag), mode: toMode(o.mode, 0o666), data, encoding: o.encoding === 'buffer' ? null : o.encoding };
+    const write = (h: VolumeFileHandle) => h.writeFile(data, { encoding: o.encoding === 'buffer' ? null : o.encoding, signal: o.signal });
+    if (path instanceof VolumeFileHandle) return write(path);
+    const spec = { path: toPath(path as PathLike), flags: parseOpenFlags(o.flag), mode: toMode(o.mode, 0o666), data, encoding: o.encoding === 'buffer' ? null : o.encoding };
     if (await writeNewFile(this, spec)) return;
-    await this.withFile(path, { flags: o.flag, mode: o.mode }, (h) => h.writeFile(data, { encoding: o.encoding === 'buffer' ? null : o.encoding, signal: o.signal }));
+    await this.withFile(path as PathLike, { flags: o.flag, mode: o.mode }, write);
   }
 
-  appendFile(path: PathLike, data: WritableData, options?: WriteFileOptions): Promise<void> {
-    const o = toOptions(options, { encoding: 'utf8' as Encoding, mode: 0o666 as number | string, flag: 'a' as string | number });
+  appendFile(path: PathOrHandle, data: string | Uint8Array, options?: WriteFileOptions): Promise<void> {
+    const o = toOptions(options, { encoding: 'utf8' as Encoding, mode: 0o666 as Mode, flag: 'a' as OpenMode });
     return this.writeFile(path, data, o as WriteFileOptions);
   }
 
   /** mkdir(2), or with `recursive` every missing directory (returning the first one made). */
-  async mkdir(path: PathLike, options?: number | string | { recursive?: boolean; mode?: number | string } | null): Promise<string | undefined> {
+  mkdir(path: PathLike, options: MakeDirectoryOptions & { recursive: true }): Promise<string | undefined>;
+  mkdir(path: PathLike, options?: Mode | (MakeDirectoryOptions & { recursive?: false }) | null): Promise<void>;
+  mkdir(path: PathLike, options?: Mode | MakeDirectoryOptions | null): Promise<string | undefined>;
+  async mkdir(path: PathLike, options?: Mode | MakeDirectoryOptions | null): Promise<string | undefined | void> {
     const p = toPath(path);
     const o = typeof options === 'object' && options !== null ? options : { mode: options ?? undefined };
     const mode = toMode(o.mode, 0o777) & 0o7777;
+    if (o.recursive) return mkdirRecursive(this, p, mode);
     return withPaths({ syscall: 'mkdir', path: p }, async () => {
-      if (o.recursive) return mkdirRecursive(this, p, mode);
       const { parent, name } = await parentOf(this, p, 'mkdir');
       await this.vfs.mkdir(this.caller, parent.ino, name, mode);
       return undefined;
@@ -201,16 +224,21 @@ export class Volume implements PathContext {
   }
 
   /** A new directory named `prefix` plus six random characters, mode 0700; its path. */
-  mkdtemp(prefix: PathLike, options?: { encoding?: Encoding } | Encoding): Promise<string | Buffer> {
+  mkdtemp(prefix: PathLike, options?: ObjectEncodingOptions | BufferEncoding | null): Promise<string>;
+  mkdtemp(prefix: PathLike, options: BufferEncodingOption): Promise<NonSharedBuffer>;
+  mkdtemp(prefix: PathLike, options?: ObjectEncodingOptions | BufferEncoding | BufferEncodingOption | null): Promise<string | NonSharedBuffer>;
+  mkdtemp(prefix: PathLike, options?: ObjectEncodingOptions | BufferEncoding | BufferEncodingOption | null): Promise<string | Buffer> {
     const { encoding } = toOptions(options, {});
     return mkdtemp(this, toPath(prefix, 'prefix')).then((made) => (encoding === 'buffer' ? Buffer.from(made) : made));
   }
 
-  readdir(path: PathLike, options?: { encoding?: BufferEncoding | null; withFileTypes?: false; recursive?: boolean } | BufferEncoding | null): Promise<string[]>;
-  readdir(path: PathLike, options: { encoding: 'buffer'; withFileTypes?: false; recursive?: boolean } | 'buffer'): Promise<Buffer[]>;
-  readdir(path: PathLike, options: { encoding?: Encoding; withFileTypes: true; recursive?: boolean }): Promise<VolumeDirent[]>;
+  readdir(path: PathLike, options?: (ObjectEncodingOptions & { withFileTypes?: false; recursive?: boolean }) | BufferEncoding | null): Promise<string[]>;
+  readdir(path: PathLike, options: { encoding: 'buffer'; withFileTypes?: false; recursive?: boolean } | 'buffer'): Promise<NonSharedBuffer[]>;
+  readdir(path: PathLike, options?: (ObjectEncodingOptions & { withFileTypes?: false; recursive?: boolean }) | BufferEncoding | null): Promise<string[] | NonSharedBuffer[]>;
+  readdir(path: PathLike, options: ObjectEncodingOptions & { withFileTypes: true; recursive?: boolean }): Promise<VolumeDirent[]>;
+  readdir(path: PathLike, options: { encoding: 'buffer'; withFileTypes: true; recursive?: boolean }): Promise<Dirent<NonSharedBuffer>[]>;
   readdir(path: PathLike, options?: ReaddirOptions | Encoding): Promise<string[] | Buffer[] | VolumeDirent[]>;
-  readdir(path: PathLike, options?: ReaddirOptions | Encoding): Promise<string[] | Buffer[] | VolumeDirent[]> {
+  readdir(path: PathLike, options?: ReaddirOptions | Encoding): Promise<string[] | Buffer[] | VolumeDirent[] | Dirent<NonSharedBuffer>[]> {
     return readdir(this, toPath(path), options);
   }
   /** A directory stream (Node's Dir): read(), close(), for await. */
@@ -274,9 +302,10 @@ export class Volume implements PathContext {
     });
   }
 
-  readlink(path: PathLike, options?: { encoding?: Encoding } | Encoding): Promise<string>;
-  readlink(path: PathLike, options: { encoding: 'buffer' } | 'buffer'): Promise<Buffer>;
-  async readlink(path: PathLike, options?: { encoding?: Encoding } | Encoding): Promise<string | Buffer> {
+  readlink(path: PathLike, options?: ObjectEncodingOptions | BufferEncoding | null): Promise<string>;
+  readlink(path: PathLike, options: BufferEncodingOption): Promise<NonSharedBuffer>;
+  readlink(path: PathLike, options?: ObjectEncodingOptions | string | null): Promise<string | NonSharedBuffer>;
+  async readlink(path: PathLike, options?: ObjectEncodingOptions | BufferEncodingOption | string | null): Promise<string | Buffer> {
     const p = toPath(path);
     const { encoding } = toOptions(options, {});
     return withPaths({ syscall: 'readlink', path: p }, async () => {
@@ -287,9 +316,10 @@ export class Volume implements PathContext {
   }
 
   /** The canonical path: every symlink followed, `.` and `..` resolved. */
-  realpath(path: PathLike, options?: { encoding?: Encoding } | Encoding): Promise<string>;
-  realpath(path: PathLike, options: { encoding: 'buffer' } | 'buffer'): Promise<Buffer>;
-  async realpath(path: PathLike, options?: { encoding?: Encoding } | Encoding): Promise<string | Buffer> {
+  realpath(path: PathLike, options?: ObjectEncodingOptions | BufferEncoding | null): Promise<string>;
+  realpath(path: PathLike, options: BufferEncodingOption): Promise<NonSharedBuffer>;
+  realpath(path: PathLike, options?: ObjectEncodingOptions | BufferEncoding | null): Promise<string | NonSharedBuffer>;
+  async realpath(path: PathLike, options?: ObjectEncodingOptions | BufferEncodingOption | BufferEncoding | null): Promise<string | Buffer> {
     const p = toPath(path);
     const { encoding } = toOptions(options, {});
     return withPaths({ syscall: 'realpath', path: p }, async () => decode(Buffer.from(await realpath(this, p)), encoding ?? 'utf8'));
@@ -358,6 +388,7 @@ export class Volume implements PathContext {
   /** Node's StatFs of the volume (blocks of 4 KiB; free space is what the store reports unlimited). */
   statfs(path: PathLike, options?: { bigint?: false }): Promise<StatsFs>;
   statfs(path: PathLike, options: { bigint: true }): Promise<BigIntStatsFs>;
+  statfs(path: PathLike, options?: StatFsOptions): Promise<StatsFs | BigIntStatsFs>;
   /** @deprecated use usage(): logical usage, as before the Node-shaped statfs(path). */
   statfs(): Promise<VolumeUsage>;
   async statfs(path?: PathLike, options?: { bigint?: boolean }): Promise<StatsFs | BigIntStatsFs | VolumeUsage> {
@@ -410,6 +441,17 @@ export class Volume implements PathContext {
     });
   }
 
+  /**
+   * Node's fs/promises watch: events for changes made by any client of the volume (the engine's
+   * change feed; latency in docs/sdk.md). `ready` (slicefs) resolves once it receives them.
+   */
+  watch(filename: PathLike, options: (VolumeWatchOptions & { encoding: 'buffer' }) | 'buffer'): VolumeWatcher<NonSharedBuffer>;
+  watch(filename: PathLike, options?: VolumeWatchOptions | BufferEncoding): VolumeWatcher<string>;
+  watch(filename: PathLike, options?: VolumeWatchOptions | string): VolumeWatcher<string> | VolumeWatcher<NonSharedBuffer>;
+  watch(filename: PathLike, options?: VolumeWatchOptions | string): VolumeWatcher<string> | VolumeWatcher<NonSharedBuffer> {
+    return watchIterator<string>(this, filename, options as VolumeWatchOptions | undefined);
+  }
+
   /** du-like totals of a path: size, files and directories (clones count fully). */
   async summary(path: string): Promise<TreeSummary> {
     return withPaths({ syscall: 'summary', path }, async () => summarize(this.meta.engine, await resolve(this, path, false)));
@@ -438,6 +480,7 @@ export class Volume implements PathContext {
   /** Commits open files, ends the session and closes connections; rejects with a commit that failed (after closing all). */
   async close(): Promise<void> {
     try {
+      await this.changes.close();
       await withPaths({ syscall: 'close' }, () => this.vfs.close());
     } finally {
       await this.vfs.chunks.store.close();

@@ -1,7 +1,8 @@
+import type { Stream } from 'node:stream';
 import { toBytes } from './node-args.js';
 
 /** What Node's writeFile takes: bytes, a string, or an (async) iterable of them (a stream too). */
-export type WritableData = string | NodeJS.ArrayBufferView | Iterable<string | NodeJS.ArrayBufferView> | AsyncIterable<string | NodeJS.ArrayBufferView>;
+export type WritableData = string | NodeJS.ArrayBufferView | Iterable<string | NodeJS.ArrayBufferView> | AsyncIterable<string | NodeJS.ArrayBufferView> | Stream;
 
 const isIterable = (d: unknown): d is Iterable<unknown> | AsyncIterable<unknown> =>
   typeof d === 'object' && d !== null && !ArrayBuffer.isView(d) && (Symbol.iterator in d || Symbol.asyncIterator in d);

@@ -81,6 +81,18 @@ c('appendFile: { mode } on create', async (fs, p) => fs.appendFile(p('new'), 'AB
 c('appendFile: encoding string', async (fs, p) => fs.appendFile(p('file'), 'ff00', 'hex'));
 c('appendFile: { flag: "ax" } existing', async (fs, p) => fs.appendFile(p('file'), 'x', { flag: 'ax' }));
 c('appendFile: to a directory', async (fs, p) => fs.appendFile(p('dir'), 'x'));
+/** Runs `fn` with `fs` and a handle of `rel` opened with `flags` (Node takes a FileHandle where it takes a path in readFile/writeFile/appendFile). */
+const onHandle = (rel: string, flags: string, fn: (fs: FsPromises, h: FileHandle) => Promise<unknown>): Run => async (fs, p) => {
+  const h = await fs.open(p(rel), flags);
+  try {
+    return await fn(fs, h);
+  } finally {
+    await h.close();
+  }
+};
+c('readFile: a FileHandle, from its position', onHandle('file', 'r', async (fs, h) => (await h.read(Buffer.alloc(3), 0, 3), fs.readFile(h, 'utf8'))));
+c('writeFile: a FileHandle', onHandle('file', 'r+', (fs, h) => fs.writeFile(h, 'AB')));
+c('appendFile: a FileHandle opened "a"', onHandle('file', 'a', (fs, h) => fs.appendFile(h, 'CD')));
 
 // ── stat / lstat ────────────────────────────────────────────────────────────────────────────
 for (const rel of ['file', 'dir', 'link', 'dirlink', 'empty', 'ro.txt']) {

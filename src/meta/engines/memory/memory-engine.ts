@@ -1,3 +1,4 @@
+import type { ChangeListener, ChangeSubscription } from '../../change.js';
 import type { ChunkRecordCursor, Engine, EngineTx, VolumeTotals, VolumeView } from '../../engine.js';
 import type { Attr, CounterName, Ino, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
 import { SerialQueue } from '../../../concurrency/serial-queue.js';
@@ -6,8 +7,8 @@ import { MemoryScans } from './memory-scans.js';
 import { MemoryTx } from './memory-tx.js';
 import { UndoLog } from './undo-log.js';
 
-/** Volumes by URL, each with the one queue its clients' transactions share. */
-const volumes = new Map<string, { state: MemoryState; queue: SerialQueue }>();
+/** Volumes by URL, each with the one queue its clients' transactions share, and its change subscribers. */
+const volumes = new Map<string, { state: MemoryState; queue: SerialQueue; listeners: Set<ChangeListener> }>();
 
 /** A fast in-process engine for unit tests; engines opened with the same URL share one volume. */
 export class MemoryEngine implements Engine {
@@ -15,12 +16,14 @@ export class MemoryEngine implements Engine {
   private readonly s: MemoryState;
   private readonly queue: SerialQueue;
   private readonly scans: MemoryScans;
+  private readonly listeners: Set<ChangeListener>;
 
   constructor(readonly url: string) {
     let volume = volumes.get(url);
-    if (!volume) volumes.set(url, (volume = { state: emptyState(), queue: new SerialQueue() }));
+    if (!volume) volumes.set(url, (volume = { state: emptyState(), queue: new SerialQueue(), listeners: new Set() }));
     this.s = volume.state;
     this.queue = volume.queue;
+    this.listeners = volume.listeners;
     this.scans = new MemoryScans(this.s);
   }
 
@@ -54,13 +57,26 @@ export class MemoryEngine implements Engine {
   txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
       const undo = new UndoLog();
+      const tx = new MemoryTx(this.s, undo);
+      let result: T;
       try {
-        return await fn(new MemoryTx(this.s, undo));
+        result = await fn(tx);
       } catch (err) {
         undo.rollback();
         throw err;
       }
+      // Committed: subscribers hear of it after this transaction, never inside it.
+      const changes = tx.published;
+      if (changes.length) for (const listener of this.listeners) queueMicrotask(() => listener(changes));
+      return result;
     });
+  }
+
+  /** In-process: every engine opened on this URL delivers to every subscriber. */
+  async subscribeChanges(listener: ChangeListener): Promise<ChangeSubscription> {
+    const own: ChangeListener = (changes) => listener(changes);
+    this.listeners.add(own);
+    return { close: async () => void this.listeners.delete(own) };
   }
   read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
     // Through the queue too: a transaction changes the maps in place until it commits.

@@ -1,3 +1,4 @@
+import type { Change } from '../../change.js';
 import type { EngineTx } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import { copyAttr, type MemoryState } from './memory-state.js';
@@ -7,10 +8,17 @@ const key = (name: Buffer) => name.toString('latin1');
 
 /** The engine primitives on plain maps; every change goes through the undo log. */
 export class MemoryTx implements EngineTx {
+  /** What the transaction published, for the engine to deliver once it commits. */
+  readonly published: Change[] = [];
+
   constructor(
     private readonly s: MemoryState,
     private readonly undo: UndoLog,
   ) {}
+
+  async publishChanges(changes: readonly Change[]) {
+    this.published.push(...changes);
+  }
 
   async getInode(ino: Ino) {
     const a = this.s.inodes.get(ino);

@@ -17,6 +17,8 @@ export class KeyLayout {
   readonly sessions: string;
   /** Detached node ino → {session, createdAt} JSON (hash). */
   readonly detached: string;
+  /** The pub/sub channel of committed changes (watch); a channel, not a key. */
+  readonly changes: string;
 
   constructor(readonly prefix: string) {
     const p = prefix;
@@ -26,6 +28,7 @@ export class KeyLayout {
     this.delSlices = `${p}delSlices`;
     this.sessions = `${p}sessions`;
     this.detached = `${p}detached`;
+    this.changes = `${p}changes`;
   }
 
   /** One volume counter: nextInode, nextSlice, nextSession, usedBytes, inodes (integer string). */

@@ -50,6 +50,16 @@ export async function connectNodeRedis(url: RedisUrl): Promise<RedisConnections>
     client: client as unknown as RedisLike,
     pool: { execute: (fn) => pool.execute((conn) => fn(conn as unknown as RedisLike)) },
     isConflict: (err) => err instanceof WatchError,
+    async subscribe(channel, listener) {
+      const subscriber = client.duplicate();
+      subscriber.on('error', () => undefined);
+      await subscriber.connect();
+      await subscriber.subscribe(channel, (message: unknown) => listener(String(message)));
+      return async () => {
+        await subscriber.unsubscribe(channel).catch(() => undefined);
+        await subscriber.close();
+      };
+    },
     async close() {
       await pool.close();
       await client.close();

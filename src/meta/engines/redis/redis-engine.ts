@@ -1,3 +1,4 @@
+import { type ChangeListener, type ChangeSubscription, decodeChanges } from '../../change.js';
 import { CodedError } from '../../../errors/index.js';
 import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineStats, EngineTx, SymlinkRow, VolumeTotals, XattrRow } from '../../engine.js';
 import type {
@@ -34,6 +35,12 @@ export class RedisEngine implements Engine {
     this.scheme = options.scheme ?? 'redis';
     this.runner = new TxRunner(conns, this.keys, this.url);
     this.scans = new OrderedScans(conns.client, this.keys);
+  }
+
+  /** Committed changes of every client, through Redis pub/sub (published in each transaction's MULTI block). */
+  async subscribeChanges(listener: ChangeListener): Promise<ChangeSubscription> {
+    const stop = await this.conns.subscribe(this.keys.changes, (message) => listener(decodeChanges(message))).catch((err) => Promise.reject(redisError(err, this.url)));
+    return { close: stop };
   }
 
   /** Transactions that lost a conflict and ran again. */

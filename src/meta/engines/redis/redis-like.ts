@@ -35,6 +35,8 @@ export interface RedisConnections {
   readonly pool: RedisPoolLike;
   /** True when an error means EXEC was aborted by a watched key (retry the transaction). */
   isConflict(err: unknown): boolean;
+  /** Subscribes a connection of its own to a pub/sub channel; the function returned unsubscribes and closes it. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
   /** Closes every connection. */
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { type Change, encodeChanges } from '../../change.js';
 import type { CloneBatch, CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { EngineTx, EntryRead } from '../../engine.js';
 import type {
@@ -56,6 +57,11 @@ export class RedisTx implements EngineTx {
   }
   private get w(): CommandBuffer {
     return this.buffer;
+  }
+
+  /** PUBLISH in the MULTI block: sent to subscribers when EXEC applies it (not after a clone batch that applied on its own). */
+  async publishChanges(changes: readonly Change[]) {
+    if (this.writes && !this.sealed) this.writes.add('PUBLISH', this.k.changes, encodeChanges(changes));
   }
 
   async getInode(ino: Ino) {

@@ -1,4 +1,5 @@
 import type { TxnOptions } from '../../engine.js';
+import type { ChangeSubscription } from '../../change.js';
 
 /** How a dialect spells column types and table options. */
 export interface SqlTypes {
@@ -58,6 +59,8 @@ export interface SqlDialect {
   snapshot<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T>;
   /** A querier for reads of committed state (and single-statement writes). */
   readonly reader: SqlQuerier;
+  /** How committed changes reach other clients (watch): NOTIFY, or a polled log. */
+  readonly changes: SqlChangeFeed;
   /** Runs schema statements (CREATE TABLE …). */
   exec(ddl: string): Promise<void>;
   /** Bytes the database takes on disk, and a description. */
@@ -66,4 +69,12 @@ export interface SqlDialect {
   close(): Promise<void>;
   /** Closes connections and removes the volume's tables (and its file or schema). */
   destroy(tables: readonly string[]): Promise<void>;
+}
+
+/** How a SQL database carries committed transactions' changes to other clients (watch). */
+export interface SqlChangeFeed {
+  /** Inside a transaction: publishes `payload` (encoded changes), to be seen once it commits. */
+  publish(q: SqlQuerier, payload: string): Promise<void>;
+  /** Delivers every payload committed from now on, in commit order. */
+  subscribe(listener: (payload: string) => void): Promise<ChangeSubscription>;
 }

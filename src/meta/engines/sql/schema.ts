@@ -29,6 +29,8 @@ export function schemaStatements(t: SqlTypes): string[] {
     `CREATE TABLE IF NOT EXISTS detached (ino ${t.int} PRIMARY KEY, session ${t.int} NOT NULL, created ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS locks (ino ${t.int} NOT NULL, session ${t.int} NOT NULL, records TEXT NOT NULL,
       PRIMARY KEY (ino, session))`,
+    // SQLite's change feed (change-log.ts); PostgreSQL notifies instead and leaves it empty.
+    `CREATE TABLE IF NOT EXISTS change_log (seq ${t.int} PRIMARY KEY, payload TEXT NOT NULL)`,
     // Volumes made before the option: new pages get it.
     ...(t.updatedOften ? [`ALTER TABLE slice SET (${t.updatedOften})`] : []),
   ];
@@ -54,5 +56,5 @@ export function scratchStatements(t: SqlTypes): string[] {
 /** Every table, for `format --force` to empty. */
 export const TABLES = [
   'setting', 'counter', 'node', 'edge', 'symlink', 'xattr', 'chunk_slice', 'slice', 'delslice', 'session',
-  'sustained', 'detached', 'locks',
+  'sustained', 'detached', 'locks', 'change_log',
 ] as const;

@@ -1,3 +1,4 @@
+import { type ChangeListener, type ChangeSubscription, decodeChanges } from '../../change.js';
 import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineTx, SymlinkRow, TxnOptions, VolumeTotals, VolumeView, XattrRow } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
 import type { SqlDialect } from './dialect.js';
@@ -9,7 +10,7 @@ import { SqlTx } from './sql-tx.js';
 const SETTINGS_KEY = 'volume';
 const SCHEMA_KEY = 'schema';
 /** Bumped whenever schema.ts gains a table or index, so older volumes get it on open. */
-const SCHEMA_REVISION = 3;
+const SCHEMA_REVISION = 4;
 
 /** The SQL engine family: one implementation over a thin dialect. */
 export class SqlEngine implements Engine {
@@ -76,6 +77,9 @@ export class SqlEngine implements Engine {
       await tx.flush();
       return result;
     }, options);
+  }
+  subscribeChanges(listener: ChangeListener): Promise<ChangeSubscription> {
+    return this.d.changes.subscribe((payload) => listener(decodeChanges(payload)));
   }
   read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
     return fn(new SqlTx(this.d.reader, this.d));

@@ -1,7 +1,8 @@
+import { type Change, encodeChanges } from '../../change.js';
 import type { EngineTx } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import type { CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
-import type { SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
+import type { SqlChangeFeed, SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
 import { cloneEntriesSql, countSubtreeSql, summarizeSubtreeSql } from './sql-clone.js';
 import { scratchStatements } from './schema.js';
 import { WriteBatch } from './write-batch.js';
@@ -39,7 +40,7 @@ export class SqlTx implements EngineTx {
 
   constructor(
     q: SqlQuerier,
-    private readonly dialect: { features: SqlFeatures; types: SqlTypes },
+    private readonly dialect: { features: SqlFeatures; types: SqlTypes; changes?: SqlChangeFeed },
     options: { transaction?: boolean } = {},
   ) {
     this.batch = options.transaction && dialect.features.writableCte ? new WriteBatch(q) : undefined;
@@ -66,6 +67,11 @@ export class SqlTx implements EngineTx {
   /** The querier for statements on `tables` only: held writes to other tables stay held. */
   private on(...tables: string[]): SqlQuerier {
     return this.batch ? this.batch.on(tables) : this.q;
+  }
+
+  async publishChanges(changes: readonly Change[]) {
+    // Where writes are batched (PostgreSQL), NOTIFY rides on the batch's last statement.
+    await this.dialect.changes?.publish(this.batch ? this.batch.atEnd() : this.q, encodeChanges(changes));
   }
 
   async getInode(ino: Ino) {

@@ -28,6 +28,21 @@ describe('WriteBatch', () => {
     ]);
   });
 
+  it('sends an atEnd statement (NOTIFY) as the main statement after the held writes, or alone', async () => {
+    const q = recorder();
+    const batch = new WriteBatch(q);
+    batch.later('t', 'a', 'INSERT INTO t VALUES (?)', [1]);
+    await batch.atEnd().all('SELECT pg_notify(?, ?)', ['ch', 'x']);
+    assert.deepEqual(q.sent, [], 'nothing goes out before the flush');
+    await batch.flush();
+    await batch.atEnd().all('SELECT pg_notify(?, ?)', ['ch', 'y']);
+    await batch.flush();
+    assert.deepEqual(q.sent, [
+      ['WITH w0 AS (INSERT INTO t VALUES (?)) SELECT pg_notify(?, ?)', [1, 'ch', 'x']],
+      ['SELECT pg_notify(?, ?)', ['ch', 'y']],
+    ]);
+  });
+
   it('keeps one write per row: a later one replaces the held one, or merges into it', async () => {
     const q = recorder();
     const batch = new WriteBatch(q);

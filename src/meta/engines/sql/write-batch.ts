@@ -24,6 +24,7 @@ interface PendingWrite {
  */
 export class WriteBatch implements SqlQuerier {
   private pending: PendingWrite[] = [];
+  private tail: { sql: string; params: readonly unknown[] } | undefined;
 
   constructor(private readonly q: SqlQuerier) {}
 
@@ -53,11 +54,21 @@ export class WriteBatch implements SqlQuerier {
     };
   }
 
-  /** Sends the held writes: alone, or as `WITH w0 AS (…), w1 AS (…) last`. */
+  /**
+   * A querier whose statement (a SELECT whose rows nobody reads, such as NOTIFY's) goes out with
+   * the held writes at the next flush, as the main statement after them: no round trip of its own.
+   */
+  atEnd(): SqlQuerier {
+    const hold = async (sql: string, params: readonly unknown[] = []) => void (this.tail = { sql, params });
+    return { all: async <R>(sql: string, params?: readonly unknown[]) => (await hold(sql, params), [] as R[]), run: async (sql, params) => (await hold(sql, params), 0) };
+  }
+
+  /** Sends the held writes: alone, or as `WITH w0 AS (…), w1 AS (…) last` (the `atEnd` statement last when there is one). */
   async flush(): Promise<void> {
-    const writes = this.pending;
+    const writes = this.tail ? [...this.pending, { ...this.tail, table: '', key: '' }] : this.pending;
     if (!writes.length) return;
     this.pending = [];
+    this.tail = undefined;
     const last = writes[writes.length - 1]!;
     const sql = writes.length === 1 ? last.sql : `WITH ${writes.slice(0, -1).map((w, i) => `w${i} AS (${w.sql})`).join(', ')} ${last.sql}`;
     await this.q.run(sql, writes.flatMap((w) => w.params));

@@ -7,6 +7,7 @@ import { createPool, parsePostgresUrl, type PgClientLike, type PgPoolLike, type 
 import { postgresError, sqlState } from './postgres-errors.js';
 import { PgQuerier, StatementCache } from './postgres-querier.js';
 import { PostgresTransactions } from './postgres-transaction.js';
+import { PostgresChangeFeed } from './postgres-changes.js';
 
 export { postgresActivity } from './postgres-querier.js';
 
@@ -17,17 +18,24 @@ export class PostgresDialect implements SqlDialect {
   readonly types = { int: 'BIGINT', blob: 'BYTEA', tempTable: ' ON COMMIT DELETE ROWS', updatedOften: 'fillfactor = 50' };
   readonly features = { writableCte: true, analyzeTempTables: true };
   readonly reader: SqlQuerier;
+  readonly changes: PostgresChangeFeed;
   private readonly direct: PgQuerier;
   private readonly transactions: PostgresTransactions;
   private readonly statements = new StatementCache();
 
   constructor(
     private readonly pool: PgPoolLike,
-    private readonly where: Pick<PostgresTarget, 'display' | 'schema'>,
+    private readonly where: Pick<PostgresTarget, 'display' | 'schema'> & { listener?: () => PgPoolLike },
   ) {
     const statements = this.statements;
     this.reader = this.direct = new PgQuerier(pool, { statements });
     this.transactions = new PostgresTransactions(pool, { statements, schema: where.schema });
+    this.changes = new PostgresChangeFeed({
+      schema: where.schema,
+      listener: where.listener ?? (() => {
+        throw new Error('this PostgreSQL dialect was made without a listener connection');
+      }),
+    });
   }
 
   transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
@@ -143,5 +151,6 @@ export async function openPostgresEngine(url: string, options: EngineOpenOptions
       });
     }
   }
-  return new SqlEngine(new PostgresDialect(pool, target));
+  // A watch listens on a connection of its own, outside the pool.
+  return new SqlEngine(new PostgresDialect(pool, { ...target, listener: () => createPool({ ...target, poolSize: 1 }) }));
 }

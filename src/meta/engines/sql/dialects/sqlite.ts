@@ -6,6 +6,7 @@ import type { Engine, EngineOpenOptions, TxnOptions } from '../../../engine.js';
 import { SerialQueue } from '../../../../concurrency/serial-queue.js';
 import type { SqlDialect, SqlQuerier } from '../dialect.js';
 import { SqlEngine } from '../sql-engine.js';
+import { PolledChangeLog } from '../change-log.js';
 import { checkDatabaseWritable } from './sqlite-access.js';
 import { Checkpointer } from './sqlite-checkpointer.js';
 
@@ -109,6 +110,7 @@ class SqliteDialect implements SqlDialect {
   private readonly writer: Connection | undefined;
   readonly reader: SqlQuerier;
   private readonly readConnection: Connection;
+  readonly changes: PolledChangeLog;
   private readonly queue: SerialQueue;
   private readonly checkpointer: Checkpointer | undefined;
 
@@ -136,6 +138,7 @@ class SqliteDialect implements SqlDialect {
       db.pragma(`busy_timeout = ${READ_BUSY_TIMEOUT_MS}`);
       db.pragma('query_only = ON');
       this.reader = this.readConnection = new Connection(db);
+      this.changes = new PolledChangeLog(this.readConnection);
       return;
     }
     const w = open(false);
@@ -151,6 +154,7 @@ class SqliteDialect implements SqlDialect {
     this.writer = new Connection(w);
     this.readConnection = new Connection(open(true));
     this.reader = new ReadRouter(this.writer, this.readConnection);
+    this.changes = new PolledChangeLog(this.readConnection);
   }
 
   private writable(): Connection {

@@ -1,0 +1,63 @@
+import type { ChangeSubscription } from '../../../change.js';
+import type { SqlChangeFeed, SqlQuerier } from '../dialect.js';
+import { type PgPoolLike, quoteIdentifier } from './postgres-connection.js';
+
+/** NOTIFY's payload limit is 8000 bytes; a longer list becomes "anything changed". */
+const MAX_PAYLOAD = 7900;
+
+/** A pooled pg client as LISTEN needs it: notifications arrive as events. */
+interface ListeningClient {
+  query(statement: { text: string }): Promise<unknown>;
+  on(event: 'notification', listener: (msg: { channel: string; payload?: string }) => void): unknown;
+  removeListener(event: 'notification', listener: (msg: { channel: string; payload?: string }) => void): unknown;
+  release(err?: Error): void;
+}
+
+/**
+ * PostgreSQL's change feed: NOTIFY inside the transaction (delivered to listeners only when it
+ * commits, in commit order); a subscriber holds one connection of its own in LISTEN, outside the
+ * volume's pool (so a small pool is not starved by a watch).
+ */
+export class PostgresChangeFeed implements SqlChangeFeed {
+  private readonly channel: string;
+
+  constructor(at: { schema: string; listener: () => PgPoolLike }) {
+    this.channel = `slicefs:${at.schema}`;
+    this.listener = at.listener;
+  }
+  private readonly listener: () => PgPoolLike;
+
+  async publish(q: SqlQuerier, payload: string): Promise<void> {
+    await q.all(`SELECT pg_notify(?, ?)`, [this.channel, payload.length > MAX_PAYLOAD ? '[[0,0]]' : payload]);
+  }
+
+  async subscribe(listener: (payload: string) => void): Promise<ChangeSubscription> {
+    const pool = this.listener();
+    let client: ListeningClient;
+    try {
+      client = (await pool.connect()) as unknown as ListeningClient;
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
+    const onNotification = (msg: { channel: string; payload?: string }) => {
+      if (msg.channel === this.channel) listener(msg.payload ?? '[[0,0]]');
+    };
+    client.on('notification', onNotification);
+    try {
+      await client.query({ text: `LISTEN ${quoteIdentifier(this.channel)}` });
+    } catch (err) {
+      client.removeListener('notification', onNotification);
+      client.release(err as Error);
+      await pool.end();
+      throw err;
+    }
+    return {
+      async close() {
+        client.removeListener('notification', onNotification);
+        client.release();
+        await pool.end();
+      },
+    };
+  }
+}
