@@ -154,7 +154,7 @@ class SqliteDialect implements SqlDialect {
     this.writer = new Connection(w);
     this.readConnection = new Connection(open(true));
     this.reader = new ReadRouter(this.writer, this.readConnection);
-    this.changes = new PolledChangeLog(this.readConnection);
+    this.changes = new PolledChangeLog(this.readConnection, (fn) => this.transaction(fn));
   }
 
   private writable(): Connection {
