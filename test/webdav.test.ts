@@ -7,7 +7,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { testEngines } from '../src/meta/testing/test-engines.js';
 import { checkVolume } from '../src/sdk/index.js';
+import { DavServer } from '../src/webdav/server.js';
 import { countObjects, curl, withDavServer } from './support/dav-server.js';
+import { withEngineVolume } from './support/engine-volume.js';
 
 const sqlite = testEngines().filter((e) => e.name === 'sqlite3');
 
@@ -57,10 +59,10 @@ for (const engine of testEngines()) {
           assert.equal((await curl(['-H', 'Range: bytes=999999-', `${base}/b.bin`])).status, 416);
 
           assert.equal((await curl(['-X', 'MOVE', '-H', `Destination: ${base}/dir3`, `${base}/dir2`])).status, 201);
-          assert.deepEqual(await vol.readdir('/'), ['a.bin', 'b.bin', 'dir', 'dir3']);
+          assert.deepEqual((await vol.readdir('/')).filter((n) => n !== '.slicefs-staging'), ['a.bin', 'b.bin', 'dir', 'dir3']);
           assert.equal((await curl(['-X', 'DELETE', `${base}/dir3`])).status, 204);
           assert.equal((await curl(['-X', 'PROPFIND', '-H', 'Depth: 0', `${base}/dir3`])).status, 404);
-          assert.deepEqual(await vol.readdir('/'), ['a.bin', 'b.bin', 'dir']);
+          assert.deepEqual((await vol.readdir('/')).filter((n) => n !== '.slicefs-staging'), ['a.bin', 'b.bin', 'dir']);
         });
       } finally {
         tmp.remove();
@@ -119,7 +121,8 @@ for (const engine of sqlite) {
           [['-T', '/dev/null', `${base}/d`], 405, 'PUT on a collection'],
           [['-T', '/dev/null', `${base}/nope/x`], 409, 'PUT with no parent'],
           [['-X', 'DELETE', `${base}/`], 403, 'DELETE of the root'],
-          [['-T', '/dev/null', `${base}/d/.slicefs-upload-x`], 403, 'PUT to a reserved upload name'],
+          [['-T', '/dev/null', `${base}/.slicefs-staging/x`], 403, 'PUT into the staging area'],
+          [['-X', 'PROPFIND', '-H', 'Depth: 0', `${base}/.slicefs-staging`], 403, 'PROPFIND of the staging area'],
         ];
         for (const [args, status, what] of bad) {
           assert.equal((await curl(args)).status, status, what);
@@ -173,13 +176,14 @@ for (const engine of sqlite) {
           socket.write(randomBytes(300_000));
           // Wait until the server has the upload's temporary file (what is being cut off), then hang up.
           for (;;) {
-            if ((await vol.readdir('/')).some((n) => n.startsWith('.slicefs-upload-'))) break;
+            if ((await vol.readdir('/.slicefs-staging/tmp').catch(() => [])).length) break;
             await new Promise((resolve) => setImmediate(resolve));
           }
           socket.destroy();
           const line = await logged;
           assert.match(line, /"PUT \/old.bin"/);
-          assert.deepEqual(await vol.readdir('/'), ['old.bin'], 'the temporary file is gone');
+          assert.deepEqual(await vol.readdir('/.slicefs-staging/tmp'), [], 'the staged file is gone');
+          assert.deepEqual((await vol.readdir('/')).filter((n) => n !== '.slicefs-staging'), ['old.bin']);
           assert.equal(await vol.readFile('/old.bin', 'utf8'), 'old content', 'the old content stays');
           assert.deepEqual((await checkVolume(vol)).problems, [], 'fsck finds nothing left over');
         },
@@ -225,11 +229,35 @@ for (const engine of sqlite) {
           assert.deepEqual(puts.map((r) => r.status), Array(n).fill(201));
           const gets = await Promise.all(payloads.map((_, i) => curl([`${base}/f${i}`])));
           gets.forEach((g, i) => assert.ok(g.status === 200 && g.body.startsWith(`${i}:`) && g.body.length === 256 * 1024, `GET f${i}`));
-          assert.equal((await vol.readdir('/')).length, n);
+          assert.equal((await vol.readdir('/')).filter((n) => n !== '.slicefs-staging').length, n);
         });
       } finally {
         for (const p of payloads) p.remove();
       }
     });
+  });
+}
+
+for (const engine of testEngines()) {
+  describe(`WebDAV: what a killed server leaves in the staging area (${engine.name})`, () => {
+    it('an upload file and a COPY tree named after a dead session are removed by the next server, the live ones kept', () =>
+      withEngineVolume(engine, async ({ vol }) => {
+        // What a server killed mid-PUT and mid-COPY leaves: entries named after its (dead) session.
+        await vol.mkdir('/.slicefs-staging/tmp', { recursive: true });
+        await vol.writeFile('/.slicefs-staging/tmp/999999-0123456789abcdef01234567', Buffer.alloc(100_000, 1));
+        await vol.mkdir('/.slicefs-staging/tmp/999998-0123456789abcdef01234567/sub', { recursive: true });
+        await vol.writeFile('/.slicefs-staging/tmp/999998-0123456789abcdef01234567/sub/f', 'x');
+        const live = `${vol.meta.session}-0123456789abcdef01234567`;
+        await vol.writeFile(`/.slicefs-staging/tmp/${live}`, 'an upload in progress here');
+        const log: string[] = [];
+        const server = await DavServer.listen({ vfs: vol.vfs, meta: vol.meta, caller: vol.caller, host: '127.0.0.1', port: 0, errorLog: (line) => log.push(line) });
+        try {
+          assert.deepEqual(await vol.readdir('/.slicefs-staging/tmp'), [live]);
+          assert.match(log.join('\n'), /removed 2 unfinished upload\(s\) left by servers that stopped/);
+          assert.deepEqual((await checkVolume(vol)).problems, []);
+        } finally {
+          await server.close();
+        }
+      }));
   });
 }

@@ -3,7 +3,7 @@ import type { Caller } from '../meta/types.js';
 import type { VolumeMeta } from '../meta/volume-meta.js';
 import type { Vfs } from '../vfs/vfs.js';
 import type { Authorization } from './sigv4.js';
-import type { Staging } from './staging.js';
+import type { Staging } from '../vfs/staging.js';
 
 /** What every handler works with: the volume, the POSIX identity it acts as, and the staging area. */
 export interface GatewayContext {

@@ -9,7 +9,7 @@ import { route } from './router.js';
 import { s3Error, S3Error, toS3Error } from './s3-error.js';
 import type { GatewayContext, S3Request } from './s3-request.js';
 import { type Credentials, parseQuery, verifyRequest } from './sigv4.js';
-import { Staging } from './staging.js';
+import { Staging } from '../vfs/staging.js';
 import { xmlDocument } from './xml.js';
 
 function decodePath(text: string): string {

@@ -1,7 +1,9 @@
 import { MAX_NAME_BYTES } from '../meta/types.js';
 
-/** Names the server uses for uploads in progress: hidden from clients and refused as targets. */
-export const UPLOAD_PREFIX = '.slicefs-upload-';
+import { STAGING_DIR } from '../vfs/staging-leftovers.js';
+
+/** The staging area (uploads and copies being built, shared with the S3 gateway): hidden from clients and refused as a target. */
+const STAGING_PATH = `/${STAGING_DIR}`;
 
 /** A request URI or Destination the server cannot map to a volume path (a 400 for the client). */
 export class BadPathError extends Error {}
@@ -67,7 +69,7 @@ export function isWithinPath(inner: string, outer: string): boolean {
   return inner === outer || outer === '/' || inner.startsWith(`${outer}/`);
 }
 
-/** True when the path names an upload in progress (or a name the server keeps for them). */
+/** True when the path is in the staging area (uploads and copies in progress). */
 export function isUploadName(path: string): boolean {
-  return path.slice(path.lastIndexOf('/') + 1).startsWith(UPLOAD_PREFIX);
+  return path === STAGING_PATH || path.startsWith(`${STAGING_PATH}/`);
 }

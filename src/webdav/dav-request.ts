@@ -1,3 +1,4 @@
+import type { Staging } from '../vfs/staging.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FsError, isFsError } from '../errors/index.js';
 import type { Attr, Caller } from '../meta/types.js';
@@ -15,6 +16,8 @@ export interface DavShared {
   vfs: Vfs;
   caller: Caller;
   locks: LockTable;
+  /** Where uploads and copies are built before they appear (shared with the S3 gateway). */
+  staging: Staging;
 }
 
 /** The largest XML body accepted (PROPFIND, PROPPATCH, LOCK). */

@@ -1,3 +1,5 @@
+import type { VolumeMeta } from '../meta/volume-meta.js';
+import { Staging } from '../vfs/staging.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +21,8 @@ import { send, XML_DECL, XML_TYPE } from './response.js';
 export interface DavServerOptions {
   /** The volume, through its vfs. */
   vfs: Vfs;
+  /** The volume's metadata client: its session tags uploads in the staging area. */
+  meta: VolumeMeta;
   /** The POSIX identity every request acts as (permission checks). */
   caller: Caller;
   /** Basic authentication: requests without these credentials get 401. None: no authentication. */
@@ -41,6 +45,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export class DavServer {
   private readonly locks = new LockTable();
   private readonly http: Server;
+  private staging!: Staging;
   private inFlight = 0;
   private idle: (() => void) | undefined;
 
@@ -51,6 +56,7 @@ export class DavServer {
   /** Starts a server listening on host:port (port 0: any free port). */
   static async listen(options: DavServerOptions & { host: string; port: number }): Promise<DavServer> {
     const server = new DavServer(options);
+    server.staging = await Staging.open(options.vfs, options.meta, (line) => options.errorLog?.(line));
     await new Promise<void>((resolve, reject) => {
       server.http.once('error', reject);
       server.http.listen(options.port, options.host, () => {
@@ -119,7 +125,7 @@ export class DavServer {
       }
       const method = METHODS[req.method ?? ''];
       if (!method) return send(res, 501, { headers: { Allow: ALLOWED }, body: `${req.method} is not implemented\n`, type: 'text/plain' });
-      const r = new DavRequest(req, res, { vfs: this.options.vfs, caller: this.options.caller, locks: this.locks, principal });
+      const r = new DavRequest(req, res, { vfs: this.options.vfs, caller: this.options.caller, locks: this.locks, staging: this.staging, principal });
       await method(r);
     } catch (err) {
       const status = statusOf(err);

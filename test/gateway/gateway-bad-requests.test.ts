@@ -70,7 +70,7 @@ describe('S3 gateway: bad requests get the S3 error and change nothing', () => {
         [`/safe/${'n'.repeat(256)}`, 400, 'KeyTooLongError'],
         [`/safe/${'abc/'.repeat(256)}x`, 400, 'KeyTooLongError'],
         ['/Bad_Bucket/x', 404, 'NoSuchBucket'],
-        ['/.slicefs-gateway/tmp/x', 404, 'NoSuchBucket'],
+        ['/.slicefs-staging/tmp/x', 404, 'NoSuchBucket'],
       ];
       for (const [path, status, code] of cases) {
         const put = await sendSigned(endpoint, { method: 'PUT', path, body: 'evil' });
@@ -112,7 +112,7 @@ describe('S3 gateway: bad requests get the S3 error and change nothing', () => {
       cut.write(Buffer.alloc(1_000_000, 1), () => cut.destroy());
       assert.match(await logged(/ PUT \/safe\/cut /), / (400|500) IncompleteBody /);
       assert.deepEqual(await snapshot(vol), before);
-      assert.deepEqual(await vol.readdir('/.slicefs-gateway/tmp'), []);
+      assert.deepEqual(await vol.readdir('/.slicefs-staging/tmp'), []);
     });
   });
 });

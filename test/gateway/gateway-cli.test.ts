@@ -186,7 +186,7 @@ describe('slicefs gateway (the command)', () => {
     const leave = async (name: string) => {
       const vol = await tv.open();
       try {
-        await vol.writeFile(`/.slicefs-gateway/tmp/${name}`, Buffer.alloc(300_000, 1));
+        await vol.writeFile(`/.slicefs-staging/tmp/${name}`, Buffer.alloc(300_000, 1));
       } finally {
         await vol.close();
       }
@@ -195,13 +195,13 @@ describe('slicefs gateway (the command)', () => {
       await leave('999999-0123456789abcdef01234567');
       const report = slicefs(['gc', tv.metaUrl]);
       assert.equal(report.code, 0, report.err);
-      assert.match(report.out, /gateway uploads: +1 left by stopped gateways, 0 multipart older than 24h\n/);
+      assert.match(report.out, /staged uploads: +1 left by stopped servers, 0 multipart older than 24h\n/);
       const removed = slicefs(['gc', tv.metaUrl, '--delete', '--threshold', '0']);
-      assert.match(removed.out, /gateway uploads: +1 left by stopped gateways, 1 multipart older than 0, 2 removed\n/);
+      assert.match(removed.out, /staged uploads: +1 left by stopped servers, 1 multipart older than 0, 2 removed\n/);
       const vol = await tv.open();
       try {
-        assert.deepEqual(await vol.readdir('/.slicefs-gateway/tmp'), []);
-        assert.deepEqual(await vol.readdir('/.slicefs-gateway/multipart'), [], 'the abandoned multipart upload went too');
+        assert.deepEqual(await vol.readdir('/.slicefs-staging/tmp'), []);
+        assert.deepEqual(await vol.readdir('/.slicefs-staging/multipart'), [], 'the abandoned multipart upload went too');
         assert.deepEqual((await checkVolume(vol)).problems, []);
       } finally {
         await vol.close();
@@ -210,7 +210,7 @@ describe('slicefs gateway (the command)', () => {
       const next = await startGatewayProcess(tv.metaUrl);
       next.child.kill('SIGTERM');
       assert.equal(await next.exited, 0);
-      assert.match(next.stderr(), /removed 1 unfinished upload\(s\) left by gateways that stopped/);
+      assert.match(next.stderr(), /removed 1 unfinished upload\(s\) left by servers that stopped/);
     } finally {
       tv.remove();
     }

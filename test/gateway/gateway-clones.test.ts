@@ -103,8 +103,8 @@ for (const engine of testEngines().slice(0, 2)) {
         await s3.send(new AbortMultipartUploadCommand({ Bucket: 'mpu', Key: 'small', UploadId: small.UploadId }));
         await assert.rejects(s3.send(new ListPartsCommand({ Bucket: 'mpu', Key: 'small', UploadId: small.UploadId })), code('NoSuchUpload'));
         await assert.rejects(s3.send(new UploadPartCommand({ Bucket: 'mpu', Key: 'small', UploadId: small.UploadId, PartNumber: 3, Body: 'x' })), code('NoSuchUpload'));
-        assert.deepEqual(await vol.readdir('/.slicefs-gateway/tmp'), [], 'nothing left staged');
-        assert.deepEqual(await vol.readdir('/.slicefs-gateway/multipart'), []);
+        assert.deepEqual(await vol.readdir('/.slicefs-staging/tmp'), [], 'nothing left staged');
+        assert.deepEqual(await vol.readdir('/.slicefs-staging/multipart'), []);
         assert.deepEqual((await checkVolume(vol)).problems, []);
       });
     });

@@ -175,7 +175,7 @@ describe('S3 gateway objects', () => {
       await assert.rejects(s3.send(new PutObjectCommand({ Bucket: 'paths', Key: 'once', Body: 'third', IfMatch: '"x"' })), code('NotImplemented', 501));
       assert.equal((await vol.readFile('/paths/once')).toString(), 'first', 'If-None-Match: * creates only');
       assert.equal((await vol.readFile('/paths/file')).toString(), 'f', 'unchanged');
-      assert.deepEqual(await vol.readdir('/.slicefs-gateway/tmp'), [], 'refused uploads leave nothing staged');
+      assert.deepEqual(await vol.readdir('/.slicefs-staging/tmp'), [], 'refused uploads leave nothing staged');
     });
   });
 
@@ -190,7 +190,7 @@ describe('S3 gateway objects', () => {
       const same = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'busy', Key: 'same' }))).Body!.transformToByteArray());
       assert.ok(bodies.some((b) => b.equals(same)), 'one upload won, whole');
       for (const [i, b] of bodies.entries()) assert.ok((await vol.readFile(`/busy/many/${i}`)).equals(b));
-      assert.deepEqual(await vol.readdir('/.slicefs-gateway/tmp'), []);
+      assert.deepEqual(await vol.readdir('/.slicefs-staging/tmp'), []);
     });
   });
 

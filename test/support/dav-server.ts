@@ -25,6 +25,7 @@ export async function withDavServer(
     const log: string[] = [];
     const server = await DavServer.listen({
       vfs: v.vol.vfs,
+      meta: v.vol.meta,
       caller: options.caller ?? v.vol.caller,
       host: '127.0.0.1',
       port: 0,

@@ -1,4 +1,4 @@
-import { stagingLeftovers } from '../../gateway/staging-leftovers.js';
+import { stagingLeftovers } from '../../vfs/staging-leftovers.js';
 import { collectGarbage, formatBytes, parseDuration, Volume } from '../../sdk/index.js';
 import type { CommandDefinition } from '../command.js';
 import { phaseReporter } from '../progress.js';
@@ -35,7 +35,7 @@ export const gc: CommandDefinition = {
           `unreferenced slices:  ${m.unreferencedSlices.found} found${o.delete ? `, ${m.unreferencedSlices.queued} queued for deletion` : ''}`,
           `objects:              ${r.objects.objects} listed, ${r.objects.leaked.objects} leaked (${formatBytes(r.objects.leaked.bytes)})${o.delete ? `, ${r.objects.leaked.deleted} deleted` : ''}`,
           `deletion queue:       ${r.objects.queue.pending} waiting${o.delete ? `, ${r.objects.queue.drained} drained` : ''}`,
-          `gateway uploads:      ${uploads.found} left by stopped gateways, ${uploads.staleUploads} multipart older than ${o.threshold}` +
+          `staged uploads:       ${uploads.found} left by stopped servers, ${uploads.staleUploads} multipart older than ${o.threshold}` +
             `${o.delete ? `, ${uploads.removed + uploads.removedUploads} removed` : ''}`,
           o.delete ? `gc: ${verb} what was found` : 'gc: report only; run with --delete to remove',
         ].join('\n') + '\n',

@@ -46,6 +46,7 @@ export const webdav: CommandDefinition = {
     try {
       server = await DavServer.listen({
         vfs: volume.vfs,
+        meta: volume.meta,
         caller,
         host,
         port,

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { isFsError } from '../../errors/index.js';
 import type { Attr } from '../../meta/types.js';
 import { DavError } from '../dav-error.js';
 import { xattrNameOf } from '../dead-props.js';
 import type { DavRequest } from '../dav-request.js';
-import { isWithinPath, UPLOAD_PREFIX } from '../dav-path.js';
+import { isWithinPath } from '../dav-path.js';
 import { deadPropNames } from '../dead-props.js';
 import { ownType, removeResource } from '../remove-resource.js';
 import { send } from '../response.js';
@@ -36,27 +34,25 @@ async function copyDeadProps(r: DavRequest, from: Attr, to: Attr): Promise<void>
 }
 
 /**
- * COPY: a metadata-only clone of the file or the whole collection (DESIGN §3), built under a
- * hidden name and renamed into place, so the destination appears complete or not at all.
+ * COPY: a metadata-only clone of the file or the whole collection (DESIGN §3), built in the
+ * staging area and renamed into place, so the destination appears complete or not at all.
  * Depth 0 on a collection copies the collection and its dead properties without members.
  */
 export async function copy(r: DavRequest): Promise<void> {
   const { dest, src, depth, at, existing } = await prepare(r, false);
-  const temp = Buffer.from(`${UPLOAD_PREFIX}${randomBytes(12).toString('hex')}`);
-  const tempPath = `${dest.path.slice(0, dest.path.lastIndexOf('/'))}/${temp.toString()}`;
+  const { staging } = r.shared;
+  const temp = staging.newName();
   try {
     if (src.type === 'dir' && depth === '0') {
-      const made = await r.vfs.mkdir(r.caller, at.parent.ino, temp, src.mode & 0o7777);
+      const made = await r.vfs.mkdir(r.caller, staging.tmp, temp, src.mode & 0o7777);
       await copyDeadProps(r, src, made);
     } else {
-      await r.vfs.meta.clone(r.caller, { src: src.ino, parent: at.parent.ino, name: temp });
+      await r.vfs.meta.clone(r.caller, { src: src.ino, parent: staging.tmp, name: temp });
     }
     if (existing && (existing === 'dir' || src.type === 'dir')) await removeResource(r, dest.path);
-    await r.vfs.rename(r.caller, { parent: at.parent.ino, name: temp, newParent: at.parent.ino, newName: at.name });
+    await r.vfs.rename(r.caller, { parent: staging.tmp, name: temp, newParent: at.parent.ino, newName: at.name });
   } catch (err) {
-    await removeResource(r, tempPath).catch((e: unknown) => {
-      if (!isFsError(e, 'ENOENT')) throw e;
-    });
+    await staging.discard(r.vfs, temp);
     throw err;
   }
   r.shared.locks.dropTree(dest.path); // a replaced resource's locks do not pass to the copy

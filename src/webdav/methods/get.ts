@@ -44,8 +44,8 @@ async function listing(r: DavRequest, attr: Attr, head: boolean): Promise<void> 
     const page = await r.vfs.readdir(r.caller, attr.ino, { after });
     for (const e of page.entries) {
       const name = e.name.toString();
-      if (isUploadName(`/${name}`)) continue;
       const path = r.target.path === '/' ? `/${name}` : `${r.target.path}/${name}`;
+      if (isUploadName(path)) continue;
       rows.push(`<li><a href="${escapeXml(hrefOf(path, e.type === 'dir'))}">${escapeXml(name)}${e.type === 'dir' ? '/' : ''}</a></li>`);
     }
     after = page.next;

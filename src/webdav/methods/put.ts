@@ -3,7 +3,6 @@ import { FsError } from '../../errors/index.js';
 import { writeStaged } from '../../vfs/staged-upload.js';
 import { DavError } from '../dav-error.js';
 import type { DavRequest } from '../dav-request.js';
-import { UPLOAD_PREFIX } from '../dav-path.js';
 import { etagOf } from '../live-props.js';
 import { send } from '../response.js';
 
@@ -16,8 +15,8 @@ async function* wholeBody(req: IncomingMessage): AsyncGenerator<Buffer> {
 }
 
 /**
- * PUT: the body is streamed into a new file under a hidden temporary name in the target's
- * collection and renamed over the target at the end, so an interrupted upload leaves nothing
+ * PUT: the body is streamed into a new file in the staging area (vfs/staging.ts, shared with
+ * the S3 gateway) and renamed over the target at the end, so an interrupted upload leaves nothing
  * visible and readers never see half a file.
  */
 export async function put(r: DavRequest): Promise<void> {
@@ -35,12 +34,11 @@ export async function put(r: DavRequest): Promise<void> {
   if (ifNoneMatch && etag && (ifNoneMatch === '*' || ifNoneMatch.split(',').map((s) => s.trim()).includes(etag))) throw new DavError(412, 'If-None-Match does not hold');
   const length = r.header('content-length');
   if (length !== undefined && !/^\d+$/.test(length.trim())) throw new DavError(400, `bad Content-Length ${length}`);
-  const attr = await writeStaged(r.vfs, r.caller, {
+  const attr = await writeStaged(r.vfs, r.caller, r.shared.staging, {
     parent: parent.ino,
     name,
     body: wholeBody(r.req),
     expectedLength: length === undefined ? undefined : Number(length),
-    tempPrefix: UPLOAD_PREFIX,
   }).catch((err: unknown) => {
     if (err instanceof FsError && err.code === 'EIO' && err.syscall === 'write' && /announced|body ended/.test(err.detail ?? '')) throw new DavError(400, err.detail!);
     throw err;

@@ -1,16 +1,16 @@
 import { isFsError } from '../errors/index.js';
 import { type Caller, type Ino, ROOT_INO } from '../meta/types.js';
 import type { VolumeMeta } from '../meta/volume-meta.js';
-import type { Vfs } from '../vfs/vfs.js';
+import type { Vfs } from './vfs.js';
 
-/** The gateway's hidden area at the volume's root; its name is no valid bucket name. */
-export const STAGING_DIR = '.slicefs-gateway';
+/** The upload servers' hidden area at the volume's root (no valid bucket name; hidden by WebDAV). */
+export const STAGING_DIR = '.slicefs-staging';
 /** Who manages the staging area itself (creating it, removing leftovers). */
 export const STAGER: Caller = Object.freeze({ uid: 0, gid: 0, gids: [], umask: 0 });
 
 /** What a sweep of the staging area found and removed. */
 export interface StagingLeftovers {
-  /** Files in tmp/ of gateways that stopped mid-upload. */
+  /** Files in tmp/ of servers that stopped mid-upload. */
   found: number;
   removed: number;
   /** Multipart uploads started longer ago than the threshold (only when one is given). */
@@ -29,9 +29,9 @@ async function stagingDir(vfs: Vfs, name: string): Promise<Ino | undefined> {
 }
 
 /**
- * Uploads that gateways left in `tmp/` when they stopped (killed mid-upload): entries named
+ * Uploads that servers (gateway, WebDAV) left in `tmp/` when they stopped (killed mid-upload): entries named
  * after a session that is no longer live. Found, and with `delete` unlinked (their slices go
- * with the last reference). A gateway does this when it starts; `slicefs gc` too, which also
+ * with the last reference). A server does this when it starts; `slicefs gc` too, which also
  * passes `olderThanMs`: multipart uploads started longer ago than that count as abandoned
  * (S3's lifecycle rule AbortIncompleteMultipartUpload) and are removed with their parts.
  */
@@ -53,7 +53,10 @@ export async function stagingLeftovers(
       const session = Number(/^(\d+)-/.exec(e.name.toString())?.[1]);
       if (live.has(session)) continue;
       result.found++;
-      if (options.delete) await vfs.unlink(STAGER, tmp, e.name).then(() => result.removed++, () => undefined);
+      if (!options.delete) continue;
+      // A tree is a WebDAV COPY of a collection that was to be renamed into place.
+      const remove = e.type === 'dir' ? vfs.meta.removeTree(STAGER, { parent: tmp, name: e.name }) : vfs.unlink(STAGER, tmp, e.name);
+      await remove.then(() => result.removed++, () => undefined);
     }
     after = page.next;
   } while (after);
