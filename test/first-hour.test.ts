@@ -136,7 +136,7 @@ describe('npm test installs or starts what it needs (scripts/test-prerequisites.
     assert.equal(r.status, 1);
     assert.equal(
       r.stderr,
-      'test prerequisites: missing packages attr fuse3 gcc util-linux, and not root to install them; run: sudo apt-get install attr fuse3 gcc util-linux\n',
+      'test prerequisites: missing packages attr curl fuse3 gcc libcap2-bin litmus openssl util-linux, and not root to install them; run: sudo apt-get install attr curl fuse3 gcc libcap2-bin litmus openssl util-linux\n',
     );
   });
 });
