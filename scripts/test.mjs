@@ -21,16 +21,8 @@ if (!process.env.SLICEFS_SKIP_TEST_PREREQUISITES) {
   if (prerequisites.status !== 0) process.exit(prerequisites.status ?? 1);
 }
 
-// The longest files start first (measured in CI, tens of seconds each): the runner takes files in
-// the order given, two at a time, and a long file started last leaves one worker idle meanwhile.
-const LONGEST = [
-  'test/clone-cli.test.ts', 'test/multi-client.test.ts', 'test/torture.test.ts', 'test/crash.test.ts',
-  'test/fuse/clone-on-mount.test.ts', 'test/docs-blocks.test.ts', 'test/errors-catalogue.test.ts', 'test/dump-load.test.ts',
-  'test/node-fs.test.ts', 'test/first-hour.test.ts', 'test/gateway/gateway-cli.test.ts', 'test/cli.test.ts',
-];
-const rank = (f) => (LONGEST.includes(f) ? LONGEST.indexOf(f) : LONGEST.length);
 const only = process.argv.slice(2);
-const files = only.length ? only : [...find('src'), ...find('test')].sort().sort((a, b) => rank(a) - rank(b));
+const files = only.length ? only : [...find('src'), ...find('test')].sort();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],
