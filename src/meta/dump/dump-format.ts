@@ -44,6 +44,27 @@ export type DumpRecord =
   | { t: 'end'; records: number; inodes: number };
 
 /** Bytes as the dump keeps them. */
+/** Records of each kind, as a dump writes them and a load reads them. */
+export interface RecordCounts {
+  inodes: number;
+  entries: number;
+  symlinks: number;
+  xattrs: number;
+  chunks: number;
+  slices: number;
+  pending: number;
+  detached: number;
+  /** Every line after the header. */
+  records: number;
+}
+
+/** The counter each kind of record adds to. */
+export const COUNTER_OF: Partial<Record<DumpRecord['t'], keyof RecordCounts>> = {
+  inode: 'inodes', edge: 'entries', symlink: 'symlinks', xattr: 'xattrs', chunk: 'chunks', slice: 'slices', pending: 'pending', detached: 'detached',
+};
+
+export const noRecords = (): RecordCounts => ({ inodes: 0, entries: 0, symlinks: 0, xattrs: 0, chunks: 0, slices: 0, pending: 0, detached: 0, records: 0 });
+
 export function encodeBytes(b: Buffer): DumpBytes {
   const text = b.toString('utf8');
   return Buffer.byteLength(text) === b.length && Buffer.from(text).equals(b) ? text : { base64: b.toString('base64') };

@@ -1,32 +1,17 @@
-import type { DumpRecord } from './dump-format.js';
+import { COUNTER_OF, type DumpRecord, noRecords, type RecordCounts } from './dump-format.js';
 
 /** Where dump lines go: `write` resolves once the text may be written again (backpressure). */
 export type DumpWrite = (text: string) => Promise<void>;
 
 /** What a dump wrote, by kind of record. */
-export interface DumpCounts {
-  inodes: number;
-  entries: number;
-  symlinks: number;
-  xattrs: number;
-  chunks: number;
-  slices: number;
-  pending: number;
-  detached: number;
-  /** Every line after the header. */
-  records: number;
-}
-
-const KIND: Partial<Record<DumpRecord['t'], keyof DumpCounts>> = {
-  inode: 'inodes', edge: 'entries', symlink: 'symlinks', xattr: 'xattrs', chunk: 'chunks', slice: 'slices', pending: 'pending', detached: 'detached',
-};
+export type DumpCounts = RecordCounts;
 
 /**
  * Collects records into pages of JSON lines (one write per page, not per record) and counts them;
  * `onProgress` hears the phase and the records written so far after each page.
  */
 export class DumpSink {
-  readonly counts: DumpCounts = { inodes: 0, entries: 0, symlinks: 0, xattrs: 0, chunks: 0, slices: 0, pending: 0, detached: 0, records: 0 };
+  readonly counts: DumpCounts = noRecords();
   private lines: string[] = [];
 
   constructor(
@@ -36,7 +21,7 @@ export class DumpSink {
 
   add(record: DumpRecord): void {
     this.lines.push(JSON.stringify(record));
-    const kind = KIND[record.t];
+    const kind = COUNTER_OF[record.t];
     if (kind) this.counts[kind]++;
     this.counts.records++;
   }

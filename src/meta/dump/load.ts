@@ -1,21 +1,12 @@
 import type { Engine, EngineTx } from '../engine.js';
 import { type Attr, type CounterName, FIRST_INTERNAL_INO, RECLAIMING_SESSION, ROOT_INO, type SliceId, type VolumeSettings } from '../types.js';
-import { attrOf, badDump, decodeBytes, type DumpHeader, type DumpRecord, recordsOf } from './dump-format.js';
+import { attrOf, badDump, COUNTER_OF, decodeBytes, type DumpHeader, type DumpRecord, noRecords, type RecordCounts, recordsOf } from './dump-format.js';
 
 /** Records per load transaction. */
 export const LOAD_BATCH = 2_000;
 
 /** What a load wrote, by kind of record. */
-export interface LoadReport {
-  records: number;
-  inodes: number;
-  entries: number;
-  symlinks: number;
-  xattrs: number;
-  chunks: number;
-  slices: number;
-  pending: number;
-  detached: number;
+export interface LoadReport extends RecordCounts {
   /** Transactions it took. */
   batches: number;
 }
@@ -41,9 +32,6 @@ const APPLY: Handlers = {
   end: async () => {},
 };
 
-const COUNTED: Partial<Record<DumpRecord['t'], keyof LoadReport>> = {
-  inode: 'inodes', edge: 'entries', symlink: 'symlinks', xattr: 'xattrs', chunk: 'chunks', slice: 'slices', pending: 'pending', detached: 'detached',
-};
 
 /** The counters a loaded volume must hold, summed from its records as they commit. */
 class Tally {
@@ -98,7 +86,7 @@ export async function loadRecords(
   engine: Engine,
   options: { header: DumpHeader; lines: AsyncIterator<string>; batchSize?: number; onProgress?: (records: number) => void },
 ): Promise<LoadReport> {
-  const report: LoadReport = { records: 0, inodes: 0, entries: 0, symlinks: 0, xattrs: 0, chunks: 0, slices: 0, pending: 0, detached: 0, batches: 0 };
+  const report: LoadReport = { ...noRecords(), batches: 0 };
   const tally = new Tally();
   const size = options.batchSize ?? LOAD_BATCH;
   let batch: DumpRecord[] = [];
@@ -112,7 +100,7 @@ export async function loadRecords(
       for (const r of records) await (APPLY[r.t] as (tx: EngineTx, r: DumpRecord) => Promise<void>)(tx, r);
     });
     for (const r of records) {
-      const kind = COUNTED[r.t];
+      const kind = COUNTER_OF[r.t];
       if (kind) report[kind]++;
       tally.add(r);
     }
