@@ -49,6 +49,7 @@ const mountedAt = (mnt: string) => readFileSync('/proc/self/mountinfo', 'utf8').
 /** A volume mounted by a `slicefs mount` process. */
 export class MountedVolume {
   private stderr = '';
+  private stopping = false;
   private exited: Promise<number | null>;
 
   private constructor(
@@ -57,6 +58,11 @@ export class MountedVolume {
   ) {
     proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+    // A mount that fails on its own (not killed, not stopped) shows up in a test as ENOTCONN far
+    // from the cause: its log goes to the test's output.
+    proc.on('exit', (code) => {
+      if (code && !this.stopping) process.stderr.write(`slicefs mount at ${mnt} exited with code ${code}; its log:\n${this.stderr}\n`);
+    });
     live.add(this);
   }
 
@@ -96,6 +102,7 @@ export class MountedVolume {
 
   /** Unmounts, waits for the process to end; falls back to umount -l and SIGKILL. Never throws. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (mountedAt(this.mnt) && spawnSync('umount', [this.mnt]).status !== 0) spawnSync('umount', ['-l', this.mnt]);
     let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(r, 10_000, 'timeout')))]);
