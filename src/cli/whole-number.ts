@@ -1,4 +1,4 @@
-import { CodedError } from '../sdk/index.js';
+import { CodedError } from '../errors/index.js';
 
 /** A flag's value as a whole number of at least `min`; a usage error (exit 2) naming the flag otherwise. */
 export function wholeNumber(value: unknown, option: string, min: number): number {

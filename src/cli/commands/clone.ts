@@ -1,6 +1,8 @@
-import { checkCloneOptions, CodedError, DEFAULT_CLONE_BATCH_SIZE, FsError, Volume } from '../../sdk/index.js';
+import { CodedError, FsError } from '../../errors/index.js';
 import { cloneThroughMount } from '../../fuse/control-client.js';
+import { checkCloneOptions, DEFAULT_CLONE_BATCH_SIZE } from '../../meta/clone/clone-options.js';
 import type { CliIO, CommandDefinition } from '../command.js';
+import { loadSdk } from '../load-sdk.js';
 import { type Progress, progressBar } from '../progress.js';
 
 export const clone: CommandDefinition = {
@@ -31,6 +33,7 @@ export const clone: CommandDefinition = {
     }
     const bar = progressOf(io, Boolean(o.progress));
     if (!o.meta) return void cloneOnMount({ src: src!, dst: dst!, preserve: Boolean(o.preserve), consistent: Boolean(o.consistent), batchSize }, { io, bar });
+    const { Volume } = await loadSdk();
     const volume = await Volume.open(o.meta as string, { program: 'slicefs clone' });
     const controller = new AbortController();
     const onSignal = () => controller.abort(new FsError('EINTR', { syscall: 'clone', path: src, dest: dst, detail: 'interrupted; the partial copy was removed' }));

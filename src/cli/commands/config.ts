@@ -1,5 +1,8 @@
 import { redactUrl } from '../../errors/index.js';
-import { type ConfigChanges, configureVolume, FsError, formatBytes, volumeConfig, type VolumeSettings } from '../../sdk/index.js';
+import { FsError } from '../../errors/index.js';
+import type { ConfigChanges, VolumeSettings } from '../../sdk/index.js';
+import { formatBytes } from '../../sdk/sizes.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CommandDefinition } from '../command.js';
 
 /** The settings as `config` shows them: secrets redacted. */
@@ -81,11 +84,11 @@ export const config: CommandDefinition = {
       });
     }
     if (Object.values(changes).every((v) => v === undefined)) {
-      const s = shown(await volumeConfig(metaUrl!));
+      const s = shown(await (await loadSdk()).volumeConfig(metaUrl!));
       io.out.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : `${lines(s).join('\n')}\n`);
       return;
     }
-    const result = await configureVolume(metaUrl!, changes);
+    const result = await (await loadSdk()).configureVolume(metaUrl!, changes);
     const [before, after] = [shown(result.before), shown(result.settings)];
     if (o.json) {
       io.out.write(`${JSON.stringify({ changed: result.changed.map((f) => LABELS[f]![0]), settings: after }, null, 2)}\n`);

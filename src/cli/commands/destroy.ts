@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { redactUrl } from '../../errors/index.js';
-import { destroyVolume, FsError, volumeConfig } from '../../sdk/index.js';
+import { FsError } from '../../errors/index.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CliIO, CommandDefinition } from '../command.js';
 import { progressBar } from '../progress.js';
 
@@ -28,6 +29,7 @@ export const destroy: CommandDefinition = {
     'slicefs destroy redis://127.0.0.1:6379/1 3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b --yes --json',
   ],
   async run([metaUrl, uuid], o, io) {
+    const { destroyVolume, volumeConfig } = await loadSdk();
     const settings = await volumeConfig(metaUrl!);
     if (uuid !== settings.uuid) {
       throw new FsError('EINVAL', { syscall: 'destroy', path: redactUrl(metaUrl!), detail: `${uuid} is not the volume's UUID (slicefs status shows it)` });

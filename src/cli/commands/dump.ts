@@ -1,4 +1,4 @@
-import { dumpVolume } from '../../sdk/index.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CliIO, CommandDefinition } from '../command.js';
 import { phaseReporter } from '../progress.js';
 
@@ -26,7 +26,7 @@ export const dump: CommandDefinition = {
     const toStdout = file === undefined || file === '-';
     const progress = progressOf(io, Boolean(o.progress));
     try {
-      const r = await dumpVolume(metaUrl!, toStdout ? io.out : file, { subdir: o.subdir as string | undefined, onProgress: progress.report });
+      const r = await (await loadSdk()).dumpVolume(metaUrl!, toStdout ? io.out : file, { subdir: o.subdir as string | undefined, onProgress: progress.report });
       progress.stop();
       const summary = toStdout ? io.err : io.out;
       if (o.json) summary.write(`${JSON.stringify(r, null, 2)}\n`);

@@ -1,5 +1,5 @@
 import { redactUrl } from '../../errors/index.js';
-import { Volume } from '../../sdk/index.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CommandDefinition } from '../command.js';
 
 export const format: CommandDefinition = {
@@ -20,6 +20,7 @@ export const format: CommandDefinition = {
   ],
   async run([metaUrl, name], o, io) {
     const trashDays = Number(o.trashDays);
+    const { Volume } = await loadSdk();
     const settings = await Volume.format(metaUrl!, name!, {
       storage: o.storage as string | undefined,
       blockSize: o.blockSize as string,

@@ -1,4 +1,4 @@
-import { checkVolume, Volume } from '../../sdk/index.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CommandDefinition } from '../command.js';
 import { phaseReporter } from '../progress.js';
 
@@ -20,6 +20,7 @@ export const fsck: CommandDefinition = {
   ],
   examples: ['slicefs fsck sqlite3://./data/slicefs.db', 'slicefs fsck postgres://postgres@127.0.0.1:5432/vol --repair --check-objects'],
   async run([metaUrl], o, io) {
+    const { checkVolume, Volume } = await loadSdk();
     const volume = await Volume.open(metaUrl!, { program: 'slicefs fsck', deleteObjects: false, readOnly: !o.repair });
     const progress = phaseReporter(io);
     try {

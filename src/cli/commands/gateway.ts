@@ -1,6 +1,8 @@
 import { createWriteStream, readFileSync } from 'node:fs';
-import { GatewayServer } from '../../gateway/server.js';
-import { CodedError, parseSize, Volume } from '../../sdk/index.js';
+import { CodedError } from '../../errors/index.js';
+import type { GatewayServer } from '../../gateway/server.js';
+import { parseSize } from '../../sdk/sizes.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CommandDefinition } from '../command.js';
 import { wholeNumber } from '../whole-number.js';
 
@@ -63,6 +65,7 @@ export const gateway: CommandDefinition = {
     const log = (line: string) => void io.err.write(`${line}\n`);
     const accessStream = o.accessLog === '-' ? undefined : createWriteStream(o.accessLog as string, { flags: 'a' });
     const accessLog = accessStream ? (line: string) => void accessStream.write(`${line}\n`) : log;
+    const [{ Volume }, { GatewayServer }] = await Promise.all([loadSdk(), import('../../gateway/server.js')]);
     const volume = await Volume.open(metaUrl!, { program: 'slicefs gateway', cacheSize, log });
     let server: GatewayServer | undefined;
     let stopped: () => void = () => undefined;

@@ -1,5 +1,5 @@
-import { stagingLeftovers } from '../../vfs/staging-leftovers.js';
-import { collectGarbage, formatBytes, parseDuration, Volume } from '../../sdk/index.js';
+import { formatBytes, parseDuration } from '../../sdk/sizes.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CommandDefinition } from '../command.js';
 import { phaseReporter } from '../progress.js';
 
@@ -15,6 +15,7 @@ export const gc: CommandDefinition = {
   examples: ['slicefs gc sqlite3://./data/slicefs.db', 'slicefs gc sqlite3://./data/slicefs.db --delete --threshold 1h'],
   async run([metaUrl], o, io) {
     const thresholdMs = parseDuration(String(o.threshold), '--threshold');
+    const [{ collectGarbage, Volume }, { stagingLeftovers }] = await Promise.all([loadSdk(), import('../../vfs/staging-leftovers.js')]);
     const volume = await Volume.open(metaUrl!, { program: 'slicefs gc', deleteObjects: false, readOnly: !o.delete });
     const progress = phaseReporter(io);
     try {

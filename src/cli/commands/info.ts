@@ -1,5 +1,7 @@
 import { inspectThroughMount } from '../../fuse/control-client.js';
-import { formatBytes, type SpaceInfo, Volume } from '../../sdk/index.js';
+import type { SpaceInfo } from '../../sdk/index.js';
+import { formatBytes } from '../../sdk/sizes.js';
+import { loadSdk } from '../load-sdk.js';
 import { type CommandDefinition, requireMeta } from '../command.js';
 
 type Info = SpaceInfo & { ino: number; type: string };
@@ -32,6 +34,7 @@ export const info: CommandDefinition = {
 };
 
 async function infoOfVolumePath(metaUrl: string, path: string): Promise<Info> {
+  const { Volume } = await loadSdk();
   const volume = await Volume.open(metaUrl, { program: 'slicefs info', readOnly: true });
   try {
     return await volume.info(path);

@@ -1,4 +1,4 @@
-import { loadVolume } from '../../sdk/index.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CliIO, CommandDefinition } from '../command.js';
 import { phaseReporter } from '../progress.js';
 import { wholeNumber } from '../whole-number.js';
@@ -32,7 +32,7 @@ export const load: CommandDefinition = {
     const fromStdin = file === undefined || file === '-';
     const progress = progressOf(io, Boolean(o.progress));
     try {
-      const r = await loadVolume(metaUrl!, fromStdin ? process.stdin : file, { restart: Boolean(o.restart), batchSize, onProgress: progress.report });
+      const r = await (await loadSdk()).loadVolume(metaUrl!, fromStdin ? process.stdin : file, { restart: Boolean(o.restart), batchSize, onProgress: progress.report });
       progress.stop();
       if (o.json) io.out.write(`${JSON.stringify(r, null, 2)}\n`);
       else io.out.write(`loaded ${r.inodes} inodes, ${r.entries} entries, ${r.chunks} chunks, ${r.slices} slices in ${r.batches} transactions\n`);

@@ -1,21 +1,19 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { isMountProcess, needsThreadPoolReads, reportMountFailed, reportMountReady, runMountProcess, startMountDaemon } from '../../fuse/daemon.js';
-import { parseMetricsAddress } from '../../fuse/metrics-endpoint.js';
-import { checkMountpoint } from '../../fuse/mount.js';
-import { serveVolume } from '../../fuse/serve-volume.js';
-import { CodedError, MIN_SESSION_TTL_MS, parseDuration, parseSize } from '../../sdk/index.js';
+import { CodedError } from '../../errors/index.js';
+import { parseDuration, parseSize } from '../../sdk/sizes.js';
 import type { CommandDefinition } from '../command.js';
+import { loadSdk } from '../load-sdk.js';
 
 /** Where a background mount logs by default. */
 const defaultLog = (mountpoint: string) =>
   path.join(homedir(), '.slicefs', 'logs', `mount${mountpoint.replace(/[^A-Za-z0-9._-]+/g, '-')}.log`);
 
 /** --session-ttl in ms: a duration of at least the engine's minimum (a usage error naming the flag otherwise). */
-function sessionTtl(text: string): number {
+function sessionTtl(text: string, minMs: number): number {
   const ms = parseDuration(text, '--session-ttl');
-  if (ms < MIN_SESSION_TTL_MS) {
-    throw new CodedError('ERR_BAD_OPTION', `--session-ttl: '${text}' is below the minimum of ${MIN_SESSION_TTL_MS}ms`, { subject: '--session-ttl' });
+  if (ms < minMs) {
+    throw new CodedError('ERR_BAD_OPTION', `--session-ttl: '${text}' is below the minimum of ${minMs}ms`, { subject: '--session-ttl' });
   }
   return ms;
 }
@@ -41,9 +39,13 @@ export const mount: CommandDefinition = {
     'slicefs umount /mnt/vol',
   ],
   async run([metaUrl, mountpoint], o, io) {
+    const [{ MIN_SESSION_TTL_MS }, daemon, { parseMetricsAddress }, { checkMountpoint }, { serveVolume }] = await Promise.all([
+      loadSdk(), import('../../fuse/daemon.js'), import('../../fuse/metrics-endpoint.js'), import('../../fuse/mount.js'), import('../../fuse/serve-volume.js'),
+    ]);
+    const { isMountProcess, needsThreadPoolReads, reportMountFailed, reportMountReady, runMountProcess, startMountDaemon } = daemon;
     const target = path.resolve(mountpoint!);
     const cacheSize = parseSize(o.cacheSize as string, '--cache-size');
-    const sessionTtlMs = sessionTtl(String(o.sessionTtl));
+    const sessionTtlMs = sessionTtl(String(o.sessionTtl), MIN_SESSION_TTL_MS);
     const metrics = o.metrics as string | undefined;
     if (metrics !== undefined) parseMetricsAddress(metrics); // a bad address fails here, not in the daemon
     const argv = ['mount', metaUrl!, target, '--cache-size', String(cacheSize), '--session-ttl', `${sessionTtlMs}ms`, ...(o.readOnly ? ['--read-only'] : []),

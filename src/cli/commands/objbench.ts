@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import Table from 'cli-table3';
-import { benchObjectStore, type ObjectBenchResult } from '../../object/object-bench.js';
+import type { ObjectBenchResult } from '../../object/object-bench.js';
 import { fileRoot, openObjectStore } from '../../object/registry.js';
-import { formatBytes, parseSize } from '../../sdk/index.js';
+import { formatBytes, parseSize } from '../../sdk/sizes.js';
 import type { CommandDefinition } from '../command.js';
 import { wholeNumber } from '../whole-number.js';
 
@@ -65,6 +65,7 @@ export const objbench: CommandDefinition = {
     const store = await openObjectStore(url!);
     let results: ObjectBenchResult[];
     try {
+      const { benchObjectStore } = await import('../../object/object-bench.js');
       results = await benchObjectStore(store, { ...options, onPhase: (op) => !o.json && io.err.write(`objbench: ${op}...\n`) });
     } finally {
       await store.close();

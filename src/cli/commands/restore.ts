@@ -1,4 +1,7 @@
-import { formatBytes, FsError, listTrash, restoreTrash, type TrashEntry, Volume } from '../../sdk/index.js';
+import { FsError } from '../../errors/index.js';
+import type { TrashEntry } from '../../sdk/index.js';
+import { formatBytes } from '../../sdk/sizes.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CommandDefinition } from '../command.js';
 import { errorLine } from '../report-error.js';
 
@@ -31,6 +34,7 @@ export const restore: CommandDefinition = {
   async run([metaUrl, ...paths], o, io) {
     // Checked before opening, so a bad command line registers no session.
     if (!o.list && !paths.length) throw new FsError('EINVAL', { syscall: 'restore', detail: 'name what to restore: a path, or / for all you may see; --list shows them' });
+    const { listTrash, restoreTrash, Volume } = await loadSdk();
     const volume = await Volume.open(metaUrl!, { program: 'slicefs restore', deleteObjects: false, readOnly: Boolean(o.list) });
     try {
       if (o.list) {

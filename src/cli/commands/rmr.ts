@@ -1,11 +1,13 @@
-import { FsError, Volume } from '../../sdk/index.js';
+import { FsError } from '../../errors/index.js';
 import { rmrThroughMount } from '../../fuse/rmr-client.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CliIO, CommandDefinition } from '../command.js';
 import { progressBar } from '../progress.js';
 import { wholeNumber } from '../whole-number.js';
 
 /** Removes volume paths in-process (`--meta`); Ctrl-C stops between batches. */
 async function rmrWithMeta(metaUrl: string, paths: string[], spec: { batchSize: number; io: CliIO; report: (path: string, n: number, s: number) => void }): Promise<void> {
+  const { Volume } = await loadSdk();
   const volume = await Volume.open(metaUrl, { program: 'slicefs rmr' });
   const controller = new AbortController();
   const onSignal = () => controller.abort(new FsError('EINTR', { syscall: 'rmr', detail: 'interrupted; what was removed stays removed, the rest is intact' }));

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { statsOfMount } from '../../fuse/control-client.js';
-import { CodedError, formatBytes } from '../../sdk/index.js';
+import { CodedError } from '../../errors/index.js';
+import { formatBytes } from '../../sdk/sizes.js';
 import type { CommandDefinition } from '../command.js';
 import { type StatsInterval, statsInterval } from '../stats-rates.js';
 import { wholeNumber } from '../whole-number.js';

@@ -1,5 +1,6 @@
 import { redactUrl } from '../../errors/index.js';
-import { formatBytes, Volume, volumeStatus } from '../../sdk/index.js';
+import { formatBytes } from '../../sdk/sizes.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CommandDefinition } from '../command.js';
 
 export const status: CommandDefinition = {
@@ -9,6 +10,7 @@ export const status: CommandDefinition = {
   options: [{ flags: '--json', description: 'print JSON', default: false }],
   examples: ['slicefs status sqlite3://./data/slicefs.db', 'slicefs status redis://127.0.0.1:6379/1 --json'],
   async run([metaUrl], o, io) {
+    const { Volume, volumeStatus } = await loadSdk();
     const volume = await Volume.open(metaUrl!, { program: 'slicefs status', readOnly: true });
     try {
       const s = await volumeStatus(volume);

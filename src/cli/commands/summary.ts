@@ -1,5 +1,7 @@
 import { inspectThroughMount } from '../../fuse/control-client.js';
-import { formatBytes, type TreeSummary, Volume } from '../../sdk/index.js';
+import type { TreeSummary } from '../../sdk/index.js';
+import { formatBytes } from '../../sdk/sizes.js';
+import { loadSdk } from '../load-sdk.js';
 import { type CommandDefinition, requireMeta } from '../command.js';
 
 export const summary: CommandDefinition = {
@@ -21,6 +23,7 @@ export const summary: CommandDefinition = {
 };
 
 async function summaryOfVolumePath(metaUrl: string, path: string): Promise<TreeSummary> {
+  const { Volume } = await loadSdk();
   const volume = await Volume.open(metaUrl, { program: 'slicefs summary', readOnly: true });
   try {
     return await volume.summary(path);

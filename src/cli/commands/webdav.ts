@@ -1,5 +1,7 @@
-import { CodedError, parseSize, Volume } from '../../sdk/index.js';
-import { DavServer } from '../../webdav/server.js';
+import { CodedError } from '../../errors/index.js';
+import { parseSize } from '../../sdk/sizes.js';
+import type { DavServer } from '../../webdav/server.js';
+import { loadSdk } from '../load-sdk.js';
 import type { CommandDefinition } from '../command.js';
 import { wholeNumber } from '../whole-number.js';
 
@@ -41,6 +43,7 @@ export const webdav: CommandDefinition = {
     const caller = { uid, gid, gids: o.gid === undefined && o.uid === undefined ? process.getgroups?.() ?? [] : [], umask: parseInt(String(o.umask), 8) };
     const cacheSize = parseSize(o.cacheSize as string, '--cache-size');
     const log = (line: string) => void io.err.write(`${line}\n`);
+    const [{ Volume }, { DavServer }] = await Promise.all([loadSdk(), import('../../webdav/server.js')]);
     const volume = await Volume.open(metaUrl!, { program: 'slicefs webdav', cacheSize, caller, log });
     let server: DavServer | undefined;
     try {
