@@ -10,7 +10,7 @@ import { SqlTx } from './sql-tx.js';
 const SETTINGS_KEY = 'volume';
 const SCHEMA_KEY = 'schema';
 /** Bumped whenever schema.ts gains a table or index, so older volumes get it on open. */
-const SCHEMA_REVISION = 4;
+const SCHEMA_REVISION = 5;
 
 /** The SQL engine family: one implementation over a thin dialect. */
 export class SqlEngine implements Engine {
