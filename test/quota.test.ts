@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Ino } from '../src/meta/types.js';
 import { testEngines } from '../src/meta/testing/test-engines.js';
-import { checkQuotas, checkVolume, getQuota, listQuotas, setQuota, type Volume } from '../src/sdk/index.js';
+import { Readable, Writable } from 'node:stream';
+import { checkQuotas, checkVolume, dumpVolume, getQuota, listQuotas, loadVolume, setQuota, Volume } from '../src/sdk/index.js';
 import { withEngineVolume } from './support/engine-volume.js';
 
 const isErr = (code: string) => (err: unknown) => (err as { code?: string }).code === code;
@@ -63,7 +64,7 @@ for (const engine of testEngines()) {
     });
 
     it('nested quotas all apply; check --repair sets a corrupted usage right; removing the directory removes its quota', async () => {
-      await withEngineVolume(engine, async ({ vol }) => {
+      await withEngineVolume(engine, async ({ vol, metaUrl }) => {
         await vol.mkdir('/p');
         await vol.mkdir('/p/c');
         await setQuota(vol, '/p', { capacity: 10_000 });
@@ -92,6 +93,23 @@ for (const engine of testEngines()) {
         await vol.mkdir('/p/c');
         await assert.rejects(getQuota(vol, '/p/c'), isErr('ENODATA'), 'a new directory of the same name has none');
         await assert.rejects(setQuota(vol, '/', { capacity: 1 }), isErr('EINVAL'), 'the root takes the volume limits');
+
+        // A dump carries quotas with their usage; the loaded volume enforces them.
+        let text = '';
+        await dumpVolume(metaUrl, new Writable({ write: (chunk: Buffer, _e, cb) => void ((text += chunk.toString()), cb()) }));
+        const target = await engine.newUrl();
+        try {
+          await loadVolume(target, Readable.from([text]));
+          const loaded = await Volume.open(target);
+          try {
+            assert.deepEqual((await listQuotas(loaded)).map((q) => [q.path, q.capacity, q.usedBytes, q.usedInodes]), [['/p', 10_000, 9200, 2]]);
+            await assert.rejects(loaded.writeFile('/p/more', Buffer.alloc(900, 5)), isErr('EDQUOT'));
+          } finally {
+            await loaded.close();
+          }
+        } finally {
+          await engine.cleanup(target);
+        }
       });
     });
   });

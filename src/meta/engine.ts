@@ -212,6 +212,8 @@ export type VolumeView = Pick<
 > & {
   /** Up to `limit` entries of `parent` whose names sort after `after`. */
   listEdges(parent: Ino, after: Buffer | undefined, limit: number): Promise<Edge[]>;
+  /** Every directory quota with its usage (dump). */
+  listQuotas(): Promise<DirQuota[]>;
 };
 
 /**

@@ -133,7 +133,7 @@ export class MemoryTx implements EngineTx {
   }
 
   async listQuotas() {
-    return [...this.s.quotas.values()].map((q) => ({ ...q }));
+    return [...this.s.quotas.values()].sort((a, b) => a.ino - b.ino).map((q) => ({ ...q }));
   }
   async putQuota(quota: DirQuota) {
     this.undo.set(this.s.quotas, quota.ino, { ...quota });

@@ -5,6 +5,7 @@ import type { CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { SqlChangeFeed, SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
 import { cloneEntriesSql, countSubtreeSql, summarizeSubtreeSql } from './sql-clone.js';
 import { scratchStatements } from './schema.js';
+import { listQuotasSql } from './sql-scans.js';
 import { WriteBatch } from './write-batch.js';
 import {
   attrFromRow, attrParams, countIds, NODE_COLUMNS, NODE_FIELDS, nodeColumnsOf, nodeRowOf, type NodeRow, type RecordRow, recordFromRow,
@@ -244,13 +245,8 @@ export class SqlTx implements EngineTx {
     );
   }
 
-  async listQuotas() {
-    const rows = await this.q.all<{ ino: number; capacity: number; inodes: number; used_bytes: number; used_inodes: number }>(
-      `SELECT ino, capacity, inodes, used_bytes, used_inodes FROM quota ORDER BY ino`,
-    );
-    return rows.map((r) => ({
-      ino: Number(r.ino) as Ino, capacity: Number(r.capacity), inodeLimit: Number(r.inodes), usedBytes: Number(r.used_bytes), usedInodes: Number(r.used_inodes),
-    }));
+  listQuotas() {
+    return listQuotasSql(this.q);
   }
   async putQuota(q: DirQuota) {
     await this.q.run(
