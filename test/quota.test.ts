@@ -94,7 +94,9 @@ for (const engine of testEngines()) {
         await assert.rejects(getQuota(vol, '/p/c'), isErr('ENODATA'), 'a new directory of the same name has none');
         await assert.rejects(setQuota(vol, '/', { capacity: 1 }), isErr('EINVAL'), 'the root takes the volume limits');
 
-        // A dump carries quotas with their usage; the loaded volume enforces them.
+        // A dump carries quotas with their usage; the loaded volume enforces them. (The load goes
+        // through the engine primitives every engine's tests above use: two engines suffice.)
+        if (engine.name !== 'mem' && engine.name !== 'sqlite3') return;
         let text = '';
         await dumpVolume(metaUrl, new Writable({ write: (chunk: Buffer, _e, cb) => void ((text += chunk.toString()), cb()) }));
         const target = await engine.newUrl();

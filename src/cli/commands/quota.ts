@@ -16,7 +16,7 @@ function line(q: QuotaInfo): string {
 
 function requirePath(o: Record<string, unknown>, action: Action): string {
   if (typeof o.path === 'string' && o.path) return o.path;
-  throw new CodedError('ERR_BAD_OPTION', `quota ${action}: --path is required`, { subject: '--path' });
+  throw new CodedError('ERR_BAD_OPTION', `--path: quota ${action} needs the directory`, { subject: '--path' });
 }
 
 async function act(volume: Volume, action: Action, o: Record<string, unknown>, io: CliIO): Promise<number> {
@@ -26,7 +26,7 @@ async function act(volume: Volume, action: Action, o: Record<string, unknown>, i
       const capacity = o.capacity === undefined ? undefined : parseSize(o.capacity as string, '--capacity');
       const inodes = o.inodes === undefined ? undefined : wholeNumber(o.inodes, '--inodes', 0);
       if (capacity === undefined && inodes === undefined) {
-        throw new CodedError('ERR_BAD_OPTION', 'quota set: give --capacity SIZE and/or --inodes N (0 removes a limit)', { subject: '--capacity' });
+        throw new CodedError('ERR_BAD_OPTION', '--capacity/--inodes: quota set needs one of them (0 removes a limit)', { subject: '--capacity' });
       }
       const q = await setQuota(volume, requirePath(o, action), { capacity, inodes });
       print(q, line(q));
@@ -80,7 +80,7 @@ export const quota: CommandDefinition = {
   ],
   async run([action, metaUrl], o, io) {
     if (!ACTIONS.includes(action as Action)) {
-      throw new CodedError('ERR_BAD_OPTION', `quota: '${action}' is not one of ${ACTIONS.join(', ')}`, { subject: 'ACTION' });
+      throw new CodedError('ERR_BAD_OPTION', `ACTION: '${action}' is not one of ${ACTIONS.join(', ')}`, { subject: 'ACTION' });
     }
     const volume = await Volume.open(metaUrl!, { program: 'slicefs quota' });
     try {
