@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Ino } from '../src/meta/types.js';
 import { testEngines } from '../src/meta/testing/test-engines.js';
 import { Readable, Writable } from 'node:stream';
-import { checkQuotas, checkVolume, dumpVolume, getQuota, listQuotas, loadVolume, setQuota, Volume } from '../src/sdk/index.js';
+import { checkQuotas, checkVolume, configureVolume, dumpVolume, getQuota, listQuotas, loadVolume, restoreTrash, setQuota, Volume } from '../src/sdk/index.js';
 import { withEngineVolume } from './support/engine-volume.js';
 
 const isErr = (code: string) => (err: unknown) => (err as { code?: string }).code === code;
@@ -112,6 +112,26 @@ for (const engine of testEngines()) {
         } finally {
           await engine.cleanup(target);
         }
+      });
+    });
+
+    it('a file leaves its quotas for the trash and comes back with a restore', async () => {
+      await withEngineVolume(engine, async ({ vol: first, metaUrl, another }) => {
+        await first.close();
+        await configureVolume(metaUrl, { trashDays: 1 });
+        const vol = await another();
+        await vol.mkdir('/t');
+        await setQuota(vol, '/t', { capacity: 1000 });
+        await vol.writeFile('/t/f', Buffer.alloc(600, 1));
+        await vol.unlink('/t/f');
+        assert.deepEqual(await used(vol, '/t'), [0, 0], 'the trash is outside every quota');
+        await vol.writeFile('/t/g', Buffer.alloc(500, 2));
+        const refused = await restoreTrash(vol, ['/t/f']);
+        assert.deepEqual(refused.failed.map((f) => f.error.code), ['EDQUOT'], 'a restore past the capacity');
+        await vol.unlink('/t/g');
+        assert.equal((await restoreTrash(vol, ['/t/f'])).restored.length, 1);
+        assert.deepEqual(await used(vol, '/t'), [600, 1]);
+        assert.deepEqual(await checkQuotas(vol), []);
       });
     });
   });
