@@ -113,6 +113,7 @@ export async function cloneTree(ctx: MetaContext, caller: Caller, spec: TreeSpec
   const checkDirQuotas = async (tx: EngineTx) => checkQuotas(await quotasOver(ctx, tx, spec.parent), { ...built, syscall: 'clone', ino: spec.src });
   if (options.consistent) {
     return engine.txn(async (tx) => {
+      Object.assign(built, { bytes: 0, inodes: 0 }); // the transaction may run again
       progress(1, await start(tx));
       await copyLevels((step) => step(tx), { src: spec.src, root, attrs: spec.attrs, readableBy, ensureLive: ctx.ensureLive }, progress, options);
       await checkVolumeUsage(ctx.settings, { engine: tx, syscall: 'clone' });
