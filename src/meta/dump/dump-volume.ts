@@ -20,7 +20,7 @@ export interface WholeDumpNotes {
  * gc on the loaded volume removes them) and directory quotas. Sessions, locks and open-file records are not dumped;
  * an unlinked file held open is left out with its records.
  */
-export async function dumpWholeVolume(view: VolumeView, sink: DumpSink): Promise<WholeDumpNotes> {
+export async function dumpWholeVolume(view: VolumeView, sink: DumpSink, options: { quotas?: boolean } = {}): Promise<WholeDumpNotes> {
   const held = new Set<number>();
   for (const s of await view.listSessions()) for (const ino of await view.listSustained(s.id)) held.add(ino);
   const skipped = new IdBits();
@@ -60,7 +60,8 @@ export async function dumpWholeVolume(view: VolumeView, sink: DumpSink): Promise
     await sink.flush('pending');
   }
   for (const d of await view.listDetached()) sink.add({ t: 'detached', ino: d.ino, createdAt: d.createdAt });
-  for (const q of await view.listQuotas()) {
+  // Only a volume that has had quotas is asked for them (an older one may not have their table yet).
+  for (const q of options.quotas ? await view.listQuotas() : []) {
     sink.add({ t: 'quota', ino: q.ino, capacity: q.capacity, inodes: q.inodeLimit, usedBytes: q.usedBytes, usedInodes: q.usedInodes });
   }
   return { openUnlinked, refsCorrected: corrected };
