@@ -19,16 +19,21 @@ function requirePath(o: Record<string, unknown>, action: Action): string {
   throw new CodedError('ERR_BAD_OPTION', `--path: quota ${action} needs the directory`, { subject: '--path' });
 }
 
+/** The limits `quota set` gives (a usage error before the volume is opened when there are none or one is bad). */
+function limitsOf(o: Record<string, unknown>): { capacity?: number; inodes?: number } {
+  const capacity = o.capacity === undefined ? undefined : parseSize(o.capacity as string, '--capacity');
+  const inodes = o.inodes === undefined ? undefined : wholeNumber(o.inodes, '--inodes', 0);
+  if (capacity === undefined && inodes === undefined) {
+    throw new CodedError('ERR_BAD_OPTION', '--capacity/--inodes: quota set needs one of them (0 removes a limit)', { subject: '--capacity' });
+  }
+  return { capacity, inodes };
+}
+
 async function act(volume: Volume, action: Action, o: Record<string, unknown>, io: CliIO): Promise<number> {
   const print = (value: unknown, text: string) => io.out.write(o.json ? `${JSON.stringify(value, null, 2)}\n` : text ? `${text}\n` : '');
   switch (action) {
     case 'set': {
-      const capacity = o.capacity === undefined ? undefined : parseSize(o.capacity as string, '--capacity');
-      const inodes = o.inodes === undefined ? undefined : wholeNumber(o.inodes, '--inodes', 0);
-      if (capacity === undefined && inodes === undefined) {
-        throw new CodedError('ERR_BAD_OPTION', '--capacity/--inodes: quota set needs one of them (0 removes a limit)', { subject: '--capacity' });
-      }
-      const q = await setQuota(volume, requirePath(o, action), { capacity, inodes });
+      const q = await setQuota(volume, requirePath(o, action), limitsOf(o));
       print(q, line(q));
       return 0;
     }
@@ -82,6 +87,8 @@ export const quota: CommandDefinition = {
     if (!ACTIONS.includes(action as Action)) {
       throw new CodedError('ERR_BAD_OPTION', `ACTION: '${action}' is not one of ${ACTIONS.join(', ')}`, { subject: 'ACTION' });
     }
+    if (action === 'set') limitsOf(o);
+    if (action !== 'list' && action !== 'check') requirePath(o, action as Action);
     const volume = await Volume.open(metaUrl!, { program: 'slicefs quota' });
     try {
       return await act(volume, action as Action, o, io);
