@@ -1,3 +1,4 @@
+import { type Ino, ROOT_INO } from '../meta/types.js';
 import type { Vfs } from '../vfs/vfs.js';
 import type { DecodedOf } from './abi/layout.js';
 import type { fuse_init_in, fuse_init_out } from './abi/structs.js';
@@ -22,4 +23,11 @@ export interface FuseContext {
   readonly virtual: VirtualFiles;
   readonly kernel: KernelCache;
   readonly control: SessionControl;
+  /** The volume inode served as the mount's root (node id 1): the root, or the `--subdir` directory. */
+  readonly root: Ino;
+}
+
+/** The volume inode a node id of a request's body names (node id 1 is the mount's root). */
+export function inoOfNode(fs: Pick<FuseContext, 'root'>, nodeid: number): Ino {
+  return (nodeid === ROOT_INO ? fs.root : nodeid) as Ino;
 }

@@ -1,4 +1,5 @@
-import { isFsError } from '../errors/index.js';
+import { FsError, isFsError } from '../errors/index.js';
+import type { Attr } from '../meta/types.js';
 import { Volume } from '../sdk/index.js';
 import { ControlFile } from './control-file.js';
 import { checkMountpoint } from './mount.js';
@@ -21,6 +22,12 @@ export interface ServeVolumeOptions {
   log?: (line: string) => void;
   /** How /dev/fuse is read (see ServeOptions). */
   deviceReads?: 'event-loop' | 'thread-pool';
+  /**
+   * Serve only this directory of the volume (a volume path) as the mount's root. Such a mount
+   * has no `.control`/`.stats` files (clone, rmr and info go through `--meta`), and its `df`
+   * shows the directory's quota where it has one.
+   */
+  subdir?: string;
   /** Serve the mount's counters as Prometheus metrics at http://ADDRESS/metrics (`HOST:PORT`, `:PORT`, `PORT`). */
   metrics?: string;
   /** Called once the mount is live (`metricsUrl`: where --metrics listens). */
@@ -47,6 +54,14 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
     program: 'slicefs mount', cacheSize: options.cacheSize, sessionTtlMs: options.sessionTtlMs, deleteObjects: !options.readOnly, log, metrics: stats.volume,
   });
   const snapshot = () => stats.snapshot(volume.vfs);
+  let root: Attr | undefined;
+  try {
+    root = options.subdir === undefined ? undefined : await volume.meta.resolve(volume.caller, options.subdir);
+    if (root && root.type !== 'dir') throw new FsError('ENOTDIR', { syscall: 'mount', path: options.subdir, detail: '--subdir must name a directory' });
+  } catch (err) {
+    await volume.close();
+    throw err;
+  }
   let metrics: Awaited<ReturnType<typeof serveMetrics>> | undefined;
   let stopping = false;
   let server: FuseServer | undefined;
@@ -82,7 +97,8 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
       nonempty: options.nonempty,
       deviceReads: options.deviceReads ?? (process.env.SLICEFS_DEVICE_READS as ServeVolumeOptions['deviceReads']),
       readers: readersFor(Number(process.env.UV_THREADPOOL_SIZE ?? 4)),
-      virtualFiles: [new ControlFile(volume.vfs, volume.meta.engine, () => ({ ...snapshot() }))],
+      virtualFiles: root ? [] : [new ControlFile(volume.vfs, volume.meta.engine, () => ({ ...snapshot() }))],
+      root: root?.ino,
       accessLog: options.debug ? log : undefined,
       stats: stats.ops,
       errorLog: (line) => log(`slicefs mount: ${line}`),

@@ -1,4 +1,5 @@
 import { FsError } from '../errors/index.js';
+import { type Ino, ROOT_INO } from '../meta/types.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { DirHandles } from './dir-handles.js';
 import type { Timeouts } from './encode.js';
@@ -42,6 +43,8 @@ export interface ServeOptions {
   errorLog?: (line: string) => void;
   /** Per-opcode counts and latencies, when set (MountStats.ops). */
   stats?: OpStats;
+  /** The directory served as the mount's root (`--subdir`); the volume's root by default. */
+  root?: Ino;
 }
 
 /** A mounted volume: the kernel session over a vfs, until unmounted. */
@@ -69,6 +72,7 @@ export class FuseServer {
         dirs: new DirHandles(),
         virtual: new VirtualFiles(options.virtualFiles),
         kernel: new KernelCache(options.timeouts ?? DEFAULT_TIMEOUTS, channel),
+        root: options.root ?? ROOT_INO,
       },
       { accessLog: options.accessLog, errorLog, stats: options.stats },
     );

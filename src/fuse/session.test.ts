@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { constants } from 'node:os';
 import { describe, it } from 'node:test';
 import { FsError } from '../errors/index.js';
-import type { Attr, Ino } from '../meta/types.js';
+import { type Attr, type Ino, ROOT_INO } from '../meta/types.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { INIT_FLAGS } from './abi/constants.js';
 import { encodeStruct, readStruct } from './abi/layout.js';
@@ -33,7 +33,7 @@ function harness(options: { vfs?: Partial<Vfs>; virtual?: VirtualFile[]; extraOp
   const errors: string[] = [];
   const session = new FuseSession(
     { source: { maxRequest: 2 ** 20 + 2 ** 16, run: () => new Promise(() => undefined), close: () => undefined }, channel, table: opTable(options.extraOps) },
-    { vfs: options.vfs as Vfs, dirs: new DirHandles(), virtual: new VirtualFiles(options.virtual), kernel: new KernelCache({ entry: 1, attr: 1 }, channel) },
+    { vfs: options.vfs as Vfs, dirs: new DirHandles(), virtual: new VirtualFiles(options.virtual), kernel: new KernelCache({ entry: 1, attr: 1 }, channel), root: ROOT_INO },
     { errorLog: (l) => errors.push(l) },
   );
   let unique = 100;

@@ -12,6 +12,9 @@ import type { OpTable } from './op-table.js';
 import { Reply, type ReplyChannel } from './reply.js';
 import type { RequestSource } from './request-source.js';
 
+/** FUSE_ROOT_ID: the node id of the mount's root. */
+const ROOT_NODE = 1;
+
 /** The largest WRITE we take (and READ the kernel asks for), when the request source can read it. */
 export const MAX_WRITE = 1024 * 1024;
 const MAX_PAGES = 256;
@@ -105,6 +108,8 @@ export class FuseSession implements SessionControl {
     const t0 = this.options.stats ? performance.now() : 0;
     const header = decodeHeader(buf);
     if (header.len > n) header.len = n;
+    // A --subdir mount serves a directory as node id 1: handlers see the volume's inode.
+    if (header.nodeid === ROOT_NODE) header.nodeid = this.context.root;
     const reply = new Reply(this.io.channel, header.unique);
     const op = this.io.table.get(header.opcode);
     let call: ActiveCall<unknown> | undefined;

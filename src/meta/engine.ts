@@ -1,5 +1,5 @@
 import type {
-  Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
+  Attr, CounterName, DetachedNode, DirQuota, Edge, Ino, LockRecord, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
   VolumeSettings,
 } from './types.js';
 import type { CloneBatch, CloneEntriesSpec, CloneUnit } from './clone/clone-spec.js';
@@ -74,6 +74,15 @@ export interface EngineTx {
 
   /** Adds `delta` to a counter (usedBytes, inodes). */
   addCounter(name: CounterName, delta: number): Promise<void>;
+
+  /** Every directory quota with its usage, as this transaction sees it (few: read whole). */
+  listQuotas(): Promise<DirQuota[]>;
+  /** Inserts or replaces a directory quota: its limits and its usage. */
+  putQuota(quota: DirQuota): Promise<void>;
+  /** Removes a directory quota (none: nothing). */
+  deleteQuota(ino: Ino): Promise<void>;
+  /** Adds to a directory quota's usage (bytes and inodes; either may be negative). */
+  addQuotaUsage(ino: Ino, delta: { bytes: number; inodes: number }): Promise<void>;
 
   /** Records a detached node owned by a session. */
   putDetached(node: DetachedNode): Promise<void>;
@@ -203,6 +212,8 @@ export type VolumeView = Pick<
 > & {
   /** Up to `limit` entries of `parent` whose names sort after `after`. */
   listEdges(parent: Ino, after: Buffer | undefined, limit: number): Promise<Edge[]>;
+  /** Every directory quota with its usage (dump). */
+  listQuotas(): Promise<DirQuota[]>;
 };
 
 /**

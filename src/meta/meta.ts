@@ -220,8 +220,11 @@ export interface Meta {
   /** Drops every lock one owner of this client holds on an inode (close, last close of a flocked file). */
   releaseLocks(ino: Ino, owner: { owner: string; kind: LockRecord['kind'] }): Promise<void>;
 
-  /** Logical usage from the counters. */
-  usage(): Promise<VolumeUsage>;
+  /**
+   * Logical usage from the counters; with `dir`, the usage and limits of that directory's quota
+   * where it has one (each of bytes and inodes that the quota limits), else the volume's.
+   */
+  usage(options?: { dir?: Ino }): Promise<VolumeUsage>;
   /** Resolves a volume path to its inode (`follow`: follow a final symlink). */
   resolve(caller: Caller, path: string, follow?: boolean): Promise<Attr>;
   /** Finishes deferred work now (closes whose open records are dropped in batches). */

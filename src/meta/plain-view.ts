@@ -15,5 +15,6 @@ export function plainView(engine: Engine): VolumeView {
     listSustained: (session) => engine.listSustained(session),
     listDetached: () => engine.listDetached(),
     listEdges: (parent, after, limit) => engine.read((tx) => tx.listEdges(parent, after, limit)),
+    listQuotas: () => engine.read((tx) => tx.listQuotas()),
   };
 }

@@ -1,8 +1,8 @@
 import type { Engine } from './engine.js';
 import type { VolumeSettings } from './types.js';
 
-/** The settings a running client takes up without reopening: limits and trash days (not storage or block size). */
-const LIVE_FIELDS = ['capacity', 'inodeLimit', 'trashDays'] as const;
+/** The settings a running client takes up without reopening: limits, trash days and whether quotas exist (not storage or block size). */
+const LIVE_FIELDS = ['capacity', 'inodeLimit', 'trashDays', 'quotas'] as const;
 
 /**
  * Re-reads the stored settings and copies the live fields into `settings` in place (every

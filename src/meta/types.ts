@@ -100,6 +100,11 @@ export interface VolumeSettings {
    * by its last step: a volume that has it is a load that did not finish, and no client opens it.
    */
   loadStarted?: number;
+  /**
+   * Set by the first `slicefs quota set` (and kept): only then do operations look for directory
+   * quotas, so a volume without any pays no read for them (DESIGN §6).
+   */
+  quotas?: boolean;
 }
 
 /** The metadata layout version this code reads and writes. */
@@ -132,6 +137,20 @@ export interface SessionInfo {
   heartbeat: number;
   /** Milliseconds since the epoch after which the session counts as dead. */
   expires: number;
+}
+
+/**
+ * A directory quota (DESIGN §6), keyed by the directory's inode: limits on the logical bytes and
+ * the inodes of the entries below it (0: no limit), and their usage kept as they change.
+ */
+export interface DirQuota {
+  ino: Ino;
+  capacity: number;
+  inodeLimit: number;
+  /** Sum of the lengths of the files below the directory (a hard-linked file once per name). */
+  usedBytes: number;
+  /** Entries below the directory (not the directory itself). */
+  usedInodes: number;
 }
 
 /** The root of a tree being built by a clone and not yet linked anywhere. */

@@ -33,6 +33,7 @@ import { openEngine } from './registry.js';
 import { AbandonedClones } from './clone/abandoned-clones.js';
 import { SessionKeeper } from './sessions.js';
 import { refreshLiveSettings } from './settings-refresh.js';
+import { listDirQuotas } from './space/quota-admin.js';
 import { ensureTrash } from './trash/trash.js';
 import { now } from './times.js';
 import {
@@ -317,11 +318,17 @@ export class VolumeMeta implements Meta {
     await this.keeper?.ensureLive();
     if ((await releaseLocks(this.engine, { ino, session: this.session }, owner)) === 0) this.lockedInodes.delete(ino);
   }
-  async usage(): Promise<VolumeUsage> {
+  async usage(options: { dir?: Ino } = {}): Promise<VolumeUsage> {
     await this.keeper?.ensureLive();
     const [usedBytes, inodes] = await Promise.all([this.engine.getCounter('usedBytes'), this.engine.getCounter('inodes')]);
     const { capacity, inodeLimit } = this.settings;
-    return { usedBytes, inodes, ...(capacity ? { capacity } : {}), ...(inodeLimit ? { inodeLimit } : {}) };
+    const volume: VolumeUsage = { usedBytes, inodes, ...(capacity ? { capacity } : {}), ...(inodeLimit ? { inodeLimit } : {}) };
+    const quota = options.dir !== undefined && this.settings.quotas ? (await listDirQuotas(this.engine)).find((q) => q.ino === options.dir) : undefined;
+    if (!quota) return volume;
+    // A quota's limits stand in for the volume's: a subdirectory mount's df shows them.
+    if (quota.capacity) Object.assign(volume, { usedBytes: quota.usedBytes, capacity: quota.capacity });
+    if (quota.inodeLimit) Object.assign(volume, { inodes: quota.usedInodes, inodeLimit: quota.inodeLimit });
+    return volume;
   }
   resolve(caller: Caller, path: string, follow = true): Promise<Attr> {
     return this.live(() => resolvePath(this.engine, caller, { path, follow }));

@@ -56,7 +56,7 @@ export async function restoreTrash(
   const report: RestoreReport = { restored: [], failed: [] };
   for (const entry of await selectForRestore(volume, paths)) {
     try {
-      const done = await restoreFromTrash(volume.meta.engine, volume.caller, { hour: entry.hour, name: entry.name, to: to?.ino });
+      const done = await restoreFromTrash(volume.meta.engine, volume.caller, { hour: entry.hour, name: entry.name, to: to?.ino, settings: volume.settings });
       const file = { trashPath: entry.trashPath, path: done.path, ino: done.ino };
       report.restored.push(file);
       options.onRestored?.(file);

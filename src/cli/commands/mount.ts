@@ -26,6 +26,7 @@ export const mount: CommandDefinition = {
     { flags: '--background', description: 'run as a daemon; return once the mount is live', default: false },
     { flags: '--cache-size <SIZE>', description: 'block cache for reads', default: '256M' },
     { flags: '--read-only', description: 'mount read-only', default: false },
+    { flags: '--subdir <PATH>', description: 'mount only this directory of the volume (a volume path); df shows its quota where it has one' },
     { flags: '--nonempty', description: 'mount over a directory that has entries (hidden while mounted; refused otherwise)', default: false },
     { flags: '--session-ttl <DURATION>', description: 'how long this mount may go silent (paused, partitioned) before other clients may take its locks and files; it is then fenced (docs/mount.md)', default: '60s' },
     { flags: '--metrics <ADDRESS>', description: 'serve Prometheus metrics at http://ADDRESS/metrics (HOST:PORT, :PORT or PORT; port 0 picks one)' },
@@ -36,6 +37,7 @@ export const mount: CommandDefinition = {
     'slicefs mount sqlite3://./data/slicefs.db ./mnt',
     'slicefs mount redis://127.0.0.1:6379/1 /mnt/vol --background --cache-size 1G',
     'slicefs mount sqlite3://./data/slicefs.db ./mnt --metrics 127.0.0.1:9567',
+    'slicefs mount sqlite3://./data/slicefs.db ./mnt-a --subdir /projects/a',
     'slicefs umount /mnt/vol',
   ],
   async run([metaUrl, mountpoint], o, io) {
@@ -49,7 +51,7 @@ export const mount: CommandDefinition = {
     const metrics = o.metrics as string | undefined;
     if (metrics !== undefined) parseMetricsAddress(metrics); // a bad address fails here, not in the daemon
     const argv = ['mount', metaUrl!, target, '--cache-size', String(cacheSize), '--session-ttl', `${sessionTtlMs}ms`, ...(o.readOnly ? ['--read-only'] : []),
-      ...(o.nonempty ? ['--nonempty'] : []), ...(o.debug ? ['--debug'] : []), ...(metrics !== undefined ? ['--metrics', metrics] : [])];
+      ...(o.nonempty ? ['--nonempty'] : []), ...(o.subdir !== undefined ? ['--subdir', String(o.subdir)] : []), ...(o.debug ? ['--debug'] : []), ...(metrics !== undefined ? ['--metrics', metrics] : [])];
     if (o.background && !isMountProcess()) {
       checkMountpoint(target, { nonempty: Boolean(o.nonempty) }); // fails here, at once, rather than in the daemon
       const log = path.resolve((o.log as string | undefined) ?? defaultLog(target));
@@ -64,6 +66,7 @@ export const mount: CommandDefinition = {
     await serveVolume(metaUrl!, target, {
       readOnly: Boolean(o.readOnly),
       nonempty: Boolean(o.nonempty),
+      subdir: o.subdir as string | undefined,
       cacheSize,
       sessionTtlMs,
       debug: Boolean(o.debug),

@@ -1,5 +1,5 @@
 import type { AttrChanges } from '../../meta/meta.js';
-import type { Ino } from '../../meta/types.js';
+import { type Ino, ROOT_INO } from '../../meta/types.js';
 import { FATTR } from '../abi/constants.js';
 import { type DecodedOf, encodeStruct } from '../abi/layout.js';
 import { OPCODES } from '../abi/opcodes.js';
@@ -7,6 +7,7 @@ import {
   fuse_access_in, fuse_batch_forget_in, fuse_forget_in, fuse_forget_one, fuse_getattr_in, fuse_setattr_in, fuse_statfs_out,
 } from '../abi/structs.js';
 import { defineOp, quote } from '../op.js';
+import { inoOfNode } from '../context.js';
 
 /** Block size and total capacity df shows: usage is logical and storage grows on demand. */
 const STATFS_BLOCK = 4096;
@@ -60,7 +61,7 @@ export const entryOps = [
       return { nodes: Array.from({ length: count }, () => r.struct(fuse_forget_one).nodeid) };
     },
     handle: ({ body, reply, fs }) => {
-      for (const ino of body.nodes) fs.kernel.forget(ino as Ino);
+      for (const node of body.nodes) fs.kernel.forget(inoOfNode(fs, node));
       reply.none();
     },
     print: (b) => `${b.nodes.length} nodes`,
@@ -98,8 +99,9 @@ export const entryOps = [
     opcode: OPCODES.FUSE_STATFS,
     decode: () => ({}),
     async handle({ reply, fs }) {
-      const usage = await fs.vfs.meta.usage();
-      // A volume with limits (slicefs config --capacity/--inodes) shows them as its size.
+      // A volume with limits (slicefs config --capacity/--inodes) shows them as its size; a
+      // --subdir mount of a directory with a quota shows the quota's.
+      const usage = await fs.vfs.meta.usage(fs.root === ROOT_INO ? {} : { dir: fs.root });
       const blocks = Math.floor((usage.capacity || STATFS_TOTAL_BYTES) / STATFS_BLOCK);
       const files = usage.inodeLimit || STATFS_TOTAL_FILES;
       const used = Math.ceil(usage.usedBytes / STATFS_BLOCK);

@@ -3,7 +3,7 @@ import { RENAME_EXCHANGE, RENAME_NOREPLACE, type NodeSpec } from '../../meta/met
 import { fileTypeOfMode, type Ino } from '../../meta/types.js';
 import { OPCODES } from '../abi/opcodes.js';
 import { fuse_link_in, fuse_mkdir_in, fuse_mknod_in, fuse_rename2_in, fuse_rename_in } from '../abi/structs.js';
-import type { FuseContext } from '../context.js';
+import { type FuseContext, inoOfNode } from '../context.js';
 import { defineOp, quote } from '../op.js';
 
 /** Names of virtual files cannot be created, removed or renamed. */
@@ -20,7 +20,7 @@ const renameOp = (opcode: number, decode: (r: import('../decode.js').BodyReader)
       notVirtual(fs, header.nodeid, body.name, 'rename');
       notVirtual(fs, body.newdir, body.newName, 'rename');
       await fs.vfs.rename(caller, {
-        parent: header.nodeid as Ino, name: body.name, newParent: body.newdir as Ino, newName: body.newName, flags: body.flags,
+        parent: header.nodeid as Ino, name: body.name, newParent: inoOfNode(fs, body.newdir), newName: body.newName, flags: body.flags,
       });
       reply.ok();
     },

@@ -7,6 +7,7 @@ import type { Attr, Caller, Ino } from '../types.js';
 import type { CloneAttrs } from './clone-spec.js';
 import { copyInode } from './copy-inode.js';
 import { checkVolumeLimits } from '../space/volume-limits.js';
+import { chargeQuotas } from '../space/dir-quotas.js';
 
 /** Clones a non-directory in one transaction: new inode, its chunks shared, linked at `name` in `parent`. */
 export async function cloneFile(
@@ -23,6 +24,7 @@ export async function cloneFile(
       throw new FsError('EEXIST', { syscall: 'clone', path: spec.name.toString() });
     }
     await checkVolumeLimits(ctx.settings, { tx, bytes: src.type === 'file' ? src.length : 0, inodes: 1, syscall: 'clone', ino: spec.src });
+    await chargeQuotas(ctx, tx, { dir: spec.parent, bytes: src.type === 'file' ? src.length : 0, inodes: 1, syscall: 'clone', ino: spec.src });
     const copy = await copyInode(tx, src, { ino, parent: spec.parent, attrs: spec.attrs });
     await tx.putEdge(spec.parent, { name: spec.name, ino, type: copy.type });
     touchDir(dir);

@@ -41,6 +41,7 @@ export type DumpRecord =
   | { t: 'slice'; id: number; size: number; refs: number }
   | { t: 'pending'; id: number; size: number }
   | { t: 'detached'; ino: Ino; createdAt: number }
+  | { t: 'quota'; ino: Ino; capacity: number; inodes: number; usedBytes: number; usedInodes: number }
   | { t: 'end'; records: number; inodes: number };
 
 /** Bytes as the dump keeps them. */
@@ -54,16 +55,17 @@ export interface RecordCounts {
   slices: number;
   pending: number;
   detached: number;
+  quotas: number;
   /** Every line after the header. */
   records: number;
 }
 
 /** The counter each kind of record adds to. */
 export const COUNTER_OF: Partial<Record<DumpRecord['t'], keyof RecordCounts>> = {
-  inode: 'inodes', edge: 'entries', symlink: 'symlinks', xattr: 'xattrs', chunk: 'chunks', slice: 'slices', pending: 'pending', detached: 'detached',
+  inode: 'inodes', edge: 'entries', symlink: 'symlinks', xattr: 'xattrs', chunk: 'chunks', slice: 'slices', pending: 'pending', detached: 'detached', quota: 'quotas',
 };
 
-export const noRecords = (): RecordCounts => ({ inodes: 0, entries: 0, symlinks: 0, xattrs: 0, chunks: 0, slices: 0, pending: 0, detached: 0, records: 0 });
+export const noRecords = (): RecordCounts => ({ inodes: 0, entries: 0, symlinks: 0, xattrs: 0, chunks: 0, slices: 0, pending: 0, detached: 0, quotas: 0, records: 0 });
 
 export function encodeBytes(b: Buffer): DumpBytes {
   const text = b.toString('utf8');

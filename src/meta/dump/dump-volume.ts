@@ -17,10 +17,10 @@ export interface WholeDumpNotes {
  * Writes every table of the volume in key order, page by page, in bounded memory: inodes,
  * symlink targets, xattrs, entries, chunks (one line per chunk), slices with the number of
  * records that reference them, the deletion queue and detached clone trees (owned by no session:
- * gc on the loaded volume removes them). Sessions, locks and open-file records are not dumped;
+ * gc on the loaded volume removes them) and directory quotas. Sessions, locks and open-file records are not dumped;
  * an unlinked file held open is left out with its records.
  */
-export async function dumpWholeVolume(view: VolumeView, sink: DumpSink): Promise<WholeDumpNotes> {
+export async function dumpWholeVolume(view: VolumeView, sink: DumpSink, options: { quotas?: boolean } = {}): Promise<WholeDumpNotes> {
   const held = new Set<number>();
   for (const s of await view.listSessions()) for (const ino of await view.listSustained(s.id)) held.add(ino);
   const skipped = new IdBits();
@@ -60,5 +60,9 @@ export async function dumpWholeVolume(view: VolumeView, sink: DumpSink): Promise
     await sink.flush('pending');
   }
   for (const d of await view.listDetached()) sink.add({ t: 'detached', ino: d.ino, createdAt: d.createdAt });
+  // Only a volume that has had quotas is asked for them (an older one may not have their table yet).
+  for (const q of options.quotas ? await view.listQuotas() : []) {
+    sink.add({ t: 'quota', ino: q.ino, capacity: q.capacity, inodes: q.inodeLimit, usedBytes: q.usedBytes, usedInodes: q.usedInodes });
+  }
   return { openUnlinked, refsCorrected: corrected };
 }

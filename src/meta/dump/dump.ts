@@ -63,7 +63,7 @@ export async function dumpEngine(engine: Engine, options: DumpOptions): Promise<
     await options.write(`${JSON.stringify(header)}\n`);
     const sink = new DumpSink(options.write, options.onProgress);
     const notes = { openUnlinked: 0, refsCorrected: 0, danglingEntries: 0 };
-    if (subdir === undefined) Object.assign(notes, await dumpWholeVolume(view, sink));
+    if (subdir === undefined) Object.assign(notes, await dumpWholeVolume(view, sink, { quotas: settings.quotas }));
     else Object.assign(notes, await dumpSubtree(view, { root, path: subdir, sink }));
     await sink.end();
     return { ...sink.counts, consistency, ...(subdir === undefined ? {} : { subdir }), ...notes };

@@ -29,6 +29,7 @@ const APPLY: Handlers = {
     await tx.dropSliceRefs([r.id as SliceId]);
   },
   detached: (tx, r) => tx.putDetached({ ino: r.ino, session: RECLAIMING_SESSION, createdAt: r.createdAt }),
+  quota: (tx, r) => tx.putQuota({ ino: r.ino, capacity: r.capacity, inodeLimit: r.inodes, usedBytes: r.usedBytes, usedInodes: r.usedInodes }),
   end: async () => {},
 };
 

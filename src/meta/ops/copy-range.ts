@@ -5,6 +5,7 @@ import { resolveOverlay } from '../overlay.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceId, type SliceRecord } from '../types.js';
 import { changeLength, mustGetInode } from './inode-records.js';
 import { checkVolumeLimits } from '../space/volume-limits.js';
+import { chargeFileGrowth } from '../space/dir-quotas.js';
 
 /** What copy_file_range copies: `length` bytes from `src` at `srcOffset` to `dst` at `dstOffset`. */
 export interface CopyRangeSpec {
@@ -76,6 +77,7 @@ export async function copyRange(ctx: MetaContext, spec: CopyRangeSpec): Promise<
     const shared = await shareRange(tx, { src: src.ino, dst: dst.ino, from: srcOffset, at: dstOffset, len });
     await tx.addSliceRefs(shared);
     await checkVolumeLimits(ctx.settings, { tx, bytes: dstOffset + len - dst.length, syscall: 'copy_file_range', ino: spec.dst });
+    await chargeFileGrowth(ctx, tx, { attr: dst, bytes: Math.max(0, dstOffset + len - dst.length), syscall: 'copy_file_range' });
     await changeLength(tx, dst, Math.max(dst.length, dstOffset + len));
     await tx.putInode(dst);
     return len;

@@ -8,6 +8,7 @@ import { newAttr, readEntry, touchDir } from './inode-records.js';
 import { addSlices, checkSliceWrites } from './slices.js';
 import type { SliceWrite } from '../meta.js';
 import { checkVolumeLimits } from '../space/volume-limits.js';
+import { chargeQuotas } from '../space/dir-quotas.js';
 
 /** What a new inode is: its type, mode (before umask), and a symlink target or device. */
 export interface CreateSpec {
@@ -44,6 +45,7 @@ export async function createNode(
     checkNotTrash(dir, syscall);
     if (isDotName(name) || entry) throw new FsError('EEXIST', { syscall, path: name.toString() });
     await checkVolumeLimits(ctx.settings, { tx, inodes: 1, syscall, ino: parent });
+    await chargeQuotas(ctx, tx, { dir: parent, bytes: 0, inodes: 1, syscall, ino: parent });
     const attr = newAttr(caller, dir, { ino, type: spec.type, mode, rdev: spec.rdev, length: spec.target?.length });
     if (spec.writes?.length) await addSlices(ctx, tx, attr, spec.writes);
     await tx.putInode(attr);

@@ -7,6 +7,7 @@ import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceId } from '..
 import { mustGetInode } from './inode-records.js';
 import { truncateIn } from './truncate.js';
 import { checkVolumeLimits } from '../space/volume-limits.js';
+import { chargeFileGrowth } from '../space/dir-quotas.js';
 
 /** fallocate(2) mode bits (linux/falloc.h). */
 export const FALLOC_FL_KEEP_SIZE = 0x01;
@@ -46,6 +47,7 @@ export async function fallocate(ctx: MetaContext, ino: Ino, spec: FallocateSpec)
     }
     if (!(mode & FALLOC_FL_KEEP_SIZE) && end > attr.length) {
       await checkVolumeLimits(ctx.settings, { tx, bytes: end - attr.length, syscall: 'fallocate', ino });
+      await chargeFileGrowth(ctx, tx, { attr, bytes: end - attr.length, syscall: 'fallocate' });
       await truncateIn(tx, attr, end);
     }
     await tx.putInode(attr);

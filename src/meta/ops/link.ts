@@ -6,6 +6,7 @@ import { checkNotTrash } from '../trash/trash.js';
 import { now } from '../times.js';
 import type { Attr, Caller, Ino } from '../types.js';
 import { mustGetInode, touchDir } from './inode-records.js';
+import { chargeQuotas } from '../space/dir-quotas.js';
 
 const MAX_LINKS = 65000;
 
@@ -22,6 +23,7 @@ export async function link(ctx: MetaContext, caller: Caller, target: { ino: Ino;
     checkModifyDir(caller, dir, 'link');
     checkNotTrash(dir, 'link');
     if (isDotName(name) || (await tx.getEdge(parent, name))) throw new FsError('EEXIST', { syscall: 'link', path: name.toString() });
+    await chargeQuotas(ctx, tx, { dir: parent, bytes: attr.type === 'file' ? attr.length : 0, inodes: 1, syscall: 'link', ino });
     await tx.putEdge(parent, { name, ino, type: attr.type });
     const t = now();
     attr.nlink += 1;

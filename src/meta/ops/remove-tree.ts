@@ -8,6 +8,7 @@ import { now } from '../times.js';
 import { type Attr, type Caller, type FileType, type Ino, TRASH_INO } from '../types.js';
 import { destroyInode, dropLink, mustGetInode, readEntry, touchDir } from './inode-records.js';
 import { unlink } from './remove.js';
+import { chargeQuotas, dropDirQuota } from '../space/dir-quotas.js';
 
 /** One name to remove: the entry `name` of directory `parent`, naming `ino`. */
 interface Entry {
@@ -67,7 +68,9 @@ async function removeBatch(ctx: MetaContext, caller: Caller, batch: readonly Ent
       if (!dir) parents.set(e.parent, (dir = await mustGetInode(tx, e.parent, 'rmr')));
       checkSticky(caller, dir, attr, 'rmr');
       await tx.deleteEdge(e.parent, e.name);
+      await chargeQuotas(ctx, tx, { dir: e.parent, bytes: attr.type === 'file' ? -attr.length : 0, inodes: -1, syscall: 'rmr' });
       if (attr.type === 'dir') {
+        await dropDirQuota(ctx, tx, attr);
         if ((await tx.listEdges(attr.ino, undefined, 1)).length) throw new FsError('ENOTEMPTY', { syscall: 'rmr', ino: attr.ino, detail: 'entries were added meanwhile' });
         await destroyInode(tx, attr);
         dir.nlink -= 1;

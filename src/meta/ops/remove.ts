@@ -4,6 +4,7 @@ import { isDotName } from '../names.js';
 import { checkModifyDir, checkSticky } from '../permissions.js';
 import { type Caller, type Ino, TRASH_INO } from '../types.js';
 import { destroyInode, dropLink, readEntry, touchDir } from './inode-records.js';
+import { chargeQuotas, dropDirQuota } from '../space/dir-quotas.js';
 
 /** unlink(2): removes a non-directory name. */
 export async function unlink(ctx: MetaContext, caller: Caller, at: { parent: Ino; name: Buffer }): Promise<void> {
@@ -17,6 +18,7 @@ export async function unlink(ctx: MetaContext, caller: Caller, at: { parent: Ino
     if (victim.type === 'dir') throw new FsError('EISDIR', { syscall: 'unlink', path });
     checkSticky(caller, dir, victim, 'unlink');
     await tx.deleteEdge(at.parent, at.name);
+    await chargeQuotas(ctx, tx, { dir: at.parent, bytes: victim.type === 'file' ? -victim.length : 0, inodes: -1, syscall: 'unlink' });
     await dropLink(ctx, tx, { attr: victim, from: { parent: dir, name: at.name } });
     touchDir(dir, victim.ctime);
     await tx.putInode(dir);
@@ -38,6 +40,8 @@ export async function rmdir(ctx: MetaContext, caller: Caller, at: { parent: Ino;
     checkSticky(caller, dir, victim, 'rmdir');
     if ((await tx.listEdges(victim.ino, undefined, 1)).length) throw new FsError('ENOTEMPTY', { syscall: 'rmdir', path });
     await tx.deleteEdge(at.parent, at.name);
+    await chargeQuotas(ctx, tx, { dir: at.parent, bytes: 0, inodes: -1, syscall: 'rmdir' });
+    await dropDirQuota(ctx, tx, victim);
     await destroyInode(tx, victim);
     touchDir(dir);
     dir.nlink -= 1;

@@ -8,6 +8,7 @@ import { type Caller, type Ino, TRASH_INO } from '../types.js';
 import { checkNotTrash } from '../trash/trash.js';
 import { isWithin } from './ancestry.js';
 import { destroyInode, dropLink, readEntry } from './inode-records.js';
+import { chargeQuotas, dropDirQuota, entryUsage, moveInQuotas } from '../space/dir-quotas.js';
 
 const W_OK = 2;
 
@@ -53,6 +54,13 @@ export async function rename(ctx: MetaContext, caller: Caller, spec: RenameSpec)
       if (moving.type !== 'dir' && replaced.type === 'dir') throw err('EISDIR');
       if (replaced.type === 'dir' && (await tx.listEdges(replaced.ino, undefined, 1)).length) throw err('ENOTEMPTY');
     }
+    if (ctx.settings.quotas && replaced && !exchange) {
+      const freed = await entryUsage(tx, replaced);
+      await chargeQuotas(ctx, tx, { dir: newParent, bytes: -freed.bytes, inodes: -freed.inodes, syscall: 'rename' });
+      await dropDirQuota(ctx, tx, replaced);
+    }
+    await moveInQuotas(ctx, tx, { from: parent, to: newParent, attr: moving, syscall: 'rename' });
+    if (exchange) await moveInQuotas(ctx, tx, { from: newParent, to: parent, attr: replaced!, syscall: 'rename' });
     const t = now();
     await tx.deleteEdge(parent, name);
     await tx.putEdge(newParent, { name: newName, ino: moving.ino, type: moving.type });

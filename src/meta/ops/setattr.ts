@@ -7,6 +7,7 @@ import type { Attr, Caller, Ino } from '../types.js';
 import { mustGetInode } from './inode-records.js';
 import { truncateIn } from './truncate.js';
 import { checkVolumeLimits } from '../space/volume-limits.js';
+import { chargeFileGrowth } from '../space/dir-quotas.js';
 
 const W_OK = 2;
 const S_ISUID = 0o4000;
@@ -99,6 +100,7 @@ export async function setattr(ctx: MetaContext, caller: Caller, ino: Ino, change
       // truncate(2) needs write permission, even for the owner; ftruncate(2) was checked at open.
       if (!changes.viaHandle && !mayAccess(caller, attr, W_OK)) throw new FsError('EACCES', { syscall: 'truncate', ino });
       await checkVolumeLimits(ctx.settings, { tx, bytes: changes.length - attr.length, syscall: 'truncate', ino });
+      await chargeFileGrowth(ctx, tx, { attr, bytes: changes.length - attr.length, syscall: 'truncate' });
       await truncateIn(tx, attr, changes.length);
     }
     await tx.putInode(attr);

@@ -5,6 +5,7 @@ import type { SliceWrite } from '../meta.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceRecord } from '../types.js';
 import { changeLength, mustGetInode } from './inode-records.js';
 import { checkVolumeLimits } from '../space/volume-limits.js';
+import { chargeFileGrowth } from '../space/dir-quotas.js';
 
 /** Counts a new slice's blocks as stored (the deletion queue's finish subtracts them). */
 async function countStored(tx: EngineTx, size: number): Promise<void> {
@@ -53,6 +54,7 @@ export async function addSlices(ctx: MetaContext, tx: EngineTx, attr: Attr, writ
     length = Math.max(length, index * CHUNK_SIZE + record.pos + record.len);
   }
   await checkVolumeLimits(ctx.settings, { tx, bytes: length - attr.length, syscall: 'write', ino });
+  await chargeFileGrowth(ctx, tx, { attr, bytes: length - attr.length, syscall: 'write' });
   await changeLength(tx, attr, length);
 }
 

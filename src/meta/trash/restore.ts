@@ -2,7 +2,8 @@ import { FsError } from '../../errors/index.js';
 import type { Engine } from '../engine.js';
 import { checkModifyDir } from '../permissions.js';
 import { now } from '../times.js';
-import { type Caller, type Ino, TRASH_INO, TRASH_NAME } from '../types.js';
+import { type Caller, type Ino, TRASH_INO, TRASH_NAME, type VolumeSettings } from '../types.js';
+import { chargeQuotas } from '../space/dir-quotas.js';
 import { dirPath, joinPath, parseTrashName, type TrashEntry } from './list-trash.js';
 import { checkNotTrash } from './trash.js';
 
@@ -11,6 +12,8 @@ export interface RestoreSpec {
   hour: string;
   name: string;
   to?: Ino;
+  /** The volume's settings: the restored file joins the directory quotas over its directory (EDQUOT past one). */
+  settings?: VolumeSettings;
 }
 
 /** Where a restored file now is. */
@@ -57,6 +60,9 @@ export async function restoreFromTrash(engine: Engine, caller: Caller, spec: Res
     }
     const taken = await tx.getEdge(dstIno, parsed.name);
     if (taken) throw fail('EEXIST', { path, detail: `a ${taken.type === 'dir' ? 'directory' : 'file'} (inode ${taken.ino}) is there now` });
+    if (spec.settings) {
+      await chargeQuotas({ settings: spec.settings }, tx, { dir: dstIno, bytes: attr.type === 'file' ? attr.length : 0, inodes: 1, syscall: 'restore', ino: attr.ino });
+    }
     const t = now();
     await tx.deleteEdge(hour.ino, name);
     await tx.putEdge(dstIno, { name: parsed.name, ino: attr.ino, type: attr.type });

@@ -23,6 +23,9 @@ export class MemoryScans implements VolumeView {
   async listDetached() {
     return [...this.s.detached.values()].map((d) => ({ ...d }));
   }
+  async listQuotas() {
+    return [...this.s.quotas.values()].sort((a, b) => a.ino - b.ino).map((q) => ({ ...q }));
+  }
   async listEdges(parent: Ino, after: Buffer | undefined, limit: number): Promise<Edge[]> {
     const dir = this.s.edges.get(parent);
     if (!dir) return [];

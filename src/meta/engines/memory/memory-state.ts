@@ -1,5 +1,5 @@
 import type {
-  Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
+  Attr, CounterName, DetachedNode, DirQuota, Edge, Ino, LockRecord, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
   VolumeSettings,
 } from '../../types.js';
 
@@ -18,6 +18,7 @@ export interface MemoryState {
   sessions: Map<SessionId, SessionInfo>;
   sustained: Map<SessionId, Map<Ino, true>>;
   detached: Map<Ino, DetachedNode>;
+  quotas: Map<Ino, DirQuota>;
   locks: Map<Ino, Map<SessionId, readonly LockRecord[]>>;
 }
 
@@ -35,6 +36,7 @@ export function emptyState(): MemoryState {
     sessions: new Map(),
     sustained: new Map(),
     detached: new Map(),
+    quotas: new Map(),
     locks: new Map(),
   };
 }

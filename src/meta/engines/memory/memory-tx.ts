@@ -1,6 +1,6 @@
 import type { Change } from '../../change.js';
 import type { EngineTx } from '../../engine.js';
-import type { Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
+import type { Attr, CounterName, DetachedNode, DirQuota, Edge, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import { copyAttr, type MemoryState } from './memory-state.js';
 import type { UndoLog } from './undo-log.js';
 
@@ -130,6 +130,20 @@ export class MemoryTx implements EngineTx {
   }
   async addCounter(name: CounterName, delta: number) {
     this.undo.set(this.s.counters, name, (this.s.counters.get(name) ?? 0) + delta);
+  }
+
+  async listQuotas() {
+    return [...this.s.quotas.values()].sort((a, b) => a.ino - b.ino).map((q) => ({ ...q }));
+  }
+  async putQuota(quota: DirQuota) {
+    this.undo.set(this.s.quotas, quota.ino, { ...quota });
+  }
+  async deleteQuota(ino: Ino) {
+    this.undo.set(this.s.quotas, ino, undefined);
+  }
+  async addQuotaUsage(ino: Ino, delta: { bytes: number; inodes: number }) {
+    const q = this.s.quotas.get(ino);
+    if (q) this.undo.set(this.s.quotas, ino, { ...q, usedBytes: q.usedBytes + delta.bytes, usedInodes: q.usedInodes + delta.inodes });
   }
 
   async putDetached(node: DetachedNode) {

@@ -1,7 +1,7 @@
 import type { CounterName, Ino, SessionId } from '../../types.js';
 
 /** Matches a key of the layout once the prefix is removed (see README.md). */
-const OWN_KEY = /^(?:[idnsxclo]\d+|setting|counter:[A-Za-z]+|sliceRefs|sliceSizes|delSlices|sessions|detached|sustained:\d+|sessionLocks:\d+)$/;
+const OWN_KEY = /^(?:[idnsxclo]\d+|setting|counter:[A-Za-z]+|sliceRefs|sliceSizes|delSlices|sessions|detached|quotas|sustained:\d+|sessionLocks:\d+)$/;
 
 /** Every key of one volume, under its prefix. Per-inode keys are one letter and the inode number. */
 export class KeyLayout {
@@ -17,6 +17,8 @@ export class KeyLayout {
   readonly sessions: string;
   /** Detached node ino → {session, createdAt} JSON (hash). */
   readonly detached: string;
+  /** Directory quota ino → {capacity, inodeLimit, usedBytes, usedInodes} JSON (hash). */
+  readonly quotas: string;
   /** The pub/sub channel of committed changes (watch); a channel, not a key. */
   readonly changes: string;
 
@@ -28,6 +30,7 @@ export class KeyLayout {
     this.delSlices = `${p}delSlices`;
     this.sessions = `${p}sessions`;
     this.detached = `${p}detached`;
+    this.quotas = `${p}quotas`;
     this.changes = `${p}changes`;
   }
 

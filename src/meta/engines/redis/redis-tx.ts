@@ -2,7 +2,7 @@ import { type Change, encodeChanges } from '../../change.js';
 import type { CloneBatch, CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { EngineTx, EntryRead } from '../../engine.js';
 import type {
-  Attr, CounterName, DetachedNode, Edge, Ino, LockRecord, SessionId, SessionInfo, SliceId, SliceRecord, VolumeSettings,
+  Attr, CounterName, DetachedNode, DirQuota, Edge, Ino, LockRecord, SessionId, SessionInfo, SliceId, SliceRecord, VolumeSettings,
 } from '../../types.js';
 import { cloneEntriesQueued, countSubtreeRedis } from './clone-entries.js';
 import { cloneEntriesOnServer } from './clone-on-server.js';
@@ -36,6 +36,8 @@ export class RedisTx implements EngineTx {
   private readonly openerChanges = new Map<Ino, Map<SessionId, boolean>>();
   /** This transaction's own detached records (null: deleted), so its reads see them. */
   private readonly detachedChanges = new Map<Ino, DetachedNode | null>();
+  /** This transaction's own quota records (null: deleted), so its reads see them. */
+  private readonly quotaChanges = new Map<Ino, DirQuota | null>();
 
   constructor(
     /** How this transaction reads (for the engine's own set-based hooks). */
@@ -254,6 +256,30 @@ export class RedisTx implements EngineTx {
     if (delta === 0) return;
     this.w.add('INCRBY', this.k.counter(name), String(delta));
     this.overlay.counterDeltas.set(name, (this.overlay.counterDeltas.get(name) ?? 0) + delta);
+  }
+
+  async listQuotas(): Promise<DirQuota[]> {
+    const server = pairs(await this.reader.read(this.k.quotas, ['HGETALL', this.k.quotas]));
+    const quotas = new Map(server.map(([ino, json]) => [Number(ino.toString()) as Ino, { ino: Number(ino.toString()) as Ino, ...(JSON.parse(json.toString()) as Omit<DirQuota, 'ino'>) }]));
+    for (const [ino, q] of this.quotaChanges) {
+      if (q) quotas.set(ino, { ...q });
+      else quotas.delete(ino);
+    }
+    return [...quotas.values()].sort((a, b) => a.ino - b.ino);
+  }
+  async putQuota(q: DirQuota) {
+    const { ino, ...rest } = q;
+    this.w.add('HSET', this.k.quotas, String(ino), JSON.stringify(rest));
+    this.quotaChanges.set(ino, { ...q });
+  }
+  async deleteQuota(ino: Ino) {
+    this.w.add('HDEL', this.k.quotas, String(ino));
+    this.quotaChanges.set(ino, null);
+  }
+  async addQuotaUsage(ino: Ino, delta: { bytes: number; inodes: number }) {
+    // A read-modify-write of the watched hash: a concurrent change makes the transaction retry.
+    const q = (await this.listQuotas()).find((x) => x.ino === ino);
+    if (q) await this.putQuota({ ...q, usedBytes: q.usedBytes + delta.bytes, usedInodes: q.usedInodes + delta.inodes });
   }
 
   async putDetached(node: DetachedNode) {

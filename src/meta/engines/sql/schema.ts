@@ -27,6 +27,9 @@ export function schemaStatements(t: SqlTypes): string[] {
     `CREATE TABLE IF NOT EXISTS sustained (session ${t.int} NOT NULL, ino ${t.int} NOT NULL, PRIMARY KEY (session, ino))`,
     `CREATE INDEX IF NOT EXISTS sustained_ino ON sustained (ino)`,
     `CREATE TABLE IF NOT EXISTS detached (ino ${t.int} PRIMARY KEY, session ${t.int} NOT NULL, created ${t.int} NOT NULL)`,
+    // Directory quotas (DESIGN §6), keyed by the directory's inode: limits and usage.
+    `CREATE TABLE IF NOT EXISTS quota (ino ${t.int} PRIMARY KEY, capacity ${t.int} NOT NULL, inodes ${t.int} NOT NULL,
+      used_bytes ${t.int} NOT NULL, used_inodes ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS locks (ino ${t.int} NOT NULL, session ${t.int} NOT NULL, records TEXT NOT NULL,
       PRIMARY KEY (ino, session))`,
     // SQLite's change feed (change-log.ts); PostgreSQL notifies instead and leaves it empty.
@@ -56,5 +59,5 @@ export function scratchStatements(t: SqlTypes): string[] {
 /** Every table, for `format --force` to empty. */
 export const TABLES = [
   'setting', 'counter', 'node', 'edge', 'symlink', 'xattr', 'chunk_slice', 'slice', 'delslice', 'session',
-  'sustained', 'detached', 'locks', 'change_log',
+  'sustained', 'detached', 'quota', 'locks', 'change_log',
 ] as const;

@@ -1,3 +1,4 @@
+import { isFsError } from '../../../errors/index.js';
 import { type ChangeListener, type ChangeSubscription, decodeChanges } from '../../change.js';
 import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineTx, SymlinkRow, TxnOptions, VolumeTotals, VolumeView, XattrRow } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
@@ -10,7 +11,7 @@ import { SqlTx } from './sql-tx.js';
 const SETTINGS_KEY = 'volume';
 const SCHEMA_KEY = 'schema';
 /** Bumped whenever schema.ts gains a table or index, so older volumes get it on open. */
-const SCHEMA_REVISION = 4;
+const SCHEMA_REVISION = 5;
 
 /** The SQL engine family: one implementation over a thin dialect. */
 export class SqlEngine implements Engine {
@@ -64,7 +65,13 @@ export class SqlEngine implements Engine {
   private async upgradeSchema(): Promise<void> {
     const [row] = await this.d.reader.all<{ value: string }>(`SELECT value FROM setting WHERE name = ?`, [SCHEMA_KEY]);
     if (Number(row?.value ?? 0) >= SCHEMA_REVISION) return;
-    for (const ddl of schemaStatements(this.d.types)) await this.d.exec(ddl);
+    try {
+      for (const ddl of schemaStatements(this.d.types)) await this.d.exec(ddl);
+    } catch (err) {
+      // Opened read-only (status, dump, fsck reports): read what is there; a writer upgrades it.
+      if (isFsError(err, 'EROFS')) return;
+      throw err;
+    }
     await this.d.transaction((q) =>
       q.run(`INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, [SCHEMA_KEY, String(SCHEMA_REVISION)]),
     );

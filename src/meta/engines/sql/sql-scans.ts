@@ -1,7 +1,17 @@
 import type { ChunkRecordCursor, ChunkRecordRow, SymlinkRow, VolumeView, XattrRow } from '../../engine.js';
-import type { Attr, DetachedNode, Edge, FileType, Ino, PendingSlice, SessionId, SessionInfo, SliceId, CounterName } from '../../types.js';
+import type { Attr, DetachedNode, DirQuota, Edge, FileType, Ino, PendingSlice, SessionId, SessionInfo, SliceId, CounterName } from '../../types.js';
 import type { SqlQuerier } from './dialect.js';
 import { attrFromRow, NODE_COLUMNS, type NodeRow } from './rows.js';
+
+/** Every directory quota (a transaction's and a scan's read). */
+export async function listQuotasSql(q: SqlQuerier): Promise<DirQuota[]> {
+  const rows = await q.all<{ ino: number; capacity: number; inodes: number; used_bytes: number; used_inodes: number }>(
+    `SELECT ino, capacity, inodes, used_bytes, used_inodes FROM quota ORDER BY ino`,
+  );
+  return rows.map((r) => ({
+    ino: Number(r.ino) as Ino, capacity: Number(r.capacity), inodeLimit: Number(r.inodes), usedBytes: Number(r.used_bytes), usedInodes: Number(r.used_inodes),
+  }));
+}
 
 /**
  * The whole-volume reads (fsck, gc, status) over one querier: the engine's reader (committed
@@ -26,6 +36,9 @@ export class SqlScans implements VolumeView {
   async listSustained(session: SessionId): Promise<Ino[]> {
     const rows = await this.q.all<{ ino: number }>(`SELECT ino FROM sustained WHERE session = ?`, [session]);
     return rows.map((r) => Number(r.ino) as Ino);
+  }
+  listQuotas(): Promise<DirQuota[]> {
+    return listQuotasSql(this.q);
   }
   async listDetached(): Promise<DetachedNode[]> {
     const rows = await this.q.all<{ ino: number; session: number; created: number }>(`SELECT ino, session, created FROM detached ORDER BY ino`);

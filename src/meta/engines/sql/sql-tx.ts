@@ -1,10 +1,11 @@
 import { type Change, encodeChanges } from '../../change.js';
 import type { EngineTx } from '../../engine.js';
-import type { Attr, CounterName, DetachedNode, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
+import type { Attr, CounterName, DetachedNode, DirQuota, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import type { CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { SqlChangeFeed, SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
 import { cloneEntriesSql, countSubtreeSql, summarizeSubtreeSql } from './sql-clone.js';
 import { scratchStatements } from './schema.js';
+import { listQuotasSql } from './sql-scans.js';
 import { WriteBatch } from './write-batch.js';
 import {
   attrFromRow, attrParams, countIds, NODE_COLUMNS, NODE_FIELDS, nodeColumnsOf, nodeRowOf, type NodeRow, type RecordRow, recordFromRow,
@@ -242,6 +243,23 @@ export class SqlTx implements EngineTx {
       [name, delta],
       (held) => [name, (held[1] as number) + delta],
     );
+  }
+
+  listQuotas() {
+    return listQuotasSql(this.q);
+  }
+  async putQuota(q: DirQuota) {
+    await this.q.run(
+      `INSERT INTO quota (ino, capacity, inodes, used_bytes, used_inodes) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (ino) DO UPDATE SET capacity = excluded.capacity, inodes = excluded.inodes, used_bytes = excluded.used_bytes, used_inodes = excluded.used_inodes`,
+      [q.ino, q.capacity, q.inodeLimit, q.usedBytes, q.usedInodes],
+    );
+  }
+  async deleteQuota(ino: Ino) {
+    await this.q.run(`DELETE FROM quota WHERE ino = ?`, [ino]);
+  }
+  async addQuotaUsage(ino: Ino, delta: { bytes: number; inodes: number }) {
+    await this.q.run(`UPDATE quota SET used_bytes = used_bytes + ?, used_inodes = used_inodes + ? WHERE ino = ?`, [delta.bytes, delta.inodes, ino]);
   }
 
   async putDetached(node: DetachedNode) {
