@@ -1,7 +1,8 @@
-import {
-  checkQuotas, CodedError, deleteQuota, formatBytes, getQuota, listQuotas, parseSize, type QuotaInfo, setQuota, Volume,
-} from '../../sdk/index.js';
+import { CodedError } from '../../errors/index.js';
+import type { QuotaInfo, Volume } from '../../sdk/index.js';
+import { formatBytes, parseSize } from '../../sdk/sizes.js';
 import type { CliIO, CommandDefinition } from '../command.js';
+import { loadSdk } from '../load-sdk.js';
 import { wholeNumber } from '../whole-number.js';
 
 const ACTIONS = ['set', 'get', 'list', 'delete', 'check'] as const;
@@ -30,6 +31,7 @@ function limitsOf(o: Record<string, unknown>): { capacity?: number; inodes?: num
 }
 
 async function act(volume: Volume, action: Action, o: Record<string, unknown>, io: CliIO): Promise<number> {
+  const { checkQuotas, deleteQuota, getQuota, listQuotas, setQuota } = await loadSdk();
   const print = (value: unknown, text: string) => io.out.write(o.json ? `${JSON.stringify(value, null, 2)}\n` : text ? `${text}\n` : '');
   switch (action) {
     case 'set': {
@@ -89,6 +91,7 @@ export const quota: CommandDefinition = {
     }
     if (action === 'set') limitsOf(o);
     if (action !== 'list' && action !== 'check') requirePath(o, action as Action);
+    const { Volume } = await loadSdk();
     const volume = await Volume.open(metaUrl!, { program: 'slicefs quota' });
     try {
       return await act(volume, action as Action, o, io);
