@@ -20,3 +20,4 @@ export { destroyVolume, type DestroyOptions, type DestroyReport } from './destro
 export type { RemoveTreeOptions } from '../meta/meta.js';
 export { dumpVolume, loadVolume, type DumpVolumeOptions, type LoadVolumeOptions, type DumpReport, type LoadReport } from './dump-volume.js';
 export { VolumeMetrics, volumeCounters, type VolumeCounters } from './volume-metrics.js';
+export { parseMetricsAddress, serveMetrics, serverRegistry } from './metrics-endpoint.js';
