@@ -42,6 +42,15 @@ export function addVolumeFamilies<S extends VolumeCounters>(r: SnapshotRegistry<
   r.add({ name: 'slicefs_cache_bytes', help: 'Bytes held by the block cache', type: 'gauge' }, (s) => [{ value: s.cache.bytes }]);
   r.add({ name: 'slicefs_buffer_bytes', help: 'Write buffer bytes in use', type: 'gauge' }, (s) => [{ value: s.buffer.used }]);
   r.add({ name: 'slicefs_buffer_capacity_bytes', help: 'Write buffer size', type: 'gauge' }, (s) => [{ value: s.buffer.bytes }]);
+  const disk = (field: keyof NonNullable<VolumeCounters['diskCache']>) => (s: S) => (s.diskCache ? [{ value: s.diskCache[field] }] : []);
+  r.add({ name: 'slicefs_disk_cache_hits_total', help: 'Reads served from the disk cache (--cache-dir)', type: 'counter' }, disk('hits'));
+  r.add({ name: 'slicefs_disk_cache_misses_total', help: 'Reads the disk cache passed to the object store', type: 'counter' }, disk('misses'));
+  r.add({ name: 'slicefs_disk_cache_read_bytes_total', help: 'Bytes served from the disk cache', type: 'counter' }, disk('readBytes'));
+  r.add({ name: 'slicefs_disk_cache_written_bytes_total', help: 'Bytes written into the disk cache', type: 'counter' }, disk('writtenBytes'));
+  r.add({ name: 'slicefs_disk_cache_corrupt_total', help: 'Disk cache files found damaged, dropped and fetched again', type: 'counter' }, disk('corrupt'));
+  r.add({ name: 'slicefs_disk_cache_evicted_total', help: 'Disk cache files removed to stay within its size', type: 'counter' }, disk('evicted'));
+  r.add({ name: 'slicefs_disk_cache_bytes', help: 'Bytes of disk cache files in the cache directory', type: 'gauge' }, disk('usedBytes'));
+  r.add({ name: 'slicefs_disk_cache_capacity_bytes', help: 'The disk cache size (--cache-dir-size)', type: 'gauge' }, disk('capacityBytes'));
   collectDefaultMetrics({ register: r.registry, prefix: 'slicefs_' });
 }
 

@@ -27,6 +27,8 @@ export const mount: CommandDefinition = {
   options: [
     { flags: '--background', description: 'run as a daemon; return once the mount is live', default: false },
     { flags: '--cache-size <SIZE>', description: 'block cache for reads', default: '256M' },
+    { flags: '--cache-dir <DIR>', description: 'keep fetched and written blocks on local disk in DIR (several mounts may share it); see docs/operations.md' },
+    { flags: '--cache-dir-size <SIZE>', description: 'with --cache-dir: bytes kept there (least recently used go first)', default: '10G' },
     { flags: '--read-only', description: 'mount read-only', default: false },
     { flags: '--nonempty', description: 'mount over a directory that has entries (hidden while mounted; refused otherwise)', default: false },
     { flags: '--session-ttl <DURATION>', description: 'how long this mount may go silent (paused, partitioned) before other clients may take its locks and files; it is then fenced (docs/mount.md)', default: '60s' },
@@ -38,16 +40,20 @@ export const mount: CommandDefinition = {
     'slicefs mount sqlite3://./data/slicefs.db ./mnt',
     'slicefs mount redis://127.0.0.1:6379/1 /mnt/vol --background --cache-size 1G',
     'slicefs mount sqlite3://./data/slicefs.db ./mnt --metrics 127.0.0.1:9567',
+    'slicefs mount redis://127.0.0.1:6379/1 /mnt/vol --background --cache-dir /var/cache/slicefs /var/cache/slicefs --cache-dir-size 50G',
     'slicefs umount /mnt/vol',
   ],
   async run([metaUrl, mountpoint], o, io) {
     const target = path.resolve(mountpoint!);
     const cacheSize = parseSize(o.cacheSize as string, '--cache-size');
     const sessionTtlMs = sessionTtl(String(o.sessionTtl));
+    const cacheDir = o.cacheDir === undefined ? undefined : path.resolve(o.cacheDir as string);
+    const cacheDirSize = parseSize(o.cacheDirSize as string, '--cache-dir-size');
     const metrics = o.metrics as string | undefined;
     if (metrics !== undefined) parseMetricsAddress(metrics); // a bad address fails here, not in the daemon
     const argv = ['mount', metaUrl!, target, '--cache-size', String(cacheSize), '--session-ttl', `${sessionTtlMs}ms`, ...(o.readOnly ? ['--read-only'] : []),
-      ...(o.nonempty ? ['--nonempty'] : []), ...(o.debug ? ['--debug'] : []), ...(metrics !== undefined ? ['--metrics', metrics] : [])];
+      ...(o.nonempty ? ['--nonempty'] : []), ...(o.debug ? ['--debug'] : []), ...(metrics !== undefined ? ['--metrics', metrics] : []),
+      ...(cacheDir !== undefined ? ['--cache-dir', cacheDir, '--cache-dir-size', String(cacheDirSize)] : [])];
     if (o.background && !isMountProcess()) {
       checkMountpoint(target, { nonempty: Boolean(o.nonempty) }); // fails here, at once, rather than in the daemon
       const log = path.resolve((o.log as string | undefined) ?? defaultLog(target));
@@ -63,6 +69,8 @@ export const mount: CommandDefinition = {
       readOnly: Boolean(o.readOnly),
       nonempty: Boolean(o.nonempty),
       cacheSize,
+      cacheDir,
+      cacheDirSize,
       sessionTtlMs,
       debug: Boolean(o.debug),
       metrics,
