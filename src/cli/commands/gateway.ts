@@ -39,6 +39,8 @@ export const gateway: CommandDefinition = {
     { flags: '--tls-cert <FILE>', description: 'serve HTTPS with this certificate (PEM), with --tls-key' },
     { flags: '--tls-key <FILE>', description: 'private key (PEM) of --tls-cert' },
     { flags: '--cache-size <SIZE>', description: 'block cache for reads', default: '256M' },
+    { flags: '--cache-dir <DIR>', description: 'also keep blocks on local disk in DIR, as mount --cache-dir (shareable with mounts)' },
+    { flags: '--cache-dir-size <SIZE>', description: 'with --cache-dir: bytes kept there', default: '10G' },
     { flags: '--metrics <ADDRESS>', description: 'serve Prometheus metrics at http://ADDRESS/metrics (HOST:PORT, :PORT or PORT; port 0 picks one)' },
     { flags: '--access-log <FILE>', description: "where the access log goes, one line per request ('-': stderr)", default: '-' },
   ],
@@ -62,13 +64,15 @@ export const gateway: CommandDefinition = {
     if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CodedError('ERR_BAD_OPTION', '--tls-cert and --tls-key go together', { subject: '--tls-cert' });
     const tls = o.tlsCert ? { cert: readFileSync(o.tlsCert as string), key: readFileSync(o.tlsKey as string) } : undefined;
     const cacheSize = parseSize(o.cacheSize as string, '--cache-size');
+    const cacheDirSize = parseSize(o.cacheDirSize as string, '--cache-dir-size');
+    const cacheDir = o.cacheDir as string | undefined;
     const metricsAt = o.metrics as string | undefined;
     if (metricsAt !== undefined) parseMetricsAddress(metricsAt);
     const log = (line: string) => void io.err.write(`${line}\n`);
     const accessStream = o.accessLog === '-' ? undefined : createWriteStream(o.accessLog as string, { flags: 'a' });
     const accessLog = accessStream ? (line: string) => void accessStream.write(`${line}\n`) : log;
     const counters = new VolumeMetrics();
-    const volume = await Volume.open(metaUrl!, { program: 'slicefs gateway', cacheSize, log, metrics: counters });
+    const volume = await Volume.open(metaUrl!, { program: 'slicefs gateway', cacheSize, cacheDir, cacheDirSize, log, metrics: counters });
     const metrics = metricsAt === undefined ? undefined : serverRegistry('gateway', () => volumeCounters(volume.vfs, counters));
     let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
     let server: GatewayServer | undefined;

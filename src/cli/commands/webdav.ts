@@ -22,6 +22,8 @@ export const webdav: CommandDefinition = {
     { flags: '--gid <GID>', description: 'the POSIX group every request acts as (default: this process\'s)' },
     { flags: '--umask <OCTAL>', description: 'bits cleared from the mode of created files and collections', default: '022' },
     { flags: '--cache-size <SIZE>', description: 'block cache for reads', default: '256M' },
+    { flags: '--cache-dir <DIR>', description: 'also keep blocks on local disk in DIR, as mount --cache-dir (shareable with mounts)' },
+    { flags: '--cache-dir-size <SIZE>', description: 'with --cache-dir: bytes kept there', default: '10G' },
     { flags: '--metrics <ADDRESS>', description: 'serve Prometheus metrics at http://ADDRESS/metrics (HOST:PORT, :PORT or PORT; port 0 picks one)' },
     { flags: '--quiet', description: 'no access log (one line per request on stderr otherwise)', default: false },
   ],
@@ -42,11 +44,13 @@ export const webdav: CommandDefinition = {
     const gid = o.gid === undefined ? process.getgid?.() ?? 0 : wholeNumber(o.gid, '--gid', 0);
     const caller = { uid, gid, gids: o.gid === undefined && o.uid === undefined ? process.getgroups?.() ?? [] : [], umask: parseInt(String(o.umask), 8) };
     const cacheSize = parseSize(o.cacheSize as string, '--cache-size');
+    const cacheDirSize = parseSize(o.cacheDirSize as string, '--cache-dir-size');
+    const cacheDir = o.cacheDir as string | undefined;
     const metricsAt = o.metrics as string | undefined;
     if (metricsAt !== undefined) parseMetricsAddress(metricsAt);
     const log = (line: string) => void io.err.write(`${line}\n`);
     const counters = new VolumeMetrics();
-    const volume = await Volume.open(metaUrl!, { program: 'slicefs webdav', cacheSize, caller, log, metrics: counters });
+    const volume = await Volume.open(metaUrl!, { program: 'slicefs webdav', cacheSize, cacheDir, cacheDirSize, caller, log, metrics: counters });
     const metrics = metricsAt === undefined ? undefined : serverRegistry('webdav', () => volumeCounters(volume.vfs, counters));
     let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
     let server: DavServer | undefined;
