@@ -34,6 +34,7 @@ test('a miss fetches and keeps the object; later reads (whole or a range) are hi
   const cache = withDiskCache(store, { dir, capacityBytes: 1 << 20, namespace: 'vol' });
   assert.deepEqual(await cache.get('chunks/0/0/1_0_1000'), block(1));
   assert.deepEqual([cache.stats.hits, cache.stats.misses, metrics.requests.get], [0, 1, 1]);
+  await cache.settled(); // the file is written after the reader has its bytes
   assert.deepEqual(await cache.get('chunks/0/0/1_0_1000'), block(1));
   assert.deepEqual(await cache.get('chunks/0/0/1_0_1000', { offset: 10, length: 5 }), block(1).subarray(10, 15));
   assert.deepEqual([cache.stats.hits, cache.stats.misses, metrics.requests.get], [2, 1, 1], 'hits do not touch the store');
@@ -77,6 +78,7 @@ test('a damaged cache file (bit flip, truncation) is detected, dropped and fetch
   const cache = withDiskCache(store, { dir, capacityBytes: 1 << 20, namespace: 'vol' });
   await cache.get('a');
   await cache.get('b');
+  await cache.settled();
   const files = cacheFiles(cache.root);
   assert.equal(files.length, 2);
   for (const { file } of files) {
@@ -93,6 +95,7 @@ test('a damaged cache file (bit flip, truncation) is detected, dropped and fetch
   assert.deepEqual(await cache.get('b'), block(6));
   assert.equal(cache.stats.corrupt, 2);
   assert.equal(metrics.requests.get, gets + 2, 'both were fetched from the store again');
+  await cache.settled();
   assert.deepEqual(await cache.get('a'), block(5));
   assert.equal(metrics.requests.get, gets + 2, 'and cached again, intact');
   await cache.close();
@@ -104,6 +107,7 @@ test('two caches on one directory share files; eviction by one never breaks a re
   const one = withDiskCache(store, { dir, capacityBytes: 1 << 20, namespace: 'vol' });
   const two = withDiskCache(store, { dir, capacityBytes: 5_000, namespace: 'vol' });
   for (let i = 0; i < 20; i++) await one.get(`k${i}`);
+  await one.settled();
   assert.equal(metrics.requests.get, 20);
   assert.deepEqual(await two.get('k3'), block(3));
   assert.equal(metrics.requests.get, 20, "one's file serves two");
@@ -127,6 +131,7 @@ test('concurrent gets of one missing key fetch it once', async () => {
   const all = await Promise.all(Array.from({ length: 8 }, () => cache.get('big')));
   for (const b of all) assert.deepEqual(b, block(9, 100_000));
   assert.equal(metrics.requests.get, 1);
+  await cache.settled();
   assert.deepEqual(await cache.warm('big'), { bytes: 100_000, cached: true });
   await cache.close();
 });

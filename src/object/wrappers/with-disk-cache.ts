@@ -58,7 +58,8 @@ export class DiskCacheStore implements ObjectStore {
   /** The directory of this store's cache files. */
   readonly root: string;
   private readonly temp: string;
-  private readonly inflight = new Map<string, Promise<Buffer>>();
+  /** Fetches under way, until their cache file is written: `data` resolves first, then `stored`. */
+  private readonly inflight = new Map<string, { data: Promise<Buffer>; stored: Promise<void> }>();
   private readonly madeDirs = new Set<string>();
   /** Bytes written since the last scan: other processes' writes are only seen by scanning. */
   private sinceScan = 0;
@@ -193,46 +194,56 @@ export class DiskCacheStore implements ObjectStore {
     this.stats.usedBytes = used;
   }
 
-  /** Fetches a whole object once however many ask at the same time, and keeps it. */
-  private fetch(key: string): Promise<Buffer> {
-    let pending = this.inflight.get(key);
-    if (!pending) {
-      pending = this.inner.get(key).then(async (data) => {
-        await this.write(key, data);
-        return data;
-      });
-      this.inflight.set(key, pending);
-      void pending.finally(() => this.inflight.delete(key)).catch(() => undefined);
+  /**
+   * Fetches a whole object once however many ask at the same time, and keeps it. The reader gets
+   * the bytes as soon as the store answers; the cache file is written after, and until it is,
+   * readers of the key join this fetch instead of looking on disk.
+   */
+  private fetch(key: string): { data: Promise<Buffer>; stored: Promise<void> } {
+    let entry = this.inflight.get(key);
+    if (!entry) {
+      const data = this.inner.get(key);
+      const stored = data.then((d) => this.write(key, d), () => undefined);
+      entry = { data, stored };
+      this.inflight.set(key, entry);
+      void stored.finally(() => this.inflight.delete(key));
     }
-    return pending;
+    return entry;
   }
 
   async get(key: string, range?: ByteRange): Promise<Buffer> {
-    const cached = await this.read(key);
+    const part = (data: Buffer) => (range ? data.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length) : data);
+    const joined = this.inflight.get(key);
+    const cached = joined ? undefined : await this.read(key);
     if (cached) {
       this.stats.hits++;
-      const part = range ? cached.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length) : cached;
-      this.stats.readBytes += part.length;
-      return part;
+      this.stats.readBytes += part(cached).length;
+      return part(cached);
     }
     this.stats.misses++;
+    const entry = joined ?? this.inflight.get(key);
+    if (entry) return part(await entry.data);
     // A small part of a block is fetched alone and not kept: a whole read (or warmup) fills the cache.
     if (range) return this.inner.get(key, range);
-    return this.fetch(key);
+    return this.fetch(key).data;
   }
 
   /**
    * Makes sure `key` is in the cache (`slicefs warmup`): `cached` is true when it already was
-   * (its file read back intact), false when it was fetched now.
+   * (its file read back intact), false when it was fetched now; resolves once the file is written.
    */
   async warm(key: string): Promise<{ bytes: number; cached: boolean }> {
-    const cached = await this.read(key);
+    const cached = this.inflight.has(key) ? undefined : await this.read(key);
     if (cached) return { bytes: cached.length, cached: true };
-    return { bytes: (await this.fetch(key)).length, cached: false };
+    const entry = this.fetch(key);
+    const data = await entry.data;
+    await entry.stored;
+    return { bytes: data.length, cached: false };
   }
 
-  /** Waits for an eviction under way (tests, and a clean close). */
+  /** Waits for cache files being written and an eviction under way (tests, and a clean close). */
   async settled(): Promise<void> {
+    while (this.inflight.size) await Promise.all([...this.inflight.values()].map((e) => e.stored));
     await this.evicting;
   }
 
