@@ -146,10 +146,14 @@ async function diskCache(storage: string, dir: string): Promise<void> {
 const server = await startS3TestServer();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'slicefs-bench-s3-'));
 try {
-  if (CACHE_ONLY) {
-    await diskCache(`s3://S3RVER:S3RVER@bench/cache?endpoint=${server.endpoint}`, mkdtempSync(path.join(dir, 'cache-')));
-    process.exit(0);
-  }
+  if (!CACHE_ONLY) await sequentialAndObjbench();
+  await diskCache(`s3://S3RVER:S3RVER@bench/cache?endpoint=${server.endpoint}`, mkdtempSync(path.join(dir, 'cache-')));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  await server.stop();
+}
+
+async function sequentialAndObjbench(): Promise<void> {
   const stores = {
     'file://': `file://${dir}/objects/`,
     's3:// (s3rver)': `s3://S3RVER:S3RVER@bench/vol?endpoint=${server.endpoint}`,
@@ -181,8 +185,4 @@ try {
     console.log(`| ${results[names[0]!]![i]!.operation} | ${cells.join(' | ')} |`);
   }
   console.log('');
-  await diskCache(`s3://S3RVER:S3RVER@bench/cache?endpoint=${server.endpoint}`, mkdtempSync(path.join(dir, 'cache-')));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-  await server.stop();
 }
