@@ -85,6 +85,29 @@ describe('slicefs webdav (the command)', () => {
     }
   });
 
+  it('--metrics: serves its requests by method and status, and its object store requests, at /metrics', async () => {
+    const tv = await tempVolume();
+    const child = spawn(process.execPath, [path.resolve('bin/slicefs.js'), 'webdav', tv.metaUrl, '127.0.0.1:0', '--metrics', '127.0.0.1:0', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      const err = lineWaiter(child.stderr!);
+      const [, port] = await err.next(/over WebDAV at http:\/\/127\.0\.0\.1:(\d+)\//);
+      const [, url] = await err.next(/metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/);
+      const scrape = async () => (await fetch(url!)).text();
+      assert.doesNotMatch(await scrape(), /slicefs_webdav_requests_total\{/, 'no request counted yet');
+      assert.equal((await fetch(`http://127.0.0.1:${port}/f.txt`, { method: 'PUT', body: 'twelve bytes' })).status, 201);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/missing`)).status, 404);
+      const text = await scrape();
+      assert.match(text, /^slicefs_webdav_requests_total\{operation="PUT",status="201"\} 1$/m);
+      assert.match(text, /^slicefs_webdav_requests_total\{operation="GET",status="404"\} 1$/m);
+      assert.match(text, /^slicefs_webdav_request_duration_seconds_count\{operation="PUT"\} 1$/m);
+      assert.match(text, /^slicefs_object_requests_total\{method="put"\} [1-9]/m, 'the file went to the store');
+    } finally {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      tv.remove();
+    }
+  });
+
   it('refuses a bad ADDRESS and a --user without --password with one line', async () => {
     const tv = await tempVolume();
     try {

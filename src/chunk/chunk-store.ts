@@ -5,9 +5,11 @@ import type { Meta, SliceWrite } from '../meta/meta.js';
 import { type Attr, CHUNK_SIZE, type Ino } from '../meta/types.js';
 import { blockKey } from './block-key.js';
 import type { ObjectStore } from '../object/object-store.js';
+import type { DiskCacheStore } from '../object/wrappers/with-disk-cache.js';
 import { BlockCache } from './block-cache.js';
 import { Compactor } from './compactor.js';
 import { DeletionWorker } from './deletion-worker.js';
+import { type FileBlock, fileBlocks } from './file-blocks.js';
 import { readFileRange } from './file-reader.js';
 import { FileWriter } from './file-writer.js';
 import { SliceReader } from './slice-reader.js';
@@ -28,11 +30,15 @@ export interface ChunkStoreOptions {
   deleteObjects?: boolean;
   /** Where failures of background work (compaction, object deletion) are logged (stderr by default). */
   log?: LogLine;
+  /** The local disk cache `store` reads through, when it has one (its counters, and `warmup`). */
+  diskCache?: DiskCacheStore;
 }
 
 /** The data layer of one client: file reads and writers over slices and blocks. */
 export class ChunkStore {
   readonly cache: BlockCache;
+  /** The local disk cache below the block cache (`--cache-dir`), if any. */
+  readonly diskCache?: DiskCacheStore;
   readonly deletions: DeletionWorker;
   /** Objects of commits made without fsync, synced by the next fsync of their file. */
   readonly unsynced: UnsyncedObjects;
@@ -53,6 +59,7 @@ export class ChunkStore {
     this.log = options.log ?? logToStderr;
     const requests = new Limiter(options.concurrency ?? 32);
     this.cache = new BlockCache(options.cacheSize ?? 256 * 1024 * 1024);
+    this.diskCache = options.diskCache;
     this.slices = new SliceReader(store, { blockSizeOf: blockSizeOf(meta.settings), cache: this.cache, requests, readAhead: options.readAhead ?? 4 });
     this.budget = new WriteBudget(Math.max(2 * blockSize, options.bufferSize ?? 128 * 1024 * 1024));
     this.uploads = new Limiter(Math.min(Math.floor(this.budget.bytes / blockSize), options.concurrency ?? 32));
@@ -65,6 +72,11 @@ export class ChunkStore {
   /** Reads a byte range of a file of known length. */
   read(file: { ino: Ino; length: number }, range: { offset: number; length: number }): Promise<Buffer> {
     return readFileRange({ meta: this.meta, slices: this.slices }, file, range);
+  }
+
+  /** The blocks a read of the whole file fetches (`warmup`). */
+  blocksOf(file: { ino: Ino; length: number }): Promise<FileBlock[]> {
+    return fileBlocks({ meta: this.meta, blockSizeOf: blockSizeOf(this.meta.settings) }, file);
   }
 
   /** The most data `createWith` takes: one block of one chunk. */

@@ -11,6 +11,8 @@ export interface StatsInterval {
   /** Block cache hit ratio of the interval's block reads (null when there were none). */
   cache: { hits: number; misses: number; hitRatio: number | null; bytes: number };
   buffer: { used: number; bytes: number };
+  /** Disk cache (`--cache-dir`) hit ratio of the interval's reads that missed the block cache, and bytes in use; absent without one. */
+  diskCache?: { hits: number; misses: number; hitRatio: number | null; usedBytes: number; capacityBytes: number };
 }
 
 const sum = (values: Iterable<number>) => {
@@ -57,5 +59,12 @@ export function statsInterval(a: MountStatsSnapshot, b: MountStatsSnapshot): Sta
     },
     cache: { hits, misses, hitRatio: hits + misses > 0 ? hits / (hits + misses) : null, bytes: b.cache.bytes },
     buffer: { ...b.buffer },
+    ...(b.diskCache ? { diskCache: diskInterval(a.diskCache, b.diskCache) } : {}),
   };
+}
+
+function diskInterval(a: MountStatsSnapshot['diskCache'], b: NonNullable<MountStatsSnapshot['diskCache']>): NonNullable<StatsInterval['diskCache']> {
+  const hits = b.hits - (a?.hits ?? 0);
+  const misses = b.misses - (a?.misses ?? 0);
+  return { hits, misses, hitRatio: hits + misses > 0 ? hits / (hits + misses) : null, usedBytes: b.usedBytes, capacityBytes: b.capacityBytes };
 }

@@ -137,3 +137,15 @@ export function statsOfMount(hostPath: string): MountStatsSnapshot {
   const reply = askMount(at.mountpoint, { request: { op: 'stats' }, where: { syscall: 'stats', path: hostPath } });
   return ('result' in reply ? reply.result : {}) as unknown as MountStatsSnapshot;
 }
+
+/**
+ * Asks the mount a host path is on to fetch the blocks of every file below it into the mount's
+ * disk cache (`slicefs warmup`), relaying progress in bytes; EINVAL when the path is not on a
+ * slicefs mount. Ending this process stops the warmup in the mount.
+ */
+export function warmupThroughMount(hostPath: string, onProgress?: (done: number, total: number) => void): Record<string, unknown> {
+  const at = slicefsPath(hostPath, 'warmup');
+  if (!at) throw new FsError('EINVAL', { syscall: 'warmup', path: hostPath, detail: 'not on a mounted slicefs volume; pass --meta META_URL --cache-dir DIR' });
+  const reply = askMount(at.mountpoint, { request: { op: 'warmup', path: at.volumePath }, where: { syscall: 'warmup', path: hostPath }, onProgress });
+  return 'result' in reply ? reply.result : {};
+}

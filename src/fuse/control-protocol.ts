@@ -42,8 +42,17 @@ export interface StatsRequest {
   op: 'stats';
 }
 
+/**
+ * `slicefs warmup` of a volume path: the mount fetches the blocks of every file below it into its
+ * disk cache, answering progress in bytes and `{done, result}` holding a WarmupReport.
+ */
+export interface WarmupRequest {
+  op: 'warmup';
+  path: string;
+}
+
 /** Any request. */
-export type ControlRequest = CloneRequest | PathRequest | RmrRequest | StatsRequest;
+export type ControlRequest = CloneRequest | PathRequest | RmrRequest | StatsRequest | WarmupRequest;
 
 /** One line of the mount's answer. */
 export type ControlReply =

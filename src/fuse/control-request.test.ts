@@ -12,6 +12,7 @@ describe('parseControlRequest', () => {
     assert.deepEqual(parseControlRequest('{"op":"info","path":"/a"}'), { op: 'info', path: '/a' });
     assert.deepEqual(parseControlRequest('{"op":"summary","path":"/"}'), { op: 'summary', path: '/' });
     assert.deepEqual(parseControlRequest('{"op":"stats"}'), { op: 'stats' });
+    assert.deepEqual(parseControlRequest('{"op":"warmup","path":"/data"}'), { op: 'warmup', path: '/data' });
   });
 
   it('answers EINVAL naming what is wrong', () => {
@@ -23,6 +24,9 @@ describe('parseControlRequest', () => {
       ['{"op":"clone","src":"/a","dst":"/b","uid":0}', /unknown field "uid"/],
       ['{"op":"info","path":"/a","src":"/b"}', /unknown field "src"/],
       ['{"op":"stats","path":"/"}', /unknown field "path"/],
+      ['{"op":"warmup","path":"/a","cacheDir":"/tmp"}', /unknown field "cacheDir"/],
+      ['{"op":"warmup","path":"a"}', /path: not an absolute/],
+      ['{"op":"warmup"}', /path: not an absolute/],
       ['{"op":"clone","src":"a","dst":"/b"}', /src: not an absolute/],
       ['{"op":"clone","src":"/a","dst":7}', /dst: not an absolute/],
       ['{"op":"clone","src":"/a\\u0000","dst":"/b"}', /src: contains a NUL/],

@@ -12,6 +12,7 @@ const FIELDS: Record<ControlRequest['op'], readonly string[]> = {
   summary: ['op', 'path'],
   rmr: ['op', 'path', 'batchSize'],
   stats: ['op'],
+  warmup: ['op', 'path'],
 };
 
 const invalid = (detail: string) => new FsError('EINVAL', { syscall: 'control', detail });

@@ -4,6 +4,7 @@ import type { Engine } from '../meta/engine.js';
 import { spaceInfo, summarize } from '../meta/space/tree-usage.js';
 import type { Caller } from '../meta/types.js';
 import type { Vfs } from '../vfs/vfs.js';
+import { warmTree } from '../vfs/warmup.js';
 import { serveRmr } from './control-rmr.js';
 import { CONTROL_NAME, type CloneRequest, type ControlReply, type ControlRequest } from './control-protocol.js';
 
@@ -80,6 +81,16 @@ export function serveControlRequest(volume: MountedVolume, ctx: ControlContext):
     return Promise.resolve({ done: true, result: volume.stats() });
   }
   if (request.op === 'clone') return clone(volume.vfs, request, ctx);
+  if (request.op === 'warmup') {
+    checkNotControl(request.path, 'path');
+    let last = 0;
+    const onProgress = (done: number, total: number) => {
+      if (done < total && Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      ctx.say({ progress: [done, total] });
+    };
+    return warmTree(volume.vfs, ctx.caller, request.path, { signal: ctx.signal, onProgress }).then((report) => ({ done: true, result: { ...report } }));
+  }
   if (request.op === 'rmr') {
     checkNotControl(request.path, 'path');
     return serveRmr(volume.vfs, { caller: ctx.caller, request, signal: ctx.signal, say: ctx.say }).then((entries) => ({ done: true, entries }));

@@ -1,15 +1,13 @@
+import { LATENCY_BOUNDS } from '../sdk/metrics-endpoint.js';
 import { opcodeName } from './abi/opcodes.js';
+
+export { LATENCY_BOUNDS };
 
 /** Opcodes below this get their own row; the rest (CUSE, future ones) share the last. */
 const ROWS = 64;
-/**
- * Latency buckets: upper bounds in seconds, powers of two from 2^-17 s (7.6 µs) to 2^4 s
- * (16 s), then +Inf. Powers of two make the bucket one Math.log2 away, with no search.
- */
-const FIRST_EXPONENT = -17;
-const LAST_EXPONENT = 4;
-/** Finite bounds, in seconds. */
-export const LATENCY_BOUNDS: readonly number[] = Array.from({ length: LAST_EXPONENT - FIRST_EXPONENT + 1 }, (_, i) => 2 ** (FIRST_EXPONENT + i));
+/** Latency buckets, shared with every slicefs histogram (see LATENCY_BOUNDS). */
+const FIRST_EXPONENT = Math.log2(LATENCY_BOUNDS[0]!);
+const LAST_EXPONENT = Math.log2(LATENCY_BOUNDS[LATENCY_BOUNDS.length - 1]!);
 const BUCKETS = LATENCY_BOUNDS.length + 1;
 
 /** One opcode's totals in a snapshot. */

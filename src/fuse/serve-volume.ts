@@ -14,6 +14,9 @@ export interface ServeVolumeOptions {
   nonempty?: boolean;
   /** Block cache bytes. */
   cacheSize?: number;
+  /** The local disk cache directory and its size (`--cache-dir`, `--cache-dir-size`). */
+  cacheDir?: string;
+  cacheDirSize?: number;
   /** The session TTL: how long the mount may go silent before others take over its locks and files. */
   sessionTtlMs?: number;
   /** Log every request (the access log). */
@@ -51,7 +54,7 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
   checkMountpoint(mountpoint, options); // before opening the volume: a bad mount point fails at once
   const stats = new MountStats();
   const volume = await Volume.open(metaUrl, {
-    program: 'slicefs mount', cacheSize: options.cacheSize, sessionTtlMs: options.sessionTtlMs, deleteObjects: !options.readOnly, log, metrics: stats.volume,
+    program: 'slicefs mount', cacheSize: options.cacheSize, cacheDir: options.cacheDir, cacheDirSize: options.cacheDirSize, sessionTtlMs: options.sessionTtlMs, deleteObjects: !options.readOnly, log, metrics: stats.volume,
   });
   const snapshot = () => stats.snapshot(volume.vfs);
   let root: Attr | undefined;

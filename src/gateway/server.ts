@@ -33,6 +33,8 @@ export interface GatewayOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** One line per request. */
   accessLog?: (line: string) => void;
+  /** Called once per finished request with its S3 operation (`GetObject`, …; the method when unrouted), status and duration. */
+  onRequest?: (request: { operation: string; status: number; seconds: number }) => void;
   /** Failures and lifecycle messages. */
   log?: (line: string) => void;
 }
@@ -99,6 +101,7 @@ export class GatewayServer {
     res.setHeader('x-amz-request-id', r.requestId);
     res.setHeader('server', 'slicefs');
     if (this.stopping) res.shouldKeepAlive = false;
+    let operation = r.method;
     try {
       r.auth = verifyRequest({ method: r.method, rawPath, rawQuery, headers: req.headers }, { credentials: this.options.credentials });
       r.query = new Map(parseQuery(rawQuery));
@@ -108,12 +111,15 @@ export class GatewayServer {
       r.bucket = bucket || undefined;
       if (segments.length > 2) r.key = decodePath(segments.slice(2).join('/'));
       if (r.key === '') r.key = undefined;
-      await route(r)(this.gw, r);
+      const handler = route(r);
+      operation = r.method === 'HEAD' && handler.name === 'getObject' ? 'HeadObject' : handler.name.charAt(0).toUpperCase() + handler.name.slice(1);
+      await handler(this.gw, r);
     } catch (err) {
       this.answerError(r, err);
     } finally {
       const done = () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        this.options.onRequest?.({ operation, status: res.statusCode, seconds: ms / 1000 });
         const shown = [...new URLSearchParams(rawQuery).keys()].filter((k) => !k.startsWith('X-Amz-')).join('&');
         this.options.accessLog?.(
           `${new Date().toISOString()} ${req.socket.remoteAddress ?? '-'} ${r.method} ${rawPath}${shown ? `?${shown}` : ''} ${res.statusCode} ${r.errorCode ?? '-'} ${res.getHeader('content-length') ?? '-'} ${ms.toFixed(1)}ms ${r.requestId}`,

@@ -1,4 +1,5 @@
-export { Volume, type OpenOptions, type TimeLike } from './volume.js';
+export { DEFAULT_CACHE_DIR_SIZE, Volume, type OpenOptions, type TimeLike } from './volume.js';
+export type { WarmupOptions, WarmupReport } from '../vfs/warmup.js';
 export type { FormatOptions } from './format-volume.js';
 export { VolumeFileHandle } from './file-handle.js';
 export { VolumeStats, VolumeDirent } from './stats.js';

@@ -16,6 +16,8 @@ export interface VolumeCounters {
   cache: { hits: number; misses: number; bytes: number };
   /** Write buffer: bytes of blocks being uploaded, and the bound. */
   buffer: { used: number; bytes: number };
+  /** Disk cache (`--cache-dir`), when there is one: reads served from it and fetched, bytes read from and written to it, files found damaged or evicted, bytes in use and the bound. */
+  diskCache?: { hits: number; misses: number; readBytes: number; writtenBytes: number; corrupt: number; evicted: number; usedBytes: number; capacityBytes: number };
 }
 
 /** The counters of a client opened with `metrics`, copied out (safe to keep and compare). */
@@ -27,5 +29,6 @@ export function volumeCounters(vfs: Vfs, metrics: VolumeMetrics): VolumeCounters
     object: { requests: { ...object.requests }, errors: object.errors, readBytes: object.readBytes, writtenBytes: object.writtenBytes, seconds: object.seconds },
     cache: { hits: cache.hits, misses: cache.misses, bytes: cache.size },
     buffer: { used: budget.used, bytes: budget.bytes },
+    ...(vfs.chunks.diskCache ? { diskCache: { ...vfs.chunks.diskCache.stats } } : {}),
   };
 }

@@ -12,9 +12,11 @@ import { spaceInfo, summarize, type SpaceInfo, type TreeSummary } from '../meta/
 import { type Caller, type VolumeSettings } from '../meta/types.js';
 import { VolumeMeta } from '../meta/volume-meta.js';
 import { openObjectStore } from '../object/registry.js';
+import { withDiskCache } from '../object/wrappers/with-disk-cache.js';
 import { withMetrics } from '../object/wrappers/with-metrics.js';
 import { O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW } from '../vfs/open-flags.js';
 import { Vfs } from '../vfs/vfs.js';
+import { warmTree, type WarmupOptions, type WarmupReport } from '../vfs/warmup.js';
 import { type CallbackFs, callbackFs, type PromiseFs } from './callback-fs.js';
 import { VolumeFileHandle } from './file-handle.js';
 import { formatVolume, type FormatOptions } from './format-volume.js';
@@ -44,7 +46,14 @@ export interface OpenOptions extends ChunkStoreOptions {
   readOnly?: boolean;
   /** Count this client's metadata transactions and object requests here (`volumeCounters`). */
   metrics?: VolumeMetrics;
+  /** Keep fetched and written blocks in this local directory (`mount --cache-dir`); processes may share it. */
+  cacheDir?: string;
+  /** Bytes the disk cache keeps (default 10 GiB); the least recently used blocks go first. */
+  cacheDirSize?: number;
 }
+
+/** The disk cache's bound when none is given. */
+export const DEFAULT_CACHE_DIR_SIZE = 10 * 1024 ** 3;
 
 export type { TimeLike };
 /** `vol.fs`: Node's callback API on the volume (see CallbackFs), with `watch` giving a VolumeFSWatcher. */
@@ -85,7 +94,11 @@ export class Volume implements WatchContext {
     const meta = await VolumeMeta.open(metaUrl, { program: options.program ?? 'sdk', sessionTtlMs: options.sessionTtlMs, readOnly: options.readOnly, log: options.log, metrics: options.metrics?.meta });
     try {
       const opened = await openObjectStore(meta.settings.storage);
-      const store = options.metrics ? withMetrics(opened, options.metrics.object) : opened;
+      const counted = options.metrics ? withMetrics(opened, options.metrics.object) : opened;
+      // Below the block cache and above the counters: the object requests counted are the ones that reach the store.
+      const diskCache = options.cacheDir === undefined ? undefined
+        : withDiskCache(counted, { dir: options.cacheDir, capacityBytes: options.cacheDirSize ?? DEFAULT_CACHE_DIR_SIZE, namespace: meta.settings.uuid });
+      const store = diskCache ?? counted;
       const caller: Caller = {
         uid: process.getuid?.() ?? 0,
         gid: process.getgid?.() ?? 0,
@@ -93,7 +106,8 @@ export class Volume implements WatchContext {
         umask: 0o022,
         ...options.caller,
       };
-      return new Volume(new Vfs(meta, new ChunkStore(meta, store, options.readOnly ? { ...options, deleteObjects: false } : options)), meta, caller);
+      const chunkOptions = { ...options, diskCache, ...(options.readOnly ? { deleteObjects: false } : {}) };
+      return new Volume(new Vfs(meta, new ChunkStore(meta, store, chunkOptions)), meta, caller);
     } catch (err) {
       await meta.close();
       throw err;
@@ -285,6 +299,12 @@ export class Volume implements WatchContext {
    * walking it entry by entry (`slicefs rmr`); files go through the trash when the volume keeps
    * one. Returns the entries removed. An interrupted removal leaves a smaller, consistent tree.
    */
+  /** Fetches the blocks of every file at or below `path` into the disk cache (opened with `cacheDir`; EINVAL without one). */
+  async warmup(path: PathLike, options: WarmupOptions = {}): Promise<WarmupReport> {
+    const p = toPath(path);
+    return withPaths({ syscall: 'warmup', path: p }, () => warmTree(this.vfs, this.caller, p, options));
+  }
+
   async rmr(path: PathLike, options: RemoveTreeOptions = {}): Promise<number> {
     const p = toPath(path);
     return withPaths({ syscall: 'rmr', path: p }, async () => {

@@ -29,6 +29,8 @@ export interface DavServerOptions {
   credentials?: { user: string; password: string };
   /** One line per request (the access log). */
   accessLog?: (line: string) => void;
+  /** Called once per finished request with its method (`OTHER` for unknown ones), status and duration. */
+  onRequest?: (request: { operation: string; status: number; seconds: number }) => void;
   /** Server-side failures (5xx), with their stack. */
   errorLog?: (line: string) => void;
 }
@@ -113,6 +115,7 @@ export class DavServer {
     const principal = this.principal(req);
     const done = () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      this.options.onRequest?.({ operation: METHODS[req.method ?? ''] ? req.method! : 'OTHER', status: res.statusCode, seconds: ms / 1000 });
       this.options.accessLog?.(
         `${req.socket.remoteAddress ?? '-'} ${principal || '-'} "${req.method} ${req.url}" ${res.statusCode} ${sent} ${ms.toFixed(1)}ms${res.writableFinished ? '' : ' (aborted)'}`,
       );

@@ -115,6 +115,33 @@ describe('slicefs gateway (the command)', () => {
     }
   });
 
+  it('--metrics: serves its requests by operation and status, its object store requests and its --cache-dir, at /metrics', async () => {
+    const tv = await tempVolume();
+    const gw = await startGatewayProcess(tv.metaUrl, ['--metrics', '127.0.0.1:0', '--cache-dir', path.join(tv.dir, 'cache')]);
+    const client = s3Client(gw.endpoint);
+    try {
+      const [, url] = await gw.waitFor(/metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/);
+      const scrape = async () => (await fetch(url!)).text();
+      assert.doesNotMatch(await scrape(), /slicefs_gateway_requests_total\{/, 'no request counted yet');
+      await client.send(new CreateBucketCommand({ Bucket: 'counted' }));
+      await client.send(new PutObjectCommand({ Bucket: 'counted', Key: 'k', Body: 'twelve bytes' }));
+      await assert.rejects(client.send(new GetObjectCommand({ Bucket: 'counted', Key: 'missing' })));
+      const text = await scrape();
+      assert.match(text, /^slicefs_gateway_requests_total\{operation="CreateBucket",status="200"\} 1$/m);
+      assert.match(text, /^slicefs_gateway_requests_total\{operation="PutObject",status="200"\} 1$/m);
+      assert.match(text, /^slicefs_gateway_requests_total\{operation="GetObject",status="404"\} 1$/m);
+      assert.match(text, /^slicefs_gateway_request_duration_seconds_count\{operation="PutObject"\} 1$/m);
+      assert.match(text, /^slicefs_object_requests_total\{method="put"\} [1-9]/m, 'the object went to the store');
+      assert.match(text, /^slicefs_meta_transactions_total\{kind="write"\} [1-9]/m);
+      assert.match(text, /^slicefs_disk_cache_written_bytes_total 12$/m, 'the object put was kept in the disk cache');
+    } finally {
+      client.destroy();
+      gw.child.kill('SIGKILL');
+      await gw.exited;
+      tv.remove();
+    }
+  });
+
   it('--uid/--gid: requests act as that POSIX identity', async () => {
     const tv = await tempVolume();
     const root = await startGatewayProcess(tv.metaUrl);

@@ -41,11 +41,15 @@ export const gateway: CommandDefinition = {
     { flags: '--tls-cert <FILE>', description: 'serve HTTPS with this certificate (PEM), with --tls-key' },
     { flags: '--tls-key <FILE>', description: 'private key (PEM) of --tls-cert' },
     { flags: '--cache-size <SIZE>', description: 'block cache for reads', default: '256M' },
+    { flags: '--cache-dir <DIR>', description: 'also keep blocks on local disk in DIR, as mount --cache-dir (shareable with mounts)' },
+    { flags: '--cache-dir-size <SIZE>', description: 'with --cache-dir: bytes kept there', default: '10G' },
+    { flags: '--metrics <ADDRESS>', description: 'serve Prometheus metrics at http://ADDRESS/metrics (HOST:PORT, :PORT or PORT; port 0 picks one)' },
     { flags: '--access-log <FILE>', description: "where the access log goes, one line per request ('-': stderr)", default: '-' },
   ],
   examples: [
     'SLICEFS_ACCESS_KEY=admin SLICEFS_SECRET_KEY=secret123 slicefs gateway sqlite3://./data/slicefs.db',
     'slicefs gateway redis://127.0.0.1:6379/1 0.0.0.0:9000 --uid 1000 --gid 1000 --tls-cert cert.pem --tls-key key.pem',
+    'slicefs gateway sqlite3://./data/slicefs.db --metrics 127.0.0.1:9568',
     'aws --endpoint-url http://127.0.0.1:9000 s3 ls',
   ],
   async run([metaUrl, address], o, io) {
@@ -62,11 +66,20 @@ export const gateway: CommandDefinition = {
     if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CodedError('ERR_BAD_OPTION', '--tls-cert and --tls-key go together', { subject: '--tls-cert' });
     const tls = o.tlsCert ? { cert: readFileSync(o.tlsCert as string), key: readFileSync(o.tlsKey as string) } : undefined;
     const cacheSize = parseSize(o.cacheSize as string, '--cache-size');
+    const cacheDirSize = parseSize(o.cacheDirSize as string, '--cache-dir-size');
+    const cacheDir = o.cacheDir as string | undefined;
+    const [{ Volume, volumeCounters, VolumeMetrics }, { parseMetricsAddress, serveMetrics, serverRegistry }, { GatewayServer }] = await Promise.all([
+      loadSdk(), import('../../sdk/metrics-endpoint.js'), import('../../gateway/server.js'),
+    ]);
+    const metricsAt = o.metrics as string | undefined;
+    if (metricsAt !== undefined) parseMetricsAddress(metricsAt);
     const log = (line: string) => void io.err.write(`${line}\n`);
     const accessStream = o.accessLog === '-' ? undefined : createWriteStream(o.accessLog as string, { flags: 'a' });
     const accessLog = accessStream ? (line: string) => void accessStream.write(`${line}\n`) : log;
-    const [{ Volume }, { GatewayServer }] = await Promise.all([loadSdk(), import('../../gateway/server.js')]);
-    const volume = await Volume.open(metaUrl!, { program: 'slicefs gateway', cacheSize, log });
+    const counters = new VolumeMetrics();
+    const volume = await Volume.open(metaUrl!, { program: 'slicefs gateway', cacheSize, cacheDir, cacheDirSize, log, metrics: counters });
+    const metrics = metricsAt === undefined ? undefined : serverRegistry('gateway', () => volumeCounters(volume.vfs, counters));
+    let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
     let server: GatewayServer | undefined;
     let stopped: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (stopped = resolve));
@@ -81,13 +94,18 @@ export const gateway: CommandDefinition = {
       void server?.stop().then(stopped, stopped);
     };
     try {
-      server = await GatewayServer.start(volume, { credentials, caller, host, port, region: o.region as string, tls, accessLog, log });
+      // Listening first: an address in use fails the command before the gateway serves anything.
+      if (metrics) metricsServer = await serveMetrics(metricsAt!, metrics.registry);
+      const onRequest = metrics && ((q: { operation: string; status: number; seconds: number }) => metrics.requests.record(q.operation, q.status, q.seconds));
+      server = await GatewayServer.start(volume, { credentials, caller, host, port, region: o.region as string, tls, accessLog, log, onRequest });
       for (const s of SIGNALS) process.on(s, onSignal);
       const a = server.address;
       log(`slicefs: gateway for volume ${volume.settings.name} at ${tls ? 'https' : 'http'}://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port} (pid ${process.pid})`);
+      if (metricsServer) log(`slicefs: metrics at ${metricsServer.url}`);
       await done;
     } finally {
       for (const s of SIGNALS) process.off(s, onSignal);
+      metricsServer?.server.close();
       await volume.close();
       accessStream?.end();
     }

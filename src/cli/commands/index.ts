@@ -14,6 +14,7 @@ import { objbench } from './objbench.js';
 import { restore } from './restore.js';
 import { quota } from './quota.js';
 import { rmr } from './rmr.js';
+import { warmup } from './warmup.js';
 import { stats } from './stats.js';
 import { status } from './status.js';
 import { summary } from './summary.js';
@@ -21,4 +22,4 @@ import { umount } from './umount.js';
 import { webdav } from './webdav.js';
 
 /** Every CLI command, in the order --help lists them. */
-export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, stats, gateway, clone, rmr, info, summary, quota, gc, fsck, restore, dump, load, destroy, objbench, webdav];
+export const commands: readonly CommandDefinition[] = [format, config, status, mount, umount, stats, gateway, clone, rmr, info, summary, quota, warmup, gc, fsck, restore, dump, load, destroy, objbench, webdav];

@@ -25,6 +25,8 @@ export const mount: CommandDefinition = {
   options: [
     { flags: '--background', description: 'run as a daemon; return once the mount is live', default: false },
     { flags: '--cache-size <SIZE>', description: 'block cache for reads', default: '256M' },
+    { flags: '--cache-dir <DIR>', description: 'keep fetched and written blocks on local disk in DIR (several mounts may share it); see docs/operations.md' },
+    { flags: '--cache-dir-size <SIZE>', description: 'with --cache-dir: bytes kept there (least recently used go first)', default: '10G' },
     { flags: '--read-only', description: 'mount read-only', default: false },
     { flags: '--subdir <PATH>', description: 'mount only this directory of the volume (a volume path); df shows its quota where it has one' },
     { flags: '--nonempty', description: 'mount over a directory that has entries (hidden while mounted; refused otherwise)', default: false },
@@ -38,6 +40,7 @@ export const mount: CommandDefinition = {
     'slicefs mount redis://127.0.0.1:6379/1 /mnt/vol --background --cache-size 1G',
     'slicefs mount sqlite3://./data/slicefs.db ./mnt --metrics 127.0.0.1:9567',
     'slicefs mount sqlite3://./data/slicefs.db ./mnt-a --subdir /projects/a',
+    'slicefs mount redis://127.0.0.1:6379/1 /mnt/vol --background --cache-dir /var/cache/slicefs --cache-dir-size 50G',
     'slicefs umount /mnt/vol',
   ],
   async run([metaUrl, mountpoint], o, io) {
@@ -48,10 +51,13 @@ export const mount: CommandDefinition = {
     const target = path.resolve(mountpoint!);
     const cacheSize = parseSize(o.cacheSize as string, '--cache-size');
     const sessionTtlMs = sessionTtl(String(o.sessionTtl), MIN_SESSION_TTL_MS);
+    const cacheDir = o.cacheDir === undefined ? undefined : path.resolve(o.cacheDir as string);
+    const cacheDirSize = parseSize(o.cacheDirSize as string, '--cache-dir-size');
     const metrics = o.metrics as string | undefined;
     if (metrics !== undefined) parseMetricsAddress(metrics); // a bad address fails here, not in the daemon
     const argv = ['mount', metaUrl!, target, '--cache-size', String(cacheSize), '--session-ttl', `${sessionTtlMs}ms`, ...(o.readOnly ? ['--read-only'] : []),
-      ...(o.nonempty ? ['--nonempty'] : []), ...(o.subdir !== undefined ? ['--subdir', String(o.subdir)] : []), ...(o.debug ? ['--debug'] : []), ...(metrics !== undefined ? ['--metrics', metrics] : [])];
+      ...(o.nonempty ? ['--nonempty'] : []), ...(o.subdir !== undefined ? ['--subdir', String(o.subdir)] : []), ...(o.debug ? ['--debug'] : []),
+      ...(metrics !== undefined ? ['--metrics', metrics] : []), ...(cacheDir !== undefined ? ['--cache-dir', cacheDir, '--cache-dir-size', String(cacheDirSize)] : [])];
     if (o.background && !isMountProcess()) {
       checkMountpoint(target, { nonempty: Boolean(o.nonempty) }); // fails here, at once, rather than in the daemon
       const log = path.resolve((o.log as string | undefined) ?? defaultLog(target));
@@ -68,6 +74,8 @@ export const mount: CommandDefinition = {
       nonempty: Boolean(o.nonempty),
       subdir: o.subdir as string | undefined,
       cacheSize,
+      cacheDir,
+      cacheDirSize,
       sessionTtlMs,
       debug: Boolean(o.debug),
       metrics,

@@ -10,6 +10,8 @@ import { wholeNumber } from '../whole-number.js';
 const HEADER =
   'time     |  fuse ops/s   avg ms  errors |  meta tx/s   avg ms |  obj req/s      read/s     write/s   avg ms | cache hit     buffer';
 const HEADER_EVERY = 20;
+/** Added when the mount has a disk cache (`--cache-dir`). */
+const DISK_HEADER = ' | disk hit  disk used';
 
 const num = (n: number, width: number, digits = 0) => n.toFixed(digits).padStart(width);
 const rate = (bytesPerSec: number) => `${formatBytes(Math.round(bytesPerSec))}/s`.padStart(11);
@@ -22,6 +24,7 @@ function line(i: StatsInterval): string {
     `${num(i.meta.perSec, 10)} ${num(i.meta.avgMs, 8, 3)}`,
     `${num(i.object.perSec, 10)} ${rate(i.object.readBytesPerSec)} ${rate(i.object.writtenBytesPerSec)} ${num(i.object.avgMs, 8, 3)}`,
     `${hit.padStart(9)} ${formatBytes(i.buffer.used).padStart(10)}`,
+    ...(i.diskCache ? [`${(i.diskCache.hitRatio === null ? '-' : `${(i.diskCache.hitRatio * 100).toFixed(1)}%`).padStart(8)} ${formatBytes(i.diskCache.usedBytes).padStart(10)}`] : []),
   ].join(' | ');
 }
 
@@ -51,7 +54,7 @@ export const stats: CommandDefinition = {
       const i = statsInterval(before, after);
       before = after;
       if (o.json) io.out.write(`${JSON.stringify(i)}\n`);
-      else io.out.write(`${n % HEADER_EVERY === 0 ? `${HEADER}\n` : ''}${line(i)}\n`);
+      else io.out.write(`${n % HEADER_EVERY === 0 ? `${HEADER}${i.diskCache ? DISK_HEADER : ''}\n` : ''}${line(i)}\n`);
     }
   },
 };
