@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,6 +43,20 @@ describe('CLI (the built binary)', () => {
       assert.match(h.out, /Usage: slicefs /);
       assert.match(h.out, /Examples:/);
     }
+  });
+
+  it('starts without loading the SDK, the engines, the servers or FUSE: --version and --help stay cheap', () => {
+    // A resolve hook in the child lists every module it loads.
+    const hook = `data:text/javascript,${encodeURIComponent(
+      "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }",
+    )}`;
+    const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
+    const r = spawnSync(process.execPath, ['--import', register, path.resolve('bin/slicefs.js'), '--version'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
+    assert.ok(loaded.some((u) => u.endsWith('/dist/cli/main.js')), 'the hook saw the CLI load');
+    const heavy = loaded.filter((u) => /\/dist\/(sdk\/index\.js|vfs\/|chunk\/|gateway\/|webdav\/|meta\/engines\/|fuse\/serve-volume\.js)|\/node_modules\/(prom-client|better-sqlite3)\//.test(u));
+    assert.deepEqual(heavy, []);
   });
 
   it('formats a volume, refuses to format it again, and reports its status', () => {
