@@ -60,8 +60,11 @@ export class MountedVolume {
     this.exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
     // A mount that fails on its own (not killed, not stopped) shows up in a test as ENOTCONN far
     // from the cause: its log goes to the test's output.
-    proc.on('exit', (code) => {
-      if (code && !this.stopping) process.stderr.write(`slicefs mount at ${mnt} exited with code ${code}; its log:\n${this.stderr}\n`);
+    proc.on('exit', (code, signal) => {
+      // `killed`: this process sent the signal (a test that kills its mount on purpose).
+      if ((code || signal) && !this.stopping && !proc.killed) {
+        process.stderr.write(`slicefs mount at ${mnt} exited (${code ?? signal}) while in use; its log:\n${this.stderr}\n`);
+      }
     });
     live.add(this);
   }
