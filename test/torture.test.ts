@@ -13,7 +13,7 @@ import { regressions } from './torture/regressions.js';
 // The randomized exerciser (test/torture/README.md), bounded for CI: a few fixed seeds on a
 // fresh mount, each step compared with the same operations on local disk. Long runs:
 // `npm run torture -- --ops 20000 --seed S` (docs/reliability.md).
-const OPS = 2000;
+const OPS = 1500;
 const SEEDS = [1, 2];
 
 it('the exerciser has no fallback: where `slicefs clone` fails, its clone method fails', async () => {
