@@ -3,6 +3,7 @@ import { cloneThroughMount } from '../../fuse/control-client.js';
 import { checkCloneOptions, DEFAULT_CLONE_BATCH_SIZE } from '../../meta/clone/clone-options.js';
 import type { CliIO, CommandDefinition } from '../command.js';
 import { loadSdk } from '../load-sdk.js';
+import { interruptible } from '../path-jobs.js';
 import { type Progress, progressBar } from '../progress.js';
 
 export const clone: CommandDefinition = {
@@ -35,31 +36,26 @@ export const clone: CommandDefinition = {
     if (!o.meta) return void cloneOnMount({ src: src!, dst: dst!, preserve: Boolean(o.preserve), consistent: Boolean(o.consistent), batchSize }, { io, bar });
     const { Volume } = await loadSdk();
     const volume = await Volume.open(o.meta as string, { program: 'slicefs clone' });
-    const controller = new AbortController();
-    const onSignal = () => controller.abort(new FsError('EINTR', { syscall: 'clone', path: src, dest: dst, detail: 'interrupted; the partial copy was removed' }));
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const interrupted = () => new FsError('EINTR', { syscall: 'clone', path: src, dest: dst, detail: 'interrupted; the partial copy was removed' });
     const started = Date.now();
     let entries = 0;
     try {
-      await volume.clone(src!, dst!, {
-        preserve: Boolean(o.preserve),
-        consistent: Boolean(o.consistent),
-        batchSize,
-        signal: controller.signal,
-        onProgress: (done, total) => {
-          entries = done;
-          bar.update(done, total);
-        },
-      });
+      await interruptible(interrupted, (signal) =>
+        volume.clone(src!, dst!, {
+          preserve: Boolean(o.preserve),
+          consistent: Boolean(o.consistent),
+          batchSize,
+          signal,
+          onProgress: (done, total) => {
+            entries = done;
+            bar.update(done, total);
+          },
+        }),
+      );
       bar.stop();
       if (io.out.isTTY) io.out.write(`cloned ${src} to ${dst}: ${entries} entries in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
-    } catch (err) {
-      bar.stop();
-      throw controller.signal.aborted && controller.signal.reason ? controller.signal.reason : err;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      bar.stop();
       await volume.close();
     }
   },

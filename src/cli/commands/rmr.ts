@@ -1,35 +1,21 @@
 import { FsError } from '../../errors/index.js';
 import { rmrThroughMount } from '../../fuse/rmr-client.js';
 import { loadSdk } from '../load-sdk.js';
-import type { CliIO, CommandDefinition } from '../command.js';
+import type { CommandDefinition } from '../command.js';
+import { eachPath, interruptible, type PathJob } from '../path-jobs.js';
 import { progressBar } from '../progress.js';
 import { wholeNumber } from '../whole-number.js';
 
 /** Removes volume paths in-process (`--meta`); Ctrl-C stops between batches. */
-async function rmrWithMeta(metaUrl: string, paths: string[], spec: { batchSize: number; io: CliIO; report: (path: string, n: number, s: number) => void }): Promise<void> {
+async function rmrWithMeta(metaUrl: string, paths: string[], job: Omit<PathJob<number>, 'work'> & { batchSize: number }): Promise<void> {
   const { Volume } = await loadSdk();
   const volume = await Volume.open(metaUrl, { program: 'slicefs rmr' });
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new FsError('EINTR', { syscall: 'rmr', detail: 'interrupted; what was removed stays removed, the rest is intact' }));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const interrupted = () => new FsError('EINTR', { syscall: 'rmr', detail: 'interrupted; what was removed stays removed, the rest is intact' });
   try {
-    for (const path of paths) {
-      const bar = progressBar(spec.io, `removing ${path}`);
-      const started = Date.now();
-      try {
-        const n = await volume.rmr(path, { batchSize: spec.batchSize, signal: controller.signal, onProgress: (done, total) => bar.update(done, total) });
-        bar.stop();
-        spec.report(path, n, (Date.now() - started) / 1000);
-      } catch (err) {
-        throw controller.signal.aborted && controller.signal.reason ? controller.signal.reason : err;
-      } finally {
-        bar.stop();
-      }
-    }
+    await interruptible(interrupted, (signal) =>
+      eachPath(paths, { ...job, work: (path, onProgress) => volume.rmr(path, { batchSize: job.batchSize, signal, onProgress }) }),
+    );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     await volume.close();
   }
 }
@@ -54,17 +40,8 @@ export const rmr: CommandDefinition = {
       if (o.json) io.out.write(`${JSON.stringify({ path, entries, seconds })}\n`);
       else if (io.out.isTTY) io.out.write(`removed ${path}: ${entries} entries in ${seconds.toFixed(2)} s\n`);
     };
-    if (o.meta) return rmrWithMeta(o.meta as string, paths, { batchSize, io, report });
-    for (const path of paths) {
-      const bar = progressBar(io, `removing ${path}`);
-      const started = Date.now();
-      try {
-        const entries = rmrThroughMount(path, { batchSize, onProgress: (done, total) => bar.update(done, total) });
-        bar.stop();
-        report(path, entries, (Date.now() - started) / 1000);
-      } finally {
-        bar.stop();
-      }
-    }
+    const bar = (path: string) => progressBar(io, `removing ${path}`);
+    if (o.meta) return rmrWithMeta(o.meta as string, paths, { batchSize, bar, report });
+    await eachPath(paths, { bar, report, work: (path, onProgress) => rmrThroughMount(path, { batchSize, onProgress }) });
   },
 };

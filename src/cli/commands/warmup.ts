@@ -4,6 +4,7 @@ import type { WarmupReport } from '../../sdk/index.js';
 import { formatBytes, parseSize } from '../../sdk/sizes.js';
 import { loadSdk } from '../load-sdk.js';
 import type { CliIO, CommandDefinition } from '../command.js';
+import { eachPath, interruptible, type PathJob } from '../path-jobs.js';
 import { type Progress, progressBar } from '../progress.js';
 
 /** The bar on a terminal; with --progress and no terminal, one line per update. */
@@ -21,30 +22,13 @@ function reporter(io: CliIO, json: boolean) {
 }
 
 /** Volume paths warmed in-process (`--meta`), into the disk cache at `--cache-dir`. */
-async function warmWithMeta(metaUrl: string, paths: string[], spec: { cacheDir: string; cacheDirSize: number; progress: boolean; io: CliIO; report: ReturnType<typeof reporter> }): Promise<void> {
+async function warmWithMeta(metaUrl: string, paths: string[], job: Omit<PathJob<WarmupReport>, 'work'> & { cacheDir: string; cacheDirSize: number }): Promise<void> {
   const { Volume } = await loadSdk();
-  const volume = await Volume.open(metaUrl, { program: 'slicefs warmup', cacheDir: spec.cacheDir, cacheDirSize: spec.cacheDirSize, readOnly: true });
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new FsError('EINTR', { syscall: 'warmup', detail: 'interrupted; what was fetched stays cached' }));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const volume = await Volume.open(metaUrl, { program: 'slicefs warmup', cacheDir: job.cacheDir, cacheDirSize: job.cacheDirSize, readOnly: true });
+  const interrupted = () => new FsError('EINTR', { syscall: 'warmup', detail: 'interrupted; what was fetched stays cached' });
   try {
-    for (const path of paths) {
-      const bar = progressOf(spec.io, path, spec.progress);
-      const started = Date.now();
-      try {
-        const r = await volume.warmup(path, { signal: controller.signal, onProgress: (done, total) => bar.update(done, total) });
-        bar.stop();
-        spec.report(path, r, (Date.now() - started) / 1000);
-      } catch (err) {
-        throw controller.signal.aborted && controller.signal.reason ? controller.signal.reason : err;
-      } finally {
-        bar.stop();
-      }
-    }
+    await interruptible(interrupted, (signal) => eachPath(paths, { ...job, work: (path, onProgress) => volume.warmup(path, { signal, onProgress }) }));
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     await volume.close();
   }
 }
@@ -67,22 +51,13 @@ export const warmup: CommandDefinition = {
   ],
   async run(paths, o, io) {
     const report = reporter(io, Boolean(o.json));
+    const bar = (path: string) => progressOf(io, path, Boolean(o.progress));
     if (o.meta) {
       if (o.cacheDir === undefined) throw new CodedError('ERR_BAD_OPTION', '--meta needs --cache-dir: the disk cache to fill', { subject: '--cache-dir' });
       const cacheDirSize = parseSize(String(o.cacheDirSize), '--cache-dir-size');
-      return warmWithMeta(o.meta as string, paths, { cacheDir: o.cacheDir as string, cacheDirSize, progress: Boolean(o.progress), io, report });
+      return warmWithMeta(o.meta as string, paths, { cacheDir: o.cacheDir as string, cacheDirSize, bar, report });
     }
     if (o.cacheDir !== undefined) throw new CodedError('ERR_BAD_OPTION', '--cache-dir goes with --meta: on a mount, the mount\'s own cache is warmed', { subject: '--cache-dir' });
-    for (const path of paths) {
-      const bar = progressOf(io, path, Boolean(o.progress));
-      const started = Date.now();
-      try {
-        const r = warmupThroughMount(path, (done, total) => bar.update(done, total)) as unknown as WarmupReport;
-        bar.stop();
-        report(path, r, (Date.now() - started) / 1000);
-      } finally {
-        bar.stop();
-      }
-    }
+    await eachPath(paths, { bar, report, work: (path, onProgress) => warmupThroughMount(path, onProgress) as unknown as WarmupReport });
   },
 };
