@@ -83,6 +83,7 @@ export class SessionKeeper {
   private async renew(): Promise<void> {
     if (this.fencedBy) throw this.fencedBy;
     const t = Date.now();
+    const lease = this.info.expires;
     const next = { ...this.info, heartbeat: t, expires: t + this.options.ttlMs };
     let renewed: boolean;
     try {
@@ -96,6 +97,16 @@ export class SessionKeeper {
     if (!renewed) {
       const late = t - this.info.expires;
       this.fence(late > 0 ? `its lease expired ${late} ms ago (paused or partitioned longer than the session TTL)` : 'its record is gone (cleaned by another client or gc)');
+      throw this.fencedBy!;
+    }
+    const answered = Date.now();
+    if (answered > lease) {
+      // The renewal was judged against `t`, taken before the call: a process paused or starved
+      // while it was under way gets its answer after the lease ended, and the engine may have
+      // applied it after that too, when others could already take this session's locks and
+      // files. Give the session up (others clean it) rather than resume as if nothing happened.
+      await this.engine.fenceSession(this.info.id, Number.MAX_SAFE_INTEGER).catch(() => undefined);
+      this.fence(`its heartbeat was answered ${answered - lease} ms after its lease had ended (paused or starved while renewing)`);
       throw this.fencedBy!;
     }
     Object.assign(this.info, { heartbeat: next.heartbeat, expires: next.expires });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { FsError } from '../../errors/index.js';
 import { fsck } from '../fsck/fsck.js';
 import { collectMetadataGarbage } from '../gc/collect-metadata.js';
-import { cleanExpiredSessions } from '../sessions.js';
+import { cleanExpiredSessions, SessionKeeper } from '../sessions.js';
 import { type Caller, type Ino, ROOT_INO, type SliceId, type SliceRecord } from '../types.js';
 import { VolumeMeta } from '../volume-meta.js';
 import { alice, n, rejectsWith, root, until, withMeta } from './harness.js';
@@ -58,6 +58,39 @@ export function fencingSuite(engine: TestEngine): void {
         assert.equal((await m.getattr(mine)).length, 5000);
         assert.deepEqual(await m.usage(), { usedBytes: 8000, inodes: 3 });
         await assertClean(m);
+      });
+    });
+
+    it('a heartbeat answered after the lease ended (the process paused while renewing) fences the client and gives its session up', async () => {
+      await withMeta(engine, async (m) => {
+        const lines: string[] = [];
+        let slow = true;
+        // The renewal is sent, then the process "pauses" past its 300 ms lease before the engine
+        // applies it: judged against the time taken before the pause, the engine accepts it.
+        const paused = new Proxy(m.engine, {
+          get(target, key) {
+            const value = Reflect.get(target, key) as unknown;
+            if (key !== 'renewSession' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+            return async (...args: unknown[]) => {
+              if (slow) {
+                slow = false;
+                await new Promise((resolve) => setTimeout(resolve, 400));
+              }
+              return (value as (...a: unknown[]) => Promise<boolean>).apply(target, args);
+            };
+          },
+        });
+        const keeper = await SessionKeeper.start(paused, { program: 'paused', ttlMs: 300, log: (l) => lines.push(l) });
+        try {
+          await rejectsWith(keeper.beat(), 'EIO');
+          assert.ok(keeper.fenced, 'fenced');
+          await rejectsWith(keeper.ensureLive(), 'EIO');
+          assert.ok(lines.some((l) => /FENCED: its heartbeat was answered \d+ ms after its lease had ended/.test(l)), lines.join(' | '));
+          const stored = (await m.engine.listSessions()).find((s) => s.id === keeper.info.id);
+          assert.ok(!stored || stored.expires < Date.now(), 'the session is given up for others to clean');
+        } finally {
+          await keeper.stop();
+        }
       });
     });
 
