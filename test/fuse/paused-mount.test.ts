@@ -86,6 +86,9 @@ for (const engine of mountEngines()) {
       run(`printf data > ${a.mnt}/locked && printf data > ${a.mnt}/open`);
       const holder = spawn('python3', ['-c', HOLDER, `${a.mnt}/locked`, `${a.mnt}/open`], { stdio: ['pipe', 'pipe', 'inherit'] });
       const exited = new Promise<number | null>((resolve) => holder.on('exit', resolve));
+      // Every child ends with the test, passed or failed: a child left waiting on its stdin keeps
+      // the test file from exiting (CI once waited out the 300 s file timeout that way).
+      let taker: ReturnType<typeof spawn> | undefined;
       try {
         assert.equal(await nextLine(holder.stdout), 'ready');
         assert.equal(run(lockf(`${b.mnt}/locked`)), 'busy\n', 'the lock holds across mounts while A is alive');
@@ -100,9 +103,9 @@ for (const engine of mountEngines()) {
           assert.ok(Date.now() < deadline, 'the paused session never expired');
         }
         // Meanwhile the other mount may take A's lock, and holds it.
-        const taker = spawn('sh', ['-c', lockf(`${b.mnt}/locked`, 'sys.stdin.read()')], { stdio: ['pipe', 'pipe', 'inherit'] });
-        const takerExited = new Promise<number | null>((resolve) => taker.on('exit', resolve));
-        assert.equal(await nextLine(taker.stdout), 'locked', 'the expired session\'s lock does not count');
+        taker = spawn('sh', ['-c', lockf(`${b.mnt}/locked`, 'sys.stdin.read()')], { stdio: ['pipe', 'pipe', 'inherit'] });
+        const takerExited = new Promise<number | null>((resolve) => taker!.on('exit', resolve));
+        assert.equal(await nextLine(taker.stdout!), 'locked', 'the expired session\'s lock does not count');
 
         process.kill(a.pid, 'SIGCONT');
         holder.stdin.write('go\n');
@@ -116,6 +119,7 @@ for (const engine of mountEngines()) {
         taker.stdin!.end();
         assert.equal(await takerExited, 0);
       } finally {
+        taker?.kill();
         holder.stdin.end();
         await exited;
       }
