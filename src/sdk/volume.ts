@@ -294,17 +294,17 @@ export class Volume implements WatchContext {
     return rm(this, toPath(path), options ?? {});
   }
 
-  /**
-   * Removes a path and everything below it inside the metadata engine, in batches, without
-   * walking it entry by entry (`slicefs rmr`); files go through the trash when the volume keeps
-   * one. Returns the entries removed. An interrupted removal leaves a smaller, consistent tree.
-   */
   /** Fetches the blocks of every file at or below `path` into the disk cache (opened with `cacheDir`; EINVAL without one). */
   async warmup(path: PathLike, options: WarmupOptions = {}): Promise<WarmupReport> {
     const p = toPath(path);
     return withPaths({ syscall: 'warmup', path: p }, () => warmTree(this.vfs, this.caller, p, options));
   }
 
+  /**
+   * Removes a path and everything below it inside the metadata engine, in batches, without
+   * walking it entry by entry (`slicefs rmr`); files go through the trash when the volume keeps
+   * one. Returns the entries removed. An interrupted removal leaves a smaller, consistent tree.
+   */
   async rmr(path: PathLike, options: RemoveTreeOptions = {}): Promise<number> {
     const p = toPath(path);
     return withPaths({ syscall: 'rmr', path: p }, async () => {
