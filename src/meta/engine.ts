@@ -67,6 +67,13 @@ export interface EngineTx {
 
   /** Records a new slice with one reference. */
   createSlice(id: SliceId, size: number): Promise<void>;
+  /**
+   * Keeps the bytes of a small slice in the engine instead of the object store (inline data,
+   * DESIGN §2): stored with the slice in this transaction, removed with it by finishPendingSlices.
+   */
+  putSliceData(id: SliceId, data: Uint8Array): Promise<void>;
+  /** The bytes of slices kept in the engine (ids without inline data are absent). */
+  getSliceData(ids: readonly SliceId[]): Promise<Map<SliceId, Buffer>>;
   /** Adds one reference per occurrence of an id (ids of holes are ignored). */
   addSliceRefs(ids: readonly SliceId[]): Promise<void>;
   /** Drops one reference per occurrence; a slice that reaches zero joins the deletion queue. */
@@ -172,6 +179,9 @@ export interface VolumeTotals {
   sliceBytes: number;
   /** Slices waiting for deletion. */
   pendingSlices: number;
+  /** Slices whose bytes the engine keeps (inline data), and those bytes. */
+  inlineSlices: number;
+  inlineBytes: number;
 }
 
 /** Where a scan of chunk records stopped: the last record returned. */
@@ -207,7 +217,7 @@ export interface XattrRow {
  */
 export type VolumeView = Pick<
   Engine,
-  | 'scanInodes' | 'scanEdges' | 'scanSlices' | 'scanChunkRecords' | 'scanSymlinks' | 'scanXattrs' | 'pendingSlices' | 'getCounter' | 'listSessions'
+  | 'scanInodes' | 'scanEdges' | 'scanSlices' | 'scanSliceData' | 'scanChunkRecords' | 'scanSymlinks' | 'scanXattrs' | 'pendingSlices' | 'getCounter' | 'listSessions'
   | 'listSustained' | 'listDetached'
 > & {
   /** Up to `limit` entries of `parent` whose names sort after `after`. */
@@ -246,7 +256,7 @@ export interface Engine {
 
   /** Up to `limit` slices waiting for deletion, numbered after `after`, in order. */
   pendingSlices(limit: number, after?: number): Promise<PendingSlice[]>;
-  /** Removes slices from the deletion queue once their objects are gone. */
+  /** Removes slices from the deletion queue once their objects are gone, with their inline data. */
   finishPendingSlices(ids: readonly SliceId[]): Promise<void>;
 
   /** Inserts or replaces a session. */
@@ -277,6 +287,8 @@ export interface Engine {
   scanEdges(after: { parent: Ino; name: Buffer } | undefined, limit: number): Promise<Array<{ parent: Ino; edge: Edge }>>;
   /** Slices numbered after `after`, in order, at most `limit`. */
   scanSlices(after: number, limit: number): Promise<Array<{ id: SliceId; size: number; refs: number }>>;
+  /** Inline slice data of slices numbered after `after`, in order, at most `limit` (fsck, dump). */
+  scanSliceData(after: number, limit: number): Promise<Array<{ id: SliceId; data: Buffer }>>;
   /** Chunk records after the cursor, in (inode, chunk index, position in the chunk) order, at most `limit`. */
   scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]>;
   /** Symlink targets of inodes numbered after `after`, in order, at most `limit` (dump). */

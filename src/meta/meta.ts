@@ -79,6 +79,12 @@ export interface SliceWrite {
    * are ignored. Whichever client commits it, an append never overwrites another.
    */
   atEnd?: boolean;
+  /**
+   * Inline data: the slice's bytes (exactly `record.size`, at most MAX_INLINE_SIZE), kept in the
+   * engine with the commit instead of in objects; none were uploaded. The writer inlines slices
+   * of at most the volume's `inlineSize` (DESIGN §2).
+   */
+  data?: Uint8Array;
 }
 
 /** Volume usage as the counters keep it. */
@@ -191,7 +197,9 @@ export interface Meta {
    * dropping their references. False, and nothing changed, when the chunk no longer starts
    * with those records.
    */
-  compactChunk(ino: Ino, index: number, spec: { replaced: readonly SliceRecord[]; result?: SliceRecord }): Promise<boolean>;
+  compactChunk(ino: Ino, index: number, spec: { replaced: readonly SliceRecord[]; result?: SliceRecord; data?: Uint8Array }): Promise<boolean>;
+  /** The bytes of a slice kept in the engine (inline data), or undefined when its bytes are in objects. */
+  readSliceData(id: SliceId): Promise<Buffer | undefined>;
   /** Sets a file's length, cutting or extending with zeros. */
   truncate(caller: Caller, ino: Ino, length: number): Promise<Attr>;
   /** A fresh slice id (allocated from the engine in batches). */

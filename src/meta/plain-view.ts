@@ -6,6 +6,7 @@ export function plainView(engine: Engine): VolumeView {
     scanInodes: (after, limit) => engine.scanInodes(after, limit),
     scanEdges: (after, limit) => engine.scanEdges(after, limit),
     scanSlices: (after, limit) => engine.scanSlices(after, limit),
+    scanSliceData: (after, limit) => engine.scanSliceData(after, limit),
     scanChunkRecords: (after, limit) => engine.scanChunkRecords(after, limit),
     scanSymlinks: (after, limit) => engine.scanSymlinks(after, limit),
     scanXattrs: (after, limit) => engine.scanXattrs(after, limit),

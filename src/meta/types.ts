@@ -17,6 +17,8 @@ export const CHUNK_SIZE = 64 * 1024 * 1024;
 export const MAX_NAME_BYTES = 255;
 /** The largest file length (and offset) the format allows. */
 export const MAX_FILE_SIZE = 2 ** 50;
+/** The largest slice whose bytes may be kept in the metadata engine (inline data, `format --inline-size`). */
+export const MAX_INLINE_SIZE = 64 * 1024;
 
 export type FileType = 'file' | 'dir' | 'symlink' | 'fifo' | 'chr' | 'blk' | 'socket';
 

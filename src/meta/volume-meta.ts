@@ -273,8 +273,11 @@ export class VolumeMeta implements Meta {
   syncInode(ino: Ino): Promise<void> {
     return this.live(() => syncInode(this.ctx, ino));
   }
-  compactChunk(ino: Ino, index: number, spec: { replaced: readonly SliceRecord[]; result?: SliceRecord }): Promise<boolean> {
+  compactChunk(ino: Ino, index: number, spec: { replaced: readonly SliceRecord[]; result?: SliceRecord; data?: Uint8Array }): Promise<boolean> {
     return this.live(() => compactChunk(this.ctx, { ino, index }, spec));
+  }
+  async readSliceData(id: SliceId): Promise<Buffer | undefined> {
+    return (await this.engine.read((tx) => tx.getSliceData([id]))).get(id);
   }
   pendingSlices(limit: number): Promise<PendingSlice[]> {
     return this.engine.pendingSlices(limit);

@@ -2,15 +2,27 @@ import { FsError, isFsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
 import type { EngineTx, TxnOptions } from '../engine.js';
 import type { SliceWrite } from '../meta.js';
-import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, type SliceRecord } from '../types.js';
+import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, MAX_INLINE_SIZE, type SliceId, type SliceRecord } from '../types.js';
 import { changeLength, mustGetInode } from './inode-records.js';
 import { checkVolumeLimits } from '../space/volume-limits.js';
 import { chargeFileGrowth } from '../space/dir-quotas.js';
 
-/** Counts a new slice's blocks as stored (the deletion queue's finish subtracts them). */
-async function countStored(tx: EngineTx, size: number): Promise<void> {
+/**
+ * Records a new slice with one reference, with its bytes when they are inline, and counts it as
+ * stored (the deletion queue's finish subtracts it).
+ */
+async function storeSlice(tx: EngineTx, slice: { id: SliceId; size: number }, data: Uint8Array | undefined): Promise<void> {
+  await tx.createSlice(slice.id, slice.size);
+  if (data) await tx.putSliceData(slice.id, data);
   await tx.addCounter('storedSlices', 1);
-  await tx.addCounter('storedBytes', size);
+  await tx.addCounter('storedBytes', slice.size);
+}
+
+/** Inline data must be the whole slice, and small. */
+function checkInlineData(ino: Ino, record: SliceRecord, data: Uint8Array | undefined): void {
+  if (data && (data.length !== record.size || record.size > MAX_INLINE_SIZE || record.id === 0)) {
+    throw new FsError('EINVAL', { syscall: 'write', ino, detail: `inline data of ${data.length} bytes for a slice of ${record.size} (at most ${MAX_INLINE_SIZE})` });
+  }
 }
 
 /** Commits freshly written slices (one reference each) and grows the file to cover them; appends land at its end. */
@@ -27,7 +39,8 @@ export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly 
 
 /** Refuses slice records that are empty, overrun their slice, or land outside their chunk or the largest file. */
 export function checkSliceWrites(ino: Ino, writes: readonly SliceWrite[]): void {
-  for (const { index, record: r, atEnd } of writes) {
+  for (const { index, record: r, atEnd, data } of writes) {
+    checkInlineData(ino, r, data);
     const end = index * CHUNK_SIZE + r.pos + r.len;
     const placed = atEnd || (r.pos >= 0 && r.pos + r.len <= CHUNK_SIZE && end <= MAX_FILE_SIZE);
     if (r.len <= 0 || r.off < 0 || r.off + r.len > r.size || !placed) {
@@ -43,9 +56,8 @@ export function checkSliceWrites(ino: Ino, writes: readonly SliceWrite[]): void 
 export async function addSlices(ctx: MetaContext, tx: EngineTx, attr: Attr, writes: readonly SliceWrite[]): Promise<void> {
   const { ino } = attr;
   let length = attr.length;
-  for (const { index, record, atEnd } of writes) {
-    await tx.createSlice(record.id, record.size);
-    await countStored(tx, record.size);
+  for (const { index, record, atEnd, data } of writes) {
+    await storeSlice(tx, record, data);
     if (atEnd) {
       length = await appendAtEnd(tx, { ino, length }, record);
       continue;
@@ -98,18 +110,16 @@ const sameRecord = (a: SliceRecord, b: SliceRecord) =>
 export async function compactChunk(
   ctx: MetaContext,
   target: { ino: Ino; index: number },
-  spec: { replaced: readonly SliceRecord[]; result?: SliceRecord },
+  spec: { replaced: readonly SliceRecord[]; result?: SliceRecord; data?: Uint8Array },
 ): Promise<boolean> {
   const { ino, index } = target;
+  if (spec.result) checkInlineData(ino, spec.result, spec.data);
   return ctx.engine.txn(async (tx) => {
     const records = await tx.getChunk(ino, index);
     const n = spec.replaced.length;
     if (records.length < n || !spec.replaced.every((r, i) => sameRecord(r, records[i]!))) return false;
     const result = spec.result ? [spec.result] : [];
-    if (spec.result && spec.result.id !== 0) {
-      await tx.createSlice(spec.result.id, spec.result.size);
-      await countStored(tx, spec.result.size);
-    }
+    if (spec.result && spec.result.id !== 0) await storeSlice(tx, spec.result, spec.data);
     await tx.setChunk(ino, index, [...result, ...records.slice(n)]);
     await tx.dropSliceRefs(spec.replaced.map((r) => r.id));
     return true;

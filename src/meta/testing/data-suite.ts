@@ -82,6 +82,36 @@ export function dataSuite(engine: TestEngine): void {
       });
     });
 
+    it('inline data is stored with its commit, shared by clones, and removed when the deletion finishes', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const [a, b] = [await m.newSliceId(), await m.newSliceId()];
+        const bytes = Buffer.from('hello inline\n');
+        await m.commitSlices(f.ino, [{ index: 0, record: rec(0, a, bytes.length), data: bytes }, { index: 0, record: rec(100, b, 10) }]);
+        assert.deepEqual(await m.readSliceData(a), bytes);
+        assert.equal(await m.readSliceData(b), undefined, 'a slice committed without data keeps its bytes in objects');
+        await rejectsWith(m.commitSlices(f.ino, [{ index: 0, record: rec(0, await m.newSliceId(), 5), data: Buffer.from('four') }]), 'EINVAL');
+        const c = await m.newSliceId();
+        await rejectsWith(m.commitSlices(ROOT_INO, [{ index: 0, record: rec(0, c, 3), data: Buffer.from('abc') }]), 'EBADF');
+        assert.equal(await m.readSliceData(c), undefined, 'a failed commit stores no data');
+        const copy = await m.clone(root, { src: f.ino, parent: ROOT_INO, name: n('g') });
+        assert.deepEqual((await m.readChunk(copy.ino, 0)).map((r) => r.id), [a, b], 'the clone shares the inline slice');
+        const totals = await m.engine.totals();
+        assert.deepEqual([totals.inlineSlices, totals.inlineBytes], [1, bytes.length]);
+        assert.deepEqual(await m.engine.scanSliceData(0, 10), [{ id: a, data: bytes }]);
+        assert.deepEqual(await m.engine.scanSliceData(a, 10), []);
+        await m.unlink(root, ROOT_INO, n('f'));
+        assert.deepEqual(await m.readSliceData(a), bytes, 'the clone still holds it');
+        await m.unlink(root, ROOT_INO, n('g'));
+        assert.deepEqual((await m.pendingSlices(10)).map((p) => p.id).sort(), [a, b].sort());
+        assert.deepEqual(await m.readSliceData(a), bytes, 'kept until the deletion finishes');
+        await m.finishPendingSlices([a, b]);
+        assert.equal(await m.readSliceData(a), undefined);
+        assert.deepEqual(await m.engine.scanSliceData(0, 10), []);
+        assert.deepEqual([(await m.engine.totals()).inlineSlices, (await m.usage()).usedBytes], [0, 0]);
+      });
+    });
+
     it('an append lands at the end the committing transaction sees, cut at chunk boundaries, one reference per record', async () => {
       await withMeta(engine, async (m) => {
         const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });

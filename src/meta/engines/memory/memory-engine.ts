@@ -101,6 +101,7 @@ export class MemoryEngine implements Engine {
         const p = this.s.pending.get(id);
         if (!p) continue;
         this.s.pending.delete(id);
+        this.s.sliceData.delete(id);
         this.s.counters.set('storedSlices', (this.s.counters.get('storedSlices') ?? 0) - 1);
         this.s.counters.set('storedBytes', (this.s.counters.get('storedBytes') ?? 0) - p.size);
       }
@@ -147,6 +148,9 @@ export class MemoryEngine implements Engine {
   scanSlices(after: number, limit: number) {
     return this.queue.run(() => this.scans.scanSlices(after, limit));
   }
+  scanSliceData(after: number, limit: number) {
+    return this.queue.run(() => this.scans.scanSliceData(after, limit));
+  }
   scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number) {
     return this.queue.run(() => this.scans.scanChunkRecords(after, limit));
   }
@@ -166,12 +170,16 @@ export class MemoryEngine implements Engine {
     for (const a of this.s.inodes.values()) if (a.type === 'file') fileBytes += a.length;
     let sliceBytes = 0;
     for (const s of this.s.slices.values()) sliceBytes += s.size;
+    let inlineBytes = 0;
+    for (const data of this.s.sliceData.values()) inlineBytes += data.length;
     return {
       inodes: this.s.inodes.size,
       fileBytes,
       slices: this.s.slices.size,
       sliceBytes,
       pendingSlices: this.s.pending.size,
+      inlineSlices: this.s.sliceData.size,
+      inlineBytes,
     };
   }
   async stats() {

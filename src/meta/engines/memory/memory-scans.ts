@@ -48,6 +48,9 @@ export class MemoryScans implements VolumeView {
   async scanSlices(after: number, limit: number) {
     return [...this.s.slices].filter(([id]) => id > after).sort(([a], [b]) => a - b).slice(0, limit).map(([id, s]) => ({ id, ...s }));
   }
+  async scanSliceData(after: number, limit: number) {
+    return [...this.s.sliceData].filter(([id]) => id > after).sort(([a], [b]) => a - b).slice(0, limit).map(([id, data]) => ({ id, data: Buffer.from(data) }));
+  }
   async scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]> {
     const out: ChunkRecordRow[] = [];
     const a = after ?? { ino: -1, index: 0, seq: -1 };

@@ -14,6 +14,8 @@ export interface MemoryState {
   xattrs: Map<Ino, Map<string, Buffer>>;
   chunks: Map<Ino, Map<number, readonly SliceRecord[]>>;
   slices: Map<SliceId, { size: number; refs: number }>;
+  /** Inline data: the bytes of small slices kept in the engine (until their deletion finishes). */
+  sliceData: Map<SliceId, Buffer>;
   pending: Map<SliceId, PendingSlice>;
   sessions: Map<SessionId, SessionInfo>;
   sustained: Map<SessionId, Map<Ino, true>>;
@@ -32,6 +34,7 @@ export function emptyState(): MemoryState {
     xattrs: new Map(),
     chunks: new Map(),
     slices: new Map(),
+    sliceData: new Map(),
     pending: new Map(),
     sessions: new Map(),
     sustained: new Map(),

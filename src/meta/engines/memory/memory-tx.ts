@@ -106,6 +106,17 @@ export class MemoryTx implements EngineTx {
   async createSlice(id: SliceId, size: number) {
     this.undo.set(this.s.slices, id, { size, refs: 1 });
   }
+  async putSliceData(id: SliceId, data: Uint8Array) {
+    this.undo.set(this.s.sliceData, id, Buffer.from(data));
+  }
+  async getSliceData(ids: readonly SliceId[]) {
+    const out = new Map<SliceId, Buffer>();
+    for (const id of ids) {
+      const data = this.s.sliceData.get(id);
+      if (data) out.set(id, Buffer.from(data));
+    }
+    return out;
+  }
   async addSliceRefs(ids: readonly SliceId[]) {
     for (const id of ids) {
       const slice = this.s.slices.get(id);

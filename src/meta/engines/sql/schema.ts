@@ -22,6 +22,8 @@ export function schemaStatements(t: SqlTypes): string[] {
       id ${t.int} NOT NULL, size ${t.int} NOT NULL, off ${t.int} NOT NULL, len ${t.int} NOT NULL,
       PRIMARY KEY (ino, indx, seq))${clustered}`,
     `CREATE TABLE IF NOT EXISTS slice (id ${t.int} PRIMARY KEY, size ${t.int} NOT NULL, refs ${t.int} NOT NULL)${t.updatedOften ? ` WITH (${t.updatedOften})` : ''}`,
+    // Inline data (DESIGN §2): the bytes of small slices, kept here instead of in objects.
+    `CREATE TABLE IF NOT EXISTS slice_data (id ${t.int} PRIMARY KEY, data ${t.blob} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS delslice (id ${t.int} PRIMARY KEY, size ${t.int} NOT NULL, queued ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS session (id ${t.int} PRIMARY KEY, info TEXT NOT NULL, expires ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS sustained (session ${t.int} NOT NULL, ino ${t.int} NOT NULL, PRIMARY KEY (session, ino))`,
@@ -58,6 +60,6 @@ export function scratchStatements(t: SqlTypes): string[] {
 
 /** Every table, for `format --force` to empty. */
 export const TABLES = [
-  'setting', 'counter', 'node', 'edge', 'symlink', 'xattr', 'chunk_slice', 'slice', 'delslice', 'session',
+  'setting', 'counter', 'node', 'edge', 'symlink', 'xattr', 'chunk_slice', 'slice', 'slice_data', 'delslice', 'session',
   'sustained', 'detached', 'quota', 'locks', 'change_log',
 ] as const;

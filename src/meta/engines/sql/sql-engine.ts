@@ -11,7 +11,7 @@ import { SqlTx } from './sql-tx.js';
 const SETTINGS_KEY = 'volume';
 const SCHEMA_KEY = 'schema';
 /** Bumped whenever schema.ts gains a table or index, so older volumes get it on open. */
-const SCHEMA_REVISION = 5;
+const SCHEMA_REVISION = 6;
 
 /** The SQL engine family: one implementation over a thin dialect. */
 export class SqlEngine implements Engine {
@@ -118,6 +118,7 @@ export class SqlEngine implements Engine {
           slices++;
           bytes += Number(row.size);
         }
+        await q.run(`DELETE FROM slice_data WHERE id = ?`, [id]);
       }
       const count = `INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counter.value + excluded.value`;
       if (slices) for (const [name, delta] of [['storedSlices', -slices], ['storedBytes', -bytes]] as const) await q.run(count, [name, delta]);
@@ -177,6 +178,9 @@ export class SqlEngine implements Engine {
   scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]> {
     return this.scans.scanChunkRecords(after, limit);
   }
+  scanSliceData(after: number, limit: number) {
+    return this.scans.scanSliceData(after, limit);
+  }
   scanSymlinks(after: number, limit: number): Promise<SymlinkRow[]> {
     return this.scans.scanSymlinks(after, limit);
   }
@@ -195,6 +199,8 @@ export class SqlEngine implements Engine {
       slices: await num(`SELECT COUNT(*) AS n FROM slice`),
       sliceBytes: await num(`SELECT SUM(size) AS n FROM slice`),
       pendingSlices: await num(`SELECT COUNT(*) AS n FROM delslice`),
+      inlineSlices: await num(`SELECT COUNT(*) AS n FROM slice_data`),
+      inlineBytes: await num(`SELECT SUM(LENGTH(data)) AS n FROM slice_data`),
     };
   }
   stats() {

@@ -71,6 +71,10 @@ export class SqlScans implements VolumeView {
     const rows = await this.q.all<{ id: number; size: number; refs: number }>(`SELECT id, size, refs FROM slice WHERE id > ? ORDER BY id LIMIT ?`, [after, limit]);
     return rows.map((r) => ({ id: Number(r.id) as SliceId, size: Number(r.size), refs: Number(r.refs) }));
   }
+  async scanSliceData(after: number, limit: number) {
+    const rows = await this.q.all<{ id: number; data: Buffer }>(`SELECT id, data FROM slice_data WHERE id > ? ORDER BY id LIMIT ?`, [after, limit]);
+    return rows.map((r) => ({ id: Number(r.id) as SliceId, data: Buffer.from(r.data) }));
+  }
   async scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]> {
     const rows = await this.q.all<{ ino: number; indx: number; seq: number; pos: number; id: number; size: number; off: number; len: number }>(
       `SELECT ino, indx, seq, pos, id, size, off, len FROM chunk_slice WHERE (ino, indx, seq) > (?, ?, ?) ORDER BY ino, indx, seq LIMIT ?`,

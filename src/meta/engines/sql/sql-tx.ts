@@ -217,6 +217,19 @@ export class SqlTx implements EngineTx {
   async createSlice(id: SliceId, size: number) {
     await this.q.run(`INSERT INTO slice (id, size, refs) VALUES (?, ?, 1)`, [id, size]);
   }
+  async putSliceData(id: SliceId, data: Uint8Array) {
+    await this.q.run(`INSERT INTO slice_data (id, data) VALUES (?, ?)`, [id, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+  }
+  async getSliceData(ids: readonly SliceId[]) {
+    const out = new Map<SliceId, Buffer>();
+    const unique = [...new Set(ids)].filter((id) => id !== 0);
+    for (let i = 0; i < unique.length; i += 500) {
+      const part = unique.slice(i, i + 500);
+      const rows = await this.q.all<{ id: number; data: Buffer }>(`SELECT id, data FROM slice_data WHERE id IN (${part.map(() => '?').join(', ')})`, part);
+      for (const r of rows) out.set(Number(r.id) as SliceId, Buffer.from(r.data));
+    }
+    return out;
+  }
   async addSliceRefs(ids: readonly SliceId[]) {
     for (const [id, n] of countIds(ids)) await this.q.run(`UPDATE slice SET refs = refs + ? WHERE id = ?`, [n, id]);
   }
