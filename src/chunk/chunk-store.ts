@@ -60,11 +60,13 @@ export class ChunkStore {
     const requests = new Limiter(options.concurrency ?? 32);
     this.cache = new BlockCache(options.cacheSize ?? 256 * 1024 * 1024);
     this.diskCache = options.diskCache;
-    this.slices = new SliceReader(store, { blockSizeOf: blockSizeOf(meta.settings), cache: this.cache, requests, readAhead: options.readAhead ?? 4 });
+    this.slices = new SliceReader(store, {
+      blockSizeOf: blockSizeOf(meta.settings), cache: this.cache, requests, readAhead: options.readAhead ?? 4, inline: (ids) => meta.readSliceData(ids),
+    });
     this.budget = new WriteBudget(Math.max(2 * blockSize, options.bufferSize ?? 128 * 1024 * 1024));
     this.uploads = new Limiter(Math.min(Math.floor(this.budget.bytes / blockSize), options.concurrency ?? 32));
     this.unsynced = new UnsyncedObjects(store);
-    this.compactor = new Compactor({ meta, store, slices: this.slices, blockSize });
+    this.compactor = new Compactor({ meta, store, slices: this.slices, blockSize, inlineSize: () => this.inlineSize });
     this.deletions = new DeletionWorker({ meta, store, blockSizeOf: blockSizeOf(meta.settings), log: this.log });
     if (options.deleteObjects ?? true) this.deletions.start();
   }
@@ -79,6 +81,11 @@ export class ChunkStore {
     return fileBlocks({ meta: this.meta, blockSizeOf: blockSizeOf(this.meta.settings) }, file);
   }
 
+  /** Slices up to this size are written with their bytes into the engine (the volume's inline size, which `config` may change live). */
+  get inlineSize(): number {
+    return this.meta.settings.inlineSize ?? 0;
+  }
+
   /** The most data `createWith` takes: one block of one chunk. */
   get smallFileLimit(): number {
     return Math.min(this.meta.settings.blockSize, CHUNK_SIZE);
@@ -88,16 +95,19 @@ export class ChunkStore {
    * Creates a file holding `data` (at most `smallFileLimit` bytes) without a write buffer:
    * uploads it as one new slice, then `create` records the file with that slice in one
    * transaction. The object is deleted if `create` fails, and kept for the file's next fsync.
+   * Data up to the inline size goes into that transaction instead: no object at all.
    */
   async createWith(data: Buffer, create: (writes: SliceWrite[]) => Promise<Attr>): Promise<Attr> {
     if (data.length > this.smallFileLimit) throw new RangeError(`createWith takes at most ${this.smallFileLimit} bytes`);
     if (data.length === 0) return create([]);
     const id = await this.meta.newSliceId();
+    const record = { pos: 0, id, size: data.length, off: 0, len: data.length };
+    if (data.length <= this.inlineSize) return create([{ index: 0, record, data }]);
     const key = blockKey(id, 0, data.length);
     await this.uploads.run(() => this.store.put(key, data));
     let attr: Attr;
     try {
-      attr = await create([{ index: 0, record: { pos: 0, id, size: data.length, off: 0, len: data.length } }]);
+      attr = await create([{ index: 0, record }]);
     } catch (err) {
       await this.store.delete(key).catch(() => undefined);
       throw err;
@@ -109,8 +119,8 @@ export class ChunkStore {
   /** A new write buffer for a file. */
   writer(ino: Ino): FileWriter {
     return new FileWriter(
-      { meta: this.meta, store: this.store, unsynced: this.unsynced, blockSize: this.meta.settings.blockSize, uploads: this.uploads, budget: this.budget,
-        onCommit: (i, indexes) => this.compactLater(i, indexes) },
+      { meta: this.meta, store: this.store, unsynced: this.unsynced, blockSize: this.meta.settings.blockSize, inlineSize: () => this.inlineSize,
+        uploads: this.uploads, budget: this.budget, onCommit: (i, indexes) => this.compactLater(i, indexes) },
       ino,
     );
   }

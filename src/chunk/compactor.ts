@@ -16,7 +16,7 @@ export const COMPACT_THRESHOLD = 48;
 export class Compactor {
   private readonly running = new Set<string>();
 
-  constructor(private readonly deps: { meta: Meta; store: ObjectStore; slices: SliceReader; blockSize: number }) {}
+  constructor(private readonly deps: { meta: Meta; store: ObjectStore; slices: SliceReader; blockSize: number; inlineSize: () => number }) {}
 
   /** Compacts the chunk if it has grown past the threshold; returns true if it did. */
   async maybeCompact(ino: Ino, index: number): Promise<boolean> {
@@ -39,6 +39,9 @@ export class Compactor {
     const to = visible[visible.length - 1]!.pos + visible[visible.length - 1]!.len;
     const data = await readChunkRange(this.deps.slices, replaced, { from, to });
     const id = await this.deps.meta.newSliceId();
+    const result = { pos: from, id, size: data.length, off: 0, len: data.length };
+    // Small enough to keep in the engine: the commit holds the bytes, no object is written.
+    if (data.length <= this.deps.inlineSize()) return this.deps.meta.compactChunk(ino, index, { replaced, result, data });
     const keys: string[] = [];
     const { blockSize } = this.deps;
     for (let b = 0; b * blockSize < data.length; b++) {
@@ -51,7 +54,6 @@ export class Compactor {
       // The commit replaces records whose objects may have been fsynced: the new ones must be as
       // durable before it (a later durable commit or a checkpoint can make the commit durable at any time).
       await this.deps.store.sync(keys);
-      const result = { pos: from, id, size: data.length, off: 0, len: data.length };
       if (await this.deps.meta.compactChunk(ino, index, { replaced, result })) return true;
     } catch (err) {
       await removeObjects();

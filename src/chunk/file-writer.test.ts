@@ -26,12 +26,12 @@ class FlakyStore extends MemoryStore {
   }
 }
 
-async function withWriter(fn: (w: FileWriter, ctx: { meta: VolumeMeta; store: FlakyStore; ino: Ino }) => Promise<void>): Promise<void> {
+async function withWriter(fn: (w: FileWriter, ctx: { meta: VolumeMeta; store: FlakyStore; ino: Ino }) => Promise<void>, inlineSize = 0): Promise<void> {
   await withMeta(memory, async (meta) => {
     const store = new FlakyStore(`mem://file-writer-${process.pid}-${Math.random()}`);
     const { ino } = await meta.create(root, 1 as Ino, n('f'), 0o644);
     const writer = new FileWriter(
-      { meta, store, unsynced: new UnsyncedObjects(store), blockSize: BLOCK, uploads: new Limiter(4), budget: new WriteBudget(4 * BLOCK) },
+      { meta, store, unsynced: new UnsyncedObjects(store), blockSize: BLOCK, inlineSize: () => inlineSize, uploads: new Limiter(4), budget: new WriteBudget(4 * BLOCK) },
       ino,
     );
     await fn(writer, { meta, store, ino });
@@ -54,6 +54,23 @@ describe('FileWriter', () => {
       const lengths = (await store.keys()).map((k) => Number(k.split('_').pop()));
       assert.deepEqual(lengths.sort((a, b) => a - b), [1808, 4096, 4096]);
     });
+  });
+
+  it('commits a slice up to the inline size with its bytes (no object); larger ones and their neighbours as objects', async () => {
+    await withWriter(async (w, { meta, store, ino }) => {
+      await w.write(0, Buffer.from('small'));
+      await w.write(1000, Buffer.alloc(3000, 7)); // not contiguous: a second slice, over the inline size
+      await w.flush();
+      const [small, large] = await meta.readChunk(ino, 0);
+      assert.deepEqual([small!.size, large!.size], [5, 3000]);
+      const inline = await meta.readSliceData([small!.id, large!.id]);
+      assert.deepEqual([...inline.keys()], [small!.id]);
+      assert.equal(inline.get(small!.id)!.toString(), 'small');
+      assert.deepEqual(await store.keys(), [`chunks/0/0/${large!.id}_0_3000`], 'only the large slice was uploaded');
+      await w.write(5, Buffer.from('!'));
+      store.failPuts = true; // an inline commit needs no put
+      assert.equal((await w.flush())?.length, 4000);
+    }, 2048);
   });
 
   it('cuts a write that crosses a chunk boundary into one record per chunk', async () => {

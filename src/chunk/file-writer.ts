@@ -19,6 +19,8 @@ export interface WriterDeps {
   /** Objects committed without a sync, which a durable flush syncs first. */
   unsynced: UnsyncedObjects;
   blockSize: number;
+  /** Slices of at most this many bytes are committed with their bytes (inline data), not uploaded (the volume's `inlineSize`, read when a slice is frozen). */
+  inlineSize: () => number;
   /** Bounds blocks being uploaded at once, across every writer. */
   uploads: Limiter;
   /** The client's write buffer, shared by every writer: a block waits for room before its upload. */
@@ -135,6 +137,9 @@ export class FileWriter {
 
   /** Starts uploads of the slice's ready blocks; waits until the client's write buffer has room for them. */
   private async uploadReady(slice: PendingSlice): Promise<void> {
+    // Decided once, when the slice is frozen: small enough and nothing of it uploaded.
+    if (slice.frozen && slice.uploaded === 0 && slice.len > 0 && slice.len <= this.deps.inlineSize()) slice.inline = true;
+    if (slice.inline) return;
     const admitted: Promise<void>[] = [];
     for (const b of slice.readyBlocks()) {
       const block = slice.takeBlock(b);
@@ -180,9 +185,13 @@ export class FileWriter {
       return undefined;
     }
     const writes: SliceWrite[] = await Promise.all(
-      slices.map(async (s) => ({ index: s.index, record: { pos: s.pos, id: await s.id!, size: s.len, off: 0, len: s.len }, atEnd: s.atEnd || undefined })),
+      slices.map(async (s) => {
+        const data = s.inline ? s.takeBlock(0) : undefined;
+        const id = await (s.id ??= this.deps.meta.newSliceId());
+        return { index: s.index, record: { pos: s.pos, id, size: s.len, off: 0, len: s.len }, atEnd: s.atEnd || undefined, data };
+      }),
     );
-    const keys = writes.flatMap((w) => sliceBlockKeys(w.record.id, w.record.size, this.deps.blockSize));
+    const keys = writes.filter((w) => !w.data).flatMap((w) => sliceBlockKeys(w.record.id, w.record.size, this.deps.blockSize));
     try {
       if (durable) await this.deps.unsynced.sync(this.ino, keys);
       const attr = await this.deps.meta.commitSlices(this.ino, writes, { durable });
@@ -210,7 +219,7 @@ export class FileWriter {
     const deletes: Promise<void>[] = [];
     for (const s of slices) {
       const id = await s.id?.catch(() => undefined);
-      if (id === undefined) continue;
+      if (id === undefined || s.inline) continue;
       for (let b = 0; b * this.deps.blockSize < s.len; b++) {
         const len = Math.min(this.deps.blockSize, s.len - b * this.deps.blockSize);
         deletes.push(this.deps.store.delete(blockKey(id, b, len)).catch(() => undefined));

@@ -13,6 +13,8 @@ export class PendingSlice {
   id: Promise<SliceId> | undefined;
   /** No more writes go here. */
   frozen = false;
+  /** Committed with its bytes (inline data), never uploaded: decided when it is frozen. */
+  inline = false;
   /** An O_APPEND run: committed at the file's end as the engine sees it, not at `index`/`pos`. */
   atEnd = false;
   readonly blocks = new Map<number, Buffer>();

@@ -23,15 +23,20 @@ class CountingStore extends MemoryStore {
 const pattern = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
 
 /** A slice of `size` patterned bytes stored as blocks, and a reader over it. */
-async function setup(size: number, options: { readAhead?: number; cache?: number } = {}) {
+async function setup(size: number, options: { readAhead?: number; cache?: number; inline?: Map<SliceId, Buffer> } = {}) {
   const store = new CountingStore(`mem://slice-reader-${process.pid}-${Math.random()}`);
   const id = 7 as SliceId;
   const data = pattern(size);
   const keys = sliceBlockKeys(id, size, BLOCK);
   for (let i = 0; i < keys.length; i++) await store.put(keys[i]!, data.subarray(i * BLOCK, Math.min(size, (i + 1) * BLOCK)));
   const cache = new BlockCache(options.cache ?? 64 * BLOCK);
-  const reader = new SliceReader(store, { blockSizeOf: () => BLOCK, cache, requests: new Limiter(8), readAhead: options.readAhead ?? 0 });
-  return { store, reader, cache, data, slice: { id, size }, keys };
+  const inlineReads: SliceId[][] = [];
+  const inline = async (ids: readonly SliceId[]) => {
+    inlineReads.push([...ids]);
+    return new Map([...(options.inline ?? [])].filter(([i]) => ids.includes(i)));
+  };
+  const reader = new SliceReader(store, { blockSizeOf: () => BLOCK, cache, requests: new Limiter(8), readAhead: options.readAhead ?? 0, inline });
+  return { store, reader, cache, data, slice: { id, size }, keys, inlineReads };
 }
 
 describe('SliceReader', () => {
@@ -40,6 +45,21 @@ describe('SliceReader', () => {
     for (const [off, len] of [[0, 10], [BLOCK - 5, 10], [BLOCK - 1, 2 * BLOCK + 2], [3 * BLOCK, 1000], [0, 3 * BLOCK + 1000]] as const) {
       assert.ok((await reader.read(slice, off, len)).equals(data.subarray(off, off + len)), `range ${off}+${len}`);
     }
+  });
+
+  it('reads inline data from the engine once, and asks once about a small slice whose bytes are in objects', async () => {
+    const bytes = Buffer.from('kept in the engine');
+    const inlined = await setup(100, { inline: new Map([[8 as SliceId, bytes]]) });
+    const reads = await Promise.all([0, 5].map((off) => inlined.reader.read({ id: 8 as SliceId, size: bytes.length }, off, 4)));
+    assert.deepEqual(reads.map(String), ['kept', 'in t']);
+    assert.equal((await inlined.reader.read({ id: 8 as SliceId, size: bytes.length }, 0, bytes.length)).toString(), String(bytes));
+    assert.deepEqual(inlined.inlineReads, [[8]], 'one engine read, then the cache');
+    assert.equal(inlined.store.gets.length, 0);
+    await assert.rejects(inlined.reader.read({ id: 8 as SliceId, size: 99 }, 0, 1), (e: FsError) => e.code === 'EIO', 'a record whose size is not the inline data\'s');
+    const { reader, store, data, slice, inlineReads } = await setup(100);
+    for (let i = 0; i < 2; i++) assert.ok((await reader.read(slice, 10, 20)).equals(data.subarray(10, 30)));
+    assert.deepEqual(inlineReads, [[slice.id]], 'not inline: remembered');
+    assert.equal(store.gets.length, 2);
   });
 
   it('fetches a whole block once for concurrent readers and serves it from the cache after', async () => {

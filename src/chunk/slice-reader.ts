@@ -1,6 +1,6 @@
 import { FsError, isFsError } from '../errors/index.js';
 import type { BlockSizeOf } from '../meta/block-layout.js';
-import type { SliceId } from '../meta/types.js';
+import { MAX_INLINE_SIZE, type SliceId } from '../meta/types.js';
 import type { ObjectStore } from '../object/object-store.js';
 import { blockKey } from './block-key.js';
 import type { BlockCache } from './block-cache.js';
@@ -8,14 +8,22 @@ import type { Limiter } from '../concurrency/limiter.js';
 
 /** Parts of a block smaller than this are fetched as a range and not cached. */
 const SMALL_READ = 128 * 1024;
+/** Small slices known to keep their bytes in objects, remembered up to this many (a slice never gains inline data). */
+const NOT_INLINE_MAX = 100_000;
 
 /** Reads byte ranges of slices from their blocks, through the block cache. */
 export class SliceReader {
   private readonly inflight = new Map<string, Promise<Buffer>>();
+  private readonly inlineInflight = new Map<SliceId, Promise<Buffer | undefined>>();
+  private readonly notInline = new Set<SliceId>();
 
   constructor(
     private readonly store: ObjectStore,
-    private readonly options: { blockSizeOf: BlockSizeOf; cache: BlockCache; requests: Limiter; readAhead: number },
+    private readonly options: {
+      blockSizeOf: BlockSizeOf; cache: BlockCache; requests: Limiter; readAhead: number;
+      /** The bytes of slices kept in the metadata engine (inline data); others are absent. */
+      inline: (ids: readonly SliceId[]) => Promise<Map<SliceId, Buffer>>;
+    },
   ) {}
 
   /** Bytes [off, off+len) of slice `id` of `size` bytes. A missing or short block is EIO. */
@@ -24,6 +32,13 @@ export class SliceReader {
     // A range outside the slice comes from a malformed chunk record: fail, never loop on it.
     if (!(off >= 0 && len >= 0 && off + len <= slice.size)) {
       throw new FsError('EIO', { syscall: 'read', path: blockKey(slice.id, 0, Math.min(blockSize, slice.size)), detail: `bytes ${off}+${len} lie outside the slice's ${slice.size}` });
+    }
+    if (slice.size <= MAX_INLINE_SIZE && !this.notInline.has(slice.id)) {
+      const data = await this.inlineData(slice);
+      if (data && data.length !== slice.size) {
+        throw new FsError('EIO', { syscall: 'read', path: `inline/${slice.id}`, detail: `inline data of ${data.length} bytes for a slice of ${slice.size}` });
+      }
+      if (data) return Buffer.from(data.subarray(off, off + len));
     }
     const out = Buffer.allocUnsafe(len);
     const parts: Promise<void>[] = [];
@@ -39,6 +54,32 @@ export class SliceReader {
     this.readAhead(slice, off + len);
     await Promise.all(parts);
     return out;
+  }
+
+  /**
+   * A small slice's bytes when the engine keeps them (through the block cache, one engine read
+   * at a time per slice), or undefined when they are in objects (remembered: it never changes).
+   */
+  private async inlineData(slice: { id: SliceId; size: number }): Promise<Buffer | undefined> {
+    const key = `inline/${slice.id}`;
+    const cached = this.options.cache.lookup(key);
+    if (cached) return cached;
+    let pending = this.inlineInflight.get(slice.id);
+    if (!pending) {
+      pending = this.options.inline([slice.id]).then((found) => {
+        const data = found.get(slice.id);
+        if (!data) {
+          if (this.notInline.size >= NOT_INLINE_MAX) this.notInline.clear();
+          this.notInline.add(slice.id);
+          return undefined;
+        }
+        this.options.cache.set(key, data);
+        return data;
+      });
+      this.inlineInflight.set(slice.id, pending);
+      void pending.finally(() => this.inlineInflight.delete(slice.id)).catch(() => undefined);
+    }
+    return pending;
   }
 
   /** Starts fetching the blocks after `end` (sequential readers find them cached or in flight). */

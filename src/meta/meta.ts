@@ -198,8 +198,8 @@ export interface Meta {
    * with those records.
    */
   compactChunk(ino: Ino, index: number, spec: { replaced: readonly SliceRecord[]; result?: SliceRecord; data?: Uint8Array }): Promise<boolean>;
-  /** The bytes of a slice kept in the engine (inline data), or undefined when its bytes are in objects. */
-  readSliceData(id: SliceId): Promise<Buffer | undefined>;
+  /** The bytes of slices kept in the engine (inline data); slices whose bytes are in objects are absent. */
+  readSliceData(ids: readonly SliceId[]): Promise<Map<SliceId, Buffer>>;
   /** Sets a file's length, cutting or extending with zeros. */
   truncate(caller: Caller, ino: Ino, length: number): Promise<Attr>;
   /** A fresh slice id (allocated from the engine in batches). */

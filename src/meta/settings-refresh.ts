@@ -1,8 +1,8 @@
 import type { Engine } from './engine.js';
 import type { VolumeSettings } from './types.js';
 
-/** The settings a running client takes up without reopening: limits, trash days and whether quotas exist (not storage or block size). */
-const LIVE_FIELDS = ['capacity', 'inodeLimit', 'trashDays', 'quotas'] as const;
+/** The settings a running client takes up without reopening: limits, trash days, whether quotas exist and the inline size (not storage or block size). */
+const LIVE_FIELDS = ['capacity', 'inodeLimit', 'trashDays', 'quotas', 'inlineSize'] as const;
 
 /**
  * Re-reads the stored settings and copies the live fields into `settings` in place (every

@@ -95,6 +95,12 @@ export interface VolumeSettings {
   capacity?: number;
   /** Inodes the volume may hold (absent or 0: no limit); creating past it is ENOSPC (`slicefs config --inodes`). */
   inodeLimit?: number;
+  /**
+   * Inline data (DESIGN §2): a written slice of at most this many bytes keeps its bytes in the
+   * metadata engine, with its commit, instead of in an object (absent or 0: never). Up to
+   * MAX_INLINE_SIZE; a change applies to slices written afterwards (`slicefs config --inline-size`).
+   */
+  inlineSize?: number;
   /** Earlier block sizes, oldest first: slices numbered below `belowSlice` were stored with `blockSize` (see block-layout.ts). */
   blockHistory?: Array<{ belowSlice: number; blockSize: number }>;
   /**

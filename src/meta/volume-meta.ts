@@ -276,8 +276,8 @@ export class VolumeMeta implements Meta {
   compactChunk(ino: Ino, index: number, spec: { replaced: readonly SliceRecord[]; result?: SliceRecord; data?: Uint8Array }): Promise<boolean> {
     return this.live(() => compactChunk(this.ctx, { ino, index }, spec));
   }
-  async readSliceData(id: SliceId): Promise<Buffer | undefined> {
-    return (await this.engine.read((tx) => tx.getSliceData([id]))).get(id);
+  readSliceData(ids: readonly SliceId[]): Promise<Map<SliceId, Buffer>> {
+    return ids.length ? this.engine.read((tx) => tx.getSliceData(ids)) : Promise.resolve(new Map());
   }
   pendingSlices(limit: number): Promise<PendingSlice[]> {
     return this.engine.pendingSlices(limit);

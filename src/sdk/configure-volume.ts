@@ -3,7 +3,7 @@ import type { Engine } from '../meta/engine.js';
 import { openEngine } from '../meta/registry.js';
 import { ensureTrash } from '../meta/trash/trash.js';
 import { FORMAT_VERSION, type SessionInfo, type VolumeSettings } from '../meta/types.js';
-import { absoluteStorage } from './format-volume.js';
+import { absoluteStorage, checkInlineSize } from './format-volume.js';
 import { parseSize } from './sizes.js';
 import { probeStore } from './store-probe.js';
 
@@ -19,6 +19,8 @@ export interface ConfigChanges {
   blockSize?: number | string;
   /** New storage URL (the bucket moved); checked reachable and writable before it is saved. */
   storage?: string;
+  /** Slices up to this size (`4K`) written from now on keep their bytes in the engine; 0: none. */
+  inlineSize?: number | string;
 }
 
 /** The settings before and after, and the names of the fields that changed. */
@@ -81,6 +83,7 @@ async function nextSettings(engine: Engine, before: VolumeSettings, changes: Con
   if (changes.capacity !== undefined) next.capacity = size(changes.capacity, '--capacity');
   if (changes.inodes !== undefined) next.inodeLimit = wholeNumber(changes.inodes, '--inodes');
   if (changes.storage !== undefined) next.storage = absoluteStorage(changes.storage);
+  if (changes.inlineSize !== undefined) next.inlineSize = checkInlineSize(size(changes.inlineSize, '--inline-size'), 'config');
   if (changes.blockSize !== undefined) {
     const blockSize = size(changes.blockSize, '--block-size');
     if (!(Number.isInteger(blockSize) && blockSize >= MIN_BLOCK && blockSize <= MAX_BLOCK)) {
@@ -95,17 +98,18 @@ async function nextSettings(engine: Engine, before: VolumeSettings, changes: Con
   }
   if (!next.capacity) delete next.capacity;
   if (!next.inodeLimit) delete next.inodeLimit;
+  if (!next.inlineSize) delete next.inlineSize;
   if (!next.blockHistory?.length) delete next.blockHistory;
   return next;
 }
 
-const FIELDS = ['trashDays', 'capacity', 'inodeLimit', 'blockSize', 'storage'] as const;
+const FIELDS = ['trashDays', 'capacity', 'inodeLimit', 'inlineSize', 'blockSize', 'storage'] as const;
 
 /**
  * Changes a volume's settings (`slicefs config`). A new storage URL is probed (put, get,
  * delete) before anything is saved. A block size change is refused (EBUSY) while any client
  * is connected: clients write with the size they read at open. Limits and trash days reach
- * running clients at their next heartbeat; storage and block size at their next open.
+ * running clients at their next heartbeat, and so does the inline size; storage and block size at their next open.
  */
 export async function configureVolume(metaUrl: string, changes: ConfigChanges): Promise<ConfigResult> {
   const { engine, settings: before } = await openFormatted(metaUrl);

@@ -13,6 +13,7 @@ function shown(s: VolumeSettings) {
     storage: redactUrl(s.storage),
     blockSize: s.blockSize,
     blockHistory: s.blockHistory ?? [],
+    inlineSize: s.inlineSize ?? 0,
     trashDays: s.trashDays,
     capacity: s.capacity ?? 0,
     inodes: s.inodeLimit ?? 0,
@@ -31,6 +32,7 @@ function lines(s: ReturnType<typeof shown>): string[] {
     `uuid:        ${s.uuid}`,
     `storage:     ${s.storage}`,
     `block size:  ${formatBytes(s.blockSize)}${earlier ? ` (earlier: ${earlier})` : ''}`,
+    `inline size: ${s.inlineSize ? formatBytes(s.inlineSize) : 'off'}`,
     `trash days:  ${s.trashDays || 'off'}`,
     `capacity:    ${limit(s.capacity, formatBytes)}`,
     `inodes:      ${limit(s.inodes, String)}`,
@@ -43,6 +45,7 @@ const LABELS: Record<string, [keyof ReturnType<typeof shown>, (v: never) => stri
   capacity: ['capacity', (v: number) => limit(v, formatBytes)],
   inodeLimit: ['inodes', (v: number) => limit(v, String)],
   blockSize: ['blockSize', (v: number) => formatBytes(v)],
+  inlineSize: ['inlineSize', (v: number) => (v ? formatBytes(v) : 'off')],
   storage: ['storage', (v: string) => v],
 };
 
@@ -54,6 +57,7 @@ export const config: CommandDefinition = {
     { flags: '--trash-days <N>', description: 'days deleted files stay in the trash (0: no trash)' },
     { flags: '--capacity <SIZE>', description: 'logical bytes the volume may hold, e.g. 100G (0: no limit); past it writes fail with ENOSPC' },
     { flags: '--inodes <N>', description: 'files and directories the volume may hold (0: no limit); past it creates fail with ENOSPC' },
+    { flags: '--inline-size <SIZE>', description: 'slices written from now on up to this size keep their data in the metadata engine (0: never; at most 64K)' },
     { flags: '--block-size <SIZE>', description: 'block size of data written from now on (existing data keeps its own); no client may be connected' },
     { flags: '--storage <URL>', description: 'new storage URL when the bucket moved (checked reachable and writable before it is saved)' },
     { flags: '--yes', description: 'confirm a change of --storage or --block-size', default: false },
@@ -72,6 +76,7 @@ export const config: CommandDefinition = {
       inodes: o.inodes as never,
       blockSize: o.blockSize as string | undefined,
       storage: o.storage as string | undefined,
+      inlineSize: o.inlineSize as string | undefined,
     };
     const risky = (['storage', 'blockSize'] as const).find((k) => changes[k] !== undefined);
     if (risky && !o.yes) {

@@ -10,6 +10,7 @@ export const format: CommandDefinition = {
     { flags: '--storage <URL>', description: 'object storage URL (default file://~/.slicefs/local/NAME/)' },
     { flags: '--block-size <SIZE>', description: 'size of stored blocks', default: '4M' },
     { flags: '--trash-days <N>', description: 'days deleted files stay in the trash (0: none)', default: '0' },
+    { flags: '--inline-size <SIZE>', description: 'files (slices) up to this size keep their data in the metadata engine, not in objects (0: never; at most 64K)', default: '4K' },
     { flags: '--force', description: 'overwrite an existing volume', default: false },
     { flags: '--create-bucket', description: 'create the storage bucket if it does not exist', default: false },
   ],
@@ -24,6 +25,7 @@ export const format: CommandDefinition = {
     const settings = await Volume.format(metaUrl!, name!, {
       storage: o.storage as string | undefined,
       blockSize: o.blockSize as string,
+      inlineSize: o.inlineSize as string,
       trashDays: Number.isFinite(trashDays) ? trashDays : (o.trashDays as never),
       force: Boolean(o.force),
       createBucket: Boolean(o.createBucket),

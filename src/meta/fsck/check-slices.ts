@@ -73,10 +73,35 @@ export async function checkSlices(
     }
     onProgress?.('slices', (slices += page.length));
   }
+  await checkInlineData(view, { pending, report });
   for (const [id, n] of counts.entries()) {
     if (seen.has(id)) continue;
     const queued = pending.has(id) ? ' (queued for deletion: data lost)' : '';
     report({ kind: 'slice-missing', detail: `${n} chunk records use slice ${id as SliceId}, which has no record${queued}` });
   }
   return { slices, stored };
+}
+
+/** Inline data rows fetched at once (each at most 64 KiB). */
+const DATA_PAGE = 100;
+
+/**
+ * Checks inline data (DESIGN §2) against the slices, walking both in id order: every row belongs
+ * to a live slice of exactly its length, or to a slice queued for deletion (whose row goes when
+ * the deletion finishes).
+ */
+async function checkInlineData(view: VolumeView, options: { pending: IdBits; report: Report }): Promise<void> {
+  let slices: Array<{ id: SliceId; size: number }> = [];
+  let i = 0;
+  for (let after = 0, page; (page = await view.scanSliceData(after, DATA_PAGE)).length; after = page[page.length - 1]!.id) {
+    for (const { id, data } of page) {
+      if (!slices.length || slices[slices.length - 1]!.id < id) [slices, i] = [await view.scanSlices(id - 1, PAGE), 0];
+      while (i < slices.length && slices[i]!.id < id) i++;
+      const slice = slices[i]?.id === id ? slices[i] : undefined;
+      if (!slice && !options.pending.has(id)) options.report({ kind: 'inline-orphan', detail: `inline data of ${data.length} bytes for slice ${id}, which has no record` });
+      if (slice && slice.size !== data.length) {
+        options.report({ kind: 'inline-size', detail: `slice ${id} of ${slice.size} bytes has ${data.length} bytes of inline data (reads fail with EIO)` });
+      }
+    }
+  }
 }

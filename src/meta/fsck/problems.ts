@@ -4,7 +4,7 @@ import type { Engine } from '../engine.js';
 export interface FsckProblem {
   kind:
     | 'slice-refs' | 'slice-missing' | 'slice-unreferenced' | 'edge-dangling' | 'inode-orphan' | 'nlink'
-    | 'counter' | 'chunks-orphan' | 'queue-conflict' | 'object-missing' | 'chunk-malformed';
+    | 'counter' | 'chunks-orphan' | 'queue-conflict' | 'object-missing' | 'chunk-malformed' | 'inline-orphan' | 'inline-size';
   detail: string;
   repaired: boolean;
 }
