@@ -1,7 +1,7 @@
 import type { CounterName, Ino, SessionId } from '../../types.js';
 
 /** Matches a key of the layout once the prefix is removed (see README.md). */
-const OWN_KEY = /^(?:[idnsxclo]\d+|setting|counter:[A-Za-z]+|sliceRefs|sliceSizes|delSlices|sessions|detached|quotas|sustained:\d+|sessionLocks:\d+)$/;
+const OWN_KEY = /^(?:[idnsxclo]\d+|setting|counter:[A-Za-z]+|sliceRefs|sliceSizes|sliceData|delSlices|sessions|detached|quotas|sustained:\d+|sessionLocks:\d+)$/;
 
 /** Every key of one volume, under its prefix. Per-inode keys are one letter and the inode number. */
 export class KeyLayout {
@@ -11,6 +11,8 @@ export class KeyLayout {
   readonly sliceRefs: string;
   /** Slice id → size in bytes (hash). */
   readonly sliceSizes: string;
+  /** Inline data: slice id → the slice's bytes (hash). */
+  readonly sliceData: string;
   /** Deletion queue: members `id:size`, scored by id (sorted set). */
   readonly delSlices: string;
   /** Session id → SessionInfo JSON (hash). */
@@ -27,6 +29,7 @@ export class KeyLayout {
     this.setting = `${p}setting`;
     this.sliceRefs = `${p}sliceRefs`;
     this.sliceSizes = `${p}sliceSizes`;
+    this.sliceData = `${p}sliceData`;
     this.delSlices = `${p}delSlices`;
     this.sessions = `${p}sessions`;
     this.detached = `${p}detached`;

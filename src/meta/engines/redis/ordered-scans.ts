@@ -5,13 +5,15 @@ import type { KeyLayout } from './key-layout.js';
 import { evalScript } from './key-reader.js';
 import type { RedisLike } from './redis-like.js';
 import { LIST_ENTRIES } from './scripts.js';
-import { scanTagged } from './volume-scan.js';
+import { fieldLengths, scanTagged } from './volume-scan.js';
 
 /** How long a listing of ids serves the pages of one pass. */
 const LIST_TTL_MS = 60_000;
 /** Keys per MGET/HMGET and directories listed at once. */
 const BATCH = 1000;
 const DIR_WINDOW = 16;
+/** Inline data values per HMGET (up to 64 KiB each). */
+const DATA_BATCH = 100;
 
 /** Index of the first id above `after` in a sorted list. */
 function firstAfter(ids: readonly number[], after: number): number {
@@ -94,6 +96,22 @@ export class OrderedScans {
       ).map(asArray);
       batch.forEach((id, i) => {
         if (refs![i] != null && out.length < limit) out.push({ id: Number(id) as SliceId, refs: asNumber(refs![i]), size: asNumber(sizes![i]) });
+      });
+    }
+    return out;
+  }
+
+  /** Inline data after `after`: the ids listed once per pass (without the values), the bytes read fresh, a few at a time. */
+  async sliceData(after: number, limit: number): Promise<Array<{ id: SliceId; data: Buffer }>> {
+    const ids = await this.sorted('sliceData', after === 0, async () => [...(await fieldLengths(this.conn, this.keys.sliceData)).keys()]);
+    const out: Array<{ id: SliceId; data: Buffer }> = [];
+    for (let at = firstAfter(ids, after); at < ids.length && out.length < limit; ) {
+      const batch = ids.slice(at, at + Math.min(DATA_BATCH, limit - out.length)).map(String);
+      at += batch.length;
+      const values = asArray(await this.conn.sendCommand(['HMGET', this.keys.sliceData, ...batch]));
+      batch.forEach((id, i) => {
+        const data = asBuffer(values[i]);
+        if (data) out.push({ id: Number(id) as SliceId, data });
       });
     }
     return out;

@@ -106,7 +106,7 @@ export class RedisEngine implements Engine {
   }
   async finishPendingSlices(ids: readonly SliceId[]) {
     if (!ids.length) return;
-    const keys = [this.keys.delSlices, this.keys.counter('storedSlices'), this.keys.counter('storedBytes')];
+    const keys = [this.keys.delSlices, this.keys.counter('storedSlices'), this.keys.counter('storedBytes'), this.keys.sliceData];
     countRequest('request');
     await evalScript(this.conns.client, FINISH_PENDING, { keys, args: ids.map(String) }).catch((err) => Promise.reject(redisError(err, this.url)));
   }
@@ -144,6 +144,9 @@ export class RedisEngine implements Engine {
   }
   scanSlices(after: number, limit: number): Promise<Array<{ id: SliceId; size: number; refs: number }>> {
     return this.scans.slices(after, limit).catch((err) => Promise.reject(redisError(err, this.url)));
+  }
+  scanSliceData(after: number, limit: number): Promise<Array<{ id: SliceId; data: Buffer }>> {
+    return this.scans.sliceData(after, limit).catch((err) => Promise.reject(redisError(err, this.url)));
   }
   scanChunkRecords(after: ChunkRecordCursor | undefined, limit: number): Promise<ChunkRecordRow[]> {
     return this.scans.chunkRecords(after, limit).catch((err) => Promise.reject(redisError(err, this.url)));

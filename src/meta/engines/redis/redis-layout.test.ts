@@ -38,7 +38,7 @@ describe('redis engine: URLs, key layout, opening', () => {
       await m.setxattr(root, f.ino, 'user.k', n('v'));
       const [s1, s2] = [await m.newSliceId(), await m.newSliceId()];
       await m.commitSlices(f.ino, [{ index: 0, record: { pos: 0, id: s1 as SliceId, size: 10, off: 0, len: 10 } }]);
-      await m.commitSlices(f.ino, [{ index: 0, record: { pos: 0, id: s2 as SliceId, size: 10, off: 0, len: 10 } }]);
+      await m.commitSlices(f.ino, [{ index: 0, record: { pos: 0, id: s2 as SliceId, size: 10, off: 0, len: 10 }, data: Buffer.alloc(10, 7) }]);
       await m.compactChunk(f.ino, 0, { replaced: (await m.readChunk(f.ino, 0)).slice(0, 1) }); // s1 → deletion queue
       await m.engine.txn((tx) => tx.setLocks(f.ino, m.session, [{ owner: 'o', pid: 1, kind: 'flock', type: 'read', start: 0, end: 1 }]));
       await m.open(root, f.ino, 0);
@@ -52,7 +52,7 @@ describe('redis engine: URLs, key layout, opening', () => {
         setting: 'string', 'counter:nextInode': 'string', 'counter:inodes': 'string', 'counter:usedBytes': 'string',
         'counter:nextSlice': 'string', 'counter:nextSession': 'string', 'counter:storedSlices': 'string', 'counter:storedBytes': 'string', [`i${ROOT_INO}`]: 'string', [`i${d.ino}`]: 'string',
         [`i${f.ino}`]: 'string', [`d${ROOT_INO}`]: 'hash', [`n${ROOT_INO}`]: 'zset', [`d${d.ino}`]: 'hash', [`n${d.ino}`]: 'zset',
-        [`x${f.ino}`]: 'hash', [`c${f.ino}`]: 'hash', [`l${f.ino}`]: 'hash', sliceRefs: 'hash', sliceSizes: 'hash',
+        [`x${f.ino}`]: 'hash', [`c${f.ino}`]: 'hash', [`l${f.ino}`]: 'hash', sliceRefs: 'hash', sliceSizes: 'hash', sliceData: 'hash',
         delSlices: 'zset', sessions: 'hash', [`sustained:${m.session}`]: 'set', [`o${f.ino}`]: 'set', [`sessionLocks:${m.session}`]: 'set', detached: 'hash',
       };
       const found: Record<string, string> = {};
@@ -115,10 +115,14 @@ describe('redis engine: URLs, key layout, opening', () => {
       const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
       const id = (await m.newSliceId()) as SliceId;
       await m.commitSlices(f.ino, [{ index: 0, record: { pos: 0, id, size: 1000, off: 0, len: 1000 } }]);
-      assert.deepEqual(await m.engine.totals(), { inodes: 2, fileBytes: 1000, slices: 1, sliceBytes: 1000, pendingSlices: 0 });
+      const inline = (await m.newSliceId()) as SliceId;
+      await m.commitSlices(f.ino, [{ index: 1, record: { pos: 0, id: inline, size: 300, off: 0, len: 300 }, data: Buffer.alloc(300, 1) }]);
+      assert.deepEqual(await m.engine.totals(), {
+        inodes: 2, fileBytes: 64 * 1024 * 1024 + 300, slices: 2, sliceBytes: 1300, pendingSlices: 0, inlineSlices: 1, inlineBytes: 300,
+      });
       const stats = await m.engine.stats();
       assert.ok(stats.storageBytes > 0);
-      assert.equal(stats.description.replace(/^Redis \d\S* /, 'Redis '), `Redis at ${url}: 16 keys`);
+      assert.equal(stats.description.replace(/^Redis \d\S* /, 'Redis '), `Redis at ${url}: 17 keys`);
     });
   });
 });

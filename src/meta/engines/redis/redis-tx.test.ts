@@ -92,6 +92,36 @@ describe('redis engine: a transaction reads its own writes', () => {
     });
   });
 
+  it('inline data: every byte value round-trips, a transaction reads its own, scans page in id order, a live slice keeps it', async () => {
+    await withMeta(redis, async (m) => {
+      const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i));
+      const ids = [...Array.from({ length: 150 }, (_, i) => ((i * 37) % 150) + 1), 2 ** 40].map((id) => id as SliceId);
+      const dataOf = (id: number) => Buffer.concat([bytes, Buffer.from(String(id))]);
+      const seen = await m.engine.txn(async (tx) => {
+        for (const id of ids) {
+          await tx.createSlice(id, dataOf(id).length);
+          await tx.putSliceData(id, new Uint8Array(dataOf(id)));
+        }
+        return tx.getSliceData([ids[0]!, 999 as SliceId, ids[0]!]);
+      });
+      assert.deepEqual([...seen], [[ids[0], dataOf(ids[0]!)]], 'its own put, once; an id without data is absent');
+      assert.deepEqual(await m.engine.read((tx) => tx.getSliceData([2 ** 40 as SliceId, 0 as SliceId])), new Map([[2 ** 40, dataOf(2 ** 40)]]));
+      const sorted = [...ids].sort((a, b) => a - b);
+      for (const limit of [40, 1000]) {
+        const scanned: Array<{ id: SliceId; data: Buffer }> = [];
+        for (let after = 0, page; (page = await m.engine.scanSliceData(after, limit)).length; after = page[page.length - 1]!.id) {
+          assert.ok(page.length <= limit);
+          scanned.push(...page);
+        }
+        assert.deepEqual(scanned, sorted.map((id) => ({ id, data: dataOf(id) })), `pages of ${limit}`);
+      }
+      const totals = await m.engine.totals();
+      assert.deepEqual([totals.inlineSlices, totals.inlineBytes], [ids.length, ids.reduce((sum, id) => sum + dataOf(id).length, 0)]);
+      await m.engine.finishPendingSlices([ids[0]!]);
+      assert.deepEqual(await m.readSliceData(ids[0]!), dataOf(ids[0]!), 'not queued for deletion: the data stays');
+    });
+  });
+
   it('whole-volume scans page in order', async () => {
     await withMeta(redis, async (m) => {
       const dirs = [await m.mkdir(root, ROOT_INO, n('x'), 0o755), await m.mkdir(root, ROOT_INO, n('y'), 0o755)];

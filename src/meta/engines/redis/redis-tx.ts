@@ -38,6 +38,8 @@ export class RedisTx implements EngineTx {
   private readonly detachedChanges = new Map<Ino, DetachedNode | null>();
   /** This transaction's own quota records (null: deleted), so its reads see them. */
   private readonly quotaChanges = new Map<Ino, DirQuota | null>();
+  /** Inline data this transaction stored, so its reads see it (only finishPendingSlices, outside transactions, removes data). */
+  private readonly sliceDataPuts = new Map<SliceId, Buffer>();
 
   constructor(
     /** How this transaction reads (for the engine's own set-based hooks). */
@@ -212,6 +214,33 @@ export class RedisTx implements EngineTx {
     this.w.add('HSET', this.k.sliceRefs, String(id), '1');
     this.w.add('HSET', this.k.sliceSizes, String(id), String(size));
     this.overlay.slices.create(id, size);
+  }
+  async putSliceData(id: SliceId, data: Uint8Array) {
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    this.w.add('HSET', this.k.sliceData, String(id), bytes);
+    this.sliceDataPuts.set(id, Buffer.from(bytes));
+  }
+  /**
+   * HMGET of the inline data hash (watched like the other slice hashes: inside a transaction,
+   * any inline data committed meanwhile makes it run again), over this transaction's own puts.
+   */
+  async getSliceData(ids: readonly SliceId[]) {
+    const out = new Map<SliceId, Buffer>();
+    const wanted: SliceId[] = [];
+    for (const id of new Set(ids)) {
+      if (id === 0) continue;
+      const own = this.sliceDataPuts.get(id);
+      if (own) out.set(id, Buffer.from(own));
+      else wanted.push(id);
+    }
+    if (wanted.length) {
+      const values = asArray(await this.reader.read(this.k.sliceData, ['HMGET', this.k.sliceData, ...wanted.map(String)]));
+      wanted.forEach((id, i) => {
+        const data = asBuffer(values[i]);
+        if (data) out.set(id, data);
+      });
+    }
+    return out;
   }
   async addSliceRefs(ids: readonly SliceId[]) {
     const args = refArgs(ids);

@@ -25,13 +25,16 @@ end
 `;
 
 /**
- * Removes slices from the deletion queue (their blocks are deleted) and subtracts them from the
- * stored counters. KEYS: delSlices, counter:storedSlices, counter:storedBytes. ARGV: ids.
+ * Removes slices from the deletion queue (their blocks are deleted), with their inline data, and
+ * subtracts them from the stored counters. KEYS: delSlices, counter:storedSlices,
+ * counter:storedBytes, sliceData. ARGV: ids. Only queued slices lose their data: a slice still
+ * referenced keeps it.
  */
 export const FINISH_PENDING = new RedisScript(`
 for _, id in ipairs(ARGV) do
   for _, member in ipairs(redis.call('ZRANGE', KEYS[1], id, id, 'BYSCORE')) do
     redis.call('ZREM', KEYS[1], member)
+    redis.call('HDEL', KEYS[4], id)
     redis.call('INCRBY', KEYS[2], -1)
     redis.call('INCRBY', KEYS[3], -tonumber(string.match(member, ':(%d+)$')))
   end
@@ -91,5 +94,18 @@ for first = 1, #names, 1000 do
     out[#out + 1] = names[i]
     out[#out + 1] = values[i - first + 1]
   end
+end
+return out`);
+
+/**
+ * KEYS: a hash. ARGV: HSCAN cursor, count. Returns the next cursor, then field, length of its
+ * value, field, length, … — the values themselves stay on the server (inline data).
+ */
+export const SCAN_LENGTHS = new RedisScript(`
+local page = redis.call('HSCAN', KEYS[1], ARGV[1], 'COUNT', ARGV[2])
+local out = { page[1] }
+for i = 1, #page[2], 2 do
+  out[#out + 1] = page[2][i]
+  out[#out + 1] = #page[2][i + 1]
 end
 return out`);

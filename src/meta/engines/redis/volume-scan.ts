@@ -2,9 +2,13 @@ import type { VolumeTotals } from '../../engine.js';
 import type { Attr } from '../../types.js';
 import { asArray, asBuffer, asNumber, unpackAttr } from './codec.js';
 import type { KeyLayout } from './key-layout.js';
+import { evalScript } from './key-reader.js';
 import type { RedisLike } from './redis-like.js';
+import { SCAN_LENGTHS } from './scripts.js';
 
 const SCAN_COUNT = '1000';
+/** Fields per HSCAN of the inline data hash, whose values (up to 64 KiB each) the scripts hold meanwhile. */
+const DATA_SCAN_COUNT = '200';
 
 /** The inode numbers of every per-inode key tagged `tag` (i: inodes, n: directories with entries, c: chunks). */
 export async function scanTagged(conn: RedisLike, keys: KeyLayout, tag: string): Promise<number[]> {
@@ -16,6 +20,21 @@ export async function scanTagged(conn: RedisLike, keys: KeyLayout, tag: string):
     }
   });
   return inos;
+}
+
+/**
+ * Every field of a hash with the length of its value, without transferring the values (SCAN_LENGTHS
+ * pages; a field HSCAN returns twice counts once).
+ */
+export async function fieldLengths(conn: RedisLike, key: string): Promise<Map<number, number>> {
+  const lengths = new Map<number, number>();
+  let cursor = '0';
+  do {
+    const [next, ...page] = asArray(await evalScript(conn, SCAN_LENGTHS, { keys: [key], args: [cursor, DATA_SCAN_COUNT] }));
+    cursor = asBuffer(next)!.toString();
+    for (let i = 0; i < page.length; i += 2) lengths.set(asNumber(page[i]), asNumber(page[i + 1]));
+  } while (cursor !== '0');
+  return lengths;
 }
 
 /** Calls `each` with every batch of keys of this volume that SCAN finds for `pattern`. */
@@ -78,9 +97,12 @@ export async function volumeTotals(conn: RedisLike, keys: KeyLayout): Promise<Vo
     const fields = asArray(flat);
     for (let i = 1; i < fields.length; i += 2) sliceBytes += asNumber(fields[i]);
   } while (cursor !== '0');
+  let inlineBytes = 0;
+  const inline = await fieldLengths(conn, keys.sliceData);
+  for (const length of inline.values()) inlineBytes += length;
   const [slices, pendingSlices] = await Promise.all([
     conn.sendCommand(['HLEN', keys.sliceRefs]),
     conn.sendCommand(['ZCARD', keys.delSlices]),
   ]);
-  return { inodes, fileBytes, slices: asNumber(slices), sliceBytes, pendingSlices: asNumber(pendingSlices) };
+  return { inodes, fileBytes, slices: asNumber(slices), sliceBytes, pendingSlices: asNumber(pendingSlices), inlineSlices: inline.size, inlineBytes };
 }
