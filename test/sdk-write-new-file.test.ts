@@ -18,7 +18,11 @@ for (const engine of testEngines()) {
         assert.equal(await vol.readFile('/d/a', 'utf8'), 'hello');
         assert.equal((await vol.stat('/d/a')).mode & 0o7777, 0o640 & ~0o022);
         assert.equal((await vol.stat('/d/b')).size, 0);
-        assert.equal(countObjects(storageDir), 1);
+        assert.equal(countObjects(storageDir), 0, 'data up to the inline size (4 KiB) is kept in the engine');
+        await vol.writeFile('/d/big', Buffer.alloc(5000, 7));
+        assert.equal(countObjects(storageDir), 1, 'above it: one object');
+        assert.ok((await vol.readFile('/d/big')).equals(Buffer.alloc(5000, 7)));
+        await vol.unlink('/d/big');
         await vol.writeFile('/d/a', 'again, longer');
         assert.equal(await vol.readFile('/d/a', 'utf8'), 'again, longer');
         await assert.rejects(vol.writeFile('/d/a', 'x', { flag: 'wx' }), { code: 'EEXIST', syscall: 'open', path: '/d/a' });
@@ -26,18 +30,20 @@ for (const engine of testEngines()) {
         assert.equal(await vol.readFile('/d/c', 'utf8'), 'new');
         const usage = await vol.meta.usage();
         assert.equal(usage.usedBytes, 'again, longer'.length + 'new'.length);
-        assert.deepEqual((await checkVolume(vol)).problems, []);
+        assert.deepEqual((await checkVolume(vol, { checkObjects: true })).problems, []);
       }));
 
     it('a failed create (missing parent, not a directory, permission) leaves no object', () =>
       withEngineVolume(engine, async ({ vol, storageDir, another }) => {
         await vol.writeFile('/file', 'x');
         const before = countObjects(storageDir);
-        await assert.rejects(vol.writeFile('/missing/a', 'data'), { code: 'ENOENT' });
-        await assert.rejects(vol.writeFile('/file/a', 'data'), { code: 'ENOTDIR' });
+        const data = Buffer.alloc(5000, 1); // above the inline size: it is uploaded first
+        await assert.rejects(vol.writeFile('/missing/a', data), { code: 'ENOENT' });
+        await assert.rejects(vol.writeFile('/file/a', data), { code: 'ENOTDIR' });
         await vol.mkdir('/locked', 0o755);
         const nobody = await another({ caller: { uid: 65534, gid: 65534, gids: [] } });
-        await assert.rejects(nobody.writeFile('/locked/a', 'data'), { code: 'EACCES', path: '/locked/a' });
+        await assert.rejects(nobody.writeFile('/locked/a', data), { code: 'EACCES', path: '/locked/a' });
+        await assert.rejects(nobody.writeFile('/locked/b', 'inline'), { code: 'EACCES', path: '/locked/b' });
         assert.equal(countObjects(storageDir), before);
         assert.deepEqual((await checkVolume(vol)).problems, []);
       }));

@@ -23,7 +23,7 @@ class BatchingStore extends MemoryStore {
 }
 
 /** A deletion queue of `slices`, and what the worker finished. */
-function queueOf(slices: PendingSlice[]) {
+function queueOf(slices: PendingSlice[], inline: ReadonlySet<SliceId> = new Set()) {
   const finished: SliceId[] = [];
   const syncs: number[] = [];
   return {
@@ -33,6 +33,7 @@ function queueOf(slices: PendingSlice[]) {
       syncInode: async () => void syncs.push(finished.length),
       pendingSlices: async (limit: number) => slices.filter((s) => !finished.includes(s.id)).slice(0, limit),
       finishPendingSlices: async (ids: SliceId[]) => void finished.push(...ids),
+      readSliceData: async (ids: readonly SliceId[]) => new Map(ids.filter((id) => inline.has(id)).map((id) => [id, Buffer.alloc(1)])),
     },
   };
 }
@@ -46,6 +47,15 @@ async function storeWith(slices: PendingSlice[]): Promise<BatchingStore> {
 const slices = (n: number): PendingSlice[] => Array.from({ length: n }, (_, i) => ({ id: (i + 1) as SliceId, size: 2 * BLOCK + i }));
 
 describe('deletion worker', () => {
+  it('asks the store to delete nothing for slices whose bytes the engine keeps (inline data)', async () => {
+    const pending = [...slices(2), { id: 50 as SliceId, size: 10 }];
+    const store = await storeWith(slices(2));
+    const queue = queueOf(pending, new Set([50 as SliceId]));
+    assert.equal(await new DeletionWorker({ meta: queue.meta, store, blockSizeOf: () => BLOCK }).drain(), 3);
+    assert.deepEqual(store.requests.flat().filter((k) => k.includes('/50_')), [], 'no delete of an inline slice\'s (absent) block');
+    assert.deepEqual(queue.finished.sort((a, b) => a - b), [1, 2, 50]);
+  });
+
   it('deletes a batch of slices in one request where the store deletes many', async () => {
     const pending = slices(5);
     const store = await storeWith(pending);

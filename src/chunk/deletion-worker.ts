@@ -1,7 +1,7 @@
 import { type LogLine, logFailure, logToStderr } from '../errors/index.js';
 import type { BlockSizeOf } from '../meta/block-layout.js';
 import type { Meta } from '../meta/meta.js';
-import { type PendingSlice, ROOT_INO, type SliceId } from '../meta/types.js';
+import { MAX_INLINE_SIZE, type PendingSlice, ROOT_INO, type SliceId } from '../meta/types.js';
 import { deleteObjects } from '../object/delete-objects.js';
 import type { ObjectStore } from '../object/object-store.js';
 import { sliceBlockKeys } from './block-key.js';
@@ -11,7 +11,7 @@ export class DeletionWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
-  constructor(private readonly deps: { meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSizeOf: BlockSizeOf; log?: LogLine }) {}
+  constructor(private readonly deps: { meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode' | 'readSliceData'>; store: ObjectStore; blockSizeOf: BlockSizeOf; log?: LogLine }) {}
 
   /** Drains the queue every `intervalMs` in the background; a failed drain is logged and tried again at the next. */
   start(intervalMs = 1000): void {
@@ -58,7 +58,9 @@ export class DeletionWorker {
    * blocks are all gone.
    */
   private async deleteBlocks(slices: readonly PendingSlice[]): Promise<SliceId[]> {
-    const keysOf = (slice: PendingSlice) => sliceBlockKeys(slice.id, slice.size, this.deps.blockSizeOf(slice.id));
+    // Slices whose bytes the engine keeps (inline data) have no blocks: finishing them removes the bytes.
+    const inline = await this.deps.meta.readSliceData(slices.filter((s) => s.size <= MAX_INLINE_SIZE).map((s) => s.id));
+    const keysOf = (slice: PendingSlice) => (inline.has(slice.id) ? [] : sliceBlockKeys(slice.id, slice.size, this.deps.blockSizeOf(slice.id)));
     if (this.deps.store.supports.deleteMany) {
       try {
         await deleteObjects(this.deps.store, slices.flatMap(keysOf));

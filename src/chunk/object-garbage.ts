@@ -6,6 +6,7 @@ import { deleteObjects } from '../object/delete-objects.js';
 import { listPages } from '../object/list-all.js';
 import type { ObjectStore } from '../object/object-store.js';
 import { IdBits } from '../meta/fsck/id-table.js';
+import { inlineDataIn } from '../meta/inline-data.js';
 import { blockKey, sliceBlockKeys, sliceIdOfKey } from './block-key.js';
 import { DeletionWorker } from './deletion-worker.js';
 
@@ -45,7 +46,7 @@ async function queuedSlices(engine: Engine): Promise<{ ids: IdBits; count: numbe
  * queued slices count as owned, the queue's worker deletes them).
  */
 export async function collectObjectGarbage(
-  deps: { engine: Engine; meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode'>; store: ObjectStore; blockSizeOf: BlockSizeOf },
+  deps: { engine: Engine; meta: Pick<Meta, 'pendingSlices' | 'finishPendingSlices' | 'syncInode' | 'readSliceData'>; store: ObjectStore; blockSizeOf: BlockSizeOf },
   options: { remove: boolean; thresholdMs: number; onProgress?: (phase: string, n: number) => void },
 ): Promise<ObjectGcReport> {
   const report: ObjectGcReport = { objects: 0, leaked: { objects: 0, bytes: 0, deleted: 0 }, queue: { pending: 0, drained: 0 } };
@@ -77,7 +78,7 @@ export async function collectObjectGarbage(
   return report;
 }
 
-/** Slices some of whose blocks are missing from the store (fsck --check-objects). */
+/** Slices some of whose blocks are missing from the store (fsck --check-objects); inline slices have none. */
 export async function findMissingObjects(
   deps: { engine: Engine; store: ObjectStore; blockSizeOf: BlockSizeOf },
   onProgress?: (n: number) => void,
@@ -85,8 +86,9 @@ export async function findMissingObjects(
   const missing: Array<{ id: SliceId; key: string }> = [];
   let checked = 0;
   for (let after = 0, page; (page = await deps.engine.scanSlices(after, 1000)).length; after = page[page.length - 1]!.id) {
+    const inline = await inlineDataIn(deps.engine, { after, last: page[page.length - 1]!.id });
     await Promise.all(
-      page.map(async (s) => {
+      page.filter((s) => !inline.has(s.id)).map(async (s) => {
         for (const key of sliceBlockKeys(s.id, s.size, deps.blockSizeOf(s.id))) {
           const head = await deps.store.head(key);
           if (!head) missing.push({ id: s.id, key });

@@ -12,8 +12,9 @@ export interface VolumeStatus {
   /** Logical usage: what df and du count (clones count fully). */
   logical: { usedBytes: number; inodes: number };
   /**
-   * Physical usage, from the counters the volume keeps (never by listing the store): slices whose
-   * blocks are in the store (referenced, or queued for deletion) and the bytes those blocks hold.
+   * Physical usage, from the counters the volume keeps (never by listing the store): slices
+   * (referenced, or queued for deletion) and the bytes they hold, in the store's blocks or, for
+   * slices up to the inline size, in the metadata engine.
    * `fsck` checks the counters against the slices.
    */
   physical: { slices: number; bytes: number };

@@ -22,9 +22,10 @@ export const status: CommandDefinition = {
         `volume:    ${s.settings.name} (uuid ${s.settings.uuid}, format v${s.settings.version})`,
         `metadata:  ${redactUrl(metaUrl!)} — ${s.engine.description}, ${formatBytes(s.engine.storageBytes)}`,
         `storage:   ${s.settings.storage} (block size ${formatBytes(s.settings.blockSize)})`,
+        `inline:    ${s.settings.inlineSize ? `slices up to ${formatBytes(s.settings.inlineSize)} keep their bytes in the metadata engine, not in objects` : 'off'}`,
         `trash:     ${s.settings.trashDays ? `${s.settings.trashDays} days` : 'off'}`,
         `logical:   ${formatBytes(s.logical.usedBytes)} in ${s.logical.inodes} inodes`,
-        `physical:  ${formatBytes(s.physical.bytes)} stored in the blocks of ${s.physical.slices} slices (live or waiting for deletion)`,
+        `physical:  ${formatBytes(s.physical.bytes)} stored in ${s.physical.slices} slices (live or waiting for deletion; in objects, or inline in the metadata engine)`,
         `clones:    ${s.detachedTrees} detached trees: ${s.detachedTrees - s.abandonedTrees} under way (session alive, younger than 24h), ` +
           `${s.abandonedTrees} abandoned (session gone or expired, or older than 24h: gc --delete removes them)`,
         `sessions:  ${s.sessions.length}`,

@@ -1,5 +1,6 @@
 import type { ChunkRecordRow, VolumeView } from '../engine.js';
 import { IdCounts } from '../fsck/id-table.js';
+import { inlineDataIn } from '../inline-data.js';
 import type { Ino } from '../types.js';
 import { type DumpRecord, encodeBytes } from './dump-format.js';
 import type { DumpSink } from './dump-sink.js';
@@ -40,11 +41,13 @@ export async function dumpSlices(
 ): Promise<{ corrected: number }> {
   let corrected = 0;
   for (let after = 0, page; (page = await view.scanSlices(after, PAGE)).length; after = page[page.length - 1]!.id) {
+    const inline = await inlineDataIn(view, { after, last: page[page.length - 1]!.id });
     for (const s of page) {
       const refs = options.refs.get(s.id);
       if (refs !== s.refs) corrected++;
-      if (refs > 0) options.sink.add({ t: 'slice', id: s.id, size: s.size, refs });
-      else if (options.pendingUnreferenced) options.sink.add({ t: 'pending', id: s.id, size: s.size });
+      const data = inline.get(s.id)?.toString('base64');
+      if (refs > 0) options.sink.add({ t: 'slice', id: s.id, size: s.size, refs, ...(data !== undefined && { data }) });
+      else if (options.pendingUnreferenced) options.sink.add({ t: 'pending', id: s.id, size: s.size, ...(data !== undefined && { data }) });
     }
     await options.sink.flush('slices');
   }

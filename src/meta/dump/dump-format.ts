@@ -4,7 +4,9 @@ import type { Attr, FileType, Ino, SliceRecord, VolumeSettings } from '../types.
 /** The first field of a dump's header line: what the file is. */
 export const DUMP_FORMAT = 'slicefs-dump';
 /** The version of the dump format this code writes and reads (docs/operations.md). */
-export const DUMP_VERSION = 1;
+export const DUMP_VERSION = 2;
+/** Versions a load reads: 1 had no inline data (`data` of slice and pending records). */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /** A byte string: UTF-8 text when the bytes are valid UTF-8, else base64. */
 export type DumpBytes = string | { base64: string };
@@ -12,7 +14,7 @@ export type DumpBytes = string | { base64: string };
 /** The dump's first line. */
 export interface DumpHeader {
   format: typeof DUMP_FORMAT;
-  version: typeof DUMP_VERSION;
+  version: number;
   /** Milliseconds since the epoch when the dump started. */
   createdAt: number;
   /** The engine dumped (`sqlite3`, `postgres`, `redis`, `mem`). */
@@ -38,8 +40,8 @@ export type DumpRecord =
   | { t: 'xattr'; ino: Ino; name: string; value: string }
   | { t: 'edge'; parent: Ino; name: DumpBytes; ino: Ino; type: FileType }
   | { t: 'chunk'; ino: Ino; index: number; records: Array<[pos: number, id: number, size: number, off: number, len: number]> }
-  | { t: 'slice'; id: number; size: number; refs: number }
-  | { t: 'pending'; id: number; size: number }
+  | { t: 'slice'; id: number; size: number; refs: number; data?: string }
+  | { t: 'pending'; id: number; size: number; data?: string }
   | { t: 'detached'; ino: Ino; createdAt: number }
   | { t: 'quota'; ino: Ino; capacity: number; inodes: number; usedBytes: number; usedInodes: number }
   | { t: 'end'; records: number; inodes: number };
@@ -111,7 +113,7 @@ export function parseHeader(text: string | undefined): DumpHeader {
     throw badDump(1, 'not JSON (is this a slicefs dump? a .gz file must be named .gz)');
   }
   if (h.format !== DUMP_FORMAT) throw badDump(1, `not a slicefs dump (format is ${JSON.stringify(h.format)})`);
-  if (h.version !== DUMP_VERSION) throw badDump(1, `dump format version ${h.version} is not ${DUMP_VERSION}`);
+  if (!READABLE_VERSIONS.includes(h.version as number)) throw badDump(1, `dump format version ${h.version} is not one of ${READABLE_VERSIONS.join(', ')}`);
   if (!h.settings || !h.counters) throw badDump(1, 'the header lacks settings or counters');
   return h as DumpHeader;
 }

@@ -1,5 +1,5 @@
 import type { Engine, EngineTx } from '../engine.js';
-import { type Attr, type CounterName, FIRST_INTERNAL_INO, RECLAIMING_SESSION, ROOT_INO, type SliceId, type VolumeSettings } from '../types.js';
+import { type Attr, type CounterName, FIRST_INTERNAL_INO, MAX_INLINE_SIZE, RECLAIMING_SESSION, ROOT_INO, type SliceId, type VolumeSettings } from '../types.js';
 import { attrOf, badDump, COUNTER_OF, decodeBytes, type DumpHeader, type DumpRecord, noRecords, type RecordCounts, recordsOf } from './dump-format.js';
 
 /** Records per load transaction. */
@@ -11,6 +11,9 @@ export interface LoadReport extends RecordCounts {
   batches: number;
 }
 
+/** A slice record's inline data (checked whole and small when its line was parsed). */
+const inlineBytes = (r: { data?: string }): Buffer => Buffer.from(r.data ?? '', 'base64');
+
 type Handlers = { [K in DumpRecord['t']]: (tx: EngineTx, r: Extract<DumpRecord, { t: K }>) => Promise<void> };
 
 const APPLY: Handlers = {
@@ -21,11 +24,13 @@ const APPLY: Handlers = {
   chunk: (tx, r) => tx.appendChunk(r.ino, r.index, recordsOf(r)),
   async slice(tx, r) {
     await tx.createSlice(r.id as SliceId, r.size);
+    if (r.data !== undefined) await tx.putSliceData(r.id as SliceId, inlineBytes(r));
     if (r.refs > 1) await tx.addSliceRefs(new Array<SliceId>(r.refs - 1).fill(r.id as SliceId));
   },
   async pending(tx, r) {
     // Created and dropped at once: the engine's own path into the deletion queue.
     await tx.createSlice(r.id as SliceId, r.size);
+    if (r.data !== undefined) await tx.putSliceData(r.id as SliceId, inlineBytes(r));
     await tx.dropSliceRefs([r.id as SliceId]);
   },
   detached: (tx, r) => tx.putDetached({ ino: r.ino, session: RECLAIMING_SESSION, createdAt: r.createdAt }),
@@ -74,6 +79,10 @@ function parseRecord(text: string, line: number): DumpRecord {
     throw badDump(line, 'not JSON');
   }
   if (!r || typeof r !== 'object' || !(r.t in APPLY)) throw badDump(line, `unknown record type ${JSON.stringify((r as { t?: unknown })?.t)}`);
+  if ((r.t === 'slice' || r.t === 'pending') && r.data !== undefined) {
+    const length = typeof r.data === 'string' ? Buffer.from(r.data, 'base64').length : -1;
+    if (length !== r.size || length > MAX_INLINE_SIZE) throw badDump(line, `slice ${r.id}: inline data of ${length} bytes for a slice of ${r.size} (at most ${MAX_INLINE_SIZE})`);
+  }
   return r;
 }
 
