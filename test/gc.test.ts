@@ -93,9 +93,9 @@ for (const engine of testEngines()) {
 
     it('fsck --check-objects reports a missing block', async () => {
       await withEngineVolume(engine, async ({ vol }) => {
-        await vol.writeFile('/f', Buffer.alloc(10, 1));
+        await vol.writeFile('/f', Buffer.alloc(10_000, 1)); // above the inline size: a block
         const [record] = await vol.meta.readChunk((await vol.stat('/f')).ino as Ino, 0);
-        await vol.vfs.chunks.store.delete(blockKey(record!.id, 0, 10));
+        await vol.vfs.chunks.store.delete(blockKey(record!.id, 0, 10_000));
         const report = await checkVolume(vol, { checkObjects: true });
         assert.deepEqual(report.problems.map((p) => p.kind), ['object-missing']);
       });

@@ -23,7 +23,8 @@ describe('failures reach the caller or the log', () => {
   async function volumeWith(faults: string) {
     const storeUrl = await memoryTestStore.newUrl();
     const metaUrl = `mem://reported-failures-${process.pid}-${++n}`;
-    await Volume.format(metaUrl, 'faults', { storage: `${storeUrl}?${faults}`, blockSize: '64K' });
+    // Inline data off: these failures are of uploads, small writes included.
+    await Volume.format(metaUrl, 'faults', { storage: `${storeUrl}?${faults}`, blockSize: '64K', inlineSize: 0 });
     const lines: string[] = [];
     const volume = await Volume.open(metaUrl, { log: (line) => lines.push(line) });
     cleanups.push(async () => {

@@ -39,7 +39,8 @@ for (const stores of [memoryTestStore, s3TestStore()] as TestStore[]) {
     async function volumeWith(faults: string, options: { deleteObjects?: boolean } = {}) {
       const storeUrl = await stores.newUrl();
       const metaUrl = `mem://storage-faults-${process.pid}-${stores.name.replace(/\W/g, '')}-${++n}`;
-      await Volume.format(metaUrl, 'faults', { storage: faults ? withParams(storeUrl, faults) : storeUrl, blockSize: '1M' });
+      // Inline data off: these tests are about uploads, small files included.
+      await Volume.format(metaUrl, 'faults', { storage: faults ? withParams(storeUrl, faults) : storeUrl, blockSize: '1M', inlineSize: 0 });
       const volume = await Volume.open(metaUrl, { deleteObjects: options.deleteObjects ?? true });
       cleanups.push(async () => {
         await volume.close().catch(() => undefined);
@@ -136,7 +137,7 @@ describe('format and missing buckets', () => {
       });
       await Volume.format(metaUrl, 'vol', { storage: missing, createBucket: true });
       const volume = await Volume.open(metaUrl);
-      await volume.writeFile('/x', 'in the new bucket');
+      await volume.writeFile('/x', Buffer.alloc(5000, 1)); // above the inline size: an object
       await volume.close();
       assert.equal((await blockKeys(missing)).length, 1);
     } finally {

@@ -94,7 +94,7 @@ describe('slicefs webdav (the command)', () => {
       const [, url] = await err.next(/metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/);
       const scrape = async () => (await fetch(url!)).text();
       assert.doesNotMatch(await scrape(), /slicefs_webdav_requests_total\{/, 'no request counted yet');
-      assert.equal((await fetch(`http://127.0.0.1:${port}/f.txt`, { method: 'PUT', body: 'twelve bytes' })).status, 201);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/f.txt`, { method: 'PUT', body: Buffer.alloc(10_000, 1) })).status, 201); // above the inline size
       assert.equal((await fetch(`http://127.0.0.1:${port}/missing`)).status, 404);
       const text = await scrape();
       assert.match(text, /^slicefs_webdav_requests_total\{operation="PUT",status="201"\} 1$/m);

@@ -62,8 +62,13 @@ export class SliceReader {
    */
   private async inlineData(slice: { id: SliceId; size: number }): Promise<Buffer | undefined> {
     const key = `inline/${slice.id}`;
-    const cached = this.options.cache.lookup(key);
-    if (cached) return cached;
+    const { cache } = this.options;
+    // Counted as a hit, or as a miss once the engine had it; a slice found in objects is counted by its block's lookup.
+    const cached = cache.get(key);
+    if (cached) {
+      cache.hits++;
+      return cached;
+    }
     let pending = this.inlineInflight.get(slice.id);
     if (!pending) {
       pending = this.options.inline([slice.id]).then((found) => {
@@ -73,7 +78,8 @@ export class SliceReader {
           this.notInline.add(slice.id);
           return undefined;
         }
-        this.options.cache.set(key, data);
+        cache.misses++;
+        cache.set(key, data);
         return data;
       });
       this.inlineInflight.set(slice.id, pending);

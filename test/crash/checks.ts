@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { sliceBlockKeys } from '../../src/chunk/block-key.js';
 import type { SessionInfo } from '../../src/meta/types.js';
 import type { FsckReport, GcReport, Volume } from '../../src/sdk/index.js';
 import { slicefs } from '../support/cli.js';
+import { recordedBlockKeys } from '../support/tree.js';
 
 /** `slicefs gc META_URL ARGS… --json`, parsed. */
 export function gcCli(metaUrl: string, args: string[]): GcReport {
@@ -63,15 +63,6 @@ export function ageTempFiles(storageDir: string): number {
   const then = new Date(Date.now() - 2 * 3_600_000);
   for (const name of names) utimesSync(path.join(dir, name), then, then);
   return names.length;
-}
-
-/** The keys of the blocks of every slice the engine records, sorted. */
-export async function recordedBlockKeys(vol: Volume): Promise<string[]> {
-  const keys: string[] = [];
-  for (let after = 0, page; (page = await vol.meta.engine.scanSlices(after, 10_000)).length; after = page[page.length - 1]!.id) {
-    for (const s of page) keys.push(...sliceBlockKeys(s.id, s.size, vol.settings.blockSize));
-  }
-  return keys.sort();
 }
 
 /**

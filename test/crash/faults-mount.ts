@@ -4,7 +4,8 @@ import path from 'node:path';
 import { blockKey } from '../../src/chunk/block-key.js';
 import { wrapperParams } from '../../src/object/wrapper-params.js';
 import { sh } from '../fuse/support/mounted-volume.js';
-import { fsckCli, gcCli, recordedBlockKeys, storeContents } from './checks.js';
+import { fsckCli, gcCli, storeContents } from './checks.js';
+import { recordedBlockKeys } from '../support/tree.js';
 import { fileContent } from './content.js';
 import { type CrashVolume, isMounted } from './crash-volume.js';
 

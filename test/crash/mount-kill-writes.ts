@@ -124,7 +124,7 @@ export async function mountKillWhileWriting(
     assertFsckClean(cv.metaUrl, `after the dead session of crash ${r} expired`);
     await assertStoreExact(vol, cv.storageDir, `after the dead session of crash ${r} expired`);
     // The new mount's first upload removes the temp files the dead one left.
-    writeFileSync(path.join(cv.mnt, `probe-${r}`), 'probe');
+    writeFileSync(path.join(cv.mnt, `probe-${r}`), Buffer.alloc(8192, 1)); // above the inline size: an upload
     assert.equal(storeContents(cv.storageDir).temp, 0, `the temp files of puts cut short by the kill are removed (${temp} of them)`);
 
     const round: WritesRound = {

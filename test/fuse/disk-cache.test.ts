@@ -16,7 +16,7 @@ function bytesOf(seed: number, size: number): Buffer {
 /** The tree written before the mount: one file of three blocks (4 MiB blocks) and small files in two directories. */
 const FILES: Record<string, Buffer> = {
   '/tree/big.bin': bytesOf(1, 9 * MiB + 123),
-  ...Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`/tree/${i % 2 ? 'a' : 'b/c'}/f${i}`, bytesOf(i + 2, 1000 + i * 517)])),
+  ...Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`/tree/${i % 2 ? 'a' : 'b/c'}/f${i}`, bytesOf(i + 2, 5000 + i * 517)])), // above the inline size (4 KiB): each in a block
 };
 const TOTAL = Object.values(FILES).reduce((n, b) => n + b.length, 0);
 

@@ -124,7 +124,7 @@ describe('slicefs gateway (the command)', () => {
       const scrape = async () => (await fetch(url!)).text();
       assert.doesNotMatch(await scrape(), /slicefs_gateway_requests_total\{/, 'no request counted yet');
       await client.send(new CreateBucketCommand({ Bucket: 'counted' }));
-      await client.send(new PutObjectCommand({ Bucket: 'counted', Key: 'k', Body: 'twelve bytes' }));
+      await client.send(new PutObjectCommand({ Bucket: 'counted', Key: 'k', Body: Buffer.alloc(10_000, 1) })); // above the inline size
       await assert.rejects(client.send(new GetObjectCommand({ Bucket: 'counted', Key: 'missing' })));
       const text = await scrape();
       assert.match(text, /^slicefs_gateway_requests_total\{operation="CreateBucket",status="200"\} 1$/m);

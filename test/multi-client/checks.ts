@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { sliceBlockKeys } from '../../src/chunk/block-key.js';
 import { checkVolume, FsError, type Volume } from '../../src/sdk/index.js';
-import { countObjects } from '../support/tree.js';
+import { countObjects, recordedBlockKeys } from '../support/tree.js';
 
 /** fsck (with every object checked) finds nothing wrong. */
 export async function assertFsckClean(vol: Volume, when: string): Promise<void> {
@@ -13,10 +12,7 @@ export async function assertFsckClean(vol: Volume, when: string): Promise<void> 
 export async function assertStoreExact(vol: Volume, storageDir: string, when: string): Promise<number> {
   await vol.settle();
   assert.deepEqual(await vol.meta.pendingSlices(1_000_000), [], `deletion queue drained ${when}`);
-  let expected = 0;
-  for (let after = 0, page; (page = await vol.meta.engine.scanSlices(after, 10_000)).length; after = page[page.length - 1]!.id) {
-    for (const s of page) expected += sliceBlockKeys(s.id, s.size, vol.settings.blockSize).length;
-  }
+  const expected = (await recordedBlockKeys(vol)).length;
   assert.equal(countObjects(storageDir), expected, `the store holds exactly the blocks of the recorded slices ${when}`);
   return expected;
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { sliceBlockKeys } from '../../src/chunk/block-key.js';
+import { inlineDataIn } from '../../src/meta/inline-data.js';
 import type { Volume } from '../../src/sdk/index.js';
 
 /** What a tree holds, path by path: type, mode, size, content hash, link target and xattrs. */
@@ -54,4 +56,14 @@ export function countObjects(dir: string): number {
     return 0;
   }
   return n;
+}
+
+/** The keys of the blocks of every slice the engine records, sorted (slices whose bytes the engine keeps, inline data, have none). */
+export async function recordedBlockKeys(vol: Volume): Promise<string[]> {
+  const keys: string[] = [];
+  for (let after = 0, page; (page = await vol.meta.engine.scanSlices(after, 10_000)).length; after = page[page.length - 1]!.id) {
+    const inline = await inlineDataIn(vol.meta.engine, { after, last: page[page.length - 1]!.id });
+    for (const s of page) if (!inline.has(s.id)) keys.push(...sliceBlockKeys(s.id, s.size, vol.settings.blockSize));
+  }
+  return keys.sort();
 }
