@@ -62,6 +62,7 @@ export class ChunkStore {
     this.diskCache = options.diskCache;
     this.slices = new SliceReader(store, {
       blockSizeOf: blockSizeOf(meta.settings), cache: this.cache, requests, readAhead: options.readAhead ?? 4, inline: (ids) => meta.readSliceData(ids),
+      mayBeInline: () => meta.settings.inlineSize !== undefined,
     });
     this.budget = new WriteBudget(Math.max(2 * blockSize, options.bufferSize ?? 128 * 1024 * 1024));
     this.uploads = new Limiter(Math.min(Math.floor(this.budget.bytes / blockSize), options.concurrency ?? 32));

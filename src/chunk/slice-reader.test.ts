@@ -35,7 +35,7 @@ async function setup(size: number, options: { readAhead?: number; cache?: number
     inlineReads.push([...ids]);
     return new Map([...(options.inline ?? [])].filter(([i]) => ids.includes(i)));
   };
-  const reader = new SliceReader(store, { blockSizeOf: () => BLOCK, cache, requests: new Limiter(8), readAhead: options.readAhead ?? 0, inline });
+  const reader = new SliceReader(store, { blockSizeOf: () => BLOCK, cache, requests: new Limiter(8), readAhead: options.readAhead ?? 0, inline, mayBeInline: () => true });
   return { store, reader, cache, data, slice: { id, size }, keys, inlineReads };
 }
 

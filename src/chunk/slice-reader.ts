@@ -23,6 +23,8 @@ export class SliceReader {
       blockSizeOf: BlockSizeOf; cache: BlockCache; requests: Limiter; readAhead: number;
       /** The bytes of slices kept in the metadata engine (inline data); others are absent. */
       inline: (ids: readonly SliceId[]) => Promise<Map<SliceId, Buffer>>;
+      /** False on a volume that never had inline data: no engine read for small slices. */
+      mayBeInline: () => boolean;
     },
   ) {}
 
@@ -33,7 +35,7 @@ export class SliceReader {
     if (!(off >= 0 && len >= 0 && off + len <= slice.size)) {
       throw new FsError('EIO', { syscall: 'read', path: blockKey(slice.id, 0, Math.min(blockSize, slice.size)), detail: `bytes ${off}+${len} lie outside the slice's ${slice.size}` });
     }
-    if (slice.size <= MAX_INLINE_SIZE && !this.notInline.has(slice.id)) {
+    if (slice.size <= MAX_INLINE_SIZE && this.options.mayBeInline() && !this.notInline.has(slice.id)) {
       const data = await this.inlineData(slice);
       if (data && data.length !== slice.size) {
         throw new FsError('EIO', { syscall: 'read', path: `inline/${slice.id}`, detail: `inline data of ${data.length} bytes for a slice of ${slice.size}` });

@@ -97,8 +97,9 @@ export interface VolumeSettings {
   inodeLimit?: number;
   /**
    * Inline data (DESIGN §2): a written slice of at most this many bytes keeps its bytes in the
-   * metadata engine, with its commit, instead of in an object (absent or 0: never). Up to
-   * MAX_INLINE_SIZE; a change applies to slices written afterwards (`slicefs config --inline-size`).
+   * metadata engine, with its commit, instead of in an object (0: no more; absent: never, so
+   * readers need not look for any). Up to MAX_INLINE_SIZE; a change applies to slices written
+   * afterwards (`slicefs config --inline-size`).
    */
   inlineSize?: number;
   /** Earlier block sizes, oldest first: slices numbered below `belowSlice` were stored with `blockSize` (see block-layout.ts). */

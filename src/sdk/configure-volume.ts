@@ -98,7 +98,8 @@ async function nextSettings(engine: Engine, before: VolumeSettings, changes: Con
   }
   if (!next.capacity) delete next.capacity;
   if (!next.inodeLimit) delete next.inodeLimit;
-  if (!next.inlineSize) delete next.inlineSize;
+  // 0 stays recorded once a volume had inline data (readers then still look for it); never set: absent.
+  if (!next.inlineSize && before.inlineSize === undefined) delete next.inlineSize;
   if (!next.blockHistory?.length) delete next.blockHistory;
   return next;
 }

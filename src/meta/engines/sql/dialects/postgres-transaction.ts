@@ -45,13 +45,17 @@ export class PostgresTransactions {
     this.lockKey = `${LOCK_CLASS}, ${hash32(options.schema)}`;
   }
 
-  /** Runs `fn` until it commits, or fails with something other than a conflict, or runs out of attempts. */
-  async run<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` until it commits, or fails with something other than a conflict, or runs out of
+   * attempts. `durable`: the commit waits for its WAL to reach the disk whatever the server's or
+   * database's `synchronous_commit` (fsync must not depend on a setting we do not own).
+   */
+  async run<T>(fn: (q: SqlQuerier) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
     let uniqueRetries = 0;
     for (let attempt = 1; ; attempt++) {
       const state: { conflict?: string } = {};
       try {
-        const result = await this.attempt(fn, { state, alone: attempt > ALONE_AFTER });
+        const result = await this.attempt(fn, { state, alone: attempt > ALONE_AFTER, durable: options.durable === true });
         recordAttempt(attempt);
         return result;
       } catch (err) {
@@ -68,7 +72,7 @@ export class PostgresTransactions {
   }
 
   /** One try: BEGIN, the callback, COMMIT; ROLLBACK on any failure. */
-  private async attempt<T>(fn: (q: SqlQuerier) => Promise<T>, options: { state: { conflict?: string }; alone: boolean }): Promise<T> {
+  private async attempt<T>(fn: (q: SqlQuerier) => Promise<T>, options: { state: { conflict?: string }; alone: boolean; durable: boolean }): Promise<T> {
     const { state, alone } = options;
     let client: PgClientLike;
     try {
@@ -89,7 +93,8 @@ export class PostgresTransactions {
         await this.beginShared(q);
       }
       const result = await fn(q);
-      const commit = await q.send({ text: 'COMMIT' });
+      const sent: unknown = await q.send({ text: options.durable ? 'SET LOCAL synchronous_commit = on; COMMIT' : 'COMMIT' });
+      const commit = (Array.isArray(sent) ? sent[sent.length - 1] : sent) as PgResultLike;
       // COMMIT of a transaction that an error already doomed (one `fn` caught) answers ROLLBACK, not an error.
       if (commit.command !== 'COMMIT') {
         throw new FsError(state.conflict ? 'EAGAIN' : 'EIO', { syscall: 'postgres', detail: 'transaction was rolled back by an earlier error' });

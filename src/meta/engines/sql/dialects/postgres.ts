@@ -7,6 +7,7 @@ import { createPool, parsePostgresUrl, type PgClientLike, type PgPoolLike, type 
 import { postgresError, sqlState } from './postgres-errors.js';
 import { PgQuerier, StatementCache } from './postgres-querier.js';
 import { PostgresTransactions } from './postgres-transaction.js';
+import type { TxnOptions } from '../../../engine.js';
 import { PostgresChangeFeed } from './postgres-changes.js';
 
 export { postgresActivity } from './postgres-querier.js';
@@ -38,8 +39,8 @@ export class PostgresDialect implements SqlDialect {
     });
   }
 
-  transaction<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
-    return this.transactions.run(fn);
+  transaction<T>(fn: (q: SqlQuerier) => Promise<T>, options?: TxnOptions): Promise<T> {
+    return this.transactions.run(fn, { durable: options?.durable === true });
   }
 
   /** A REPEATABLE READ READ ONLY transaction on one pooled connection: one snapshot, writers go on. */
