@@ -5,6 +5,7 @@
 // the FUSE requests each workload cost the mount (read from its counters, `slicefs stats`).
 //   npm run bench:workloads -- [--engines sqlite3,redis,postgres] [--only echo,untar,…] [--quick]
 //     [--echo-files 1000] [--parallel-files 250] [--sdk-files 100000] [--tree DIR] [--dir /tmp] [--json]
+//     [--inline-off-too]   (each engine also formatted with --inline-size 0, in the same run)
 // Needs root, /dev/fuse, tar and git; installs bindfs from Debian when missing. Runs the built binary.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     tree: { type: 'string' },
     dir: { type: 'string', default: tmpdir() },
     json: { type: 'boolean', default: false },
+    'inline-off-too': { type: 'boolean', default: false },
   },
 });
 const count = (v: string | undefined, full: number, quick: number) => (v === undefined ? (values.quick ? quick : full) : Number(v));
@@ -49,7 +51,9 @@ const ctx: BenchContext = {
 
 ensureBindfs();
 const engines = testEngines().filter((e) => engineNames.includes(e.name));
-const targets: Target[] = [...engines.map((e) => slicefsTarget(e, work)), bindfsTarget(work), localTarget(work)];
+// --inline-off-too: each engine also on a volume formatted with --inline-size 0 (the same run's before/after of inline data).
+const slicefsTargets = engines.flatMap((e) => [slicefsTarget(e, work), ...(values['inline-off-too'] ? [slicefsTarget(e, work, { inlineSize: 0 })] : [])]);
+const targets: Target[] = [...slicefsTargets, bindfsTarget(work), localTarget(work)];
 /** Seconds, FUSE requests (by opcode) per target and workload. */
 const seconds = new Map<string, Map<string, number>>();
 const requests = new Map<string, Map<string, Record<string, number>>>();

@@ -29,20 +29,21 @@ export interface Target {
 }
 
 /** A slicefs volume on `engine` (objects in `file://` under `work`), mounted by a `slicefs mount` process. */
-export function slicefsTarget(engine: TestEngine, work: string): Target {
-  const root = path.join(work, `slicefs-${engine.name}`);
+export function slicefsTarget(engine: TestEngine, work: string, options: { inlineSize?: number } = {}): Target {
+  const variant = options.inlineSize === undefined ? '' : `-inline-${options.inlineSize}`;
+  const root = path.join(work, `slicefs-${engine.name}${variant}`);
   const mnt = path.join(root, 'mnt');
   let metaUrl: string | undefined;
   let proc: ReturnType<typeof spawn> | undefined;
   const target: Target = {
-    name: `slicefs ${engine.name}`,
+    name: `slicefs ${engine.name}${options.inlineSize === undefined ? '' : ` inline ${options.inlineSize}`}`,
     dir: mnt,
     stats: () => statsOfMount(mnt),
     async start() {
       mkdirSync(mnt, { recursive: true });
       metaUrl = await engine.newUrl();
       target.metaUrl = metaUrl;
-      await Volume.format(metaUrl, 'bench-workloads', { storage: `file://${root}/objects/` });
+      await Volume.format(metaUrl, 'bench-workloads', { storage: `file://${root}/objects/`, inlineSize: options.inlineSize });
       proc = spawn(process.execPath, [BIN, 'mount', metaUrl, mnt], {
         stdio: ['ignore', 'ignore', 'inherit'],
         env: { ...process.env, UV_THREADPOOL_SIZE: '16', SLICEFS_MOUNT_PROCESS: '1' },
