@@ -185,7 +185,10 @@ describe('clone and cp on a mount (DESIGN §3.11, §3.12)', () => {
       const clone = startClone(['clone', `${m.mnt}/big`, `${m.mnt}${dst}`, '--progress'], { uid: round % 2 ? undefined : NOBODY.uid });
       await clone.firstProgress;
       clone.child.kill('SIGKILL');
-      assert.equal((await clone.done).signal, 'SIGKILL');
+      // On a loaded machine the clone may finish between its first progress line and the kill:
+      // then it exited 0 and DST is complete (counted below).
+      const ended = await clone.done;
+      assert.ok(ended.signal === 'SIGKILL' || ended.code === 0, `the clone CLI ended with ${ended.code ?? ended.signal}: ${ended.err}`);
       await waitForDetachedGone(vol);
       if (await vol.exists(dst)) {
         completed++;
