@@ -5,6 +5,7 @@ import type { fuse_init_in, fuse_init_out } from './abi/structs.js';
 import type { DirHandles } from './dir-handles.js';
 import type { KernelCache } from './kernel-cache.js';
 import type { VirtualFiles } from './virtual-files.js';
+import type { XattrNames } from './xattr-names.js';
 
 /** What INIT, INTERRUPT and DESTROY ask of the session. */
 export interface SessionControl {
@@ -22,6 +23,8 @@ export interface FuseContext {
   readonly dirs: DirHandles;
   readonly virtual: VirtualFiles;
   readonly kernel: KernelCache;
+  /** Extended attribute names known for the attribute timeout (answers ls -l's probes). */
+  readonly xattrNames: XattrNames;
   readonly control: SessionControl;
   /** The volume inode served as the mount's root (node id 1): the root, or the `--subdir` directory. */
   readonly root: Ino;

@@ -11,6 +11,7 @@ import { deviceChannel } from './reply.js';
 import { eventLoopSource, type RequestSource, threadPoolSource } from './request-source.js';
 import { FuseSession, MAX_WRITE } from './session.js';
 import { type VirtualFile, VirtualFiles } from './virtual-files.js';
+import { XattrNames } from './xattr-names.js';
 
 /**
  * Cache lifetimes: short, because other clients change the volume behind the kernel's back.
@@ -72,6 +73,7 @@ export class FuseServer {
         dirs: new DirHandles(),
         virtual: new VirtualFiles(options.virtualFiles),
         kernel: new KernelCache(options.timeouts ?? DEFAULT_TIMEOUTS, channel),
+        xattrNames: new XattrNames((options.timeouts ?? DEFAULT_TIMEOUTS).attr),
         root: options.root ?? ROOT_INO,
       },
       { accessLog: options.accessLog, errorLog, stats: options.stats },

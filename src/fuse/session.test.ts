@@ -15,6 +15,7 @@ import { opTable } from './op-table.js';
 import { Reply, type ReplyChannel } from './reply.js';
 import { FuseSession } from './session.js';
 import { type VirtualFile, VirtualFiles } from './virtual-files.js';
+import { XattrNames } from './xattr-names.js';
 
 const { ENOSYS, EIO, EINVAL, EINTR, EAGAIN, ENOENT } = constants.errno;
 const t = { sec: 1, nsec: 0 };
@@ -33,7 +34,8 @@ function harness(options: { vfs?: Partial<Vfs>; virtual?: VirtualFile[]; extraOp
   const errors: string[] = [];
   const session = new FuseSession(
     { source: { maxRequest: 2 ** 20 + 2 ** 16, run: () => new Promise(() => undefined), close: () => undefined }, channel, table: opTable(options.extraOps) },
-    { vfs: options.vfs as Vfs, dirs: new DirHandles(), virtual: new VirtualFiles(options.virtual), kernel: new KernelCache({ entry: 1, attr: 1 }, channel), root: ROOT_INO },
+    { vfs: options.vfs as Vfs, dirs: new DirHandles(), virtual: new VirtualFiles(options.virtual), kernel: new KernelCache({ entry: 1, attr: 1 }, channel),
+      xattrNames: new XattrNames(1), root: ROOT_INO },
     { errorLog: (l) => errors.push(l) },
   );
   let unique = 100;

@@ -1,8 +1,5 @@
 import type { Ino } from '../meta/types.js';
-
-/** How long "no setuid/setgid, no capability" is trusted: the mount's attribute cache lifetime. */
-const TRUST_MS = 1000;
-const MAX_ENTRIES = 10_000;
+import { ShortLived } from './short-lived.js';
 
 /**
  * Inodes known, for a second, to carry no setuid or setgid bit and no `security.capability`:
@@ -12,23 +9,18 @@ const MAX_ENTRIES = 10_000;
  * other attribute changes are.
  */
 export class Unprivileged {
-  private readonly until = new Map<Ino, number>();
+  private readonly known = new ShortLived<Ino, true>();
 
   has(ino: Ino): boolean {
-    const until = this.until.get(ino);
-    if (until === undefined) return false;
-    if (until > Date.now()) return true;
-    this.until.delete(ino);
-    return false;
+    return this.known.get(ino) === true;
   }
 
   add(ino: Ino): void {
-    if (this.until.size >= MAX_ENTRIES) this.until.clear();
-    this.until.set(ino, Date.now() + TRUST_MS);
+    this.known.set(ino, true);
   }
 
   /** This client changed the inode's attributes or xattrs. */
   forget(ino: Ino): void {
-    this.until.delete(ino);
+    this.known.forget(ino);
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { until } from '../../src/meta/testing/harness.js';
 import { formatEngineVolume, formatTempVolume, MountedVolume, mountEngines, run, sh } from './support/mounted-volume.js';
 
 /** POSIX record lock (fcntl) on a file from a Python one-liner: prints "locked" or "busy". */
@@ -124,6 +125,19 @@ describe('slicefs mount: two mounts of one volume (two clients)', () => {
     run(`head -c 3000000 /dev/urandom >> ${a.mnt}/f`);
     assert.equal(run(`wc -c < ${b.mnt}/f`), '3000013\n');
     assert.equal(run(`sha256sum < ${b.mnt}/f`), run(`sha256sum < ${a.mnt}/f`));
+  });
+
+  it("sees the other's extended attributes: user.* at once, security.* within the attribute timeout (ls -l's probes are cached that long)", async () => {
+    run(`touch ${a.mnt}/attrs`);
+    const get = (m: MountedVolume, name: string) => sh(`getfattr --only-values -n ${name} ${m.mnt}/attrs`);
+    assert.match(get(b, 'security.slicefs-test').err, /No such attribute/, 'B has looked and found none');
+    assert.match(get(b, 'system.posix_acl_access').err, /No such attribute/);
+    run(`setfattr -n security.slicefs-test -v one ${a.mnt}/attrs && setfattr -n user.note -v two ${a.mnt}/attrs`);
+    assert.equal(get(a, 'security.slicefs-test').out, 'one', 'the mount that set it sees it at once');
+    assert.equal(get(b, 'user.note').out, 'two', 'user.* is never answered from the cache');
+    await until('B sees security.slicefs-test', () => get(b, 'security.slicefs-test').out === 'one', 5_000);
+    run(`setfattr -x security.slicefs-test ${b.mnt}/attrs`);
+    assert.match(get(b, 'security.slicefs-test').err, /No such attribute/);
   });
 
   it("sees the other's namespace changes: new names at once, removals through the stale-handle retry", () => {

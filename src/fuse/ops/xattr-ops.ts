@@ -19,7 +19,9 @@ export const xattrOps = [
     opcode: OPCODES.FUSE_GETXATTR,
     decode: (r) => ({ ...r.struct(fuse_getxattr_in), name: r.name().toString() }),
     async handle({ header, body, reply, fs, caller }) {
-      sized(reply, await fs.vfs.getxattr(caller, header.nodeid as Ino, body.name), body.size);
+      const ino = header.nodeid as Ino;
+      if (await fs.xattrNames.absent(fs.vfs, ino, body.name)) throw new FsError('ENODATA', { syscall: 'getxattr', path: body.name });
+      sized(reply, await fs.vfs.getxattr(caller, ino, body.name), body.size);
     },
     print: (b) => `${b.name} size=${b.size}`,
   }),
@@ -41,6 +43,7 @@ export const xattrOps = [
       return { ...s, name, value: Buffer.from(r.bytes(s.size)) };
     },
     async handle({ header, body, reply, fs, caller }) {
+      fs.xattrNames.forget(header.nodeid as Ino);
       await fs.vfs.setxattr(caller, header.nodeid as Ino, body.name, body.value, body.flags);
       reply.ok();
     },
@@ -50,6 +53,7 @@ export const xattrOps = [
     opcode: OPCODES.FUSE_REMOVEXATTR,
     decode: (r) => ({ name: r.name().toString() }),
     async handle({ header, body, reply, fs, caller }) {
+      fs.xattrNames.forget(header.nodeid as Ino);
       await fs.vfs.removexattr(caller, header.nodeid as Ino, body.name);
       reply.ok();
     },
