@@ -1,4 +1,5 @@
 import { FsError } from '../../errors/index.js';
+import { CAPABILITY_XATTR } from '../../meta/ops/setattr.js';
 import type { Ino } from '../../meta/types.js';
 import { encodeStruct } from '../abi/layout.js';
 import { OPCODES } from '../abi/opcodes.js';
@@ -20,7 +21,10 @@ export const xattrOps = [
     decode: (r) => ({ ...r.struct(fuse_getxattr_in), name: r.name().toString() }),
     async handle({ header, body, reply, fs, caller }) {
       const ino = header.nodeid as Ino;
-      if (await fs.xattrNames.absent(fs.vfs, ino, body.name)) throw new FsError('ENODATA', { syscall: 'getxattr', path: body.name });
+      // The kernel's security.capability probe before a write has its own shortcut in the vfs (a file just created or checked).
+      if (body.name !== CAPABILITY_XATTR && (await fs.xattrNames.absent(fs.vfs, ino, body.name))) {
+        throw new FsError('ENODATA', { syscall: 'getxattr', path: body.name });
+      }
       sized(reply, await fs.vfs.getxattr(caller, ino, body.name), body.size);
     },
     print: (b) => `${b.name} size=${b.size}`,
