@@ -7,7 +7,9 @@ import type { Vfs } from '../vfs/vfs.js';
 import { INIT_FLAGS } from './abi/constants.js';
 import { encodeStruct, readStruct } from './abi/layout.js';
 import { OPCODES } from './abi/opcodes.js';
-import { fuse_dirent, fuse_entry_out, fuse_in_header, fuse_init_in, fuse_init_out, fuse_interrupt_in, fuse_lk_in, fuse_read_in } from './abi/structs.js';
+import {
+  fuse_dirent, fuse_entry_out, fuse_getxattr_in, fuse_in_header, fuse_init_in, fuse_init_out, fuse_interrupt_in, fuse_lk_in, fuse_read_in,
+} from './abi/structs.js';
 import { DirHandles } from './dir-handles.js';
 import { KernelCache } from './kernel-cache.js';
 import { defineOp } from './op.js';
@@ -17,7 +19,7 @@ import { FuseSession } from './session.js';
 import { type VirtualFile, VirtualFiles } from './virtual-files.js';
 import { XattrNames } from './xattr-names.js';
 
-const { ENOSYS, EIO, EINVAL, EINTR, EAGAIN, ENOENT } = constants.errno;
+const { ENOSYS, EIO, EINVAL, EINTR, EAGAIN, ENOENT, ENODATA } = constants.errno;
 const t = { sec: 1, nsec: 0 };
 const attrOf = (ino: number, type: Attr['type'] = 'file'): Attr =>
   ({ ino: ino as Ino, type, mode: 0o644, uid: 0, gid: 0, nlink: 1, length: 5, rdev: 0, atime: t, mtime: t, ctime: t, parent: 1 as Ino });
@@ -60,6 +62,33 @@ describe('fuse session: decode → op table → reply once', () => {
     const h = harness();
     assert.equal((await h.call(OPCODES.FUSE_BMAP, Buffer.alloc(16)))?.error, -ENOSYS);
     assert.equal((await h.call(4242, Buffer.alloc(0)))?.error, -ENOSYS);
+  });
+
+  it("GETXATTR: ls -l's security/system probes cost one name list per file; the capability probe and user.* go to the vfs", async () => {
+    const calls: string[] = [];
+    const vfs: Partial<Vfs> = {
+      listxattr: async (_c, ino) => (calls.push(`list ${ino}`), ['user.a']),
+      getxattr: async (_c, ino, n) => {
+        calls.push(`get ${ino} ${n}`);
+        if (n === 'user.a') return Buffer.from('v');
+        throw new FsError('ENODATA', { syscall: 'getxattr', path: n });
+      },
+      setxattr: async (_c, ino, n) => void calls.push(`set ${ino} ${n}`),
+    };
+    const h = harness({ vfs });
+    const probe = async (n: string, ino = 5) => (await h.call(OPCODES.FUSE_GETXATTR, Buffer.concat([encodeStruct(fuse_getxattr_in, { size: 0, padding: 0 }), name(n)]), ino))?.error;
+    assert.equal(await probe('security.capability', 6), -ENODATA);
+    assert.deepEqual(calls.splice(0), ['get 6 security.capability'], 'the probe before a new file\'s first write lists nothing');
+    assert.equal(await probe('security.selinux'), -ENODATA);
+    assert.equal(await probe('system.posix_acl_access'), -ENODATA);
+    assert.equal(await probe('security.capability'), -ENODATA);
+    assert.equal(await probe('user.a'), 0);
+    assert.deepEqual(calls, ['list 5', 'get 5 security.capability', 'get 5 user.a'], 'one list answers both probes; the capability probe keeps the vfs shortcut');
+    const setxattrIn = Buffer.alloc(8);
+    setxattrIn.writeUInt32LE(1, 0); // size; flags 0 (the 8-byte compat struct)
+    assert.equal((await h.call(OPCODES.FUSE_SETXATTR, Buffer.concat([setxattrIn, name('security.selinux'), Buffer.from('x')]), 5))?.error, 0);
+    await probe('security.selinux');
+    assert.deepEqual(calls.slice(3), ['set 5 security.selinux', 'list 5'], 'a setxattr here forgets the names');
   });
 
   it('answers EIO when a handler finishes without replying, and logs it', async () => {
