@@ -5,6 +5,7 @@ import { IdBits, IdCounts } from './id-table.js';
 import type { Report } from './problems.js';
 import { RECORD_CHECKS } from './record-checks.js';
 import { adjustSliceRefs, removeOrphanChunks } from './repairs.js';
+import { inlineDataIn } from '../inline-data.js';
 
 type Progress = ((phase: string, n: number) => void) | undefined;
 
@@ -58,7 +59,10 @@ export async function checkSlices(
   const pending = await pendingIds(view, stored);
   const seen = new IdBits();
   let slices = 0;
-  for (let after = 0, page; (page = await view.scanSlices(after, PAGE)).length; after = page[page.length - 1]!.id) {
+  let lastId = 0;
+  for (let after = 0, page; (page = await view.scanSlices(after, PAGE)).length; after = lastId) {
+    lastId = page[page.length - 1]!.id;
+    const inline = await inlineDataIn(view, { after, last: lastId });
     for (const slice of page) {
       seen.add(slice.id);
       stored.storedSlices++;
@@ -70,10 +74,16 @@ export async function checkSlices(
         else report({ kind: 'slice-refs', detail: `slice ${slice.id} counts ${slice.refs} references, chunk records hold ${expected}`, repair, early: expected > slice.refs });
       }
       if (pending.has(slice.id)) report({ kind: 'queue-conflict', detail: `slice ${slice.id} is both live and queued for deletion` });
+      const data = inline.get(slice.id);
+      if (data && data.length !== slice.size) {
+        report({ kind: 'inline-size', detail: `slice ${slice.id} of ${slice.size} bytes has ${data.length} bytes of inline data (reads fail with EIO)` });
+      }
+      inline.delete(slice.id);
     }
+    reportInlineOrphans(inline, { pending, report });
     onProgress?.('slices', (slices += page.length));
   }
-  await checkInlineData(view, { pending, report });
+  reportInlineOrphans(await inlineDataIn(view, { after: lastId, last: Infinity }), { pending, report });
   for (const [id, n] of counts.entries()) {
     if (seen.has(id)) continue;
     const queued = pending.has(id) ? ' (queued for deletion: data lost)' : '';
@@ -82,26 +92,12 @@ export async function checkSlices(
   return { slices, stored };
 }
 
-/** Inline data rows fetched at once (each at most 64 KiB). */
-const DATA_PAGE = 100;
-
 /**
- * Checks inline data (DESIGN §2) against the slices, walking both in id order: every row belongs
- * to a live slice of exactly its length, or to a slice queued for deletion (whose row goes when
- * the deletion finishes).
+ * Inline data (DESIGN §2) left over once each slice took its own: rows of slices that have no
+ * record. A slice queued for deletion keeps its row until the deletion finishes.
  */
-async function checkInlineData(view: VolumeView, options: { pending: IdBits; report: Report }): Promise<void> {
-  let slices: Array<{ id: SliceId; size: number }> = [];
-  let i = 0;
-  for (let after = 0, page; (page = await view.scanSliceData(after, DATA_PAGE)).length; after = page[page.length - 1]!.id) {
-    for (const { id, data } of page) {
-      if (!slices.length || slices[slices.length - 1]!.id < id) [slices, i] = [await view.scanSlices(id - 1, PAGE), 0];
-      while (i < slices.length && slices[i]!.id < id) i++;
-      const slice = slices[i]?.id === id ? slices[i] : undefined;
-      if (!slice && !options.pending.has(id)) options.report({ kind: 'inline-orphan', detail: `inline data of ${data.length} bytes for slice ${id}, which has no record` });
-      if (slice && slice.size !== data.length) {
-        options.report({ kind: 'inline-size', detail: `slice ${id} of ${slice.size} bytes has ${data.length} bytes of inline data (reads fail with EIO)` });
-      }
-    }
+function reportInlineOrphans(rows: ReadonlyMap<SliceId, Buffer>, options: { pending: IdBits; report: Report }): void {
+  for (const [id, data] of rows) {
+    if (!options.pending.has(id)) options.report({ kind: 'inline-orphan', detail: `inline data of ${data.length} bytes for slice ${id}, which has no record` });
   }
 }
