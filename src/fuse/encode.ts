@@ -36,7 +36,7 @@ export function toFuseAttr(attr: Attr): DecodedOf<typeof fuse_attr> {
   };
 }
 
-const split = (seconds: number) => ({ sec: Math.floor(seconds), nsec: Math.round((seconds % 1) * 1e9) });
+const split = (seconds: number) => ({ sec: Math.floor(seconds), nsec: Math.min(999_999_999, Math.round((seconds % 1) * 1e9)) });
 
 /** fuse_entry_out for a LOOKUP-like reply, written at `at` in `buf` (READDIRPLUS packs several). */
 export function writeEntryOut(buf: Buffer, at: number, spec: { attr: Attr; timeouts: Timeouts }): void {
@@ -60,9 +60,9 @@ export function entryOut(attr: Attr, timeouts: Timeouts): Buffer {
   return buf;
 }
 
-/** A fuse_attr_out buffer. */
-export function attrOut(attr: Attr, timeouts: Timeouts): Buffer {
-  const a = split(timeouts.attr);
+/** A fuse_attr_out buffer; attributes already `ageMs` old are valid for that much less. */
+export function attrOut(attr: Attr, timeouts: Timeouts, ageMs = 0): Buffer {
+  const a = split(Math.max(0, timeouts.attr - ageMs / 1000));
   const buf = Buffer.allocUnsafe(fuse_attr_out.size);
   writeStruct(fuse_attr_out, buf, 0, { attr_valid: a.sec, attr_valid_nsec: a.nsec, dummy: 0, attr: toFuseAttr(attr) });
   return buf;

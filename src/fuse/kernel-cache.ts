@@ -31,10 +31,10 @@ export class KernelCache {
     return entryOut(attr, this.timeouts);
   }
 
-  /** fuse_attr_out for `attr`, remembered. */
-  attr(attr: Attr): Buffer {
+  /** fuse_attr_out for `attr`, remembered; attributes `ageMs` old are kept by the kernel for that much less. */
+  attr(attr: Attr, ageMs = 0): Buffer {
     this.remember(attr);
-    return attrOut(attr, this.timeouts);
+    return attrOut(attr, this.timeouts, ageMs);
   }
 
   /** Remembers attributes sent some other way (READDIRPLUS). */

@@ -8,7 +8,7 @@ import { INIT_FLAGS } from './abi/constants.js';
 import { encodeStruct, readStruct } from './abi/layout.js';
 import { OPCODES } from './abi/opcodes.js';
 import {
-  fuse_dirent, fuse_entry_out, fuse_getxattr_in, fuse_in_header, fuse_init_in, fuse_init_out, fuse_interrupt_in, fuse_lk_in, fuse_read_in,
+  fuse_attr_out, fuse_dirent, fuse_entry_out, fuse_getattr_in, fuse_getxattr_in, fuse_in_header, fuse_init_in, fuse_init_out, fuse_interrupt_in, fuse_lk_in, fuse_read_in,
 } from './abi/structs.js';
 import { DirHandles } from './dir-handles.js';
 import { KernelCache } from './kernel-cache.js';
@@ -89,6 +89,23 @@ describe('fuse session: decode → op table → reply once', () => {
     assert.equal((await h.call(OPCODES.FUSE_SETXATTR, Buffer.concat([setxattrIn, name('security.selinux'), Buffer.from('x')]), 5))?.error, 0);
     await probe('security.selinux');
     assert.deepEqual(calls.slice(3), ['set 5 security.selinux', 'list 5'], 'a setxattr here forgets the names');
+  });
+
+  it("GETATTR: attributes this mount's own commit wrote some time ago are kept by the kernel only for the rest of its timeout", async () => {
+    const asked: number[] = [];
+    const vfs: Partial<Vfs> = {
+      getattrRecent: async (ino, maxAgeMs) => (asked.push(maxAgeMs), { attr: attrOf(ino, 'dir'), ageMs: ino === 7 ? 250 : 0 }),
+    };
+    const h = harness({ vfs });
+    const validity = async (ino: number) => {
+      const r = await h.call(OPCODES.FUSE_GETATTR, encodeStruct(fuse_getattr_in, { getattr_flags: 0, dummy: 0, fh: 0 }), ino);
+      assert.equal(r?.error, 0);
+      const out = readStruct(fuse_attr_out, r!.payload, 0);
+      return { sec: Number(out.attr_valid), nsec: out.attr_valid_nsec, ino: Number(out.attr.ino) };
+    };
+    assert.deepEqual(await validity(7), { sec: 0, nsec: 750_000_000, ino: 7 });
+    assert.deepEqual(await validity(8), { sec: 1, nsec: 0, ino: 8 });
+    assert.deepEqual(asked, [1_000, 1_000], 'no staler than the attribute timeout');
   });
 
   it('answers EIO when a handler finishes without replying, and logs it', async () => {

@@ -1,3 +1,4 @@
+import type { RecentAttr } from './recent-attrs.js';
 import type {
   Attr, Caller, Edge, Ino, LockRecord, PendingSlice, SessionId, SliceId, SliceRecord, Timespec, VolumeSettings,
 } from './types.js';
@@ -141,6 +142,12 @@ export interface Meta {
   lookup(caller: Caller, parent: Ino, name: Buffer): Promise<Attr>;
   /** An inode's attributes. */
   getattr(ino: Ino): Promise<Attr>;
+  /**
+   * An inode's attributes, possibly as this client's own last commit wrote them up to `maxAgeMs`
+   * ago (no engine read) instead of the engine's: for readers that accept that staleness (a
+   * kernel's attribute cache). `ageMs` is how old they are (0 when read now).
+   */
+  getattrRecent(ino: Ino, maxAgeMs: number): Promise<RecentAttr>;
   /** Changes mode, owner, times or length, with POSIX permission rules. */
   setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr>;
   /** Checks an access(2) mask (R_OK|W_OK|X_OK, or 0 for existence). */

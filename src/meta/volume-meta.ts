@@ -33,6 +33,7 @@ import { openEngine } from './registry.js';
 import { AbandonedClones } from './clone/abandoned-clones.js';
 import { SessionKeeper } from './sessions.js';
 import { refreshLiveSettings } from './settings-refresh.js';
+import { type RecentAttr, RecentAttrs } from './recent-attrs.js';
 import { listDirQuotas } from './space/quota-admin.js';
 import { ensureTrash } from './trash/trash.js';
 import { now } from './times.js';
@@ -61,6 +62,9 @@ export interface OpenMetaOptions {
 const O_ACCMODE = 3;
 const O_TRUNC = 0o1000;
 
+/** How long this client's own committed attributes may answer getattrRecent: the longest staleness a reader asks for (a mount's attribute timeout, 1 s). */
+const RECENT_ATTRS_MS = 1_000;
+
 /** The session id of a read-only open, which registers none. */
 const NO_SESSION = 0 as SessionId;
 
@@ -72,15 +76,18 @@ export class VolumeMeta implements Meta {
 
   private readonly keeper: SessionKeeper | undefined;
   private readonly log: LogLine;
+  /** Attributes this client's commits wrote, for getattrRecent. */
+  private readonly recent: RecentAttrs;
 
   private constructor(
     readonly engine: Engine,
     readonly settings: VolumeSettings,
-    client: { keeper: SessionKeeper | undefined; log: LogLine },
+    client: { keeper: SessionKeeper | undefined; log: LogLine; recent: RecentAttrs },
   ) {
     const { keeper, log } = client;
     this.keeper = keeper;
     this.log = log;
+    this.recent = client.recent;
     const abandoned = new AbandonedClones(engine, log);
     if (keeper) keeper.onRenewed = () => abandoned.retry();
     this.ctx = {
@@ -150,7 +157,8 @@ export class VolumeMeta implements Meta {
   static async open(url: string, options: OpenMetaOptions = {}): Promise<VolumeMeta> {
     const opened = await openEngine(url, { create: false, readOnly: options.readOnly });
     const counted = options.metrics ? withEngineMetrics(opened, options.metrics) : opened;
-    const engine = options.readOnly ? readOnlyEngine(counted) : publishingChanges(counted);
+    const recent = new RecentAttrs(RECENT_ATTRS_MS);
+    const engine = options.readOnly ? readOnlyEngine(counted) : recent.watch(publishingChanges(counted));
     try {
       const settings = await engine.loadSettings();
       if (!settings) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (run slicefs format first)`, { subject: url });
@@ -175,7 +183,7 @@ export class VolumeMeta implements Meta {
           log,
           onBeat: () => refreshLiveSettings(engine, settings),
         });
-      return new VolumeMeta(engine, settings, { keeper, log });
+      return new VolumeMeta(engine, settings, { keeper, log, recent });
     } catch (err) {
       await engine.close();
       throw err;
@@ -192,6 +200,9 @@ export class VolumeMeta implements Meta {
   }
   getattr(ino: Ino): Promise<Attr> {
     return this.live(() => this.engine.read((tx) => mustGetInode(tx, ino, 'getattr')));
+  }
+  getattrRecent(ino: Ino, maxAgeMs: number): Promise<RecentAttr> {
+    return this.live(async () => this.recent.get(ino, maxAgeMs) ?? { attr: await this.engine.read((tx) => mustGetInode(tx, ino, 'getattr')), ageMs: 0 });
   }
   setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
     return this.live(() => setattr(this.ctx, caller, ino, changes));

@@ -2,6 +2,7 @@ import type { ChunkStore } from '../chunk/chunk-store.js';
 import { FsError } from '../errors/index.js';
 import type { AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RenameSpec } from '../meta/meta.js';
 import type { Attr, Caller, Ino, LockRecord } from '../meta/types.js';
+import type { RecentAttr } from '../meta/recent-attrs.js';
 import { CHUNK_SIZE, MAX_NAME_BYTES, ROOT_CALLER } from '../meta/types.js';
 import { CAPABILITY_XATTR, privilegesDropped } from '../meta/ops/setattr.js';
 import { type FileHandle, HandleTable } from './open-files.js';
@@ -34,6 +35,11 @@ export class Vfs {
   }
   async getattr(ino: Ino): Promise<Attr> {
     return this.withBuffered(await this.meta.getattr(ino));
+  }
+  /** Attributes that may be this client's own commit's of up to `maxAgeMs` ago (Meta.getattrRecent), with writes in flight. */
+  async getattrRecent(ino: Ino, maxAgeMs: number): Promise<RecentAttr> {
+    const recent = await this.meta.getattrRecent(ino, maxAgeMs);
+    return { attr: this.withBuffered(recent.attr), ageMs: recent.ageMs };
   }
   async setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
     this.unprivileged.forget(ino);

@@ -72,7 +72,12 @@ export const entryOps = [
     decode: (r) => r.struct(fuse_getattr_in),
     async handle({ header, reply, fs }) {
       const virtual = fs.virtual.get(header.nodeid);
-      reply.ok(fs.kernel.attr(virtual ? virtual.attr() : await fs.vfs.getattr(header.nodeid as Ino)));
+      if (virtual) return reply.ok(fs.kernel.attr(virtual.attr()));
+      // Mostly a directory whose attributes the kernel dropped after this mount created or
+      // removed an entry in it: what that commit wrote answers, kept by the kernel only for
+      // the rest of its timeout, so no answer is staler than the kernel's own cache may be.
+      const { attr, ageMs } = await fs.vfs.getattrRecent(header.nodeid as Ino, fs.kernel.timeouts.attr * 1000);
+      reply.ok(fs.kernel.attr(attr, ageMs));
     },
     print: (b) => `flags=${b.getattr_flags} fh=${b.fh}`,
   }),
