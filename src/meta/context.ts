@@ -2,6 +2,7 @@ import type { Engine } from './engine.js';
 import type { IdAllocator } from './id-allocator.js';
 import type { DeferredReleases } from './deferred-releases.js';
 import type { OpenFiles } from './open-files.js';
+import type { RecentAttrs } from './recent-attrs.js';
 import type { Ino, SessionId, VolumeSettings } from './types.js';
 
 /** What the shared metadata logic works with: the engine and this client's state. */
@@ -14,6 +15,8 @@ export interface MetaContext {
   readonly openFiles: OpenFiles;
   /** Closes whose open records are dropped in batches. */
   readonly releases: DeferredReleases;
+  /** Attributes this client's own commits wrote, briefly (getattrRecent, release). */
+  readonly recent: RecentAttrs;
   /** Resolves while this client's session is alive; EIO once it is fenced (DESIGN §4). */
   readonly ensureLive: () => Promise<void>;
   /** Detached trees of aborted clones whose removal failed, retried when the engine answers again. */

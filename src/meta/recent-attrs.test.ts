@@ -92,6 +92,25 @@ describe('RecentAttrs: the attributes this client committed', () => {
     assert.equal(recent.get(5 as Ino, 1_000)?.attr.mode, 0o604, 'alone again: recorded');
   });
 
+  it('forgets an inode once anything reads its attributes (they are as fresh as the commit, or fresher)', async () => {
+    const recent = new RecentAttrs(1_000);
+    const inner = fakeEngine();
+    const entry = { dir: attrOf(1), attr: attrOf(6) };
+    const engine = recent.watch({
+      ...inner,
+      txn: inner.txn,
+      read: async (fn) => fn({ getInode: async (ino: Ino) => attrOf(ino), getEntry: async () => entry } as unknown as EngineTx),
+    } as Engine);
+    await engine.txn(async (tx) => {
+      for (const ino of [1, 5, 6, 7]) await tx.putInode(attrOf(ino));
+    });
+    await engine.read(async (tx) => tx.getInode(5 as Ino));
+    assert.equal(recent.get(5 as Ino, 1_000), undefined, 'getInode');
+    await engine.read(async (tx) => tx.getEntry!(1 as Ino, Buffer.from('f')));
+    assert.deepEqual([1, 6].map((i) => recent.get(i as Ino, 1_000)), [undefined, undefined], 'getEntry: the directory and the entry');
+    assert.ok(recent.get(7 as Ino, 1_000), 'what was not read stays');
+  });
+
   it('stays bounded: entries past their lifetime go first', async () => {
     const recent = new RecentAttrs(1_000);
     const engine = recent.watch(fakeEngine());
@@ -119,6 +138,7 @@ for (const engine of testEngines()) {
         }
         assert.equal((await meta.getattrRecent(ROOT_INO, 60_000)).attr.mode & 0o777, 0o755, 'from the commit, not the engine');
         assert.equal((await meta.getattr(ROOT_INO)).mode & 0o777, 0o700, 'getattr is exact');
+        assert.equal((await meta.getattrRecent(ROOT_INO, 60_000)).attr.mode & 0o777, 0o700, 'after an exact read, never the older commit again');
         assert.equal((await meta.getattrRecent(dir.ino, 60_000)).attr.type, 'dir');
         await meta.rmdir(root, ROOT_INO, n('d'));
         const after = await meta.getattrRecent(ROOT_INO, 60_000);

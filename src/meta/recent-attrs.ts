@@ -22,6 +22,10 @@ export interface RecentAttr {
  * clones create new inodes), so watching it and `deleteInode` in every transaction keeps this
  * exact for this client's own changes. Transactions that overlap in time may commit in another
  * order than their promises settle, so what an overlapped transaction wrote is dropped instead.
+ * Any read of an inode's attributes (`getInode`, `getEntry`: lookups, opens, listings) drops
+ * what is kept of it: the reader has handed on something at least as fresh, which a later
+ * answer from here must not contradict (an OPEN that found another client's append makes the
+ * kernel ask for the attributes again, and they must be the appended ones).
  */
 export class RecentAttrs {
   private readonly attrs = new Map<Ino, { attr: Attr; at: number }>();
@@ -50,6 +54,8 @@ export class RecentAttrs {
 
   /** The engine with every transaction's inode writes recorded here once it commits. */
   watch(engine: Engine): Engine {
+    const forget = (ino: Ino) => this.attrs.delete(ino);
+    const read: Engine['read'] = (fn) => engine.read((tx) => fn(forgettingRead(tx, forget)));
     const txn: Engine['txn'] = async (fn, options) => {
       const run = { written: new Map<Ino, Attr | undefined>(), overlapped: this.running.size > 0 };
       for (const other of this.running) other.overlapped = true;
@@ -57,7 +63,7 @@ export class RecentAttrs {
       try {
         const result = await engine.txn((tx) => {
           run.written = new Map(); // a retried attempt starts over
-          return fn(recordingInodes(tx, run.written));
+          return fn(recordingInodes(tx, run.written, forget));
         }, options);
         this.committed(run.written, run.overlapped);
         return result;
@@ -72,6 +78,7 @@ export class RecentAttrs {
     return new Proxy(engine, {
       get(target, key) {
         if (key === 'txn') return txn;
+        if (key === 'read') return read;
         const value = Reflect.get(target, key, target) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -95,12 +102,41 @@ export class RecentAttrs {
   }
 }
 
-/** The transaction with its putInode/deleteInode calls noted in `written` (undefined: deleted). */
-function recordingInodes(tx: EngineTx, written: Map<Ino, Attr | undefined>): EngineTx {
-  const overrides: Partial<EngineTx> = {
+/** Reads of attributes that `forget` what is kept of the inodes they return. */
+function attrReads(tx: EngineTx, forget: (ino: Ino) => void): Partial<EngineTx> {
+  const reads: Partial<EngineTx> = {
+    getInode: async (ino: Ino) => {
+      const attr = await tx.getInode(ino);
+      forget(ino);
+      return attr;
+    },
+  };
+  const { getEntry } = tx;
+  if (getEntry) {
+    reads.getEntry = async (parent: Ino, name: Buffer) => {
+      const found = await getEntry.call(tx, parent, name);
+      forget(parent);
+      if (found.attr) forget(found.attr.ino);
+      return found;
+    };
+  }
+  return reads;
+}
+
+function forgettingRead(tx: EngineTx, forget: (ino: Ino) => void): EngineTx {
+  return overriding(tx, attrReads(tx, forget));
+}
+
+/** The transaction with its putInode/deleteInode calls noted in `written` (undefined: deleted), and its reads forgetting. */
+function recordingInodes(tx: EngineTx, written: Map<Ino, Attr | undefined>, forget: (ino: Ino) => void): EngineTx {
+  return overriding(tx, {
+    ...attrReads(tx, forget),
     putInode: (attr: Attr) => (written.set(attr.ino, { ...attr }), tx.putInode(attr)),
     deleteInode: (ino: Ino) => (written.set(ino, undefined), tx.deleteInode(ino)),
-  };
+  });
+}
+
+function overriding(tx: EngineTx, overrides: Partial<EngineTx>): EngineTx {
   return new Proxy(tx, {
     get(target, key) {
       const own = overrides[key as keyof EngineTx];

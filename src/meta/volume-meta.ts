@@ -76,8 +76,6 @@ export class VolumeMeta implements Meta {
 
   private readonly keeper: SessionKeeper | undefined;
   private readonly log: LogLine;
-  /** Attributes this client's commits wrote, for getattrRecent. */
-  private readonly recent: RecentAttrs;
 
   private constructor(
     readonly engine: Engine,
@@ -87,7 +85,6 @@ export class VolumeMeta implements Meta {
     const { keeper, log } = client;
     this.keeper = keeper;
     this.log = log;
-    this.recent = client.recent;
     const abandoned = new AbandonedClones(engine, log);
     if (keeper) keeper.onRenewed = () => abandoned.retry();
     this.ctx = {
@@ -100,6 +97,7 @@ export class VolumeMeta implements Meta {
       sliceIds: new IdAllocator(engine, 'nextSlice', 100),
       openFiles: new OpenFiles(),
       releases: new DeferredReleases((inos) => finishReleases(this.ctx, inos), log),
+      recent: client.recent,
     };
   }
 
@@ -202,7 +200,7 @@ export class VolumeMeta implements Meta {
     return this.live(() => this.engine.read((tx) => mustGetInode(tx, ino, 'getattr')));
   }
   getattrRecent(ino: Ino, maxAgeMs: number): Promise<RecentAttr> {
-    return this.live(async () => this.recent.get(ino, maxAgeMs) ?? { attr: await this.engine.read((tx) => mustGetInode(tx, ino, 'getattr')), ageMs: 0 });
+    return this.live(async () => this.ctx.recent.get(ino, maxAgeMs) ?? { attr: await this.engine.read((tx) => mustGetInode(tx, ino, 'getattr')), ageMs: 0 });
   }
   setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
     return this.live(() => setattr(this.ctx, caller, ino, changes));

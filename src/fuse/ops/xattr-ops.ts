@@ -22,9 +22,8 @@ export const xattrOps = [
     async handle({ header, body, reply, fs, caller }) {
       const ino = header.nodeid as Ino;
       // The kernel's security.capability probe before a write has its own shortcut in the vfs (a file just created or checked).
-      if (body.name !== CAPABILITY_XATTR && (await fs.xattrNames.absent(fs.vfs, ino, body.name))) {
-        throw new FsError('ENODATA', { syscall: 'getxattr', path: body.name });
-      }
+      // An answer, not a failure: sent without building an error (ls -l asks this of every file).
+      if (body.name !== CAPABILITY_XATTR && (await fs.xattrNames.absent(fs.vfs, ino, body.name))) return reply.error('ENODATA');
       sized(reply, await fs.vfs.getxattr(caller, ino, body.name), body.size);
     },
     print: (b) => `${b.name} size=${b.size}`,
