@@ -156,12 +156,13 @@ export class SqlTx implements EngineTx {
     return rows.map(recordFromRow);
   }
   async appendChunk(ino: Ino, index: number, records: readonly SliceRecord[]) {
+    const append = `INSERT INTO chunk_slice (ino, indx, seq, pos, id, size, off, len)
+         SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM chunk_slice WHERE ino = ? AND indx = ?`;
     for (const r of records) {
-      await this.q.run(
-        `INSERT INTO chunk_slice (ino, indx, seq, pos, id, size, off, len)
-         SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM chunk_slice WHERE ino = ? AND indx = ?`,
-        [ino, index, r.pos, r.id, r.size, r.off, r.len, ino, index],
-      );
+      const params = [ino, index, r.pos, r.id, r.size, r.off, r.len, ino, index];
+      // Held with the commit's other writes (a file's close: one round trip less).
+      if (this.batch) await this.batch.laterAppend('chunk_slice', append, params);
+      else await this.q.run(append, params);
     }
   }
   async setChunk(ino: Ino, index: number, records: readonly SliceRecord[]) {
@@ -215,10 +216,10 @@ export class SqlTx implements EngineTx {
   }
 
   async createSlice(id: SliceId, size: number) {
-    await this.q.run(`INSERT INTO slice (id, size, refs) VALUES (?, ?, 1)`, [id, size]);
+    await this.write('slice', `${id}`, `INSERT INTO slice (id, size, refs) VALUES (?, ?, 1)`, [id, size]);
   }
   async putSliceData(id: SliceId, data: Uint8Array) {
-    await this.q.run(`INSERT INTO slice_data (id, data) VALUES (?, ?)`, [id, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+    await this.write('slice_data', `${id}`, `INSERT INTO slice_data (id, data) VALUES (?, ?)`, [id, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
   }
   async getSliceData(ids: readonly SliceId[]) {
     const out = new Map<SliceId, Buffer>();

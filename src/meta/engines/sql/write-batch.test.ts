@@ -28,6 +28,19 @@ describe('WriteBatch', () => {
     ]);
   });
 
+  it('holds an append with the other writes, but never two writes to its table in one statement', async () => {
+    const q = recorder();
+    const batch = new WriteBatch(q);
+    batch.later('slice', '1', 'INSERT INTO slice VALUES (?)', [1]);
+    await batch.laterAppend('chunk', 'INSERT INTO chunk SELECT MAX(seq) + ? FROM chunk', [1]);
+    assert.deepEqual(q.sent, [], 'held');
+    await batch.laterAppend('chunk', 'INSERT INTO chunk SELECT MAX(seq) + ? FROM chunk', [2]);
+    assert.deepEqual(q.sent, [['WITH w0 AS (INSERT INTO slice VALUES (?)) INSERT INTO chunk SELECT MAX(seq) + ? FROM chunk', [1, 1]]], 'the first went out before the second was held');
+    batch.later('node', '5', 'UPDATE node SET v = ?', [5]);
+    await batch.flush();
+    assert.deepEqual(q.sent[1], ['WITH w0 AS (INSERT INTO chunk SELECT MAX(seq) + ? FROM chunk) UPDATE node SET v = ?', [2, 5]]);
+  });
+
   it('sends an atEnd statement (NOTIFY) as the main statement after the held writes, or alone', async () => {
     const q = recorder();
     const batch = new WriteBatch(q);

@@ -45,6 +45,17 @@ export class WriteBatch implements SqlQuerier {
     else this.pending[at] = { table, key, sql, params: merge ? merge(this.pending[at]!.params) : params };
   }
 
+  /**
+   * Holds a write that adds one new row to `table` and reads only that table (an append numbered
+   * after the rows there): held writes to the table go out first, so it reads them, and the
+   * next write to the table waits for the next flush (the sub-statements of one WITH cannot see
+   * each other's rows).
+   */
+  async laterAppend(table: string, sql: string, params: readonly unknown[]): Promise<void> {
+    if (this.pending.some((w) => w.table === table)) await this.flush();
+    this.pending.push({ table, key: `${table} +${this.pending.length}`, sql, params });
+  }
+
   /** A querier for statements that read and write only `tables`: it sends the held writes first only when one is on them. */
   on(tables: readonly string[]): SqlQuerier {
     const flushFirst = () => (this.pending.some((w) => tables.includes(w.table)) ? this.flush() : undefined);

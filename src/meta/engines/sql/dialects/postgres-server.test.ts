@@ -172,14 +172,25 @@ describe('postgres engine races (two clients, serializable transactions)', () =>
         const createOpen = await count(() => meta.create(root, ROOT_INO, n('o'), 0o644));
         const lookup = await count(() => meta.lookup(root, ROOT_INO, n('f')));
         const rename = await count(() => meta.rename(root, { parent: ROOT_INO, name: n('f'), newParent: ROOT_INO, newName: n('g') }));
+        const { ino } = await meta.lookup(root, ROOT_INO, n('o'));
+        const id = await meta.newSliceId();
+        const close = await count(() =>
+          meta.commitSlices(ino, [{ index: 0, record: { pos: 0, id, size: 6, off: 0, len: 6 }, data: Buffer.from('hello\n') }]));
+        const ids = [await meta.newSliceId(), await meta.newSliceId()];
+        const append = await count(() =>
+          meta.commitSlices(ino, ids.map((id, i) => ({ index: 0, record: { pos: 6 + i, id, size: 1, off: 0, len: 1 }, data: Buffer.from('x') }))));
         const unlink = await count(() => meta.unlink(root, ROOT_INO, n('g')));
         // BEGIN, the reads (a directory, its entry and that inode in one), one statement for the
         // writes, COMMIT; unlink also asks who holds the file open and deletes its chunks, while
         // its other writes stay held. Before batching: create 8, lookup 3, rename 10, unlink 14;
         // before the joined entry read: 5, 3, 7, 10; before statements on other tables let held
-        // writes wait: create+open 5, unlink 8.
-        assert.deepEqual({ create, createOpen, lookup, rename, unlink }, { create: 4, createOpen: 4, lookup: 1, rename: 5, unlink: 6 });
+        // writes wait: create+open 5, unlink 8. A close's commit of inline data (BEGIN, the
+        // inode, the writes, COMMIT) took 8 before its slice, data and chunk record were held
+        // too; two appends to one chunk in one commit go out one after the other (each numbers
+        // itself after the chunk's rows).
+        assert.deepEqual({ create, createOpen, lookup, rename, close, append, unlink }, { create: 4, createOpen: 4, lookup: 1, rename: 5, close: 4, append: 5, unlink: 6 });
         assert.deepEqual((await meta.readdir(root, ROOT_INO)).entries.map((e) => e.name.toString()), ['o', 'warm']);
+        assert.deepEqual((await meta.readChunk(ino, 0)).map((r) => [r.pos, r.len]), [[0, 6], [6, 1], [7, 1]], 'the appends in order');
         assert.equal((await meta.usage()).inodes, 3);
       } finally {
         await meta.close();
