@@ -117,12 +117,13 @@ export class ChunkStore {
     return attr;
   }
 
-  /** A new write buffer for a file. */
-  writer(ino: Ino): FileWriter {
+  /** A new write buffer for a file (`empty`: the file has no data, as one just created or truncated). */
+  writer(ino: Ino, options: { empty?: boolean } = {}): FileWriter {
     return new FileWriter(
       { meta: this.meta, store: this.store, unsynced: this.unsynced, blockSize: this.meta.settings.blockSize, inlineSize: () => this.inlineSize,
         uploads: this.uploads, budget: this.budget, onCommit: (i, indexes) => this.compactLater(i, indexes) },
       ino,
+      options,
     );
   }
 

@@ -7,6 +7,7 @@ import { TEST_ENGINES } from '../meta/testing/test-engines.js';
 import { CHUNK_SIZE, type Ino } from '../meta/types.js';
 import type { VolumeMeta } from '../meta/volume-meta.js';
 import { MemoryStore } from '../object/stores/memory/memory-store.js';
+import { COMPACT_THRESHOLD } from './compactor.js';
 import { FileWriter } from './file-writer.js';
 import { UnsyncedObjects } from './unsynced-objects.js';
 import { WriteBudget } from './write-budget.js';
@@ -26,15 +27,22 @@ class FlakyStore extends MemoryStore {
   }
 }
 
-async function withWriter(fn: (w: FileWriter, ctx: { meta: VolumeMeta; store: FlakyStore; ino: Ino }) => Promise<void>, inlineSize = 0): Promise<void> {
+async function withWriter(
+  fn: (w: FileWriter, ctx: { meta: VolumeMeta; store: FlakyStore; ino: Ino; checked: number[][] }) => Promise<void>,
+  inlineSize = 0,
+  options: { empty?: boolean } = {},
+): Promise<void> {
   await withMeta(memory, async (meta) => {
     const store = new FlakyStore(`mem://file-writer-${process.pid}-${Math.random()}`);
     const { ino } = await meta.create(root, 1 as Ino, n('f'), 0o644);
+    const checked: number[][] = [];
     const writer = new FileWriter(
-      { meta, store, unsynced: new UnsyncedObjects(store), blockSize: BLOCK, inlineSize: () => inlineSize, uploads: new Limiter(4), budget: new WriteBudget(4 * BLOCK) },
+      { meta, store, unsynced: new UnsyncedObjects(store), blockSize: BLOCK, inlineSize: () => inlineSize, uploads: new Limiter(4), budget: new WriteBudget(4 * BLOCK),
+        onCommit: (_ino, indexes) => checked.push([...indexes]) },
       ino,
+      options,
     );
-    await fn(writer, { meta, store, ino });
+    await fn(writer, { meta, store, ino, checked });
   });
 }
 
@@ -123,6 +131,31 @@ describe('FileWriter', () => {
       assert.equal((await w.flush())?.length, 130);
       assert.deepEqual((await meta.readChunk(ino, 0)).map((r) => [r.pos, r.len]), [[0, 100], [100, 7], [107, 10], [105, 20], [125, 5]]);
       assert.equal(w.lengthOver(130), 130, 'nothing left buffered');
+    });
+  });
+
+  it('on a file it began empty, asks for a compaction check only once its own commits reach the threshold; otherwise after every commit', async () => {
+    const commitSmall = async (w: FileWriter, times: number, at: number) => {
+      for (let i = 0; i < times; i++) {
+        await w.write(at + i * 10, Buffer.alloc(3, i));
+        await w.flush();
+      }
+    };
+    await withWriter(async (w, { checked }) => {
+      await commitSmall(w, COMPACT_THRESHOLD - 1, 0);
+      assert.deepEqual(checked, [], 'known short: no read of the chunk');
+      await commitSmall(w, 1, 5000);
+      await w.write(CHUNK_SIZE + 1, Buffer.alloc(3));
+      await w.flush();
+      await commitSmall(w, 1, 6000);
+      assert.deepEqual(checked, [[0], [0]], 'from the threshold on, chunk 0 is checked at each commit; chunk 1 is still short');
+      await w.append(Buffer.alloc(3));
+      await w.flush();
+      assert.equal(checked.length, 3, 'an append: its chunk is only known from the length');
+    }, 0, { empty: true });
+    await withWriter(async (w, { checked }) => {
+      await commitSmall(w, 2, 0);
+      assert.deepEqual(checked, [[0], [0]], 'a file not known to be empty: every commit');
     });
   });
 

@@ -5,6 +5,7 @@ import type { Meta, SliceWrite } from '../meta/meta.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE } from '../meta/types.js';
 import type { ObjectStore } from '../object/object-store.js';
 import { blockKey, sliceBlockKeys } from './block-key.js';
+import { COMPACT_THRESHOLD } from './compactor.js';
 import { PendingSlice } from './pending-slice.js';
 import type { UnsyncedObjects } from './unsynced-objects.js';
 import type { WriteBudget } from './write-budget.js';
@@ -42,10 +43,20 @@ export class FileWriter {
   /** The same for the commit in flight: still this client's to show until it is committed. */
   private committing: LengthChange = NO_CHANGE;
 
+  /**
+   * Records each chunk holds, known while this writer began on an empty file (one it created, or
+   * truncated at open) and only its own commits added to it: the compactor need not read a
+   * chunk that is known to be short (Infinity: not known any more). Undefined: nothing known.
+   */
+  private readonly records: Map<number, number> | undefined;
+
   constructor(
     private readonly deps: WriterDeps,
     readonly ino: Ino,
-  ) {}
+    options: { empty?: boolean } = {},
+  ) {
+    this.records = options.empty ? new Map() : undefined;
+  }
 
   /** True while written bytes wait for `flush`. */
   get dirty(): boolean {
@@ -196,7 +207,8 @@ export class FileWriter {
       if (durable) await this.deps.unsynced.sync(this.ino, keys);
       const attr = await this.deps.meta.commitSlices(this.ino, writes, { durable });
       if (!durable) await this.deps.unsynced.add(this.ino, keys);
-      this.deps.onCommit?.(this.ino, committedChunks(writes, attr.length));
+      const check = this.chunksToCheck(writes, attr.length);
+      if (check.size) this.deps.onCommit?.(this.ino, check);
       return attr;
     } catch (err) {
       await this.discard(slices);
@@ -226,6 +238,19 @@ export class FileWriter {
       }
     }
     await Promise.all(deletes);
+  }
+
+  /** The chunks a commit changed that may need compacting: all of them, unless this writer knows they are still short. */
+  private chunksToCheck(writes: readonly SliceWrite[], length: number): Set<number> {
+    const changed = committedChunks(writes, length);
+    const records = this.records;
+    if (!records) return changed;
+    // An append's chunk is only known from the length; another client's writes are not counted
+    // at all (a chunk they lengthen is compacted at a later check, or by them).
+    const appended = writes.some((w) => w.atEnd);
+    for (const w of writes) if (!appended) records.set(w.index, (records.get(w.index) ?? 0) + 1);
+    for (const i of changed) if (appended || (records.get(i) ?? 0) >= COMPACT_THRESHOLD) records.set(i, Infinity);
+    return new Set([...changed].filter((i) => records.get(i) === Infinity));
   }
 }
 

@@ -99,7 +99,7 @@ export class Vfs {
       throw err;
     }
     const handle = this.handles.add(ino, flags);
-    if (canWrite(flags) && attr.type === 'file') this.handles.writer(ino, () => this.chunks.writer(ino));
+    if (canWrite(flags) && attr.type === 'file') this.handles.writer(ino, () => this.chunks.writer(ino, { empty: (flags & O_TRUNC) !== 0 }));
     return { handle, attr: this.withBuffered(attr) };
   }
 
@@ -136,7 +136,7 @@ export class Vfs {
   /** A handle on a file `meta.create` made and opened (its mode may forbid what the creator may do: POSIX allows it). */
   private async openCreated(attr: Attr, flags: number): Promise<{ handle: FileHandle; attr: Attr }> {
     const handle = this.handles.add(attr.ino, flags);
-    if (canWrite(flags)) this.handles.writer(attr.ino, () => this.chunks.writer(attr.ino));
+    if (canWrite(flags)) this.handles.writer(attr.ino, () => this.chunks.writer(attr.ino, { empty: true }));
     // A new file has no xattrs; without setuid/setgid its first write needs no privilege check.
     if ((attr.mode & 0o6000) === 0) this.unprivileged.add(attr.ino);
     return { handle, attr };
