@@ -6,6 +6,7 @@
 //   npm run bench:workloads -- [--engines sqlite3,redis,postgres] [--only echo,untar,…] [--quick]
 //     [--echo-files 1000] [--parallel-files 250] [--sdk-files 100000] [--tree DIR] [--dir /tmp] [--json]
 //     [--inline-off-too]   (each engine also formatted with --inline-size 0, in the same run)
+//     [--rounds N]         (every target N times, round after round; each figure is the median)
 // Needs root, /dev/fuse, tar and git; installs bindfs from Debian when missing. Runs the built binary.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: tmpdir() },
     json: { type: 'boolean', default: false },
     'inline-off-too': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const count = (v: string | undefined, full: number, quick: number) => (v === undefined ? (values.quick ? quick : full) : Number(v));
@@ -52,11 +54,23 @@ const ctx: BenchContext = {
 ensureBindfs();
 const engines = testEngines().filter((e) => engineNames.includes(e.name));
 // --inline-off-too: each engine also on a volume formatted with --inline-size 0 (the same run's before/after of inline data).
-const slicefsTargets = engines.flatMap((e) => [slicefsTarget(e, work), ...(values['inline-off-too'] ? [slicefsTarget(e, work, { inlineSize: 0 })] : [])]);
-const targets: Target[] = [...slicefsTargets, bindfsTarget(work), localTarget(work)];
-/** Seconds, FUSE requests (by opcode) per target and workload. */
-const seconds = new Map<string, Map<string, number>>();
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: '${values.rounds}' is not a whole number of at least 1`);
+/** Every target, each with its own volume, mount and directories under `dir` (one per round). */
+const targetsIn = (dir: string): Target[] => [
+  ...engines.flatMap((e) => [slicefsTarget(e, dir), ...(values['inline-off-too'] ? [slicefsTarget(e, dir, { inlineSize: 0 })] : [])]),
+  bindfsTarget(dir),
+  localTarget(dir),
+];
+/** The targets of the round under way (what an interrupt unmounts). */
+let targets: Target[] = targetsIn(work);
+/** Seconds (one per round) and FUSE requests (by opcode, the last round's) per target and workload. */
+const seconds = new Map<string, Map<string, number[]>>();
 const requests = new Map<string, Map<string, Record<string, number>>>();
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 const stopAll = async () => {
   for (const t of targets) await t.stop().catch((err: unknown) => process.stderr.write(`stopping ${t.name}: ${(err as Error).message}\n`));
@@ -90,41 +104,55 @@ try {
   execFileSync('sh', ['-c', `mkdir -p ${path.dirname(ctx.localTree)} && tar -xf ${ctx.tarball} -C ${path.dirname(ctx.localTree)}`]);
   const entries = Number(execFileSync('sh', ['-c', `tar -tf ${ctx.tarball} | wc -l`]).toString());
   const bytes = Number(execFileSync('du', ['-sb', ctx.localTree]).toString().split('\t')[0]);
-  for (const t of targets) {
-    process.stderr.write(`${t.name}: `);
-    await t.start();
-    const state: TargetState = {};
-    const times = new Map<string, number>();
-    const ops = new Map<string, Record<string, number>>();
-    try {
-      for (const w of workloads) {
-        process.stderr.write(`${w.name} `);
-        await w.prepare?.(t, ctx, state);
-        execFileSync('sync');
-        const before = t.stats?.();
-        const t0 = process.hrtime.bigint();
-        await w.run(t, ctx, state);
-        times.set(w.name, Number(process.hrtime.bigint() - t0) / 1e9);
-        if (before && w.fuse) ops.set(w.name, requestsBetween(before, t.stats!()));
+  // Round after round, every target in turn: the machine's drift over minutes reaches them all alike.
+  for (let round = 1; round <= rounds; round++) {
+    const dir = path.join(work, `round-${round}`);
+    targets = targetsIn(dir);
+    for (const t of targets) {
+      process.stderr.write(`${rounds > 1 ? `round ${round}, ` : ''}${t.name}: `);
+      await t.start();
+      const state: TargetState = {};
+      const times = new Map<string, number>();
+      const ops = new Map<string, Record<string, number>>();
+      try {
+        for (const w of workloads) {
+          process.stderr.write(`${w.name} `);
+          await w.prepare?.(t, ctx, state);
+          execFileSync('sync');
+          const before = t.stats?.();
+          const t0 = process.hrtime.bigint();
+          await w.run(t, ctx, state);
+          times.set(w.name, Number(process.hrtime.bigint() - t0) / 1e9);
+          if (before && w.fuse) ops.set(w.name, requestsBetween(before, t.stats!()));
+        }
+      } finally {
+        await t.stop();
+        // Each target's figures as soon as it is done, so a long run that fails later keeps them.
+        process.stderr.write(`\n${t.name}: ${[...times].map(([w, s]) => `${w} ${s.toFixed(2)} s`).join(', ')}\n`);
       }
-    } finally {
-      await t.stop();
-      // Each target's figures as soon as it is done, so a long run that fails later keeps them.
-      process.stderr.write(`\n${t.name}: ${[...times].map(([w, s]) => `${w} ${s.toFixed(2)} s`).join(', ')}\n`);
+      const all = seconds.get(t.name) ?? new Map<string, number[]>();
+      for (const [w, s] of times) all.set(w, [...(all.get(w) ?? []), s]);
+      seconds.set(t.name, all);
+      requests.set(t.name, ops);
     }
-    seconds.set(t.name, times);
-    requests.set(t.name, ops);
+    rmSync(dir, { recursive: true, force: true });
   }
 
   const slicefsNames = targets.filter((t) => t.stats).map((t) => t.name);
   const total = (r: Record<string, number> | undefined) => (r ? Object.values(r).reduce((a, b) => a + b, 0) : undefined);
   if (values.json) {
-    console.log(JSON.stringify({ date: new Date().toISOString(), ctx: { ...ctx, entries, bytes }, seconds: Object.fromEntries([...seconds].map(([k, v]) => [k, Object.fromEntries(v)])),
+    console.log(JSON.stringify({ date: new Date().toISOString(), ctx: { ...ctx, entries, bytes }, rounds,
+      seconds: Object.fromEntries([...seconds].map(([k, v]) => [k, Object.fromEntries([...v].map(([w, xs]) => [w, median(xs)]))])),
+      secondsPerRound: Object.fromEntries([...seconds].map(([k, v]) => [k, Object.fromEntries(v)])),
       requests: Object.fromEntries([...requests].map(([k, v]) => [k, Object.fromEntries(v)])) }, null, 2));
   } else {
-    const sec = (t: string, w: string) => seconds.get(t)?.get(w);
+    const sec = (t: string, w: string) => {
+      const xs = seconds.get(t)?.get(w);
+      return xs?.length ? median(xs) : undefined;
+    };
     const fmt = (n: number | undefined, digits = 2) => (n === undefined ? '—' : n.toFixed(digits));
-    console.log(`bench:workloads — ${new Date().toISOString().slice(0, 16)}Z; tree: ${entries} entries, ${(bytes / 1e6).toFixed(0)} MB; on ${values.dir}`);
+    const each = rounds > 1 ? `; each figure the median of ${rounds} rounds` : '';
+    console.log(`bench:workloads — ${new Date().toISOString().slice(0, 16)}Z; tree: ${entries} entries, ${(bytes / 1e6).toFixed(0)} MB; on ${values.dir}${each}`);
     console.log(`| workload | ${targets.map((t) => t.name).join(' | ')} | ${slicefsNames.map((n) => `${n} / bindfs`).join(' | ')} | FUSE requests (${slicefsNames.join(', ')}) |`);
     console.log(`|---|${targets.map(() => '---:').join('|')}|${slicefsNames.map(() => '---:').join('|')}|---:|`);
     for (const w of workloads) {
