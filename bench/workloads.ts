@@ -67,6 +67,8 @@ let targets: Target[] = targetsIn(work);
 /** Seconds (one per round) and FUSE requests (by opcode, the last round's) per target and workload. */
 const seconds = new Map<string, Map<string, number[]>>();
 const requests = new Map<string, Map<string, Record<string, number>>>();
+/** The mount's own seconds per opcode (the last round's), per target and workload. */
+const opSeconds = new Map<string, Map<string, Record<string, number>>>();
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -88,14 +90,18 @@ const onSignal = () => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-/** FUSE requests between two snapshots, by opcode (the stats exchange itself adds about 6). */
-function requestsBetween(a: MountStatsSnapshot, b: MountStatsSnapshot): Record<string, number> {
-  const out: Record<string, number> = {};
+/** FUSE requests between two snapshots, by opcode (the stats exchange itself adds about 6), and the mount's seconds in them. */
+function requestsBetween(a: MountStatsSnapshot, b: MountStatsSnapshot): { count: Record<string, number>; seconds: Record<string, number> } {
+  const count: Record<string, number> = {};
+  const seconds: Record<string, number> = {};
   for (const [op, t] of Object.entries(b.fuse)) {
     const n = t.count - (a.fuse[op]?.count ?? 0);
-    if (n > 0) out[op] = n;
+    if (n > 0) {
+      count[op] = n;
+      seconds[op] = t.seconds - (a.fuse[op]?.seconds ?? 0);
+    }
   }
-  return out;
+  return { count, seconds };
 }
 
 try {
@@ -114,6 +120,7 @@ try {
       const state: TargetState = {};
       const times = new Map<string, number>();
       const ops = new Map<string, Record<string, number>>();
+      const opTimes = new Map<string, Record<string, number>>();
       try {
         for (const w of workloads) {
           process.stderr.write(`${w.name} `);
@@ -123,7 +130,11 @@ try {
           const t0 = process.hrtime.bigint();
           await w.run(t, ctx, state);
           times.set(w.name, Number(process.hrtime.bigint() - t0) / 1e9);
-          if (before && w.fuse) ops.set(w.name, requestsBetween(before, t.stats!()));
+          if (before && w.fuse) {
+            const between = requestsBetween(before, t.stats!());
+            ops.set(w.name, between.count);
+            opTimes.set(w.name, between.seconds);
+          }
         }
       } finally {
         await t.stop();
@@ -134,6 +145,7 @@ try {
       for (const [w, s] of times) all.set(w, [...(all.get(w) ?? []), s]);
       seconds.set(t.name, all);
       requests.set(t.name, ops);
+      opSeconds.set(t.name, opTimes);
     }
     rmSync(dir, { recursive: true, force: true });
   }
@@ -161,12 +173,12 @@ try {
       const reqs = w.fuse ? slicefsNames.map((n) => total(requests.get(n)?.get(w.name))?.toLocaleString('en') ?? '—').join(', ') : '(SDK, no FUSE)';
       console.log(`| ${w.label(ctx).replaceAll('|', '\\|')} | ${cells.join(' | ')} | ${ratios.join(' | ')} | ${reqs} |`);
     }
-    const first = slicefsNames[0];
-    if (first) {
-      console.log(`\nFUSE requests per workload on ${first}, by opcode:`);
+    for (const name of slicefsNames) {
+      console.log(`\nFUSE requests per workload on ${name}, by opcode (the mount's average µs per request):`);
       for (const w of workloads.filter((x) => x.fuse)) {
-        const r = requests.get(first)?.get(w.name) ?? {};
-        const top = Object.entries(r).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(', ');
+        const r = requests.get(name)?.get(w.name) ?? {};
+        const s = opSeconds.get(name)?.get(w.name) ?? {};
+        const top = Object.entries(r).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n} (${(((s[op] ?? 0) / n) * 1e6).toFixed(0)})`).join(', ');
         console.log(`- ${w.name}: ${top}`);
       }
     }
