@@ -1,7 +1,8 @@
 import { type LogLine, logFailure, logToStderr } from '../errors/index.js';
 import type { Ino } from './types.js';
 
-const DELAY_MS = 1000;
+/** How long a close's record waits before its batch is dropped. */
+export const RELEASE_DELAY_MS = 1000;
 /** A failed batch is tried again after this, doubling up to MAX_RETRY_MS while it keeps failing. */
 const MAX_RETRY_MS = 60_000;
 const BATCH = 500;
@@ -17,7 +18,7 @@ export class DeferredReleases {
   private readonly pending = new Set<Ino>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private retryMs = DELAY_MS;
+  private retryMs = RELEASE_DELAY_MS;
 
   constructor(
     private readonly finish: (inos: Ino[]) => Promise<void>,
@@ -28,7 +29,7 @@ export class DeferredReleases {
   defer(ino: Ino): void {
     this.pending.add(ino);
     if (this.pending.size >= BATCH) this.flushInBackground();
-    else this.schedule(DELAY_MS);
+    else this.schedule(RELEASE_DELAY_MS);
   }
 
   /** Takes an inode back (it was opened again); true when it was waiting, so its record still exists. */
@@ -60,7 +61,7 @@ export class DeferredReleases {
         this.running = undefined;
       }
     }
-    this.retryMs = DELAY_MS;
+    this.retryMs = RELEASE_DELAY_MS;
   }
 
   /** Stops the timer; what is queued stays queued. */

@@ -2,11 +2,10 @@ import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
 import { checkAccess, openMask } from '../permissions.js';
 import type { Attr, Caller, Ino } from '../types.js';
+import { RELEASE_DELAY_MS } from '../deferred-releases.js';
 import { destroyInode, mustGetInode } from './inode-records.js';
 
 const O_ACCMODE = 3;
-/** How old this client's own record of a name may be for a close to be deferred on it alone (the deferral delay). */
-const RELEASE_DEFER_MS = 1_000;
 const W_OK = 2;
 
 /** What open(2) checks of an inode: a directory only for reading, no symlink, the permission bits. */
@@ -57,7 +56,7 @@ export async function release(ctx: MetaContext, ino: Ino): Promise<void> {
   // A name this client's own commit saw within the deferral delay: deferring is right even if
   // another client has unlinked it since (finishReleases reads afresh; the deletion waits as
   // it would for any deferred record), so no read is needed.
-  const attr = ctx.recent.get(ino, RELEASE_DEFER_MS)?.attr ?? (await ctx.engine.read((tx) => tx.getInode(ino)));
+  const attr = ctx.recent.get(ino, RELEASE_DELAY_MS)?.attr ?? (await ctx.engine.read((tx) => tx.getInode(ino)));
   if (attr && attr.nlink > 0) return ctx.releases.defer(ino);
   await finishReleases(ctx, [ino]);
 }
