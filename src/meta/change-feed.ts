@@ -1,4 +1,5 @@
 import type { Engine, EngineTx } from './engine.js';
+import type { RecentAttrs } from './recent-attrs.js';
 import type { Attr, Edge, Ino } from './types.js';
 import { type Change, EVERYTHING } from './change.js';
 
@@ -9,6 +10,8 @@ export const MAX_CHANGES_PER_TXN = 128;
 export class ChangeSet {
   private readonly entries = new Map<string, Change>();
   private readonly dirs = new Set<Ino>();
+  /** The attributes the transaction left each inode it wrote with (undefined: deleted). */
+  readonly attrs = new Map<Ino, Attr | undefined>();
 
   entry(parent: Ino, name: Buffer, ino: Ino): void {
     this.entries.set(`${parent}/${name.toString('latin1')}`, { parent, name, ino });
@@ -16,6 +19,10 @@ export class ChangeSet {
   }
   inode(attr: Attr): void {
     this.entries.set(`${attr.ino}`, { parent: attr.parent, ino: attr.ino });
+    this.attrs.set(attr.ino, { ...attr });
+  }
+  deletedInode(ino: Ino): void {
+    this.attrs.set(ino, undefined);
   }
 
   /** What to publish: a directory whose entries changed is not also reported as a changed inode. */
@@ -35,6 +42,7 @@ function recording(tx: EngineTx, set: ChangeSet): EngineTx {
     putEdge: (parent: Ino, edge: Edge) => (set.entry(parent, edge.name, edge.ino), tx.putEdge(parent, edge)),
     deleteEdge: (parent: Ino, name: Buffer) => (set.entry(parent, name, 0 as Ino), tx.deleteEdge(parent, name)),
     putInode: (attr: Attr) => (set.inode(attr), tx.putInode(attr)),
+    deleteInode: (ino: Ino) => (set.deletedInode(ino), tx.deleteInode(ino)),
   };
   return new Proxy(tx, {
     get(target, key) {
@@ -49,19 +57,32 @@ function recording(tx: EngineTx, set: ChangeSet): EngineTx {
 /**
  * The engine with its changes published: every transaction records the entries and inodes it
  * writes, and hands them to the engine's `publishChanges` inside the same transaction, so they
- * reach subscribers exactly when (and only if) it commits. Engines without a feed pass unchanged.
+ * reach subscribers exactly when (and only if) it commits. With `recent`, the attributes each
+ * committed transaction wrote are kept there too (one recording serves both). An engine with
+ * neither a feed nor `recent` passes unchanged.
  */
-export function publishingChanges(engine: Engine): Engine {
-  if (!engine.subscribeChanges) return engine;
-  const txn: Engine['txn'] = (fn, options) =>
-    engine.txn(async (tx) => {
-      if (!tx.publishChanges) return fn(tx);
-      const set = new ChangeSet();
-      const result = await fn(recording(tx, set));
-      const changes = set.changes;
-      if (changes.length) await tx.publishChanges(changes);
+export function publishingChanges(engine: Engine, recent?: RecentAttrs): Engine {
+  if (!engine.subscribeChanges && !recent) return engine;
+  const txn: Engine['txn'] = async (fn, options) => {
+    const run = recent?.begin();
+    let set: ChangeSet | undefined;
+    try {
+      const result = await engine.txn(async (tx) => {
+        const publish = engine.subscribeChanges && tx.publishChanges;
+        if (!publish && !run) return fn(tx);
+        set = new ChangeSet(); // each attempt of a retried transaction starts over
+        const result = await fn(recording(tx, set));
+        const changes = publish ? set.changes : [];
+        if (changes.length) await tx.publishChanges!(changes);
+        return result;
+      }, options);
+      if (run) recent!.committed(run, set?.attrs);
       return result;
-    }, options);
+    } catch (err) {
+      if (run) recent!.failed(run, set?.attrs);
+      throw err;
+    }
+  };
   return new Proxy(engine, {
     get(target, key) {
       if (key === 'txn') return txn;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Engine, EngineTx } from './engine.js';
+import { publishingChanges } from './change-feed.js';
 import { RecentAttrs } from './recent-attrs.js';
 import { n, root, withMeta } from './testing/harness.js';
 import { testEngines } from './testing/test-engines.js';
@@ -27,7 +28,7 @@ function fakeEngine(options: { attempts?: number } = {}): Engine & { puts: numbe
 describe('RecentAttrs: the attributes this client committed', () => {
   it('answers what a committed transaction wrote, within the age asked for and its lifetime', async () => {
     const recent = new RecentAttrs(1_000);
-    const engine = recent.watch(fakeEngine());
+    const engine = publishingChanges(fakeEngine(), recent);
     await engine.txn(async (tx) => tx.putInode(attrOf(5, 0o600)));
     const at = Date.now();
     assert.equal(recent.get(5 as Ino, 1_000, at)?.attr.mode, 0o600);
@@ -39,7 +40,7 @@ describe('RecentAttrs: the attributes this client committed', () => {
 
   it('keeps the last write of a transaction, drops a deleted inode, and copies what it keeps', async () => {
     const recent = new RecentAttrs(1_000);
-    const engine = recent.watch(fakeEngine());
+    const engine = publishingChanges(fakeEngine(), recent);
     const a = attrOf(5, 0o600);
     await engine.txn(async (tx) => {
       await tx.putInode(a);
@@ -54,7 +55,7 @@ describe('RecentAttrs: the attributes this client committed', () => {
 
   it('records nothing of a failed transaction, and forgets what it had of the inodes that one wrote', async () => {
     const recent = new RecentAttrs(1_000);
-    const engine = recent.watch(fakeEngine());
+    const engine = publishingChanges(fakeEngine(), recent);
     await engine.txn(async (tx) => tx.putInode(attrOf(5, 0o600)));
     await assert.rejects(engine.txn(async (tx) => {
       await tx.putInode(attrOf(5, 0o611));
@@ -68,7 +69,7 @@ describe('RecentAttrs: the attributes this client committed', () => {
   it('keeps only the attempt that committed when a transaction is retried', async () => {
     const recent = new RecentAttrs(1_000);
     let attempt = 0;
-    const engine = recent.watch(fakeEngine({ attempts: 2 }));
+    const engine = publishingChanges(fakeEngine({ attempts: 2 }), recent);
     await engine.txn(async (tx) => tx.putInode(attrOf(++attempt === 1 ? 8 : 9)));
     assert.equal(recent.get(8 as Ino, 1_000), undefined);
     assert.ok(recent.get(9 as Ino, 1_000));
@@ -76,7 +77,7 @@ describe('RecentAttrs: the attributes this client committed', () => {
 
   it('drops what overlapping transactions wrote: their commits may settle out of order', async () => {
     const recent = new RecentAttrs(1_000);
-    const engine = recent.watch(fakeEngine());
+    const engine = publishingChanges(fakeEngine(), recent);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const first = engine.txn(async (tx) => {
@@ -92,28 +93,9 @@ describe('RecentAttrs: the attributes this client committed', () => {
     assert.equal(recent.get(5 as Ino, 1_000)?.attr.mode, 0o604, 'alone again: recorded');
   });
 
-  it('forgets an inode once anything reads its attributes (they are as fresh as the commit, or fresher)', async () => {
-    const recent = new RecentAttrs(1_000);
-    const inner = fakeEngine();
-    const entry = { dir: attrOf(1), attr: attrOf(6) };
-    const engine = recent.watch({
-      ...inner,
-      txn: inner.txn,
-      read: async (fn) => fn({ getInode: async (ino: Ino) => attrOf(ino), getEntry: async () => entry } as unknown as EngineTx),
-    } as Engine);
-    await engine.txn(async (tx) => {
-      for (const ino of [1, 5, 6, 7]) await tx.putInode(attrOf(ino));
-    });
-    await engine.read(async (tx) => tx.getInode(5 as Ino));
-    assert.equal(recent.get(5 as Ino, 1_000), undefined, 'getInode');
-    await engine.read(async (tx) => tx.getEntry!(1 as Ino, Buffer.from('f')));
-    assert.deepEqual([1, 6].map((i) => recent.get(i as Ino, 1_000)), [undefined, undefined], 'getEntry: the directory and the entry');
-    assert.ok(recent.get(7 as Ino, 1_000), 'what was not read stays');
-  });
-
   it('stays bounded: entries past their lifetime go first', async () => {
     const recent = new RecentAttrs(1_000);
-    const engine = recent.watch(fakeEngine());
+    const engine = publishingChanges(fakeEngine(), recent);
     await engine.txn(async (tx) => {
       for (let i = 1; i <= 10_000; i++) await tx.putInode(attrOf(i));
     });
@@ -121,6 +103,16 @@ describe('RecentAttrs: the attributes this client committed', () => {
     assert.ok(recent.get(10_000 as Ino, 1_000), 'the newest stay');
   });
 });
+
+/** Runs `fn` on another client of the volume (another process's view of the engine). */
+async function onOther(url: string, fn: (other: VolumeMeta) => Promise<unknown>): Promise<void> {
+  const other = await VolumeMeta.open(url);
+  try {
+    await fn(other);
+  } finally {
+    await other.close();
+  }
+}
 
 for (const engine of testEngines()) {
   describe(`getattrRecent [${engine.name}]`, () => {
@@ -139,6 +131,18 @@ for (const engine of testEngines()) {
         assert.equal((await meta.getattrRecent(ROOT_INO, 60_000)).attr.mode & 0o777, 0o755, 'from the commit, not the engine');
         assert.equal((await meta.getattr(ROOT_INO)).mode & 0o777, 0o700, 'getattr is exact');
         assert.equal((await meta.getattrRecent(ROOT_INO, 60_000)).attr.mode & 0o777, 0o700, 'after an exact read, never the older commit again');
+        // Whatever hands attributes on (lookup, open, a listing) makes the same promise.
+        for (const [what, handOn] of [
+          ['lookup', () => meta.lookup(root, ROOT_INO, n('d'))],
+          ['open', () => meta.open(root, dir.ino, 0).then(() => meta.release(dir.ino))],
+          ['readdir', () => meta.readdir(root, ROOT_INO, { plus: true })],
+        ] as const) {
+          await meta.setattr(root, dir.ino, { mode: 0o750 }); // this client's commit: kept
+          await onOther(url, (o) => o.setattr(root, dir.ino, { mode: 0o705 }));
+          assert.equal((await meta.getattrRecent(dir.ino, 60_000)).attr.mode & 0o777, 0o750, `${what}: the commit answers first`);
+          await handOn();
+          assert.equal((await meta.getattrRecent(dir.ino, 60_000)).attr.mode & 0o777, 0o705, `${what} forgets it`);
+        }
         assert.equal((await meta.getattrRecent(dir.ino, 60_000)).attr.type, 'dir');
         await meta.rmdir(root, ROOT_INO, n('d'));
         const after = await meta.getattrRecent(ROOT_INO, 60_000);

@@ -156,7 +156,7 @@ export class VolumeMeta implements Meta {
     const opened = await openEngine(url, { create: false, readOnly: options.readOnly });
     const counted = options.metrics ? withEngineMetrics(opened, options.metrics) : opened;
     const recent = new RecentAttrs(RECENT_ATTRS_MS);
-    const engine = options.readOnly ? readOnlyEngine(counted) : recent.watch(publishingChanges(counted));
+    const engine = options.readOnly ? readOnlyEngine(counted) : publishingChanges(counted, recent);
     try {
       const settings = await engine.loadSettings();
       if (!settings) throw new CodedError('ERR_NOT_FORMATTED', `${url}: no volume here (run slicefs format first)`, { subject: url });
@@ -193,11 +193,17 @@ export class VolumeMeta implements Meta {
     return this.ctx;
   }
 
-  lookup(caller: Caller, parent: Ino, name: Buffer): Promise<Attr> {
-    return this.live(() => this.engine.read((tx) => lookupIn(tx, caller, parent, name)));
+  /** Attributes read from the engine and handed on: never contradicted later by this client's older commit (RecentAttrs). */
+  private handedOn(attr: Attr): Attr {
+    this.ctx.recent.forget(attr.ino);
+    return attr;
   }
-  getattr(ino: Ino): Promise<Attr> {
-    return this.live(() => this.engine.read((tx) => mustGetInode(tx, ino, 'getattr')));
+
+  async lookup(caller: Caller, parent: Ino, name: Buffer): Promise<Attr> {
+    return this.handedOn(await this.live(() => this.engine.read((tx) => lookupIn(tx, caller, parent, name))));
+  }
+  async getattr(ino: Ino): Promise<Attr> {
+    return this.handedOn(await this.live(() => this.engine.read((tx) => mustGetInode(tx, ino, 'getattr'))));
   }
   getattrRecent(ino: Ino, maxAgeMs: number): Promise<RecentAttr> {
     return this.live(async () => this.ctx.recent.get(ino, maxAgeMs) ?? { attr: await this.engine.read((tx) => mustGetInode(tx, ino, 'getattr')), ageMs: 0 });
@@ -240,8 +246,10 @@ export class VolumeMeta implements Meta {
   rename(caller: Caller, spec: RenameSpec): Promise<void> {
     return this.live(() => rename(this.ctx, caller, spec));
   }
-  readdir(caller: Caller, ino: Ino, options?: ReaddirOptions): Promise<DirPage> {
-    return this.live(() => readdir(this.ctx, caller, ino, options));
+  async readdir(caller: Caller, ino: Ino, options?: ReaddirOptions): Promise<DirPage> {
+    const page = await this.live(() => readdir(this.ctx, caller, ino, options));
+    for (const e of page.entries) if (e.attr) this.handedOn(e.attr);
+    return page;
   }
   async readlink(ino: Ino): Promise<Buffer> {
     await this.keeper?.ensureLive();
@@ -265,7 +273,7 @@ export class VolumeMeta implements Meta {
     return this.live(() => removexattr(this.ctx, caller, ino, name));
   }
   async open(caller: Caller, ino: Ino, flags: number): Promise<Attr> {
-    if (this.keeper) return this.live(() => open(this.ctx, caller, ino, flags));
+    if (this.keeper) return this.handedOn(await this.live(() => open(this.ctx, caller, ino, flags)));
     // Read-only: no session to record the open in; opening for writing is EROFS.
     if ((flags & (O_ACCMODE | O_TRUNC)) !== 0) throw new FsError('EROFS', { syscall: 'open', ino, detail: 'the volume was opened read-only' });
     return checkOpen(caller, { attr: await this.getattr(ino), flags });
