@@ -8,6 +8,8 @@ export interface DirEntry {
   type: FileType;
   /** Present when listed with attributes (READDIRPLUS). */
   attr?: Attr;
+  /** Whether the inode has extended attributes, where the listing read that with `attr`. */
+  xattrs?: boolean;
 }
 
 const PAGE = 1000;
@@ -17,26 +19,19 @@ const DOTDOT = Buffer.from('..');
 /**
  * An open directory. The vfs lists by a name cursor; the kernel resumes by offset. The listing
  * is kept in the handle as it is read, and the kernel's offset is an index into it (entry i
- * carries offset i + 1, the index of the next entry). `.` and `..` are entries 0 and 1.
- * Offset 0 (a new open or rewinddir) lists afresh.
+ * carries offset i + 1, the index of the next entry). `.` and `..` are entries 0 and 1, added
+ * with the first page (which names the parent: opening reads nothing). Offset 0 (a new open or
+ * rewinddir) lists afresh.
  */
 export class DirHandle {
   private entries: DirEntry[] = [];
   private cursor: Buffer | undefined;
   private complete = false;
 
-  constructor(
-    readonly ino: Ino,
-    private readonly parent: Ino,
-  ) {
-    this.restart();
-  }
+  constructor(readonly ino: Ino) {}
 
   private restart(): void {
-    this.entries = [
-      { name: DOT, ino: this.ino, type: 'dir' },
-      { name: DOTDOT, ino: this.parent, type: 'dir' },
-    ];
+    this.entries = [];
     this.cursor = undefined;
     this.complete = false;
   }
@@ -46,6 +41,7 @@ export class DirHandle {
     if (index === 0) this.restart();
     while (index >= this.entries.length && !this.complete) {
       const page = await ctx.vfs.readdir(ctx.caller, this.ino, { after: this.cursor, limit: PAGE, plus: ctx.plus });
+      if (!this.entries.length) this.entries.push({ name: DOT, ino: this.ino, type: 'dir' }, { name: DOTDOT, ino: page.parent, type: 'dir' });
       for (const e of page.entries) this.entries.push(e);
       this.cursor = page.next;
       this.complete = page.next === undefined;
@@ -59,9 +55,9 @@ export class DirHandles {
   private next = 1;
   private readonly open = new Map<number, DirHandle>();
 
-  add(ino: Ino, parent: Ino): number {
+  add(ino: Ino): number {
     const fh = this.next++;
-    this.open.set(fh, new DirHandle(ino, parent));
+    this.open.set(fh, new DirHandle(ino));
     return fh;
   }
 

@@ -180,18 +180,21 @@ describe('fuse session: decode → op table → reply once', () => {
     assert.equal((await h.call(OPCODES.FUSE_UNLINK, name('.control')))?.error, -constants.errno.EPERM);
   });
 
-  it('READDIR offsets index the listing kept in the handle: resuming anywhere lists each entry once', async () => {
+  it('READDIR offsets index the listing kept in the handle: resuming anywhere lists each entry once; OPENDIR reads nothing', async () => {
     const names = ['a', 'bb', 'ccc', 'dddd', 'eeeee'];
     // The vfs lists two names per page, resuming after a name cursor.
     const readdir: Vfs['readdir'] = async (_c, _ino, o = {}) => {
       const rest = names.filter((n) => !o.after || n > o.after.toString());
       const page = rest.slice(0, 2).map((n) => ({ name: Buffer.from(n), ino: (20 + names.indexOf(n)) as Ino, type: 'file' as const }));
-      return rest.length > 2 ? { entries: page, next: page[1]!.name } : { entries: page };
+      const parent = 3 as Ino;
+      return rest.length > 2 ? { entries: page, next: page[1]!.name, parent } : { entries: page, parent };
     };
-    const h = harness({ vfs: { readdir, getattr: async (ino) => ({ ...attrOf(ino, 'dir'), parent: 1 as Ino }) } });
+    const getattr: Vfs['getattr'] = async () => assert.fail('OPENDIR and READDIR read no attributes');
+    const h = harness({ vfs: { readdir, getattr } });
     const open = await h.call(OPCODES.FUSE_OPENDIR, Buffer.alloc(8), 5);
     const fh = Number(open!.payload.readBigUInt64LE(0));
     const seen: string[] = [];
+    const inos: number[] = [];
     for (let offset = 0; ; ) {
       // Room for two entries per reply.
       const r = await h.call(OPCODES.FUSE_READDIR, encodeStruct(fuse_read_in, { fh, offset, size: 64 }), 5);
@@ -199,11 +202,13 @@ describe('fuse session: decode → op table → reply once', () => {
       for (let at = 0; at < r!.payload.length; ) {
         const d = readStruct(fuse_dirent, r!.payload, at);
         seen.push(r!.payload.subarray(at + 24, at + 24 + d.namelen).toString());
+        inos.push(d.ino);
         offset = d.off;
         at += (24 + d.namelen + 7) & ~7;
       }
     }
     assert.deepEqual(seen, ['.', '..', ...names]);
+    assert.deepEqual(inos, [5, 3, 20, 21, 22, 23, 24], '`..` is the parent the first page names');
     const again = await h.call(OPCODES.FUSE_READDIR, encodeStruct(fuse_read_in, { fh, offset: 4, size: 4096 }), 5);
     assert.equal(readStruct(fuse_dirent, again!.payload).off, 5, 'seekdir to the 5th entry');
   });

@@ -2,6 +2,8 @@ import { ROOT_CALLER, type Ino } from '../meta/types.js';
 import { ShortLived } from '../vfs/short-lived.js';
 import type { Vfs } from '../vfs/vfs.js';
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
  * The names of inodes' extended attributes as the mount last read them, trusted as long as the
  * kernel trusts attributes. `ls -l` asks every file for `security.selinux` and
@@ -23,6 +25,11 @@ export class XattrNames {
     let names = this.names.get(ino);
     if (!names) this.names.set(ino, (names = new Set(await vfs.listxattr(ROOT_CALLER, ino))));
     return !names.has(name);
+  }
+
+  /** The inode has no extended attributes (read with its attributes, which the kernel now trusts as long). */
+  none(ino: Ino): void {
+    this.names.set(ino, NONE);
   }
 
   /** This mount changed the inode's extended attributes. */

@@ -13,6 +13,16 @@ export interface EntryRead {
 }
 
 /**
+ * What `listEntries` reads: a directory's inode and one page of its entries, each with the inode
+ * it names when asked, and whether that inode has any extended attribute where the engine reads
+ * it in the same statement (absent: not known).
+ */
+export interface EntriesRead {
+  dir?: Attr;
+  entries: Array<Edge & { attr?: Attr; xattrs?: boolean }>;
+}
+
+/**
  * The storage primitives one metadata engine provides, inside a transaction.
  * Reads see the transaction's own earlier writes. Nothing here checks POSIX rules;
  * the shared logic above does, once for every engine.
@@ -39,6 +49,13 @@ export interface EngineTx {
   getEntry?(parent: Ino, name: Buffer): Promise<EntryRead>;
   /** Up to `limit` entries of `parent` whose names sort after `after`, in byte order of names. */
   listEdges(parent: Ino, after: Buffer | undefined, limit: number): Promise<Edge[]>;
+  /**
+   * Optional: the inode `parent` and what `listEdges` returns, with each entry's inode when
+   * `withAttrs` (an entry whose inode is missing has none), read together (one statement on SQL
+   * engines: a READDIRPLUS page otherwise costs one read per entry). Engines without it get the
+   * separate reads (`readEntries`).
+   */
+  listEntries?(parent: Ino, after: Buffer | undefined, limit: number, withAttrs: boolean): Promise<EntriesRead>;
 
   /** A symlink's target. */
   getSymlink(ino: Ino): Promise<Buffer | undefined>;

@@ -56,8 +56,12 @@ export interface RenameSpec {
 
 /** One page of a directory listing; pass `next` back as `after` to continue. */
 export interface DirPage {
-  entries: Array<Edge & { attr?: Attr }>;
+  /** With `plus`, each entry's attributes, and whether it has extended attributes where that was read with them (absent: not known). */
+  entries: Array<Edge & { attr?: Attr; xattrs?: boolean }>;
+  /** The cursor of the next page; absent on the last. */
   next?: Buffer;
+  /** The listed directory's parent (`..`; the root's is itself). */
+  parent: Ino;
 }
 
 /** Which part of a directory to list. */

@@ -35,6 +35,8 @@ async function listing(fs: FuseContext, request: { fh: number; offset: number; s
       if (attr) {
         writeEntryOut(out, at, { attr, timeouts: fs.kernel.timeouts });
         fs.kernel.sent(attr);
+        // `ls -l` next asks each file for security.selinux and system.posix_acl_access.
+        if (entry.xattrs === false) fs.xattrNames.none(attr.ino);
       }
       at += fuse_entry_out.size;
     }
@@ -70,10 +72,10 @@ export const dirOps = [
   defineOp({
     opcode: OPCODES.FUSE_OPENDIR,
     decode: (r) => r.struct(fuse_open_in),
-    async handle({ header, reply, fs }) {
-      const attr = await fs.vfs.getattr(header.nodeid as Ino);
-      if (attr.type !== 'dir') throw new FsError('ENOTDIR', { syscall: 'opendir', ino: attr.ino });
-      const fh = fs.dirs.add(attr.ino, attr.ino === ROOT_INO ? ROOT_INO : attr.parent);
+    // Reads nothing: the kernel opens only directories (it checked the type and, with
+    // default_permissions, the access), and the first READDIR reads the directory (ENOENT if gone).
+    handle({ header, reply, fs }) {
+      const fh = fs.dirs.add(header.nodeid as Ino);
       reply.ok(encodeStruct(fuse_open_out, { fh, open_flags: 0, padding: 0 }));
     },
     print: (b) => `flags=0${b.flags.toString(8)}`,

@@ -159,6 +159,34 @@ export function namespaceSuite(engine: TestEngine): void {
       });
     });
 
+    it('readdir with attributes gives each entry its inode as it is now, page by page; an entry whose inode is missing is listed only without', async () => {
+      await withMeta(engine, async (m) => {
+        const d = await m.mkdir(root, ROOT_INO, n('plus'), 0o755);
+        const made = [];
+        for (const [name, mode] of [['c', 0o600], ['a', 0o604], ['e', 0o640], ['b', 0o644]] as const) made.push(await m.mknod(root, d.ino, n(name), { type: 'file', mode }));
+        await m.setattr(root, made[0]!.ino, { mode: 0o444, uid: 7 });
+        await m.engine.txn((tx) => tx.putEdge(d.ino, { name: n('d'), ino: 999_999 as Ino, type: 'file' }));
+        const plain: string[] = [];
+        const plus: Array<[string, number, number]> = [];
+        for (const options of [{ plus: false }, { plus: true }]) {
+          let after: Buffer | undefined;
+          do {
+            const page = await m.readdir(root, d.ino, { ...options, after, limit: 2 });
+            for (const e of page.entries) {
+              if (options.plus) plus.push([e.name.toString(), e.attr!.mode & 0o777, e.attr!.uid]);
+              else plain.push(e.name.toString()), assert.equal(e.attr, undefined);
+            }
+            after = page.next;
+          } while (after);
+        }
+        assert.deepEqual(plain, ['a', 'b', 'c', 'd', 'e']);
+        assert.deepEqual(plus, [['a', 0o604, 0], ['b', 0o644, 0], ['c', 0o444, 7], ['e', 0o640, 0]]);
+        assert.deepEqual((await m.readdir(root, d.ino, { plus: true, after: n('e') })).entries, []);
+        await rejectsWith(m.readdir(root, 888_888 as Ino, { plus: true }), 'ENOENT');
+        await rejectsWith(m.readdir(root, made[1]!.ino, { plus: true }), 'ENOTDIR');
+      });
+    });
+
     it('a failed transaction leaves nothing behind', async () => {
       await withMeta(engine, async (m) => {
         await assert.rejects(

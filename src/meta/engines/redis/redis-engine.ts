@@ -11,7 +11,7 @@ import { OrderedScans } from './ordered-scans.js';
 import { evalScript, PlainReader } from './key-reader.js';
 import { redisError } from './redis-errors.js';
 import type { RedisArg, RedisConnections } from './redis-like.js';
-import { RedisTx } from './redis-tx.js';
+import { RedisReadTx } from './redis-read-tx.js';
 import { FINISH_PENDING } from './scripts.js';
 import { TxRunner } from './tx-runner.js';
 import { deleteVolumeKeys, volumeMemory, volumeTotals } from './volume-scan.js';
@@ -86,7 +86,7 @@ export class RedisEngine implements Engine {
     return this.runner.run(fn);
   }
   read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
-    return fn(new RedisTx(new PlainReader(this.conns.client, this.url), this.keys));
+    return fn(new RedisReadTx(new PlainReader(this.conns.client, this.url), this.keys));
   }
 
   async incrCounter(name: CounterName, n: number) {

@@ -98,6 +98,39 @@ end
 return out`);
 
 /**
+ * A directory and one page of its entries (Engine.read's listEntries). KEYS: the directory's
+ * inode, its entries hash, its names sorted set. ARGV: key prefix, ZRANGE BYLEX start, count,
+ * '1' to read each entry's inode and whether it has extended attributes too (keys built from
+ * the prefix as KeyLayout builds them). Returns the directory's packed attributes (nil: none),
+ * then per name: name, entry (empty when the hash lacks it)[, inode (nil: none), 1 or 0].
+ */
+export const LIST_DIRECTORY = new RedisScript(`
+local out = { redis.call('GET', KEYS[1]) }
+if not out[1] then return out end
+local names = redis.call('ZRANGE', KEYS[3], ARGV[2], '+', 'BYLEX', 'LIMIT', 0, tonumber(ARGV[3]))
+local plus = ARGV[4] == '1'
+for first = 1, #names, 1000 do
+  local last = math.min(first + 999, #names)
+  local values = redis.call('HMGET', KEYS[2], unpack(names, first, last))
+  for i = first, last do
+    local v = values[i - first + 1]
+    out[#out + 1] = names[i]
+    out[#out + 1] = v or ''
+    if plus then
+      local attr, xattrs = false, 0
+      if v then
+        local ino = string.format('%.0f', struct.unpack('>d', v, 2))
+        attr = redis.call('GET', ARGV[1] .. 'i' .. ino)
+        xattrs = redis.call('EXISTS', ARGV[1] .. 'x' .. ino)
+      end
+      out[#out + 1] = attr
+      out[#out + 1] = xattrs
+    end
+  end
+end
+return out`);
+
+/**
  * KEYS: a hash. ARGV: HSCAN cursor, count. Returns the next cursor, then field, length of its
  * value, field, length, … — the values themselves stay on the server (inline data).
  */

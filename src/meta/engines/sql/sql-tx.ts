@@ -1,5 +1,5 @@
 import { type Change, encodeChanges } from '../../change.js';
-import type { EngineTx } from '../../engine.js';
+import type { EngineTx, EntriesRead } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, DirQuota, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import type { CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { SqlChangeFeed, SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
@@ -18,6 +18,23 @@ const PUT_NODE = `INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_FIELDS.map((
 const GET_ENTRY = `SELECT ${nodeColumnsOf('p')}, e.ino AS e_ino, e.type AS e_type, ${nodeColumnsOf('c')}
   FROM node p LEFT JOIN edge e ON e.parent = p.ino AND e.name = ? LEFT JOIN node c ON c.ino = e.ino
   WHERE p.ino = ?`;
+
+/** Whether the node aliased `c` has extended attributes (`ls -l` asks each file for two). */
+const HAS_XATTRS = `EXISTS (SELECT 1 FROM xattr x WHERE x.ino = c.ino) AS c_xattrs`;
+/**
+ * One page of a directory's entries with the nodes they name (`listEntries`): `dir` adds the
+ * directory's own node to every row (one statement where each is a round trip).
+ */
+function listEntriesSql(after: boolean, withAttrs: boolean, dir: boolean): string {
+  const nodes = withAttrs ? `, ${nodeColumnsOf('c')}, ${HAS_XATTRS}` : '';
+  const join = withAttrs ? 'LEFT JOIN node c ON c.ino = e.ino' : '';
+  const edges = `edge e WHERE e.parent = ?${after ? ' AND e.name > ?' : ''} ORDER BY e.name LIMIT ?`;
+  if (!dir) return `SELECT e.name AS e_name, e.ino AS e_ino, e.type AS e_type${nodes} FROM ${edges.replace(' WHERE', ` ${join} WHERE`)}`;
+  return `SELECT ${nodeColumnsOf('p')}, e.name AS e_name, e.ino AS e_ino, e.type AS e_type${nodes}
+  FROM node p LEFT JOIN (SELECT e.name, e.ino, e.type FROM ${edges}) e ON 1 = 1 ${join} WHERE p.ino = ? ORDER BY e.name`;
+}
+/** listEntriesSql by [after][withAttrs][dir]: fixed texts, each prepared once. */
+const LIST_ENTRIES = [false, true].map((after) => [false, true].map((withAttrs) => [false, true].map((dir) => listEntriesSql(after, withAttrs, dir))));
 
 /**
  * Moves the slices among `among` (a subquery or an id list) that lost their last reference into
@@ -120,6 +137,25 @@ export class SqlTx implements EngineTx {
       after === undefined ? [parent, limit] : [parent, after, limit],
     );
     return rows.map((r): Edge => ({ name: Buffer.from(r.name), ino: r.ino as Ino, type: r.type as FileType }));
+  }
+
+  async listEntries(parent: Ino, after: Buffer | undefined, limit: number, withAttrs: boolean): Promise<EntriesRead> {
+    const joined = this.dialect.features.roundTrips;
+    const dir = joined ? undefined : await this.getInode(parent);
+    if (!joined && dir?.type !== 'dir') return { dir, entries: [] };
+    const sql = LIST_ENTRIES[Number(after !== undefined)]![Number(withAttrs)]![Number(joined)]!;
+    const page = after === undefined ? [parent, limit] : [parent, after, limit];
+    const rows = await this.q.all<Record<string, unknown>>(sql, joined ? [...page, parent] : page);
+    const dirRow = joined && rows[0] && nodeRowOf(rows[0], 'p');
+    if (joined && !dirRow) return { entries: [] };
+    const entries: EntriesRead['entries'] = [];
+    for (const row of rows) {
+      if (row.e_name === null || row.e_name === undefined) continue; // the joined row of a directory with no entries here
+      const edge: Edge = { name: Buffer.from(row.e_name as Buffer), ino: Number(row.e_ino) as Ino, type: row.e_type as FileType };
+      const child = withAttrs ? nodeRowOf(row, 'c') : undefined;
+      entries.push(child ? { ...edge, attr: attrFromRow(child), xattrs: Boolean(row.c_xattrs) } : edge);
+    }
+    return { dir: dirRow ? attrFromRow(dirRow) : dir, entries };
   }
 
   async getSymlink(ino: Ino) {
