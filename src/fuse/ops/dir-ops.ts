@@ -72,10 +72,13 @@ export const dirOps = [
   defineOp({
     opcode: OPCODES.FUSE_OPENDIR,
     decode: (r) => r.struct(fuse_open_in),
-    // Reads nothing: the kernel opens only directories (it checked the type and, with
-    // default_permissions, the access), and the first READDIR reads the directory (ENOENT if gone).
-    handle({ header, reply, fs }) {
-      const fh = fs.dirs.add(header.nodeid as Ino);
+    // A directory removed meanwhile is ENOENT here (a listing of it would read as empty). This
+    // client's own commit of less than the attribute timeout ago answers without a read (a tree
+    // it just made); the first page names the parent for `..`.
+    async handle({ header, reply, fs }) {
+      const { attr } = await fs.vfs.getattrRecent(header.nodeid as Ino, fs.kernel.timeouts.attr * 1000);
+      if (attr.type !== 'dir') throw new FsError('ENOTDIR', { syscall: 'opendir', ino: attr.ino });
+      const fh = fs.dirs.add(attr.ino);
       reply.ok(encodeStruct(fuse_open_out, { fh, open_flags: 0, padding: 0 }));
     },
     print: (b) => `flags=0${b.flags.toString(8)}`,
