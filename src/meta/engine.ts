@@ -163,8 +163,10 @@ export interface TxnOptions {
   /**
    * When `txn` returns, the commit survives a power cut, and so does every commit this client made
    * before it (fsync). SQLite: this commit runs with synchronous=FULL, which syncs the WAL and with
-   * it the earlier commits made with NORMAL. PostgreSQL: this commit runs with synchronous_commit on,
-   * whatever the server's or database's setting (off makes other commits wait for nothing). Redis: as durable as its appendonly/appendfsync settings make any write.
+   * it the earlier commits made with NORMAL. PostgreSQL: this commit runs with synchronous_commit on;
+   * every other one with off (set for each connection: like SQLite's NORMAL, a commit is as durable
+   * as the server's page cache until an fsync, and never half applied), and flushing the WAL up to
+   * this commit flushes every earlier one. Redis: as durable as its appendonly/appendfsync settings make any write.
    * Memory: nothing survives.
    */
   durable?: boolean;

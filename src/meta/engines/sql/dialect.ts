@@ -43,6 +43,11 @@ export interface SqlQuerier {
   all<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs a statement; returns the number of rows changed. */
   run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * Optional, in a transaction: holds its last statement (nothing may follow; its result is not
+   * read) to go out with COMMIT (PostgreSQL: in the same round trip). Without it, `run`.
+   */
+  atCommit?(sql: string, params: readonly unknown[]): void;
 }
 
 /**

@@ -65,9 +65,9 @@ export class SqlTx implements EngineTx {
     this.q = this.batch ?? q;
   }
 
-  /** Sends the writes held back; a transaction calls it before COMMIT. */
+  /** Sends the writes held back, or hands them to COMMIT; a transaction calls it last, before COMMIT. */
   async flush(): Promise<void> {
-    await this.batch?.flush();
+    await this.batch?.flush(true);
   }
 
   /** A write of the one row `row` names in `table` that decides its final state: held back where batching. */

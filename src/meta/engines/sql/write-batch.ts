@@ -74,15 +74,21 @@ export class WriteBatch implements SqlQuerier {
     return { all: async <R>(sql: string, params?: readonly unknown[]) => (await hold(sql, params), [] as R[]), run: async (sql, params) => (await hold(sql, params), 0) };
   }
 
-  /** Sends the held writes: alone, or as `WITH w0 AS (…), w1 AS (…) last` (the `atEnd` statement last when there is one). */
-  async flush(): Promise<void> {
+  /**
+   * Sends the held writes: alone, or as `WITH w0 AS (…), w1 AS (…) last` (the `atEnd` statement
+   * last when there is one). `final`: the transaction's last statement, to go with its COMMIT
+   * where the querier can hold it (`atCommit`).
+   */
+  async flush(final = false): Promise<void> {
     const writes = this.tail ? [...this.pending, { ...this.tail, table: '', key: '' }] : this.pending;
     if (!writes.length) return;
     this.pending = [];
     this.tail = undefined;
     const last = writes[writes.length - 1]!;
     const sql = writes.length === 1 ? last.sql : `WITH ${writes.slice(0, -1).map((w, i) => `w${i} AS (${w.sql})`).join(', ')} ${last.sql}`;
-    await this.q.run(sql, writes.flatMap((w) => w.params));
+    const params = writes.flatMap((w) => w.params);
+    if (final && this.q.atCommit) this.q.atCommit(sql, params);
+    else await this.q.run(sql, params);
   }
 
   async all<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {

@@ -19,6 +19,9 @@ export function recordAttempt(attempt: number, conflict?: string): void {
   if (conflict) activity.retries[conflict] = (activity.retries[conflict] ?? 0) + 1;
 }
 
+/** `?` placeholders outside string literals (a quoted string is matched whole and kept). */
+const PLACEHOLDER = /'(?:[^']|'')*'|\?/g;
+
 /** Distinct SQL texts prepared per connection; texts built with variable IN lists could otherwise grow without bound. */
 const MAX_PREPARED = 256;
 
@@ -30,7 +33,7 @@ export class StatementCache {
     let s = this.byText.get(sql);
     if (!s) {
       let n = 0;
-      const text = sql.replace(/'(?:[^']|'')*'|\?/g, (m) => (m === '?' ? `$${++n}` : m));
+      const text = sql.replace(PLACEHOLDER, (m) => (m === '?' ? `$${++n}` : m));
       if (this.byText.size >= MAX_PREPARED) return { text, values: [...params] };
       this.byText.set(sql, (s = { name: `slicefs_${this.byText.size + 1}`, text }));
     }
@@ -57,10 +60,14 @@ export class PgQuerier implements SqlQuerier {
       throw postgresError(err);
     }
   }
+  /** Sends one statement with `?` placeholders, prepared once per connection. */
+  sendStatement(sql: string, params: readonly unknown[] = []): Promise<PgResultLike> {
+    return this.send(this.options.statements.statement(sql, params));
+  }
   async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-    return (await this.send(this.options.statements.statement(sql, params))).rows as R[];
+    return (await this.sendStatement(sql, params)).rows as R[];
   }
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    return (await this.send(this.options.statements.statement(sql, params))).rowCount ?? 0;
+    return (await this.sendStatement(sql, params)).rowCount ?? 0;
   }
 }

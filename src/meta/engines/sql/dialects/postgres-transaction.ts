@@ -1,8 +1,9 @@
 import { FsError } from '../../../../errors/index.js';
 import type { SqlQuerier } from '../dialect.js';
-import { LOCK_TIMEOUT_MS, type PgClientLike, type PgPoolLike, type PgResultLike } from './postgres-connection.js';
+import { LOCK_TIMEOUT_MS, type PgClientLike, type PgPoolLike } from './postgres-connection.js';
 import { postgresError, RETRYABLE, sqlState } from './postgres-errors.js';
 import { PgQuerier, recordAttempt, type StatementCache } from './postgres-querier.js';
+import { TransactionQuerier } from './postgres-tx-querier.js';
 
 /** Attempts of one transaction on conflicts. */
 const MAX_ATTEMPTS = 40;
@@ -29,6 +30,12 @@ function hash32(text: string): number {
 /** Statements that wait for an advisory lock longer than the row-lock timeout allows, then restore it. */
 const withTurnWait = (sql: string) => `SET lock_timeout = ${TURN_WAIT_MS}; ${sql}; SET lock_timeout = ${LOCK_TIMEOUT_MS}`;
 
+/** What one attempt learned: the conflict that dooms it, or that another transaction ran alone. */
+interface AttemptState {
+  conflict?: string;
+  turnTaken?: boolean;
+}
+
 /**
  * Serializable transactions on one pooled connection each, run again on conflicts (serialization
  * failure, deadlock, lock timeout, unique violation) with jittered backoff. Every transaction holds
@@ -37,6 +44,8 @@ const withTurnWait = (sql: string) => `SET lock_timeout = ${TURN_WAIT_MS}; ${sql
  */
 export class PostgresTransactions {
   private readonly lockKey: string;
+  /** The statements prepared at the SQL level on each pooled connection (TransactionQuerier). */
+  private readonly prepared = new WeakMap<PgClientLike, Set<string>>();
 
   constructor(
     private readonly pool: PgPoolLike,
@@ -53,12 +62,18 @@ export class PostgresTransactions {
   async run<T>(fn: (q: SqlQuerier) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
     let uniqueRetries = 0;
     for (let attempt = 1; ; attempt++) {
-      const state: { conflict?: string } = {};
+      const state: AttemptState = {};
       try {
         const result = await this.attempt(fn, { state, alone: attempt > ALONE_AFTER, durable: options.durable === true });
         recordAttempt(attempt);
         return result;
       } catch (err) {
+        if (state.turnTaken) {
+          // Not a conflict: one running alone had the volume. Wait for it to finish and begin again.
+          attempt--;
+          await this.awaitTurn();
+          continue;
+        }
         const conflict = state.conflict ?? sqlState(err);
         if (conflict === '23505') uniqueRetries++;
         if (!conflict || !RETRYABLE.has(conflict) || attempt >= MAX_ATTEMPTS || uniqueRetries > MAX_UNIQUE_RETRIES) {
@@ -71,8 +86,11 @@ export class PostgresTransactions {
     }
   }
 
-  /** One try: BEGIN, the callback, COMMIT; ROLLBACK on any failure. */
-  private async attempt<T>(fn: (q: SqlQuerier) => Promise<T>, options: { state: { conflict?: string }; alone: boolean; durable: boolean }): Promise<T> {
+  /**
+   * One try: BEGIN (with the first statement), the callback, COMMIT (with the writes held to the
+   * end); ROLLBACK on any failure.
+   */
+  private async attempt<T>(fn: (q: SqlQuerier) => Promise<T>, options: { state: AttemptState; alone: boolean; durable: boolean }): Promise<T> {
     const { state, alone } = options;
     let client: PgClientLike;
     try {
@@ -81,6 +99,14 @@ export class PostgresTransactions {
       throw postgresError(err);
     }
     const q = new PgQuerier(client, { statements: this.options.statements, attempt: state });
+    // Shared: BEGIN holding the volume's lock shared goes out with the first statement.
+    let prepared = this.prepared.get(client);
+    if (!prepared) this.prepared.set(client, (prepared = new Set()));
+    const tq = new TransactionQuerier(q, {
+      begin: alone ? undefined : `${BEGIN}; SELECT pg_try_advisory_xact_lock_shared(${this.lockKey}) AS granted`,
+      statements: this.options.statements,
+      prepared,
+    });
     let broken: Error | undefined;
     let exclusive = false;
     try {
@@ -89,20 +115,18 @@ export class PostgresTransactions {
         await q.send({ text: withTurnWait(`SELECT pg_advisory_lock(${this.lockKey})`) });
         exclusive = true;
         await q.send({ text: BEGIN });
-      } else {
-        await this.beginShared(q);
       }
-      const result = await fn(q);
-      const sent: unknown = await q.send({ text: options.durable ? 'SET LOCAL synchronous_commit = on; COMMIT' : 'COMMIT' });
-      const commit = (Array.isArray(sent) ? sent[sent.length - 1] : sent) as PgResultLike;
+      const result = await fn(tq);
+      const commit = await tq.commit(options.durable);
       // COMMIT of a transaction that an error already doomed (one `fn` caught) answers ROLLBACK, not an error.
-      if (commit.command !== 'COMMIT') {
+      if (commit && commit.command !== 'COMMIT') {
         throw new FsError(state.conflict ? 'EAGAIN' : 'EIO', { syscall: 'postgres', detail: 'transaction was rolled back by an earlier error' });
       }
       return result;
     } catch (err) {
+      state.turnTaken = tq.turnTaken;
       try {
-        await client.query({ text: 'ROLLBACK' });
+        if (tq.begun) await client.query({ text: 'ROLLBACK' });
       } catch (rollbackErr) {
         broken = rollbackErr as Error; // the connection is unusable: the pool drops it (and its locks)
       }
@@ -116,17 +140,14 @@ export class PostgresTransactions {
   }
 
   /**
-   * BEGIN holding the volume's lock shared, in one round trip. While a transaction running alone
-   * holds or awaits the lock, roll back, wait for it to finish, and begin again: a snapshot taken
-   * before it committed would only conflict with what it wrote.
+   * Waits until no transaction runs alone: a snapshot taken before one committed would only
+   * conflict with what it wrote.
    */
-  private async beginShared(q: PgQuerier): Promise<void> {
-    for (;;) {
-      const results: unknown = await q.send({ text: `${BEGIN}; SELECT pg_try_advisory_xact_lock_shared(${this.lockKey}) AS granted` });
-      const last = (Array.isArray(results) ? results[results.length - 1] : results) as PgResultLike;
-      if (last.rows[0]?.granted !== false) return;
-      await q.send({ text: 'ROLLBACK' });
-      await q.send({ text: withTurnWait(`SELECT pg_advisory_lock_shared(${this.lockKey}); SELECT pg_advisory_unlock_shared(${this.lockKey})`) });
+  private async awaitTurn(): Promise<void> {
+    try {
+      await this.pool.query({ text: withTurnWait(`SELECT pg_advisory_lock_shared(${this.lockKey}); SELECT pg_advisory_unlock_shared(${this.lockKey})`) });
+    } catch (err) {
+      throw postgresError(err);
     }
   }
 }

@@ -3,29 +3,58 @@ import { describe, it } from 'node:test';
 import { CodedError, FsError } from '../../../../errors/index.js';
 import { PostgresDialect } from './postgres.js';
 import { redactUrl } from '../../../../errors/index.js';
+import type { SqlQuerier } from '../dialect.js';
 import { parsePostgresUrl, type PgPoolLike, type PgResultLike, type PgStatement } from './postgres-connection.js';
 import { postgresError, sqlState } from './postgres-errors.js';
 
 const ok = (command = 'SELECT', rows: Array<Record<string, unknown>> = []): PgResultLike => ({ rows, rowCount: rows.length, command });
 const pgError = (code: string) => Object.assign(new Error(`pg says ${code}`), { code, severity: 'ERROR' });
 
-/** A pool whose every statement is answered by `answer`; records statements and releases. */
+/**
+ * A pool whose every statement is answered by `answer`; records what was sent (one entry per
+ * round trip) and releases. A simple query of several statements (`; `-separated, as the
+ * server splits them) is answered statement by statement, as an array, as pg does; the first
+ * failing one fails it. PREPARE is kept and answered here; EXECUTE is answered as the statement
+ * it names. Every connect() hands out the one connection (as a pool reuses one).
+ */
 class FakePool implements PgPoolLike {
   readonly sent: PgStatement[] = [];
   readonly released: Array<Error | undefined> = [];
+  private readonly prepared = new Map<string, string>();
+  private readonly client = { query: (s: PgStatement) => this.query(s), release: (err?: Error) => void this.released.push(err) };
   constructor(private readonly answer: (s: PgStatement) => PgResultLike | Error) {}
-  async query(s: PgStatement) {
+  /** The statements of one round trip as the server runs them: PREPAREs out, each EXECUTE as the statement it names. */
+  private logical(s: PgStatement): PgStatement[] {
+    if (s.values) return [s];
+    return s.text.split('; ').flatMap((text) => {
+      const prepare = /^PREPARE (\w+) AS (.*)$/s.exec(text);
+      if (prepare) return [];
+      const execute = /^EXECUTE (\w+)(?:\((.*)\))?$/s.exec(text);
+      return [execute ? { text: this.prepared.get(execute[1]!)!, values: execute[2] === undefined ? [] : [execute[2]] } : { text }];
+    });
+  }
+  async query(s: PgStatement): Promise<PgResultLike> {
     this.sent.push(s);
-    const r = this.answer(s);
-    if (r instanceof Error) throw r;
-    return r;
+    for (const text of s.values ? [] : s.text.split('; ')) {
+      const prepare = /^PREPARE (\w+) AS (.*)$/s.exec(text);
+      if (prepare) this.prepared.set(prepare[1]!, prepare[2]!);
+    }
+    const results: PgResultLike[] = [];
+    for (const one of this.logical(s)) {
+      const r = this.answer(one);
+      if (r instanceof Error) throw r;
+      results.push(r);
+    }
+    if (!results.length) return ok('PREPARE');
+    return (results.length === 1 ? results[0]! : results) as PgResultLike;
   }
   async connect() {
-    return { query: (s: PgStatement) => this.query(s), release: (err?: Error) => void this.released.push(err) };
+    return this.client;
   }
   async end() {}
+  /** The first word of every statement run, round trips flattened, PREPAREs left out. */
   texts() {
-    return this.sent.map((s) => s.text.split(' ')[0]);
+    return this.sent.flatMap((s) => this.logical(s)).map((s) => s.text.split(' ')[0]);
   }
 }
 
@@ -55,13 +84,38 @@ describe('postgres dialect (fake pool)', () => {
     assert.equal(pool.sent[299]!.text, 'SELECT 299 WHERE x IN ($1)');
   });
 
-  it('runs a transaction as BEGIN SERIALIZABLE, statements, COMMIT on one client', async () => {
+  it('runs a transaction as BEGIN SERIALIZABLE with its first statement, the rest prepared, COMMIT with the held last one, on one client', async () => {
     const pool = new FakePool((s) => ok(s.text === 'COMMIT' ? 'COMMIT' : 'UPDATE'));
-    const result = await dialect(pool).transaction(async (q) => q.run(`UPDATE t SET x = ?`, [1]));
-    assert.equal(result, 0);
-    assert.match(pool.sent[0]!.text, /^BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_try_advisory_xact_lock_shared\(\d+, -?\d+\) AS granted$/);
-    assert.deepEqual(pool.texts(), ['BEGIN', 'UPDATE', 'COMMIT']);
+    const body = async (q: SqlQuerier) => {
+      await q.all(`SELECT a FROM t WHERE b = ? AND c = ?`, ["it's", Buffer.from([0, 0x5c, 0xff])]);
+      const changed = await q.run(`UPDATE t SET x = ?`, [1]);
+      q.atCommit!(`DELETE FROM t WHERE x = ? AND y = ?`, [-2.5, null]);
+      return changed;
+    };
+    const d = dialect(pool);
+    assert.equal(await d.transaction(body), 0);
+    const begin = /^BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_try_advisory_xact_lock_shared\(-?\d+, -?\d+\) AS granted; /.exec(pool.sent[1]!.text)![0];
+    assert.deepEqual(pool.sent.map((s) => s.text), [
+      'PREPARE slicefs_1_x AS SELECT a FROM t WHERE b = $1 AND c = $2',
+      `${begin}EXECUTE slicefs_1_x('it''s', '\\x005cff')`,
+      'UPDATE t SET x = $1',
+      'PREPARE slicefs_3_x AS DELETE FROM t WHERE x = $1 AND y = $2',
+      `EXECUTE slicefs_3_x('-2.5', NULL); COMMIT`,
+    ]);
     assert.deepEqual(pool.released, [undefined]);
+    // Prepared once per connection: the next transaction on it sends no PREPARE.
+    const again = pool.sent.length;
+    await d.transaction(body);
+    assert.equal(pool.sent.length - again, 3, 'BEGIN + first, the UPDATE, the last + COMMIT');
+
+    // Only a last statement: BEGIN goes alone, so COMMIT never rides with an unchecked lock try.
+    // A value with no literal here (an array) goes as a parameter, after BEGIN alone.
+    const alone = new FakePool((s) => ok(s.text === 'COMMIT' ? 'COMMIT' : 'X'));
+    await dialect(alone).transaction(async (q) => q.atCommit!(`DELETE FROM t WHERE x = ?`, [3]));
+    await dialect(alone).transaction(async (q) => q.all(`SELECT ANY(?)`, [[1, 2]]));
+    await dialect(alone).transaction(async () => 'nothing sent, nothing to commit');
+    assert.deepEqual(alone.texts(), ['BEGIN', 'SELECT', 'DELETE', 'COMMIT', 'BEGIN', 'SELECT', 'SELECT', 'COMMIT']);
+    assert.deepEqual(alone.sent.map((s) => s.text.split(' ')[0]), ['BEGIN', 'PREPARE', 'EXECUTE', 'BEGIN', 'SELECT', 'COMMIT']);
   });
 
   it('retries the whole callback on serialization failure, deadlock and lock timeout, then commits', async () => {
@@ -75,7 +129,7 @@ describe('postgres dialect (fake pool)', () => {
     });
     assert.equal(result, 'done');
     assert.equal(runs, 4);
-    assert.deepEqual(pool.texts(), [...Array(3).fill(['BEGIN', 'SELECT', 'COMMIT', 'ROLLBACK']).flat(), 'BEGIN', 'SELECT', 'COMMIT']);
+    assert.deepEqual(pool.texts(), [...Array(3).fill(['BEGIN', 'SELECT', 'SELECT', 'COMMIT', 'ROLLBACK']).flat(), 'BEGIN', 'SELECT', 'SELECT', 'COMMIT']);
   });
 
   it('after four conflicts a transaction runs alone: exclusive advisory lock before BEGIN, released after COMMIT', async () => {
@@ -88,22 +142,29 @@ describe('postgres dialect (fake pool)', () => {
     assert.deepEqual(tail.slice(2, 4), ['SELECT 1', 'COMMIT']);
     const key = /pg_advisory_lock\((.*?)\)/.exec(tail[0]!)![1];
     assert.equal(tail[4], `SELECT pg_advisory_unlock(${key})`);
-    assert.equal(/pg_try_advisory_xact_lock_shared\((.*?)\)/.exec(pool.sent[0]!.text)![1], key, 'one key for both modes');
+    const shared = (p: FakePool) => /pg_try_advisory_xact_lock_shared\((.*?)\)/.exec(p.sent.find((s) => s.text.startsWith('BEGIN'))!.text)![1];
+    assert.equal(shared(pool), key, 'one key for both modes');
     const other = new FakePool(() => ok('COMMIT'));
-    await new PostgresDialect(other, { display: 'x', schema: 'team_b' }).transaction(async () => 0);
-    assert.notEqual(/lock_shared\((.*?)\)/.exec(other.sent[0]!.text)![1], key, 'another schema, another key');
+    await new PostgresDialect(other, { display: 'x', schema: 'team_b' }).transaction((q) => q.all(`SELECT 1`));
+    assert.notEqual(shared(other), key, 'another schema, another key');
   });
 
   it('a transaction that finds one running alone rolls back, waits for its turn, and begins again', async () => {
     let busy = true;
     const pool = new FakePool((s) =>
-      s.text.startsWith('BEGIN') ? ok('SELECT', [{ granted: !busy }]) : s.text.includes('pg_advisory_lock_shared') ? ((busy = false), ok()) : ok('COMMIT'),
+      s.text.includes('pg_try_advisory_xact_lock_shared')
+        ? ok('SELECT', [{ granted: !busy }])
+        : s.text.includes('pg_advisory_lock_shared') ? ((busy = false), ok()) : ok(s.text === 'COMMIT' ? 'COMMIT' : 'SELECT'),
     );
-    let runs = 0;
-    await dialect(pool).transaction(async () => void runs++);
-    assert.equal(runs, 1);
-    assert.deepEqual(pool.texts(), ['BEGIN', 'ROLLBACK', 'SET', 'BEGIN', 'COMMIT']);
-    assert.match(pool.sent[2]!.text, /pg_advisory_lock_shared\(.*\); SELECT pg_advisory_unlock_shared/);
+    const seen: unknown[] = [];
+    await dialect(pool).transaction(async (q) => {
+      // A callback that swallows the refusal still runs again, and its statements are refused too.
+      seen.push(await q.all(`SELECT 1`).catch((err: Error) => err.constructor.name));
+      seen.push(await q.all(`SELECT 2`).catch((err: Error) => err.constructor.name));
+    });
+    assert.deepEqual(seen, ['TurnTaken', 'TurnTaken', [], []]);
+    assert.deepEqual(pool.texts(), ['BEGIN', 'SELECT', 'SELECT', 'ROLLBACK', 'SET', 'SELECT', 'SELECT', 'SET', 'BEGIN', 'SELECT', 'SELECT', 'SELECT', 'COMMIT']);
+    assert.match(pool.sent.find((s) => s.text.startsWith('SET'))!.text, /pg_advisory_lock_shared\(.*\); SELECT pg_advisory_unlock_shared/);
   });
 
   it('gives up on a unique violation after a few retries with EEXIST', async () => {
@@ -123,7 +184,7 @@ describe('postgres dialect (fake pool)', () => {
     const pool = new FakePool((s) => (s.text === 'COMMIT' ? pgError('40001') : ok()));
     let runs = 0;
     await assert.rejects(
-      dialect(pool).transaction(async () => void runs++),
+      dialect(pool).transaction(async (q) => void (runs++, await q.all(`SELECT 1`))),
       (e: unknown) => e instanceof FsError && e.code === 'EAGAIN' && sqlState(e) === '40001',
     );
     assert.equal(runs, 40);
@@ -134,14 +195,17 @@ describe('postgres dialect (fake pool)', () => {
     const boom = new Error('boom');
     let runs = 0;
     await assert.rejects(
-      dialect(pool).transaction(async () => {
+      dialect(pool).transaction(async (q) => {
         runs++;
+        await q.all(`SELECT 1`);
         throw boom;
       }),
       (e: unknown) => e === boom,
     );
     assert.equal(runs, 1);
-    assert.deepEqual(pool.texts(), ['BEGIN', 'ROLLBACK']);
+    assert.deepEqual(pool.texts(), ['BEGIN', 'SELECT', 'SELECT', 'ROLLBACK']);
+    await assert.rejects(dialect(pool).transaction(async () => Promise.reject(boom)), (e: unknown) => e === boom);
+    assert.equal(pool.texts().length, 4, 'nothing was begun: nothing to roll back');
   });
 
   it('a conflict the callback swallowed still retries; COMMIT answering ROLLBACK never reports success', async () => {
