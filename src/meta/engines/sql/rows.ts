@@ -16,6 +16,9 @@ export const NODE_COLUMNS = NODE_FIELDS.join(', ');
 /** The node columns of the table aliased `t`, each renamed `t_<column>` (for joins that read two nodes). */
 export const nodeColumnsOf = (t: string): string => NODE_FIELDS.map((c) => `${t}.${c} AS ${t}_${c}`).join(', ');
 
+/** NULL for each of `nodeColumnsOf(t)` (a UNION ALL branch without that node). */
+export const nullColumnsOf = (t: string): string => NODE_FIELDS.map((c) => `NULL AS ${t}_${c}`).join(', ');
+
 /** The node aliased `t` in a joined row (`nodeColumnsOf`), or undefined where an outer join found none. */
 export function nodeRowOf(row: Record<string, unknown>, t: string): NodeRow | undefined {
   if (row[`${t}_ino`] === null || row[`${t}_ino`] === undefined) return undefined;

@@ -8,7 +8,7 @@ import { scratchStatements } from './schema.js';
 import { listQuotasSql } from './sql-scans.js';
 import { WriteBatch } from './write-batch.js';
 import {
-  attrFromRow, attrParams, countIds, NODE_COLUMNS, NODE_FIELDS, nodeColumnsOf, nodeRowOf, type NodeRow, type RecordRow, recordFromRow,
+  attrFromRow, attrParams, countIds, NODE_COLUMNS, NODE_FIELDS, nodeColumnsOf, nodeRowOf, nullColumnsOf, type NodeRow, type RecordRow, recordFromRow,
 } from './rows.js';
 
 const PUT_NODE = `INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_FIELDS.map(() => '?').join(', ')})
@@ -22,19 +22,21 @@ const GET_ENTRY = `SELECT ${nodeColumnsOf('p')}, e.ino AS e_ino, e.type AS e_typ
 /** Whether the node aliased `c` has extended attributes (`ls -l` asks each file for two). */
 const HAS_XATTRS = `EXISTS (SELECT 1 FROM xattr x WHERE x.ino = c.ino) AS c_xattrs`;
 /**
- * One page of a directory's entries with the nodes they name (`listEntries`): `dir` adds the
- * directory's own node to every row (one statement where each is a round trip).
+ * One page of a directory's entries with the nodes they name (`listEntries`), in name order.
+ * `dir`: the directory's own node comes first, as one more row (UNION ALL: one statement where
+ * each is a round trip, without repeating the directory's columns in every entry's row).
  */
 function listEntriesSql(after: boolean, withAttrs: boolean, dir: boolean): string {
   const nodes = withAttrs ? `, ${nodeColumnsOf('c')}, ${HAS_XATTRS}` : '';
   const join = withAttrs ? 'LEFT JOIN node c ON c.ino = e.ino' : '';
-  const edges = `edge e WHERE e.parent = ?${after ? ' AND e.name > ?' : ''} ORDER BY e.name LIMIT ?`;
-  if (!dir) return `SELECT e.name AS e_name, e.ino AS e_ino, e.type AS e_type${nodes} FROM ${edges.replace(' WHERE', ` ${join} WHERE`)}`;
-  return `SELECT ${nodeColumnsOf('p')}, e.name AS e_name, e.ino AS e_ino, e.type AS e_type${nodes}
-  FROM node p LEFT JOIN (SELECT e.name, e.ino, e.type FROM ${edges}) e ON 1 = 1 ${join} WHERE p.ino = ? ORDER BY e.name`;
+  const page = `SELECT ${dir ? `${nullColumnsOf('p')}, ` : ''}e.name AS e_name, e.ino AS e_ino, e.type AS e_type${nodes}
+  FROM edge e ${join} WHERE e.parent = ?${after ? ' AND e.name > ?' : ''} ORDER BY e.name LIMIT ?`;
+  if (!dir) return page;
+  const none = `, NULL AS e_name, NULL AS e_ino, NULL AS e_type${withAttrs ? `, ${nullColumnsOf('c')}, NULL AS c_xattrs` : ''}`;
+  return `SELECT ${nodeColumnsOf('p')}${none} FROM node p WHERE p.ino = ? UNION ALL (${page})`;
 }
 /** listEntriesSql by [after][withAttrs][dir]: fixed texts, each prepared once. */
-const LIST_ENTRIES = [false, true].map((after) => [false, true].map((withAttrs) => [false, true].map((dir) => listEntriesSql(after, withAttrs, dir))));
+const LIST_ENTRIES = [false, true].map((after) => [false, true].map((withAttrs) => [false, true].map((dir) => listEntriesSql(after, withAttrs, dir && withAttrs))));
 
 /**
  * Moves the slices among `among` (a subquery or an id list) that lost their last reference into
@@ -140,22 +142,31 @@ export class SqlTx implements EngineTx {
   }
 
   async listEntries(parent: Ino, after: Buffer | undefined, limit: number, withAttrs: boolean): Promise<EntriesRead> {
-    const joined = this.dialect.features.roundTrips;
+    // One statement where each is a round trip and the page names inodes to read (a plain page
+    // reads no more than two statements would, and the directory's empty columns in each row
+    // made pages of 1,000 names 30 % slower).
+    const joined = withAttrs && this.dialect.features.roundTrips;
     const dir = joined ? undefined : await this.getInode(parent);
     if (!joined && dir?.type !== 'dir') return { dir, entries: [] };
     const sql = LIST_ENTRIES[Number(after !== undefined)]![Number(withAttrs)]![Number(joined)]!;
     const page = after === undefined ? [parent, limit] : [parent, after, limit];
-    const rows = await this.q.all<Record<string, unknown>>(sql, joined ? [...page, parent] : page);
-    const dirRow = joined && rows[0] && nodeRowOf(rows[0], 'p');
-    if (joined && !dirRow) return { entries: [] };
+    const rows = await this.q.all<Record<string, unknown>>(sql, joined ? [parent, ...page] : page);
+    let dirRow: NodeRow | undefined;
     const entries: EntriesRead['entries'] = [];
     for (const row of rows) {
-      if (row.e_name === null || row.e_name === undefined) continue; // the joined row of a directory with no entries here
+      if (row.e_name === null || row.e_name === undefined) {
+        dirRow = nodeRowOf(row, 'p'); // the directory's own row (joined)
+        continue;
+      }
       const edge: Edge = { name: Buffer.from(row.e_name as Buffer), ino: Number(row.e_ino) as Ino, type: row.e_type as FileType };
       const child = withAttrs ? nodeRowOf(row, 'c') : undefined;
       entries.push(child ? { ...edge, attr: attrFromRow(child), xattrs: Boolean(row.c_xattrs) } : edge);
     }
-    return { dir: dirRow ? attrFromRow(dirRow) : dir, entries };
+    if (!joined) return { dir, entries };
+    if (!dirRow) return { entries: [] };
+    // UNION ALL keeps its branches' order in practice; the contract is name order whatever the plan.
+    if (entries.some((e, i) => i > 0 && Buffer.compare(entries[i - 1]!.name, e.name) >= 0)) entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    return { dir: attrFromRow(dirRow), entries };
   }
 
   async getSymlink(ino: Ino) {
