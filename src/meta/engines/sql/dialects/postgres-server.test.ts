@@ -4,6 +4,7 @@ import pg from 'pg';
 import { CodedError, FsError } from '../../../../errors/index.js';
 import { openEngine } from '../../../registry.js';
 import { postgresActivity } from './postgres.js';
+import { createPool, parsePostgresUrl } from './postgres-connection.js';
 import { n, root, testSettings } from '../../../testing/harness.js';
 import { TEST_ENGINES, type TestEngine } from '../../../testing/test-engines.js';
 import { type Attr, type Ino, ROOT_INO } from '../../../types.js';
@@ -125,6 +126,19 @@ describe('postgres engine on a server', () => {
         assert.doesNotMatch(stats.description, /hunter2/);
       } finally {
         await engine.close();
+      }
+    });
+  });
+
+  it('connections commit asynchronously unless durable, and take only quotes as escapes in literals', async () => {
+    await withDatabase(async (url) => {
+      await VolumeMeta.format(url, testSettings());
+      const pool = createPool(parsePostgresUrl(url));
+      try {
+        const { rows } = await pool.query({ text: `SELECT current_setting('synchronous_commit') AS sc, current_setting('standard_conforming_strings') AS scs` });
+        assert.deepEqual(rows, [{ sc: 'off', scs: 'on' }]);
+      } finally {
+        await pool.end();
       }
     });
   });

@@ -118,6 +118,15 @@ describe('postgres dialect (fake pool)', () => {
     assert.deepEqual(alone.sent.map((s) => s.text.split(' ')[0]), ['BEGIN', 'PREPARE', 'EXECUTE', 'BEGIN', 'SELECT', 'COMMIT']);
   });
 
+  it('a durable transaction commits with synchronous_commit on (with its last writes); others with the connection\'s off', async () => {
+    const pool = new FakePool((s) => ok(s.text === 'COMMIT' ? 'COMMIT' : 'X'));
+    const d = dialect(pool);
+    await d.transaction(async (q) => void (await q.all(`SELECT 1`), q.atCommit!(`UPDATE t SET x = ?`, [1])), { durable: true });
+    await d.transaction(async (q) => void (await q.all(`SELECT 1`), q.atCommit!(`UPDATE t SET x = ?`, [1])));
+    const commits = pool.sent.map((s) => s.text).filter((t) => t.endsWith('COMMIT'));
+    assert.deepEqual(commits.map((t) => t.replace(/^EXECUTE \w+\('1'\); /, '')), ['SET LOCAL synchronous_commit = on; COMMIT', 'COMMIT']);
+  });
+
   it('retries the whole callback on serialization failure, deadlock and lock timeout, then commits', async () => {
     const failures = ['40001', '40P01', '55P03'];
     const pool = new FakePool((s) => (s.text === 'COMMIT' && failures.length ? pgError(failures.shift()!) : ok(s.text === 'COMMIT' ? 'COMMIT' : 'X')));
