@@ -180,7 +180,7 @@ describe('fuse session: decode → op table → reply once', () => {
     assert.equal((await h.call(OPCODES.FUSE_UNLINK, name('.control')))?.error, -constants.errno.EPERM);
   });
 
-  it('READDIR offsets index the listing kept in the handle: resuming anywhere lists each entry once', async () => {
+  it('READDIR offsets index the listing kept in the handle: resuming anywhere lists each entry once; OPENDIR reads nothing', async () => {
     const names = ['a', 'bb', 'ccc', 'dddd', 'eeeee'];
     // The vfs lists two names per page, resuming after a name cursor.
     const readdir: Vfs['readdir'] = async (_c, _ino, o = {}) => {
@@ -189,8 +189,11 @@ describe('fuse session: decode → op table → reply once', () => {
       const parent = 3 as Ino;
       return rest.length > 2 ? { entries: page, next: page[1]!.name, parent } : { entries: page, parent };
     };
-    const getattrRecent: Vfs['getattrRecent'] = async (ino) => ({ attr: { ...attrOf(ino, 'dir'), parent: 1 as Ino }, ageMs: 0 });
-    const h = harness({ vfs: { readdir, getattrRecent } });
+    // OPENDIR reads nothing: only whether this mount removed the directory a moment ago.
+    const removed = new Set([6]);
+    const meta = { removedRecently: (ino: Ino) => removed.has(ino) } as Vfs['meta'];
+    const h = harness({ vfs: { readdir, meta } });
+    assert.equal((await h.call(OPCODES.FUSE_OPENDIR, Buffer.alloc(8), 6))?.error, -constants.errno.ENOENT);
     const open = await h.call(OPCODES.FUSE_OPENDIR, Buffer.alloc(8), 5);
     const fh = Number(open!.payload.readBigUInt64LE(0));
     const seen: string[] = [];

@@ -152,6 +152,11 @@ export interface Meta {
    * kernel's attribute cache). `ageMs` is how old they are (0 when read now).
    */
   getattrRecent(ino: Ino, maxAgeMs: number): Promise<RecentAttr>;
+  /**
+   * Whether this client's own committed transaction removed the inode within the last second
+   * (no engine read): a kernel may still hold an entry for it that long (OPENDIR answers ENOENT).
+   */
+  removedRecently(ino: Ino): boolean;
   /** Changes mode, owner, times or length, with POSIX permission rules. */
   setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr>;
   /** Checks an access(2) mask (R_OK|W_OK|X_OK, or 0 for existence). */

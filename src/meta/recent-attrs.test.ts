@@ -93,6 +93,27 @@ describe('RecentAttrs: the attributes this client committed', () => {
     assert.equal(recent.get(5 as Ino, 1_000)?.attr.mode, 0o604, 'alone again: recorded');
   });
 
+  it('remembers the inodes a committed transaction removed, overlapping or not, for its lifetime; not a failed one\'s', async () => {
+    const recent = new RecentAttrs(1_000);
+    const engine = publishingChanges(fakeEngine(), recent);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = engine.txn(async (tx) => {
+      await tx.deleteInode(5 as Ino);
+      await gate;
+    });
+    await engine.txn(async (tx) => tx.deleteInode(6 as Ino));
+    release();
+    await first;
+    await assert.rejects(engine.txn(async (tx) => {
+      await tx.deleteInode(7 as Ino);
+      throw new Error('failed');
+    }));
+    const at = Date.now();
+    assert.deepEqual([5, 6, 7, 8].map((ino) => recent.removed(ino as Ino, at)), [true, true, false, false]);
+    assert.equal(recent.removed(5 as Ino, at + 5_000), false, 'older than the lifetime');
+  });
+
   it('stays bounded: entries past their lifetime go first', async () => {
     const recent = new RecentAttrs(1_000);
     const engine = publishingChanges(fakeEngine(), recent);

@@ -32,6 +32,11 @@ export interface RecentAttr {
  */
 export class RecentAttrs {
   private readonly attrs = new Map<Ino, { attr: Attr; at: number }>();
+  /**
+   * Inodes this client's committed transactions deleted, and when: kept from overlapping
+   * transactions too (an inode number is never used again, so no commit order undoes a deletion).
+   */
+  private readonly deleted = new Map<Ino, number>();
   /** Transactions between their start and their settling. */
   private readonly running = new Set<RecentRun>();
 
@@ -44,6 +49,12 @@ export class RecentAttrs {
     const ageMs = Math.max(0, now - entry.at);
     if (ageMs > Math.min(maxAgeMs, this.lifetimeMs)) return undefined;
     return { attr: entry.attr, ageMs };
+  }
+
+  /** Whether this client's own committed transaction deleted `ino` at most the lifetime ago. */
+  removed(ino: Ino, now = Date.now()): boolean {
+    const at = this.deleted.get(ino);
+    return at !== undefined && now - at <= this.lifetimeMs;
   }
 
   get size(): number {
@@ -66,8 +77,10 @@ export class RecentAttrs {
     for (const [ino, attr] of written) {
       this.attrs.delete(ino); // re-inserted last: the map stays in commit order, oldest first
       if (attr && !run.overlapped) this.attrs.set(ino, { attr, at });
+      if (!attr) this.deleted.set(ino, at);
     }
-    if (this.attrs.size > PRUNE_AT) this.prune(at);
+    if (this.attrs.size > PRUNE_AT) this.prune(this.attrs, at);
+    if (this.deleted.size > PRUNE_AT) this.prune(this.deleted, at);
   }
 
   /** It failed: committed or not is unknown here, so what it wrote is asked of the engine again. */
@@ -85,10 +98,11 @@ export class RecentAttrs {
     this.attrs.delete(ino);
   }
 
-  private prune(now: number): void {
-    for (const [ino, entry] of this.attrs) {
-      if (now - entry.at <= this.lifetimeMs && this.attrs.size <= PRUNE_AT) break;
-      this.attrs.delete(ino);
+  /** Drops what expired, and the oldest past PRUNE_AT (maps in commit order, oldest first). */
+  private prune(map: Map<Ino, { at: number } | number>, now: number): void {
+    for (const [ino, entry] of map) {
+      if (now - (typeof entry === 'number' ? entry : entry.at) <= this.lifetimeMs && map.size <= PRUNE_AT) break;
+      map.delete(ino);
     }
   }
 }

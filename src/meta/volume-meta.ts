@@ -208,6 +208,9 @@ export class VolumeMeta implements Meta {
   getattrRecent(ino: Ino, maxAgeMs: number): Promise<RecentAttr> {
     return this.live(async () => this.ctx.recent.get(ino, maxAgeMs) ?? { attr: await this.engine.read((tx) => mustGetInode(tx, ino, 'getattr')), ageMs: 0 });
   }
+  removedRecently(ino: Ino): boolean {
+    return this.ctx.recent.removed(ino);
+  }
   setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
     return this.live(() => setattr(this.ctx, caller, ino, changes));
   }

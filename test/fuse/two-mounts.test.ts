@@ -140,6 +140,15 @@ describe('slicefs mount: two mounts of one volume (two clients)', () => {
     assert.match(get(b, 'security.slicefs-test').err, /No such attribute/);
   });
 
+  it('a directory the other mount removed lists as empty at most for the entry timeout, then is gone', async () => {
+    run(`mkdir ${a.mnt}/gone && touch ${a.mnt}/gone/f`);
+    assert.equal(run(`ls ${b.mnt}/gone`), 'f\n');
+    run(`rm -r ${a.mnt}/gone`);
+    const r = sh(`ls ${b.mnt}/gone`);
+    assert.ok(r.code === 0 ? r.out === '' : /No such file/.test(r.err), `ls: ${r.code} ${r.out} ${r.err}`);
+    await until('B no longer finds it', () => sh(`ls ${b.mnt}/gone`).code !== 0, 5_000);
+  });
+
   it("sees the other's namespace changes: new names at once, removals through the stale-handle retry", () => {
     run(`mkdir ${a.mnt}/dir && printf x > ${a.mnt}/dir/y`);
     assert.equal(run(`ls ${b.mnt}/dir`), 'y\n');

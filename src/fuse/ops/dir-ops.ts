@@ -72,13 +72,16 @@ export const dirOps = [
   defineOp({
     opcode: OPCODES.FUSE_OPENDIR,
     decode: (r) => r.struct(fuse_open_in),
-    // A directory removed meanwhile is ENOENT here (a listing of it would read as empty). This
-    // client's own commit of less than the attribute timeout ago answers without a read (a tree
-    // it just made); the first page names the parent for `..`.
-    async handle({ header, reply, fs }) {
-      const { attr } = await fs.vfs.getattrRecent(header.nodeid as Ino, fs.kernel.timeouts.attr * 1000);
-      if (attr.type !== 'dir') throw new FsError('ENOTDIR', { syscall: 'opendir', ino: attr.ino });
-      const fh = fs.dirs.add(attr.ino);
+    // Reads nothing: the kernel opens only directories (it checked the type and, with
+    // default_permissions, the access), and the first READDIR reads the directory and names `..`.
+    // One this mount removed (rmr through .control) may still have the kernel's entry for up to
+    // the entry timeout: ENOENT, since a listing of a removed directory reads as empty (glibc
+    // takes ENOENT from getdents as its end). One another client removed lists as empty within
+    // that window, as a directory removed while open does.
+    handle({ header, reply, fs }) {
+      const ino = header.nodeid as Ino;
+      if (fs.vfs.meta.removedRecently(ino)) throw new FsError('ENOENT', { syscall: 'opendir', ino });
+      const fh = fs.dirs.add(ino);
       reply.ok(encodeStruct(fuse_open_out, { fh, open_flags: 0, padding: 0 }));
     },
     print: (b) => `flags=0${b.flags.toString(8)}`,
