@@ -42,9 +42,13 @@ export class Vfs {
     return { attr: this.withBuffered(recent.attr), ageMs: recent.ageMs };
   }
   async setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
-    this.unprivileged.forget(ino);
+    // A setattr adds no security.capability: a file known clean stays so unless it now has a
+    // setuid or setgid bit (tar's utimes, chown and chmod after each write; a chmod may set one).
+    if (changes.mode !== undefined) this.unprivileged.forget(ino);
     if (changes.length !== undefined) await this.flushInode(ino);
-    return this.withBuffered(await this.meta.setattr(caller, ino, changes));
+    const attr = await this.meta.setattr(caller, ino, changes);
+    if (attr.mode & 0o6000) this.unprivileged.forget(ino);
+    return this.withBuffered(attr);
   }
   access(caller: Caller, ino: Ino, mask: number): Promise<void> {
     return this.meta.access(caller, ino, mask);
