@@ -36,7 +36,7 @@ export class RecentAttrs {
    * Inodes this client's committed transactions deleted, and when: kept from overlapping
    * transactions too (an inode number is never used again, so no commit order undoes a deletion).
    */
-  private readonly deleted = new Map<Ino, number>();
+  private readonly deleted = new Map<Ino, { at: number }>();
   /** Transactions between their start and their settling. */
   private readonly running = new Set<RecentRun>();
 
@@ -53,8 +53,8 @@ export class RecentAttrs {
 
   /** Whether this client's own committed transaction deleted `ino` at most the lifetime ago. */
   removed(ino: Ino, now = Date.now()): boolean {
-    const at = this.deleted.get(ino);
-    return at !== undefined && now - at <= this.lifetimeMs;
+    const entry = this.deleted.get(ino);
+    return entry !== undefined && now - entry.at <= this.lifetimeMs;
   }
 
   get size(): number {
@@ -77,7 +77,7 @@ export class RecentAttrs {
     for (const [ino, attr] of written) {
       this.attrs.delete(ino); // re-inserted last: the map stays in commit order, oldest first
       if (attr && !run.overlapped) this.attrs.set(ino, { attr, at });
-      if (!attr) this.deleted.set(ino, at);
+      if (!attr) this.deleted.set(ino, { at });
     }
     if (this.attrs.size > PRUNE_AT) this.prune(this.attrs, at);
     if (this.deleted.size > PRUNE_AT) this.prune(this.deleted, at);
@@ -99,9 +99,9 @@ export class RecentAttrs {
   }
 
   /** Drops what expired, and the oldest past PRUNE_AT (maps in commit order, oldest first). */
-  private prune(map: Map<Ino, { at: number } | number>, now: number): void {
+  private prune(map: Map<Ino, { at: number }>, now: number): void {
     for (const [ino, entry] of map) {
-      if (now - (typeof entry === 'number' ? entry : entry.at) <= this.lifetimeMs && map.size <= PRUNE_AT) break;
+      if (now - entry.at <= this.lifetimeMs && map.size <= PRUNE_AT) break;
       map.delete(ino);
     }
   }

@@ -35,8 +35,12 @@ function listEntriesSql(after: boolean, withAttrs: boolean, dir: boolean): strin
   const none = `, NULL AS e_name, NULL AS e_ino, NULL AS e_type${withAttrs ? `, ${nullColumnsOf('c')}, NULL AS c_xattrs` : ''}`;
   return `SELECT ${nodeColumnsOf('p')}${none} FROM node p WHERE p.ino = ? UNION ALL (${page})`;
 }
-/** listEntriesSql by [after][withAttrs][dir]: fixed texts, each prepared once. */
-const LIST_ENTRIES = [false, true].map((after) => [false, true].map((withAttrs) => [false, true].map((dir) => listEntriesSql(after, withAttrs, dir && withAttrs))));
+/** listEntriesSql by [after], in each shape a page takes: fixed texts, each prepared once. */
+const LIST_ENTRIES = [false, true].map((after) => ({
+  plain: listEntriesSql(after, false, false),
+  withAttrs: listEntriesSql(after, true, false),
+  withAttrsAndDir: listEntriesSql(after, true, true),
+}));
 
 /**
  * Moves the slices among `among` (a subquery or an id list) that lost their last reference into
@@ -148,7 +152,8 @@ export class SqlTx implements EngineTx {
     const joined = withAttrs && this.dialect.features.roundTrips;
     const dir = joined ? undefined : await this.getInode(parent);
     if (!joined && dir?.type !== 'dir') return { dir, entries: [] };
-    const sql = LIST_ENTRIES[Number(after !== undefined)]![Number(withAttrs)]![Number(joined)]!;
+    const texts = LIST_ENTRIES[Number(after !== undefined)]!;
+    const sql = joined ? texts.withAttrsAndDir : withAttrs ? texts.withAttrs : texts.plain;
     const page = after === undefined ? [parent, limit] : [parent, after, limit];
     const rows = await this.q.all<Record<string, unknown>>(sql, joined ? [parent, ...page] : page);
     let dirRow: NodeRow | undefined;
