@@ -6,7 +6,7 @@ import { Readable, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { testEngines } from '../src/meta/testing/test-engines.js';
 import type { SliceId } from '../src/meta/types.js';
-import { checkVolume, collectGarbage, configureVolume, dumpVolume, loadVolume, Volume } from '../src/sdk/index.js';
+import { checkVolume, collectGarbage, configureVolume, dumpVolume, loadVolume, Volume, VolumeFileHandle, VolumeMetrics } from '../src/sdk/index.js';
 import { withEngineVolume } from './support/engine-volume.js';
 import { countObjects } from './support/tree.js';
 
@@ -94,6 +94,52 @@ for (const engine of testEngines()) {
           await later.close();
         }
         await assert.rejects(configureVolume(metaUrl, { inlineSize: '65K' }), { code: 'EINVAL', path: '--inline-size' });
+      }));
+
+    it('a small file is read from what its open read, and a handle still sees every write of this client and, reopened, another client\'s', () =>
+      withEngineVolume(engine, async ({ vol, another }) => {
+        const metrics = new VolumeMetrics();
+        const reader = await another({ metrics });
+        await vol.writeFile('/f', 'one two three');
+        const read = async (fh: VolumeFileHandle) => {
+          const buf = Buffer.alloc(64);
+          return buf.subarray(0, (await fh.read(buf, 0, 64, 0)).bytesRead).toString();
+        };
+        const calls = () => metrics.meta.reads + metrics.meta.transactions;
+        const before = calls();
+        const first = await reader.open('/f', 'r');
+        const opened = calls();
+        assert.equal(await read(first), 'one two three');
+        assert.equal(await read(first), 'one two three');
+        await first.close();
+        assert.equal(calls(), opened, 'reads and the close after the open need no engine read');
+        assert.ok(opened > before);
+        const fh = await reader.open('/f', 'r');
+
+        // This client's writes through any path are seen by the open handle at once.
+        const writer = await reader.open('/f', 'r+');
+        await writer.write('ONE', 0, 'utf8');
+        assert.equal(await read(fh), 'ONE two three', 'a write through another handle, not yet closed');
+        await writer.close();
+        await reader.truncate('/f', 7);
+        assert.equal(await read(fh), 'ONE two');
+        await reader.appendFile('/f', '!');
+        assert.equal(await read(fh), 'ONE two!');
+        await fh.close();
+
+        const fresh = await reader.open('/f', 'r');
+        await reader.writeFile('/f', 'rewritten');
+        assert.equal(await read(fresh), 'rewritten', 'writeFile of the open file');
+        await fresh.close();
+
+        // Another client's close is seen by the next open (close-to-open).
+        const next = await reader.open('/f', 'r');
+        assert.equal(await read(next), 'rewritten');
+        await next.close();
+        await vol.writeFile('/f', 'from the other client');
+        const reopened = await reader.open('/f', 'r');
+        assert.equal(await read(reopened), 'from the other client');
+        await reopened.close();
       }));
 
     it('fsck finds inline data without a slice and inline data of the wrong length', () =>

@@ -1,5 +1,5 @@
 import type { Meta } from '../meta/meta.js';
-import { CHUNK_SIZE, type Ino, type SliceRecord } from '../meta/types.js';
+import { CHUNK_SIZE, type Ino, type SliceId, type SliceRecord } from '../meta/types.js';
 import { resolveOverlay } from '../meta/overlay.js';
 import type { SliceReader } from './slice-reader.js';
 
@@ -39,4 +39,23 @@ export async function readFileRange(
   }
   const buffers = await Promise.all(parts);
   return buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers);
+}
+
+/**
+ * The first `length` bytes of a file (within its first chunk) from that chunk's records and the
+ * inline data of their slices (an open's head, Meta.OpenedFile), or undefined when a visible part
+ * lives in objects or its inline data is not the slice's size (the read path then reads, and
+ * reports that as EIO).
+ */
+export function bytesFromInline(head: { records: readonly SliceRecord[]; data: ReadonlyMap<SliceId, Buffer> }, length: number): Buffer | undefined {
+  if (length > CHUNK_SIZE) return undefined;
+  const out = Buffer.alloc(length);
+  for (const seg of resolveOverlay(head.records)) {
+    const end = Math.min(length, seg.pos + seg.len);
+    if (seg.pos >= end || seg.id === 0) continue;
+    const data = head.data.get(seg.id);
+    if (!data || data.length !== seg.size) return undefined;
+    data.copy(out, seg.pos, seg.off, seg.off + (end - seg.pos));
+  }
+  return out;
 }

@@ -23,6 +23,16 @@ export interface EntriesRead {
 }
 
 /**
+ * What `getFileHead` reads: an inode, and when it is a regular file of at most the asked length
+ * (and not empty), the records of its first chunk (oldest first) with the inline data of their
+ * slices (slices kept in objects are absent from `data`).
+ */
+export interface FileHeadRead {
+  attr?: Attr;
+  head?: { records: SliceRecord[]; data: Map<SliceId, Buffer> };
+}
+
+/**
  * The storage primitives one metadata engine provides, inside a transaction.
  * Reads see the transaction's own earlier writes. Nothing here checks POSIX rules;
  * the shared logic above does, once for every engine.
@@ -56,6 +66,13 @@ export interface EngineTx {
    * separate reads (`readEntries`).
    */
   listEntries?(parent: Ino, after: Buffer | undefined, limit: number, withAttrs: boolean): Promise<EntriesRead>;
+  /**
+   * Optional: the inode `ino` and, when it is a regular file of 1..`maxLength` bytes, its first
+   * chunk with the inline data of its slices, read together (one statement on SQL engines: an
+   * open of a small file then needs no further read to serve it). Engines without it get the
+   * separate reads (`readFileHead`).
+   */
+  getFileHead?(ino: Ino, maxLength: number): Promise<FileHeadRead>;
 
   /** A symlink's target. */
   getSymlink(ino: Ino): Promise<Buffer | undefined>;

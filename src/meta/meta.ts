@@ -64,6 +64,17 @@ export interface DirPage {
   parent: Ino;
 }
 
+/**
+ * What `open` found: the inode, and with `withHead`, for a regular file no longer than the
+ * volume's inline size, its first chunk's records and their slices' inline data as of the open
+ * (close-to-open: a reader may serve the file from them while `writtenSince` says this client
+ * changed nothing; slices kept in objects are absent from `data`).
+ */
+export interface OpenedFile {
+  attr: Attr;
+  head?: { records: SliceRecord[]; data: Map<SliceId, Buffer> };
+}
+
 /** Which part of a directory to list. */
 export interface ReaddirOptions {
   /** List names sorting after this one (a cursor from the previous page). */
@@ -157,6 +168,11 @@ export interface Meta {
    * (no engine read): a kernel may still hold an entry for it that long (OPENDIR answers ENOENT).
    */
   removedRecently(ino: Ino): boolean;
+  /**
+   * Whether a transaction of this client that wrote `ino` settled at or after `since` (a
+   * `Date.now()`), or `since` lies beyond the second this is known for (then: true). No engine read.
+   */
+  writtenSince(ino: Ino, since: number): boolean;
   /** Changes mode, owner, times or length, with POSIX permission rules. */
   setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr>;
   /** Checks an access(2) mask (R_OK|W_OK|X_OK, or 0 for existence). */
@@ -197,8 +213,8 @@ export interface Meta {
   /** Removes an extended attribute. */
   removexattr(caller: Caller, ino: Ino, name: string): Promise<void>;
 
-  /** Checks open(2) permission for the flags and keeps the inode alive while open. */
-  open(caller: Caller, ino: Ino, flags: number): Promise<Attr>;
+  /** Checks open(2) permission for the flags and keeps the inode alive while open; `withHead`: see OpenedFile. */
+  open(caller: Caller, ino: Ino, flags: number, options?: { withHead?: boolean }): Promise<OpenedFile>;
   /** Ends one open; an unlinked inode goes with its last handle. */
   release(ino: Ino): Promise<void>;
 

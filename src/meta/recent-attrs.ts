@@ -37,6 +37,8 @@ export class RecentAttrs {
    * transactions too (an inode number is never used again, so no commit order undoes a deletion).
    */
   private readonly deleted = new Map<Ino, { at: number }>();
+  /** Inodes this client's transactions wrote (committed, or failed: maybe committed), and when they settled. */
+  private readonly written = new Map<Ino, { at: number }>();
   /** Transactions between their start and their settling. */
   private readonly running = new Set<RecentRun>();
 
@@ -55,6 +57,16 @@ export class RecentAttrs {
   removed(ino: Ino, now = Date.now()): boolean {
     const entry = this.deleted.get(ino);
     return entry !== undefined && now - entry.at <= this.lifetimeMs;
+  }
+
+  /**
+   * Whether a transaction of this client that wrote `ino` settled at or after `since`; true too
+   * when `since` is more than the lifetime ago (what was written then is no longer kept).
+   */
+  writtenSince(ino: Ino, since: number, now = Date.now()): boolean {
+    if (now - since > this.lifetimeMs) return true;
+    const entry = this.written.get(ino);
+    return entry !== undefined && entry.at >= since;
   }
 
   get size(): number {
@@ -79,6 +91,7 @@ export class RecentAttrs {
       if (attr && !run.overlapped) this.attrs.set(ino, { attr, at });
       if (!attr) this.deleted.set(ino, { at });
     }
+    this.wrote(written.keys(), at);
     if (this.attrs.size > PRUNE_AT) this.prune(this.attrs, at);
     if (this.deleted.size > PRUNE_AT) this.prune(this.deleted, at);
   }
@@ -87,6 +100,15 @@ export class RecentAttrs {
   failed(run: RecentRun, written: ReadonlyMap<Ino, Attr | undefined> | undefined): void {
     this.running.delete(run);
     for (const ino of written?.keys() ?? []) this.attrs.delete(ino);
+    if (written) this.wrote(written.keys(), Date.now());
+  }
+
+  private wrote(inos: Iterable<Ino>, at: number): void {
+    for (const ino of inos) {
+      this.written.delete(ino);
+      this.written.set(ino, { at });
+    }
+    if (this.written.size > PRUNE_AT) this.prune(this.written, at, true);
   }
 
   /**
@@ -98,10 +120,13 @@ export class RecentAttrs {
     this.attrs.delete(ino);
   }
 
-  /** Drops what expired, and the oldest past PRUNE_AT (maps in commit order, oldest first). */
-  private prune(map: Map<Ino, { at: number }>, now: number): void {
+  /**
+   * Drops what expired, and the oldest past PRUNE_AT (maps in commit order, oldest first);
+   * `expiredOnly`: what is not yet expired stays however many (`writtenSince` must not miss it).
+   */
+  private prune(map: Map<Ino, { at: number }>, now: number, expiredOnly = false): void {
     for (const [ino, entry] of map) {
-      if (now - entry.at <= this.lifetimeMs && map.size <= PRUNE_AT) break;
+      if (now - entry.at <= this.lifetimeMs && (expiredOnly || map.size <= PRUNE_AT)) break;
       map.delete(ino);
     }
   }

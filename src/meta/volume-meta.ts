@@ -5,7 +5,7 @@ import type { MetaContext } from './context.js';
 import type { Engine, TxnOptions } from './engine.js';
 import { IdAllocator } from './id-allocator.js';
 import type {
-  AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RemoveTreeOptions, RenameSpec, SliceWrite, VolumeUsage,
+  AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, OpenedFile, ReaddirOptions, RemoveTreeOptions, RenameSpec, SliceWrite, VolumeUsage,
 } from './meta.js';
 import { DeferredReleases } from './deferred-releases.js';
 import { OpenFiles } from './open-files.js';
@@ -211,6 +211,9 @@ export class VolumeMeta implements Meta {
   removedRecently(ino: Ino): boolean {
     return this.ctx.recent.removed(ino);
   }
+  writtenSince(ino: Ino, since: number): boolean {
+    return this.ctx.recent.writtenSince(ino, since);
+  }
   setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
     return this.live(() => setattr(this.ctx, caller, ino, changes));
   }
@@ -275,11 +278,15 @@ export class VolumeMeta implements Meta {
   removexattr(caller: Caller, ino: Ino, name: string): Promise<void> {
     return this.live(() => removexattr(this.ctx, caller, ino, name));
   }
-  async open(caller: Caller, ino: Ino, flags: number): Promise<Attr> {
-    if (this.keeper) return this.handedOn(await this.live(() => open(this.ctx, caller, ino, flags)));
+  async open(caller: Caller, ino: Ino, flags: number, options: { withHead?: boolean } = {}): Promise<OpenedFile> {
+    if (this.keeper) {
+      const opened = await this.live(() => open(this.ctx, caller, ino, flags, options.withHead));
+      this.handedOn(opened.attr);
+      return opened;
+    }
     // Read-only: no session to record the open in; opening for writing is EROFS.
     if ((flags & (O_ACCMODE | O_TRUNC)) !== 0) throw new FsError('EROFS', { syscall: 'open', ino, detail: 'the volume was opened read-only' });
-    return checkOpen(caller, { attr: await this.getattr(ino), flags });
+    return { attr: checkOpen(caller, { attr: await this.getattr(ino), flags }) };
   }
   async release(ino: Ino): Promise<void> {
     if (this.keeper) return this.live(() => release(this.ctx, ino));

@@ -6,6 +6,11 @@ export interface FileHandle {
   readonly fh: number;
   readonly ino: Ino;
   readonly flags: number;
+  /**
+   * A small file's bytes as its open read them (all inline data), and when that read began:
+   * reads are served from them while this client has written nothing to the file since (Vfs.read).
+   */
+  head?: { bytes: Buffer; readAt: number };
 }
 
 /** Open files of this client, and one shared write buffer per inode. */
@@ -15,7 +20,7 @@ export class HandleTable {
   private readonly writers = new Map<Ino, { writer: FileWriter; users: number }>();
 
   add(ino: Ino, flags: number): FileHandle {
-    const handle = { fh: this.nextFh++, ino, flags };
+    const handle: FileHandle = { fh: this.nextFh++, ino, flags };
     this.handles.set(handle.fh, handle);
     return handle;
   }

@@ -5,6 +5,7 @@ import type { Attr, Caller, Ino, LockRecord } from '../meta/types.js';
 import type { RecentAttr } from '../meta/recent-attrs.js';
 import { CHUNK_SIZE, MAX_NAME_BYTES, ROOT_CALLER } from '../meta/types.js';
 import { CAPABILITY_XATTR, privilegesDropped } from '../meta/ops/setattr.js';
+import { bytesFromInline } from '../chunk/file-reader.js';
 import { type FileHandle, HandleTable } from './open-files.js';
 import { Unprivileged } from './unprivileged.js';
 import { canRead, canWrite, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } from './open-flags.js';
@@ -90,7 +91,9 @@ export class Vfs {
 
   /** Opens an existing inode; O_TRUNC empties it (and with `dropPrivileges`, clears setuid/setgid as a write does). */
   async open(caller: Caller, ino: Ino, flags: number, options: { dropPrivileges?: boolean } = {}): Promise<{ handle: FileHandle; attr: Attr }> {
-    let attr = await this.meta.open(caller, ino, flags);
+    const readAt = Date.now();
+    const opened = await this.meta.open(caller, ino, flags, { withHead: canRead(flags) && (flags & O_TRUNC) === 0 });
+    let { attr } = opened;
     try {
       // Even an empty file: O_TRUNC marks ctime and mtime for update (POSIX open()); with
       // O_RDONLY too, as Linux does (the kernel has checked write permission for O_TRUNC).
@@ -103,6 +106,8 @@ export class Vfs {
       throw err;
     }
     const handle = this.handles.add(ino, flags);
+    const bytes = opened.head && bytesFromInline(opened.head, attr.length);
+    if (bytes) handle.head = { bytes, readAt };
     if (canWrite(flags) && attr.type === 'file') this.handles.writer(ino, () => this.chunks.writer(ino, { empty: (flags & O_TRUNC) !== 0 }));
     return { handle, attr: this.withBuffered(attr) };
   }
@@ -158,6 +163,11 @@ export class Vfs {
     if (!canRead(handle.flags)) throw new FsError('EBADF', { syscall: 'read', ino: handle.ino, detail: 'not open for reading' });
     if (!Number.isSafeInteger(offset) || offset < 0 || length < 0) throw new FsError('EINVAL', { syscall: 'read', ino: handle.ino });
     await this.flushInode(handle.ino);
+    // A small file read whole at open: as of the open (close-to-open), while this client has
+    // not written it since (that would be a write this reader must see) and for at most a second.
+    const { head } = handle;
+    if (head && !this.meta.writtenSince(handle.ino, head.readAt)) return Buffer.from(head.bytes.subarray(offset, offset + length));
+    handle.head = undefined;
     const attr = await this.meta.getattr(handle.ino);
     if (attr.type === 'dir') throw new FsError('EISDIR', { syscall: 'read', ino: handle.ino });
     if (attr.type !== 'file') throw new FsError('EINVAL', { syscall: 'read', ino: handle.ino });

@@ -1,9 +1,11 @@
 import { FsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
 import { checkAccess, openMask } from '../permissions.js';
+import type { EngineTx, FileHeadRead } from '../engine.js';
+import type { OpenedFile } from '../meta.js';
 import type { Attr, Caller, Ino } from '../types.js';
 import { RELEASE_DELAY_MS } from '../deferred-releases.js';
-import { destroyInode, mustGetInode } from './inode-records.js';
+import { destroyInode } from './inode-records.js';
 
 const O_ACCMODE = 3;
 const W_OK = 2;
@@ -21,9 +23,10 @@ export function checkOpen(caller: Caller, { attr, flags }: { attr: Attr; flags: 
  * open(2) permission check. The first open of an inode in this session is recorded in the
  * engine, so that an unlink by *any* client keeps the inode (sustained) until this session
  * releases it (DESIGN §2). A record whose release is still deferred is simply kept.
+ * `withHead`: a regular file no longer than the volume's inline size comes with its first
+ * chunk and that chunk's inline data, read with the inode (see `OpenedFile`).
  */
-export async function open(ctx: MetaContext, caller: Caller, ino: Ino, flags: number): Promise<Attr> {
-  const check = (attr: Attr) => checkOpen(caller, { attr, flags });
+export async function open(ctx: MetaContext, caller: Caller, ino: Ino, flags: number, withHead = false): Promise<OpenedFile> {
   const held = ctx.openFiles.isOpen(ino);
   ctx.openFiles.add(ino);
   // A record whose release was deferred still exists: keep it instead of writing it again.
@@ -34,13 +37,23 @@ export async function open(ctx: MetaContext, caller: Caller, ino: Ino, flags: nu
     if (!held && attr.nlink === 0) throw new FsError('ENOENT', { syscall: 'open', ino, detail: 'unlinked' });
     return attr;
   };
+  const maxLength = withHead ? (ctx.settings.inlineSize ?? 0) : 0;
+  const read = async (tx: EngineTx): Promise<OpenedFile> => {
+    const { attr, head } = await readFileHead(tx, ino, maxLength);
+    if (!attr) throw new FsError('ENOENT', { syscall: 'open', ino });
+    return { attr: checkOpen(caller, { attr: gone(attr), flags }), head };
+  };
+  const readAt = Date.now();
   try {
-    if (recorded) return check(gone(await ctx.engine.read((tx) => mustGetInode(tx, ino, 'open'))));
-    return await ctx.engine.txn(async (tx) => {
-      const attr = check(gone(await mustGetInode(tx, ino, 'open')));
-      if (attr.type !== 'dir') await tx.putSustained(ctx.session, ino);
-      return attr;
-    });
+    const opened = recorded
+      ? await ctx.engine.read(read)
+      : await ctx.engine.txn(async (tx) => {
+          const opened = await read(tx);
+          if (opened.attr.type !== 'dir') await tx.putSustained(ctx.session, ino);
+          return opened;
+        });
+    if (opened.attr.nlink > 0) ctx.openFiles.seenLinked(ino, readAt);
+    return opened;
   } catch (err) {
     if (ctx.openFiles.remove(ino)) ctx.releases.defer(ino);
     throw err;
@@ -48,15 +61,37 @@ export async function open(ctx: MetaContext, caller: Caller, ino: Ino, flags: nu
 }
 
 /**
+ * The inode `ino` and, when it is a regular file of 1..`maxLength` bytes, its first chunk with
+ * the inline data of its slices: one read on engines with `getFileHead`, else up to three.
+ */
+function readFileHead(tx: EngineTx, ino: Ino, maxLength: number): Promise<FileHeadRead> {
+  if (maxLength <= 0) return tx.getInode(ino).then((attr) => ({ attr }));
+  return tx.getFileHead ? tx.getFileHead(ino, maxLength) : readFileHeadParts(tx, ino, maxLength);
+}
+
+async function readFileHeadParts(tx: EngineTx, ino: Ino, maxLength: number): Promise<FileHeadRead> {
+  const attr = await tx.getInode(ino);
+  if (attr?.type !== 'file' || attr.length === 0 || attr.length > maxLength) return { attr };
+  const records = await tx.getChunk(ino, 0);
+  return { attr, head: { records, data: await tx.getSliceData(records.map((r) => r.id)) } };
+}
+
+/**
  * Ends one open. When this session's last handle closes, a file that still has a name has its
  * open record dropped later, in a batch (DeferredReleases); an unlinked one is finished now.
  */
 export async function release(ctx: MetaContext, ino: Ino): Promise<void> {
+  const linkedAt = ctx.openFiles.linkedAt(ino);
   if (!ctx.openFiles.remove(ino)) return;
-  // A name this client's own commit saw within the deferral delay: deferring is right even if
-  // another client has unlinked it since (finishReleases reads afresh; the deletion waits as
-  // it would for any deferred record), so no read is needed.
-  const attr = ctx.recent.get(ino, RELEASE_DELAY_MS)?.attr ?? (await ctx.engine.read((tx) => tx.getInode(ino)));
+  // A name this client's own commit, or an open's read, saw within the deferral delay (and no
+  // commit of this client changed since): deferring is right even if another client has
+  // unlinked it since (finishReleases reads afresh; the deletion waits as it would for any
+  // deferred record), so no read is needed.
+  const recent = ctx.recent.get(ino, RELEASE_DELAY_MS)?.attr;
+  if (!recent && linkedAt !== undefined && Date.now() - linkedAt <= RELEASE_DELAY_MS && !ctx.recent.writtenSince(ino, linkedAt)) {
+    return ctx.releases.defer(ino);
+  }
+  const attr = recent ?? (await ctx.engine.read((tx) => tx.getInode(ino)));
   if (attr && attr.nlink > 0) return ctx.releases.defer(ino);
   await finishReleases(ctx, [ino]);
 }

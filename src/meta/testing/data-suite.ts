@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CHUNK_SIZE, ROOT_INO, type SliceId, type SliceRecord } from '../types.js';
 import { VolumeMeta } from '../volume-meta.js';
-import { n, rejectsWith, root, withMeta } from './harness.js';
+import { alice, n, rejectsWith, root, withMeta } from './harness.js';
 import type { TestEngine } from './test-engines.js';
 
 const rec = (pos: number, id: number, len: number): SliceRecord => ({ pos, id: id as SliceId, size: len, off: 0, len });
@@ -109,6 +109,60 @@ export function dataSuite(engine: TestEngine): void {
         assert.equal((await m.readSliceData([a])).get(a), undefined);
         assert.deepEqual(await m.engine.scanSliceData(0, 10), []);
         assert.deepEqual([(await m.engine.totals()).inlineSlices, (await m.usage()).usedBytes], [0, 0]);
+      });
+    });
+
+    it('open with its head reads a small file\'s first chunk and inline data with the inode, only for regular files of 1..inline size bytes', async () => {
+      await withMeta(
+        engine,
+        async (m) => {
+          const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+          const [a, b, c] = [await m.newSliceId(), await m.newSliceId(), await m.newSliceId()];
+          const bytes = Buffer.from('hello inline\n');
+          await m.commitSlices(f.ino, [
+            { index: 0, record: rec(0, a, bytes.length), data: bytes },
+            { index: 0, record: rec(20, b, 10) },
+            { index: 0, record: rec(2, c, 3), data: Buffer.from('XYZ') },
+          ]);
+          const opened = await m.open(root, f.ino, 0, { withHead: true });
+          assert.equal(opened.attr.length, 30);
+          assert.deepEqual(opened.head?.records, await m.readChunk(f.ino, 0), 'the records, oldest first');
+          assert.deepEqual([...(opened.head?.data ?? new Map())].sort(([x], [y]) => x - y), [[a, bytes], [c, Buffer.from('XYZ')]], 'inline data of those that have it');
+          assert.equal((await m.open(root, f.ino, 0)).head, undefined, 'only when asked');
+          await m.release(f.ino);
+          await m.release(f.ino);
+
+          const empty = await m.mknod(root, ROOT_INO, n('empty'), { type: 'file', mode: 0o644 });
+          const big = await m.mknod(root, ROOT_INO, n('big'), { type: 'file', mode: 0o644 });
+          await m.commitSlices(big.ino, [{ index: 0, record: rec(0, await m.newSliceId(), 101) }]);
+          for (const ino of [empty.ino, big.ino, ROOT_INO]) {
+            const o = await m.open(root, ino, 0, { withHead: true });
+            assert.equal(o.head, undefined, `no head for inode ${ino}`);
+            assert.deepEqual(o.attr, await m.getattr(ino));
+            await m.release(ino);
+          }
+          await rejectsWith(m.open(root, 999_999 as typeof f.ino, 0, { withHead: true }), 'ENOENT');
+          await m.setattr(root, f.ino, { mode: 0o600 });
+          await rejectsWith(m.open(alice, f.ino, 0, { withHead: true }), 'EACCES');
+        },
+        { inlineSize: 100 },
+      );
+    });
+
+    it('writtenSince: this client\'s transactions that wrote an inode since a time', async () => {
+      await withMeta(engine, async (m) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const since = Date.now() + 1; // after the mknod settled
+        while (Date.now() < since) await new Promise((r) => setImmediate(r));
+        assert.equal(m.writtenSince(f.ino, since), false);
+        await m.getattr(f.ino);
+        await m.open(root, f.ino, 0);
+        await m.release(f.ino);
+        assert.equal(m.writtenSince(f.ino, since), false, 'reads and opens write no inode');
+        await m.commitSlices(f.ino, [{ index: 0, record: rec(0, await m.newSliceId(), 3), data: Buffer.from('abc') }]);
+        assert.equal(m.writtenSince(f.ino, since), true);
+        assert.equal(m.writtenSince(ROOT_INO, since), false);
+        assert.equal(m.writtenSince(ROOT_INO, Date.now() - 60_000), true, 'beyond what is kept: assumed written');
       });
     });
 

@@ -1,6 +1,6 @@
 import { type Change, encodeChanges } from '../../change.js';
 import type { CloneBatch, CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
-import type { EngineTx, EntryRead } from '../../engine.js';
+import type { EngineTx, EntryRead, FileHeadRead } from '../../engine.js';
 import type {
   Attr, CounterName, DetachedNode, DirQuota, Edge, Ino, LockRecord, SessionId, SessionInfo, SliceId, SliceRecord, VolumeSettings,
 } from '../../types.js';
@@ -241,6 +241,33 @@ export class RedisTx implements EngineTx {
       });
     }
     return out;
+  }
+  /**
+   * The inode and, for a small regular file, its first chunk (both read in one round trip, watched)
+   * with its slices' inline data, read without a watch: a slice's data never changes, and data
+   * removed meanwhile (the slice lost its last reference) is only missing from the head.
+   */
+  async getFileHead(ino: Ino, maxLength: number): Promise<FileHeadRead> {
+    let server: SliceRecord[] | undefined;
+    if (!this.overlay.inodes.has(ino)) {
+      const [inode, chunks] = [this.k.inode(ino), this.k.chunks(ino)];
+      const [attr, chunk] = await this.reader.readMany([inode, chunks], [['GET', inode], ['HGET', chunks, '0']]);
+      this.keepInode(ino, attr);
+      server = unpackRecords(asBuffer(chunk));
+    }
+    const attr = await this.getInode(ino);
+    if (attr?.type !== 'file' || attr.length < 1 || attr.length > maxLength) return { attr };
+    const records = server ? this.overlay.chunks(ino).resolve(0, server) : await this.getChunk(ino, 0);
+    const ids = [...new Set(records.map((r) => r.id).filter((id) => id !== 0))];
+    const data = new Map<SliceId, Buffer>();
+    if (ids.length) {
+      const values = asArray(await this.reader.send(['HMGET', this.k.sliceData, ...ids.map(String)]));
+      ids.forEach((id, i) => {
+        const bytes = asBuffer(values[i]) ?? this.sliceDataPuts.get(id);
+        if (bytes) data.set(id, Buffer.from(bytes));
+      });
+    }
+    return { attr, head: { records, data } };
   }
   async addSliceRefs(ids: readonly SliceId[]) {
     const args = refArgs(ids);

@@ -1,5 +1,5 @@
 import { type Change, encodeChanges } from '../../change.js';
-import type { EngineTx, EntriesRead } from '../../engine.js';
+import type { EngineTx, EntriesRead, FileHeadRead } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, DirQuota, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import type { CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { SqlChangeFeed, SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
@@ -18,6 +18,16 @@ const PUT_NODE = `INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_FIELDS.map((
 const GET_ENTRY = `SELECT ${nodeColumnsOf('p')}, e.ino AS e_ino, e.type AS e_type, ${nodeColumnsOf('c')}
   FROM node p LEFT JOIN edge e ON e.parent = p.ino AND e.name = ? LEFT JOIN node c ON c.ino = e.ino
   WHERE p.ino = ?`;
+
+/**
+ * A node and, when it is a regular file of 1..maxLength bytes, the records of its first chunk
+ * with their slices' inline data, a row per record (getFileHead): parameters maxLength, then ino.
+ */
+const GET_FILE_HEAD = `SELECT ${nodeColumnsOf('p')}, s.seq AS s_seq, s.pos AS s_pos, s.id AS s_id, s.size AS s_size, s.off AS s_off,
+  s.len AS s_len, d.data AS s_data
+  FROM node p LEFT JOIN chunk_slice s ON s.ino = p.ino AND s.indx = 0 AND p.type = 'file' AND p.length BETWEEN 1 AND ?
+  LEFT JOIN slice_data d ON d.id = s.id
+  WHERE p.ino = ? ORDER BY s.seq`;
 
 /** Whether the node aliased `c` has extended attributes (`ls -l` asks each file for two). */
 const HAS_XATTRS = `EXISTS (SELECT 1 FROM xattr x WHERE x.ino = c.ino) AS c_xattrs`;
@@ -172,6 +182,23 @@ export class SqlTx implements EngineTx {
     // UNION ALL keeps its branches' order in practice; the contract is name order whatever the plan.
     if (entries.some((e, i) => i > 0 && Buffer.compare(entries[i - 1]!.name, e.name) >= 0)) entries.sort((a, b) => Buffer.compare(a.name, b.name));
     return { dir: attrFromRow(dirRow), entries };
+  }
+
+  async getFileHead(ino: Ino, maxLength: number): Promise<FileHeadRead> {
+    const rows = await this.q.all<Record<string, unknown>>(GET_FILE_HEAD, [maxLength, ino]);
+    const node = rows[0] && nodeRowOf(rows[0], 'p');
+    if (!node) return {};
+    const attr = attrFromRow(node);
+    if (attr.type !== 'file' || attr.length < 1 || attr.length > maxLength) return { attr };
+    const records: SliceRecord[] = [];
+    const data = new Map<SliceId, Buffer>();
+    for (const row of rows) {
+      if (row.s_seq === null || row.s_seq === undefined) continue;
+      const record = recordFromRow({ pos: Number(row.s_pos), id: Number(row.s_id), size: Number(row.s_size), off: Number(row.s_off), len: Number(row.s_len) });
+      records.push(record);
+      if (row.s_data !== null && row.s_data !== undefined) data.set(record.id, Buffer.from(row.s_data as Buffer));
+    }
+    return { attr, head: { records, data } };
   }
 
   async getSymlink(ino: Ino) {
