@@ -8,7 +8,8 @@ import { testEngines } from '../src/meta/testing/test-engines.js';
 import type { SliceId } from '../src/meta/types.js';
 import { checkVolume, collectGarbage, configureVolume, dumpVolume, loadVolume, Volume, VolumeFileHandle, VolumeMetrics } from '../src/sdk/index.js';
 import { withEngineVolume } from './support/engine-volume.js';
-import { countObjects } from './support/tree.js';
+import { countObjects, listObjects } from './support/tree.js';
+import { unlinkSync } from 'node:fs';
 
 const BIG = Buffer.alloc(100_000, 3);
 
@@ -140,6 +141,30 @@ for (const engine of testEngines()) {
         const reopened = await reader.open('/f', 'r');
         assert.equal(await read(reopened), 'from the other client');
         await reopened.close();
+      }));
+
+    it('a small file kept in objects is read with the records its open read; a slice deleted since is read afresh', () =>
+      withEngineVolume(engine, async ({ vol, another, storageDir }) => {
+        const metrics = new VolumeMetrics();
+        const reader = await another({ metrics });
+        const old = Buffer.alloc(10_000, 'a');
+        await vol.writeFile('/g', old);
+        const objects = listObjects(storageDir);
+        assert.equal(objects.length, 1, 'a file larger than the inline size is in an object');
+        const buf = Buffer.alloc(20_000);
+        const first = await reader.open('/g', 'r');
+        const opened = metrics.meta.reads + metrics.meta.transactions;
+        assert.ok(buf.subarray(0, (await first.read(buf, 0, buf.length, 0)).bytesRead).equals(old));
+        assert.equal(metrics.meta.reads + metrics.meta.transactions, opened, 'the read needed no engine read');
+        await first.close();
+        // Opened, then another client replaces the data and the old object goes (as compaction
+        // and the deletion queue may do) before the first read: what the open read names is gone.
+        const fh = await (await another()).open('/g', 'r');
+        const fresh = Buffer.alloc(12_000, 'b');
+        await vol.writeFile('/g', fresh);
+        for (const o of objects) unlinkSync(o);
+        assert.ok(buf.subarray(0, (await fh.read(buf, 0, buf.length, 0)).bytesRead).equals(fresh), 'read afresh, not EIO');
+        await fh.close();
       }));
 
     it('fsck finds inline data without a slice and inline data of the wrong length', () =>

@@ -10,7 +10,7 @@ import { BlockCache } from './block-cache.js';
 import { Compactor } from './compactor.js';
 import { DeletionWorker } from './deletion-worker.js';
 import { type FileBlock, fileBlocks } from './file-blocks.js';
-import { readFileRange } from './file-reader.js';
+import { type FileHead, readFileRange, readHeadRange } from './file-reader.js';
 import { FileWriter } from './file-writer.js';
 import { SliceReader } from './slice-reader.js';
 import { UnsyncedObjects } from './unsynced-objects.js';
@@ -75,6 +75,11 @@ export class ChunkStore {
   /** Reads a byte range of a file of known length. */
   read(file: { ino: Ino; length: number }, range: { offset: number; length: number }): Promise<Buffer> {
     return readFileRange({ meta: this.meta, slices: this.slices }, file, range);
+  }
+
+  /** Reads a byte range of a small file as an open read it (Meta.OpenedFile): no engine read. */
+  readHead(head: FileHead, range: { offset: number; length: number }): Promise<Buffer> {
+    return readHeadRange(this.slices, head, range);
   }
 
   /** The blocks a read of the whole file fetches (`warmup`). */

@@ -2,12 +2,17 @@ import type { Meta } from '../meta/meta.js';
 import { CHUNK_SIZE, type Ino, type SliceId, type SliceRecord } from '../meta/types.js';
 import { resolveOverlay } from '../meta/overlay.js';
 import type { SliceReader } from './slice-reader.js';
+import { FsError } from '../errors/index.js';
 
-/** Bytes [from, to) of a chunk with these records, zeros where no slice shows. */
+/**
+ * Bytes [from, to) of a chunk with these records, zeros where no slice shows. `inline`: the
+ * inline data of the records' slices, all of it (a slice absent there keeps its bytes in objects).
+ */
 export async function readChunkRange(
   slices: SliceReader,
   records: readonly SliceRecord[],
   range: { from: number; to: number },
+  inline?: ReadonlyMap<SliceId, Buffer>,
 ): Promise<Buffer> {
   const { from, to } = range;
   const out = Buffer.alloc(to - from);
@@ -16,7 +21,14 @@ export async function readChunkRange(
     const a = Math.max(from, seg.pos);
     const b = Math.min(to, seg.pos + seg.len);
     if (a >= b || seg.id === 0) continue;
-    reads.push(slices.read(seg, seg.off + (a - seg.pos), b - a).then((data) => void data.copy(out, a - from)));
+    const [off, len] = [seg.off + (a - seg.pos), b - a];
+    const data = inline?.get(seg.id);
+    if (data) {
+      if (data.length !== seg.size) throw new FsError('EIO', { syscall: 'read', path: `inline/${seg.id}`, detail: `inline data of ${data.length} bytes for a slice of ${seg.size}` });
+      data.copy(out, a - from, off, off + len);
+      continue;
+    }
+    reads.push((inline ? slices.readObjects(seg, off, len) : slices.read(seg, off, len)).then((bytes) => void bytes.copy(out, a - from)));
   }
   await Promise.all(reads);
   return out;
@@ -42,20 +54,18 @@ export async function readFileRange(
 }
 
 /**
- * The first `length` bytes of a file (within its first chunk) from that chunk's records and the
- * inline data of their slices (an open's head, Meta.OpenedFile), or undefined when a visible part
- * lives in objects or its inline data is not the slice's size (the read path then reads, and
- * reports that as EIO).
+ * What an open read of a small file (Meta.OpenedFile): its length then, the records of its first
+ * chunk and all of their slices' inline data.
  */
-export function bytesFromInline(head: { records: readonly SliceRecord[]; data: ReadonlyMap<SliceId, Buffer> }, length: number): Buffer | undefined {
-  if (length > CHUNK_SIZE) return undefined;
-  const out = Buffer.alloc(length);
-  for (const seg of resolveOverlay(head.records)) {
-    const end = Math.min(length, seg.pos + seg.len);
-    if (seg.pos >= end || seg.id === 0) continue;
-    const data = head.data.get(seg.id);
-    if (!data || data.length !== seg.size) return undefined;
-    data.copy(out, seg.pos, seg.off, seg.off + (end - seg.pos));
-  }
-  return out;
+export interface FileHead {
+  length: number;
+  records: readonly SliceRecord[];
+  data: ReadonlyMap<SliceId, Buffer>;
+}
+
+/** Reads a byte range of a file as its head describes it (no engine read; objects through `slices`). */
+export function readHeadRange(slices: SliceReader, head: FileHead, range: { offset: number; length: number }): Promise<Buffer> {
+  const from = Math.min(range.offset, head.length);
+  const to = Math.min(range.offset + range.length, head.length, CHUNK_SIZE);
+  return readChunkRange(slices, head.records, { from, to }, head.data);
 }

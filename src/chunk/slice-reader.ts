@@ -42,6 +42,12 @@ export class SliceReader {
       }
       if (data) return Buffer.from(data.subarray(off, off + len));
     }
+    return this.readObjects(slice, off, len);
+  }
+
+  /** Bytes [off, off+len) of slice `id` from its blocks (a slice known to have no inline data). */
+  async readObjects(slice: { id: SliceId; size: number }, off: number, len: number): Promise<Buffer> {
+    const blockSize = this.options.blockSizeOf(slice.id);
     const out = Buffer.allocUnsafe(len);
     const parts: Promise<void>[] = [];
     for (let at = off; at < off + len; ) {

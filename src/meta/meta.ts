@@ -65,10 +65,10 @@ export interface DirPage {
 }
 
 /**
- * What `open` found: the inode, and with `withHead`, for a regular file no longer than the
- * volume's inline size, its first chunk's records and their slices' inline data as of the open
- * (close-to-open: a reader may serve the file from them while `writtenSince` says this client
- * changed nothing; slices kept in objects are absent from `data`).
+ * What `open` found: the inode, and with `withHead`, for a regular file of 1 to 64 KiB, its first
+ * chunk's records and all of their slices' inline data as of the open (close-to-open: a reader
+ * may serve the file from them while `writtenSince` says this client changed nothing; slices
+ * kept in objects are absent from `data`).
  */
 export interface OpenedFile {
   attr: Attr;

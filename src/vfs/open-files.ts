@@ -1,3 +1,4 @@
+import type { FileHead } from '../chunk/file-reader.js';
 import type { FileWriter } from '../chunk/file-writer.js';
 import type { Ino } from '../meta/types.js';
 
@@ -7,10 +8,10 @@ export interface FileHandle {
   readonly ino: Ino;
   readonly flags: number;
   /**
-   * A small file's bytes as its open read them (all inline data), and when that read began:
-   * reads are served from them while this client has written nothing to the file since (Vfs.read).
+   * A small file as its open read it, and when that read began: reads are served from it while
+   * this client has written nothing to the file since (Vfs.read).
    */
-  head?: { bytes: Buffer; readAt: number };
+  head?: { file: FileHead; readAt: number };
 }
 
 /** Open files of this client, and one shared write buffer per inode. */

@@ -1,11 +1,10 @@
 import type { ChunkStore } from '../chunk/chunk-store.js';
-import { FsError } from '../errors/index.js';
+import { FsError, isFsError } from '../errors/index.js';
 import type { AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RenameSpec } from '../meta/meta.js';
 import type { Attr, Caller, Ino, LockRecord } from '../meta/types.js';
 import type { RecentAttr } from '../meta/recent-attrs.js';
 import { CHUNK_SIZE, MAX_NAME_BYTES, ROOT_CALLER } from '../meta/types.js';
 import { CAPABILITY_XATTR, privilegesDropped } from '../meta/ops/setattr.js';
-import { bytesFromInline } from '../chunk/file-reader.js';
 import { type FileHandle, HandleTable } from './open-files.js';
 import { Unprivileged } from './unprivileged.js';
 import { canRead, canWrite, O_APPEND, O_CREAT, O_EXCL, O_TRUNC } from './open-flags.js';
@@ -106,8 +105,7 @@ export class Vfs {
       throw err;
     }
     const handle = this.handles.add(ino, flags);
-    const bytes = opened.head && bytesFromInline(opened.head, attr.length);
-    if (bytes) handle.head = { bytes, readAt };
+    if (opened.head) handle.head = { file: { length: attr.length, ...opened.head }, readAt };
     if (canWrite(flags) && attr.type === 'file') this.handles.writer(ino, () => this.chunks.writer(ino, { empty: (flags & O_TRUNC) !== 0 }));
     return { handle, attr: this.withBuffered(attr) };
   }
@@ -163,10 +161,17 @@ export class Vfs {
     if (!canRead(handle.flags)) throw new FsError('EBADF', { syscall: 'read', ino: handle.ino, detail: 'not open for reading' });
     if (!Number.isSafeInteger(offset) || offset < 0 || length < 0) throw new FsError('EINVAL', { syscall: 'read', ino: handle.ino });
     await this.flushInode(handle.ino);
-    // A small file read whole at open: as of the open (close-to-open), while this client has
-    // not written it since (that would be a write this reader must see) and for at most a second.
+    // A small file as its open read it (close-to-open), while this client has not written it
+    // since (that would be a write this reader must see) and for at most a second.
     const { head } = handle;
-    if (head && !this.meta.writtenSince(handle.ino, head.readAt)) return Buffer.from(head.bytes.subarray(offset, offset + length));
+    if (head && !this.meta.writtenSince(handle.ino, head.readAt)) {
+      try {
+        return await this.chunks.readHead(head.file, { offset, length });
+      } catch (err) {
+        // A slice it names may have been compacted away and deleted since the open: read afresh.
+        if (!isFsError(err, 'EIO')) throw err;
+      }
+    }
     handle.head = undefined;
     const attr = await this.meta.getattr(handle.ino);
     if (attr.type === 'dir') throw new FsError('EISDIR', { syscall: 'read', ino: handle.ino });

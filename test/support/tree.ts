@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { sliceBlockKeys } from '../../src/chunk/block-key.js';
 import { inlineDataIn } from '../../src/meta/inline-data.js';
 import type { Volume } from '../../src/sdk/index.js';
@@ -49,13 +50,18 @@ export async function buildTree(vol: Volume, root: string, options: { files?: nu
 
 /** Number of object files in a file:// store directory. */
 export function countObjects(dir: string): number {
-  let n = 0;
+  return listObjects(dir).length;
+}
+
+/** The paths of the objects under a `file://` store's directory (none when it is missing). */
+export function listObjects(dir: string): string[] {
   try {
-    for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && !e.parentPath.includes('.tmp')) n++;
+    return readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && !e.parentPath.includes('.tmp'))
+      .map((e) => path.join(e.parentPath, e.name));
   } catch {
-    return 0;
+    return [];
   }
-  return n;
 }
 
 /** The keys of the blocks of every slice the engine records, sorted (slices whose bytes the engine keeps, inline data, have none). */

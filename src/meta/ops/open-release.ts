@@ -3,11 +3,13 @@ import type { MetaContext } from '../context.js';
 import { checkAccess, openMask } from '../permissions.js';
 import type { EngineTx, FileHeadRead } from '../engine.js';
 import type { OpenedFile } from '../meta.js';
-import type { Attr, Caller, Ino } from '../types.js';
+import { type Attr, type Caller, type Ino, MAX_INLINE_SIZE } from '../types.js';
 import { RELEASE_DELAY_MS } from '../deferred-releases.js';
 import { destroyInode } from './inode-records.js';
 
 const O_ACCMODE = 3;
+/** Files up to this length are opened with their head (OpenedFile): the largest inline slice, and one kernel read. */
+const HEAD_MAX_LENGTH = MAX_INLINE_SIZE;
 const W_OK = 2;
 
 /** What open(2) checks of an inode: a directory only for reading, no symlink, the permission bits. */
@@ -23,8 +25,8 @@ export function checkOpen(caller: Caller, { attr, flags }: { attr: Attr; flags: 
  * open(2) permission check. The first open of an inode in this session is recorded in the
  * engine, so that an unlink by *any* client keeps the inode (sustained) until this session
  * releases it (DESIGN §2). A record whose release is still deferred is simply kept.
- * `withHead`: a regular file no longer than the volume's inline size comes with its first
- * chunk and that chunk's inline data, read with the inode (see `OpenedFile`).
+ * `withHead`: a regular file of at most HEAD_MAX_LENGTH bytes comes with its first chunk and
+ * that chunk's inline data, read with the inode (see `OpenedFile`).
  */
 export async function open(ctx: MetaContext, caller: Caller, ino: Ino, flags: number, withHead = false): Promise<OpenedFile> {
   const held = ctx.openFiles.isOpen(ino);
@@ -37,7 +39,7 @@ export async function open(ctx: MetaContext, caller: Caller, ino: Ino, flags: nu
     if (!held && attr.nlink === 0) throw new FsError('ENOENT', { syscall: 'open', ino, detail: 'unlinked' });
     return attr;
   };
-  const maxLength = withHead ? (ctx.settings.inlineSize ?? 0) : 0;
+  const maxLength = withHead ? HEAD_MAX_LENGTH : 0;
   const read = async (tx: EngineTx): Promise<OpenedFile> => {
     const { attr, head } = await readFileHead(tx, ino, maxLength);
     if (!attr) throw new FsError('ENOENT', { syscall: 'open', ino });

@@ -112,7 +112,7 @@ export function dataSuite(engine: TestEngine): void {
       });
     });
 
-    it('open with its head reads a small file\'s first chunk and inline data with the inode, only for regular files of 1..inline size bytes', async () => {
+    it('open with its head reads a small file\'s first chunk and inline data with the inode, only for regular files of 1 byte to 64 KiB', async () => {
       await withMeta(
         engine,
         async (m) => {
@@ -134,7 +134,7 @@ export function dataSuite(engine: TestEngine): void {
 
           const empty = await m.mknod(root, ROOT_INO, n('empty'), { type: 'file', mode: 0o644 });
           const big = await m.mknod(root, ROOT_INO, n('big'), { type: 'file', mode: 0o644 });
-          await m.commitSlices(big.ino, [{ index: 0, record: rec(0, await m.newSliceId(), 101) }]);
+          await m.commitSlices(big.ino, [{ index: 0, record: rec(0, await m.newSliceId(), 64 * 1024 + 1) }]);
           for (const ino of [empty.ino, big.ino, ROOT_INO]) {
             const o = await m.open(root, ino, 0, { withHead: true });
             assert.equal(o.head, undefined, `no head for inode ${ino}`);
