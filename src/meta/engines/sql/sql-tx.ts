@@ -18,6 +18,15 @@ const PUT_NODE = `INSERT INTO node (${NODE_COLUMNS}) VALUES (${NODE_FIELDS.map((
 const GET_ENTRY = `SELECT ${nodeColumnsOf('p')}, e.ino AS e_ino, e.type AS e_type, ${nodeColumnsOf('c')}
   FROM node p LEFT JOIN edge e ON e.parent = p.ino AND e.name = ? LEFT JOIN node c ON c.ino = e.ino
   WHERE p.ino = ?`;
+/**
+ * GET_ENTRY for a write transaction where each statement is a round trip: with the sessions that
+ * hold the named node open and whether it has entries, the next questions of an unlink
+ * (openSessions) and an rmdir (listEdges): parameters name, then directory.
+ */
+const GET_ENTRY_TO_CHANGE = `SELECT ${nodeColumnsOf('p')}, e.ino AS e_ino, e.type AS e_type, ${nodeColumnsOf('c')},
+  ARRAY(SELECT s.session FROM sustained s WHERE s.ino = c.ino) AS c_sessions, EXISTS (SELECT 1 FROM edge x WHERE x.parent = c.ino) AS c_entries
+  FROM node p LEFT JOIN edge e ON e.parent = p.ino AND e.name = ? LEFT JOIN node c ON c.ino = e.ino
+  WHERE p.ino = ?`;
 
 /**
  * A node and, when it is a regular file of 1..maxLength bytes, the records of its first chunk
@@ -71,6 +80,11 @@ export class SqlTx implements EngineTx {
   private readonly q: SqlQuerier;
   /** Single-row writes held back and sent together (transactions on dialects with writable WITH). */
   private readonly batch: WriteBatch | undefined;
+  /**
+   * What GET_ENTRY_TO_CHANGE read of a node: the sessions holding it open and whether it has
+   * entries, kept while this transaction's own writes keep them true (a transaction reads one snapshot).
+   */
+  private readonly nodeFacts = new Map<Ino, { sessions: SessionId[]; hasEntries: boolean }>();
 
   constructor(
     q: SqlQuerier,
@@ -127,6 +141,7 @@ export class SqlTx implements EngineTx {
     return row && { name, ino: row.ino as Ino, type: row.type as FileType };
   }
   async putEdge(parent: Ino, edge: Edge) {
+    this.nodeFacts.delete(parent);
     await this.write(
       'edge',
       `${parent} ${edge.name.toString('hex')}`,
@@ -135,17 +150,24 @@ export class SqlTx implements EngineTx {
     );
   }
   async deleteEdge(parent: Ino, name: Buffer) {
+    this.nodeFacts.delete(parent);
     await this.write('edge', `${parent} ${name.toString('hex')}`, `DELETE FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
   }
   async getEntry(parent: Ino, name: Buffer) {
-    const [row] = await this.q.all<Record<string, unknown>>(GET_ENTRY, [name, parent]);
+    const toChange = this.batch !== undefined && this.dialect.features.roundTrips;
+    const [row] = await this.q.all<Record<string, unknown>>(toChange ? GET_ENTRY_TO_CHANGE : GET_ENTRY, [name, parent]);
     const dir = row && nodeRowOf(row, 'p');
     if (!row || !dir) return {};
     const child = nodeRowOf(row, 'c');
+    if (toChange && child) {
+      const sessions = (row.c_sessions as unknown[]).map((id) => Number(id) as SessionId);
+      this.nodeFacts.set(Number(child.ino) as Ino, { sessions, hasEntries: Boolean(row.c_entries) });
+    }
     const edge = row.e_ino === null || row.e_ino === undefined ? undefined : { name, ino: Number(row.e_ino) as Ino, type: row.e_type as FileType };
     return { dir: attrFromRow(dir), edge, attr: child && attrFromRow(child) };
   }
   async listEdges(parent: Ino, after: Buffer | undefined, limit: number) {
+    if (this.nodeFacts.get(parent)?.hasEntries === false) return [];
     const rows = await this.q.all<{ name: Buffer; ino: number; type: string }>(
       after === undefined
         ? `SELECT name, ino, type FROM edge WHERE parent = ? ORDER BY name LIMIT ?`
@@ -256,17 +278,18 @@ export class SqlTx implements EngineTx {
   }
   async deleteChunks(ino: Ino, fromIndex: number) {
     if (this.dialect.features.writableCte) {
-      // One round trip (plus the queueing when a slice lost its last reference); held writes
-      // (entries, inodes, counters) stay held.
-      const q = this.on('chunk_slice', 'slice', 'delslice');
-      const changed = await q.all<{ id: number; refs: number }>(
-        `WITH d AS (DELETE FROM chunk_slice WHERE ino = ? AND indx >= ? RETURNING id)
-         UPDATE slice SET refs = refs - c.n FROM (SELECT id, COUNT(*) AS n FROM d WHERE id <> 0 GROUP BY id) AS c
-         WHERE slice.id = c.id RETURNING slice.id, slice.refs`,
-        [ino, fromIndex],
+      // One round trip, the queueing of slices that lost their last reference included (a slice
+      // row is either deleted or updated, as the snapshot's count decides: one change per row;
+      // a concurrent change to its count fails the serializable transaction, which runs again).
+      // Held writes (entries, inodes, counters) stay held.
+      await this.on('chunk_slice', 'slice', 'delslice').run(
+        `WITH d AS (DELETE FROM chunk_slice WHERE ino = ? AND indx >= ? RETURNING id),
+         c AS (SELECT id, COUNT(*) AS n FROM d WHERE id <> 0 GROUP BY id),
+         gone AS (DELETE FROM slice USING c WHERE slice.id = c.id AND slice.refs <= c.n RETURNING slice.id, slice.size),
+         kept AS (UPDATE slice SET refs = slice.refs - c.n FROM c WHERE slice.id = c.id AND slice.refs > c.n RETURNING slice.id)
+         INSERT INTO delslice (id, size, queued) SELECT id, size, ? FROM gone ON CONFLICT (id) DO NOTHING`,
+        [ino, fromIndex, Date.now()],
       );
-      const emptied = changed.filter((r) => r.refs <= 0).map((r) => r.id);
-      if (emptied.length) await queueUnreferenced(q, { sql: emptied.map(() => '?').join(', '), params: emptied });
       return;
     }
     const changed = await this.q.run(
@@ -367,13 +390,19 @@ export class SqlTx implements EngineTx {
   }
 
   async putSustained(session: SessionId, ino: Ino) {
+    const facts = this.nodeFacts.get(ino);
+    if (facts && !facts.sessions.includes(session)) facts.sessions.push(session);
     await this.write('sustained', `${session} ${ino}`, `INSERT INTO sustained (session, ino) VALUES (?, ?) ON CONFLICT (session, ino) DO NOTHING`, [session, ino]);
   }
   async openSessions(ino: Ino) {
+    const facts = this.nodeFacts.get(ino);
+    if (facts) return [...facts.sessions];
     const rows = await this.on('sustained').all<{ session: number }>(`SELECT session FROM sustained WHERE ino = ?`, [ino]);
     return rows.map((r) => Number(r.session) as SessionId);
   }
   async deleteSustained(session: SessionId, ino: Ino) {
+    const facts = this.nodeFacts.get(ino);
+    if (facts) facts.sessions = facts.sessions.filter((s) => s !== session);
     await this.write('sustained', `${session} ${ino}`, `DELETE FROM sustained WHERE session = ? AND ino = ?`, [session, ino]);
   }
 
@@ -392,6 +421,7 @@ export class SqlTx implements EngineTx {
   }
 
   cloneEntries(units: readonly CloneUnit[], spec: CloneEntriesSpec) {
+    this.nodeFacts.clear(); // it adds entries to directories
     return cloneEntriesSql(this.q, units, { ...spec, scratch: scratchStatements(this.dialect.types), analyze: this.dialect.features.analyzeTempTables });
   }
   countSubtree(ino: Ino) {
