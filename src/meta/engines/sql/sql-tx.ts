@@ -6,7 +6,7 @@ import type { SqlChangeFeed, SqlFeatures, SqlQuerier, SqlTypes } from './dialect
 import { cloneEntriesSql, countSubtreeSql, summarizeSubtreeSql } from './sql-clone.js';
 import { scratchStatements } from './schema.js';
 import { listQuotasSql } from './sql-scans.js';
-import { WriteBatch } from './write-batch.js';
+import { WriteBatch, type WriteGroup } from './write-batch.js';
 import {
   attrFromRow, attrParams, countIds, NODE_COLUMNS, NODE_FIELDS, nodeColumnsOf, nodeRowOf, nullColumnsOf, type NodeRow, type RecordRow, recordFromRow,
 } from './rows.js';
@@ -38,6 +38,21 @@ const GET_FILE_HEAD = `SELECT ${nodeColumnsOf('p')}, s.seq AS s_seq, s.pos AS s_
   FROM node p LEFT JOIN chunk_slice s ON s.ino = p.ino AND s.indx = 0 AND p.type = 'file' AND p.length BETWEEN 1 AND ?
   LEFT JOIN slice_data d ON d.id = s.id
   WHERE p.ino = ? ORDER BY s.seq`;
+
+/**
+ * Deletes a file's chunk records from `fromIndex` on, dropping one reference per record, and
+ * queues the slices left without one (writable WITH: PostgreSQL).
+ */
+const DELETE_CHUNKS = (ino: Ino, fromIndex: number, queued: number): WriteGroup => ({
+  clauses: [
+    ['d', 'DELETE FROM chunk_slice WHERE ino = ? AND indx >= ? RETURNING id'],
+    ['c', 'SELECT id, COUNT(*) AS n FROM {d} WHERE id <> 0 GROUP BY id'],
+    ['gone', 'DELETE FROM slice USING {c} WHERE slice.id = {c}.id AND slice.refs <= {c}.n RETURNING slice.id, slice.size'],
+    ['kept', 'UPDATE slice SET refs = slice.refs - {c}.n FROM {c} WHERE slice.id = {c}.id AND slice.refs > {c}.n RETURNING slice.id'],
+  ],
+  sql: 'INSERT INTO delslice (id, size, queued) SELECT id, size, ? FROM {gone} ON CONFLICT (id) DO NOTHING',
+  params: [ino, fromIndex, queued],
+});
 
 /** Whether the node aliased `c` has extended attributes (`ls -l` asks each file for two). */
 const HAS_XATTRS = `EXISTS (SELECT 1 FROM xattr x WHERE x.ino = c.ino) AS c_xattrs`;
@@ -273,18 +288,13 @@ export class SqlTx implements EngineTx {
   }
   async deleteChunks(ino: Ino, fromIndex: number) {
     if (this.dialect.features.writableCte) {
-      // One round trip, the queueing of slices that lost their last reference included (a slice
-      // row is either deleted or updated, as the snapshot's count decides: one change per row;
-      // a concurrent change to its count fails the serializable transaction, which runs again).
-      // Held writes (entries, inodes, counters) stay held.
-      await this.on('chunk_slice', 'slice', 'delslice').run(
-        `WITH d AS (DELETE FROM chunk_slice WHERE ino = ? AND indx >= ? RETURNING id),
-         c AS (SELECT id, COUNT(*) AS n FROM d WHERE id <> 0 GROUP BY id),
-         gone AS (DELETE FROM slice USING c WHERE slice.id = c.id AND slice.refs <= c.n RETURNING slice.id, slice.size),
-         kept AS (UPDATE slice SET refs = slice.refs - c.n FROM c WHERE slice.id = c.id AND slice.refs > c.n RETURNING slice.id)
-         INSERT INTO delslice (id, size, queued) SELECT id, size, ? FROM gone ON CONFLICT (id) DO NOTHING`,
-        [ino, fromIndex, Date.now()],
-      );
+      // One statement, held with the transaction's other writes (an unlink: one round trip
+      // less), the queueing of slices that lost their last reference included: a slice row is
+      // either deleted or updated, as the snapshot's count decides (one change per row; a
+      // concurrent change to its count fails the serializable transaction, which runs again).
+      if (this.batch) return this.batch.laterGroup(['chunk_slice', 'slice', 'delslice'], DELETE_CHUNKS(ino, fromIndex, Date.now()));
+      const { clauses, sql, params } = DELETE_CHUNKS(ino, fromIndex, Date.now());
+      await this.q.run(`WITH ${clauses.map(([name, text]) => `${name} AS (${text})`).join(', ')} ${sql}`.replace(/\{(\w+)\}/g, '$1'), params);
       return;
     }
     const changed = await this.q.run(

@@ -41,6 +41,29 @@ describe('WriteBatch', () => {
     assert.deepEqual(q.sent[1], ['WITH w0 AS (INSERT INTO chunk SELECT MAX(seq) + ? FROM chunk) UPDATE node SET v = ?', [2, 5]]);
   });
 
+  it('holds a group with its own clauses, named apart, after held writes to its tables went out', async () => {
+    const q = recorder();
+    const batch = new WriteBatch(q);
+    batch.later('chunk', '1', 'UPDATE chunk SET v = ?', [1]);
+    batch.later('node', '1', 'UPDATE node SET v = ?', [2]);
+    const group = { clauses: [['d', 'DELETE FROM chunk WHERE k = ? RETURNING id'], ['c', 'SELECT id FROM {d}']] as const, sql: 'INSERT INTO q SELECT id, ? FROM {c}', params: [3, 4] };
+    await batch.laterGroup(['chunk', 'q'], group);
+    assert.deepEqual(q.sent, [['WITH w0 AS (UPDATE chunk SET v = ?) UPDATE node SET v = ?', [1, 2]]], 'the held write to its table went out first; all of them');
+    batch.later('edge', 'a', 'DELETE FROM edge WHERE k = ?', [5]);
+    await batch.laterGroup(['chunk', 'q'], group);
+    batch.later('node', '2', 'UPDATE node SET v = ?', [6]);
+    await batch.flush();
+    assert.deepEqual(
+      q.sent[1],
+      ['WITH w0_d AS (DELETE FROM chunk WHERE k = ? RETURNING id), w0_c AS (SELECT id FROM w0_d), w0 AS (INSERT INTO q SELECT id, ? FROM w0_c) DELETE FROM edge WHERE k = ?', [3, 4, 5]],
+      'a second group on its tables sent the first, with the writes held after it',
+    );
+    assert.deepEqual(q.sent[2], ['WITH w0_d AS (DELETE FROM chunk WHERE k = ? RETURNING id), w0_c AS (SELECT id FROM w0_d), w0 AS (INSERT INTO q SELECT id, ? FROM w0_c) UPDATE node SET v = ?', [3, 4, 6]]);
+    await batch.laterGroup(['chunk', 'q'], group);
+    await batch.flush();
+    assert.deepEqual(q.sent[3], ['WITH w0_d AS (DELETE FROM chunk WHERE k = ? RETURNING id), w0_c AS (SELECT id FROM w0_d) INSERT INTO q SELECT id, ? FROM w0_c', [3, 4]], 'alone, last: its clauses and its main statement');
+  });
+
   it('sends an atEnd statement (NOTIFY) as the main statement after the held writes, or alone', async () => {
     const q = recorder();
     const batch = new WriteBatch(q);

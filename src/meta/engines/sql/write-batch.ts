@@ -1,11 +1,21 @@
 import type { SqlQuerier } from './dialect.js';
 
 interface PendingWrite {
-  /** The table the row is in. */
-  table: string;
+  /** The tables it touches: the row's, or a group's. */
+  tables: readonly string[];
   /** The table and the row's key. */
   key: string;
   sql: string;
+  params: readonly unknown[];
+  /** A group's own WITH clauses, named in `sql` and each other as `{name}` (laterGroup). */
+  clauses?: ReadonlyArray<readonly [name: string, sql: string]>;
+}
+
+/** A held write group's statement: its clauses, then its main statement, `{name}` naming a clause. */
+export interface WriteGroup {
+  clauses: ReadonlyArray<readonly [name: string, sql: string]>;
+  sql: string;
+  /** The parameters of the clauses, in order, then of `sql`. */
   params: readonly unknown[];
 }
 
@@ -41,8 +51,8 @@ export class WriteBatch implements SqlQuerier {
   ): void {
     const key = `${table} ${row}`;
     const at = this.pending.findIndex((w) => w.key === key);
-    if (at < 0) this.pending.push({ table, key, sql, params });
-    else this.pending[at] = { table, key, sql, params: merge ? merge(this.pending[at]!.params) : params };
+    if (at < 0) this.pending.push({ tables: [table], key, sql, params });
+    else this.pending[at] = { tables: [table], key, sql, params: merge ? merge(this.pending[at]!.params) : params };
   }
 
   /**
@@ -52,13 +62,28 @@ export class WriteBatch implements SqlQuerier {
    * each other's rows).
    */
   async laterAppend(table: string, sql: string, params: readonly unknown[]): Promise<void> {
-    if (this.pending.some((w) => w.table === table)) await this.flush();
-    this.pending.push({ table, key: `${table} +${this.pending.length}`, sql, params });
+    if (this.touches([table])) await this.flush();
+    this.pending.push({ tables: [table], key: `${table} +${this.pending.length}`, sql, params });
+  }
+
+  /**
+   * Holds a statement with WITH clauses of its own that touches only `tables` and whose result
+   * nobody reads (a file's chunks deleted and the slices they freed queued): held writes to those
+   * tables go out first, and the next statement on them waits for the next flush, so it decides
+   * its rows alone as a single-row write does.
+   */
+  async laterGroup(tables: readonly string[], group: WriteGroup): Promise<void> {
+    if (this.touches(tables)) await this.flush();
+    this.pending.push({ tables, key: `${tables.join(',')} +${this.pending.length}`, sql: group.sql, params: group.params, clauses: group.clauses });
+  }
+
+  private touches(tables: readonly string[]): boolean {
+    return this.pending.some((w) => w.tables.some((t) => tables.includes(t)));
   }
 
   /** A querier for statements that read and write only `tables`: it sends the held writes first only when one is on them. */
   on(tables: readonly string[]): SqlQuerier {
-    const flushFirst = () => (this.pending.some((w) => tables.includes(w.table)) ? this.flush() : undefined);
+    const flushFirst = () => (this.touches(tables) ? this.flush() : undefined);
     return {
       all: async <R>(sql: string, params?: readonly unknown[]) => (await flushFirst(), this.q.all<R>(sql, params)),
       run: async (sql: string, params?: readonly unknown[]) => (await flushFirst(), this.q.run(sql, params)),
@@ -80,12 +105,19 @@ export class WriteBatch implements SqlQuerier {
    * where the querier can hold it (`atCommit`).
    */
   async flush(final = false): Promise<void> {
-    const writes = this.tail ? [...this.pending, { ...this.tail, table: '', key: '' }] : this.pending;
+    const writes: PendingWrite[] = this.tail ? [...this.pending, { ...this.tail, tables: [], key: '' }] : this.pending;
     if (!writes.length) return;
     this.pending = [];
     this.tail = undefined;
-    const last = writes[writes.length - 1]!;
-    const sql = writes.length === 1 ? last.sql : `WITH ${writes.slice(0, -1).map((w, i) => `w${i} AS (${w.sql})`).join(', ')} ${last.sql}`;
+    // Each write's clauses (named w<i>_<name>), then the write itself as w<i>, the last one as the main statement.
+    const named = (w: PendingWrite, i: number, sql: string) => (w.clauses ? sql.replace(/\{(\w+)\}/g, (_, name: string) => `w${i}_${name}`) : sql);
+    const clauses = writes.flatMap((w, i) => [
+      ...(w.clauses ?? []).map(([name, sql]) => `w${i}_${name} AS (${named(w, i, sql)})`),
+      ...(i < writes.length - 1 ? [`w${i} AS (${named(w, i, w.sql)})`] : []),
+    ]);
+    const last = writes.length - 1;
+    const main = named(writes[last]!, last, writes[last]!.sql);
+    const sql = clauses.length ? `WITH ${clauses.join(', ')} ${main}` : main;
     const params = writes.flatMap((w) => w.params);
     if (final && this.q.atCommit) this.q.atCommit(sql, params);
     else await this.q.run(sql, params);
