@@ -163,8 +163,9 @@ describe('redis engine: round trips', () => {
       const missing = await count(() => m.lookup(root, ROOT_INO, n('none')).catch(() => undefined));
       const rename = await count(() => m.rename(root, { parent: ROOT_INO, name: n('f'), newParent: ROOT_INO, newName: n('g') }));
       const unlink = await count(() => m.unlink(root, ROOT_INO, n('g')));
-      // Requests and MULTI … EXEC blocks: the directory with its entry, the inode it names, the writes.
-      assert.deepEqual({ create, lookup, missing, rename, unlink }, { create: 2, lookup: 2, missing: 1, rename: 4, unlink: 4 });
+      // Requests and MULTI … EXEC blocks: the directory with its entry, the inode it names (in a
+      // write transaction with who holds it open: an unlink took 4 when it asked that on its own), the writes.
+      assert.deepEqual({ create, lookup, missing, rename, unlink }, { create: 2, lookup: 2, missing: 1, rename: 4, unlink: 3 });
     });
   });
 });

@@ -34,6 +34,8 @@ export class RedisTx implements EngineTx {
   /** Set once a clone batch applied on its own (cloneEntries): later writes would not be atomic with it. */
   private sealed = false;
   private readonly openerChanges = new Map<Ino, Map<SessionId, boolean>>();
+  /** Who held an inode open on the server, as a write transaction's getEntry read it (watched: true for this transaction). */
+  private readonly serverOpeners = new Map<Ino, SessionId[]>();
   /** This transaction's own detached records (null: deleted), so its reads see them. */
   private readonly detachedChanges = new Map<Ino, DetachedNode | null>();
   /** This transaction's own quota records (null: deleted), so its reads see them. */
@@ -114,6 +116,13 @@ export class RedisTx implements EngineTx {
     const dir = await this.getInode(parent);
     if (!dir) return {};
     const edge = read ? read.edge : await this.getEdge(parent, name);
+    if (edge && this.writes && !this.overlay.inodes.has(edge.ino) && !this.serverOpeners.has(edge.ino)) {
+      // A write transaction reads the named inode with who holds it open, an unlink's next question (openSessions).
+      const [inode, openers] = [this.k.inode(edge.ino), this.k.openers(edge.ino)];
+      const [attr, sessions] = await this.reader.readMany([inode, openers], [['GET', inode], ['SMEMBERS', openers]]);
+      this.keepInode(edge.ino, attr);
+      this.serverOpeners.set(edge.ino, asArray(sessions).map((x) => asNumber(x) as SessionId));
+    }
     return { dir, edge, attr: edge && (await this.getInode(edge.ino)) };
   }
   async putEdge(parent: Ino, edge: Edge) {
@@ -365,7 +374,8 @@ export class RedisTx implements EngineTx {
   }
   async openSessions(ino: Ino) {
     const key = this.k.openers(ino);
-    const sessions = new Set(asArray(await this.reader.read(key, ['SMEMBERS', key])).map((x) => asNumber(x) as SessionId));
+    const server = this.serverOpeners.get(ino) ?? asArray(await this.reader.read(key, ['SMEMBERS', key])).map((x) => asNumber(x) as SessionId);
+    const sessions = new Set(server);
     for (const [session, open] of this.openerChanges.get(ino) ?? []) {
       if (open) sessions.add(session);
       else sessions.delete(session);
