@@ -9,7 +9,7 @@
 //     [--rounds N]         (every target N times, round after round; each figure is the median)
 // Needs root, /dev/fuse, tar and git; installs bindfs from Debian when missing. Runs the built binary.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,8 +31,15 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     'inline-off-too': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '1' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  // The comment this file opens with.
+  const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n'));
+  process.exit(0);
+}
 const count = (v: string | undefined, full: number, quick: number) => (v === undefined ? (values.quick ? quick : full) : Number(v));
 const engineNames = values.engines!.split(',').map((s) => s.trim());
 for (const e of engineNames) if (!TEST_ENGINES.some((t) => t.name === e) || e === 'mem') throw new Error(`--engines: unknown engine '${e}' (sqlite3, redis, postgres)`);
