@@ -1,4 +1,4 @@
-import type { RecentAttr } from './recent-attrs.js';
+import type { RecentAttr, WriteMark } from './recent-attrs.js';
 import type {
   Attr, Caller, Edge, Ino, LockRecord, PendingSlice, SessionId, SliceId, SliceRecord, Timespec, VolumeSettings,
 } from './types.js';
@@ -168,11 +168,13 @@ export interface Meta {
    * (no engine read): a kernel may still hold an entry for it that long (OPENDIR answers ENOENT).
    */
   removedRecently(ino: Ino): boolean;
+  /** This point in this client's transactions, for `writtenSince`. */
+  writeMark(): WriteMark;
   /**
-   * Whether a transaction of this client that wrote `ino` settled at or after `since` (a
-   * `Date.now()`), or `since` lies beyond the second this is known for (then: true). No engine read.
+   * Whether a transaction of this client that wrote `ino` settled after `mark` was taken, or the
+   * mark is older than the second this is known for (then: true). No engine read.
    */
-  writtenSince(ino: Ino, since: number): boolean;
+  writtenSince(ino: Ino, mark: WriteMark): boolean;
   /** Changes mode, owner, times or length, with POSIX permission rules. */
   setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr>;
   /** Checks an access(2) mask (R_OK|W_OK|X_OK, or 0 for existence). */

@@ -1,10 +1,11 @@
+import type { WriteMark } from './recent-attrs.js';
 import type { Ino } from './types.js';
 
 /** How many handles this client holds on each inode. */
 export class OpenFiles {
   private readonly counts = new Map<Ino, number>();
-  /** When an open of each held inode last began the read that found it linked (a name in some directory). */
-  private readonly linked = new Map<Ino, number>();
+  /** Where this client's transactions stood when the last read that found each held inode linked (a name in some directory) began. */
+  private readonly linked = new Map<Ino, WriteMark>();
 
   /** Adds one handle; true when it is the first. */
   add(ino: Ino): boolean {
@@ -24,13 +25,14 @@ export class OpenFiles {
     return n <= 0;
   }
 
-  /** An open of the held inode `ino` found it linked, reading from `at` (a `Date.now()`). */
-  seenLinked(ino: Ino, at: number): void {
-    if (this.counts.has(ino)) this.linked.set(ino, Math.max(at, this.linked.get(ino) ?? at));
+  /** A read that began at `mark` found the held inode `ino` linked (an open, or the create that linked it). */
+  seenLinked(ino: Ino, mark: WriteMark): void {
+    const known = this.linked.get(ino);
+    if (this.counts.has(ino) && !(known && known.settled > mark.settled)) this.linked.set(ino, mark);
   }
 
-  /** When an open last began the read that found the held inode `ino` linked. */
-  linkedAt(ino: Ino): number | undefined {
+  /** Where this client's transactions stood when the last read that found the held inode `ino` linked began. */
+  linkedAt(ino: Ino): WriteMark | undefined {
     return this.linked.get(ino);
   }
 

@@ -9,6 +9,12 @@ export interface RecentRun {
   overlapped: boolean;
 }
 
+/** A point in this client's transactions (`RecentAttrs.mark`): those that settled before it, and when it was taken. */
+export interface WriteMark {
+  readonly settled: number;
+  readonly at: number;
+}
+
 /** An inode's attributes as this client's own commit left them, and how old that commit is. */
 export interface RecentAttr {
   attr: Attr;
@@ -37,8 +43,10 @@ export class RecentAttrs {
    * transactions too (an inode number is never used again, so no commit order undoes a deletion).
    */
   private readonly deleted = new Map<Ino, { at: number }>();
-  /** Inodes this client's transactions wrote (committed, or failed: maybe committed), and when they settled. */
-  private readonly written = new Map<Ino, { at: number }>();
+  /** Inodes this client's transactions wrote (committed, or failed: maybe committed), when they settled and as which. */
+  private readonly written = new Map<Ino, { at: number; settled: number; linked?: boolean }>();
+  /** Transactions with writes settled so far (numbers them for `mark`). */
+  private settled = 0;
   /** Transactions between their start and their settling. */
   private readonly running = new Set<RecentRun>();
 
@@ -59,14 +67,30 @@ export class RecentAttrs {
     return entry !== undefined && now - entry.at <= this.lifetimeMs;
   }
 
+  /** This point in this client's transactions, for `writtenSince`. */
+  mark(): WriteMark {
+    return { settled: this.settled, at: Date.now() };
+  }
+
   /**
-   * Whether a transaction of this client that wrote `ino` settled at or after `since`; true too
-   * when `since` is more than the lifetime ago (what was written then is no longer kept).
+   * Whether a transaction of this client that wrote `ino` settled after `mark` was taken; true
+   * too when the mark is more than the lifetime old (what was written then is no longer kept).
    */
-  writtenSince(ino: Ino, since: number, now = Date.now()): boolean {
-    if (now - since > this.lifetimeMs) return true;
+  writtenSince(ino: Ino, mark: WriteMark, now = Date.now()): boolean {
+    if (now - mark.at > this.lifetimeMs) return true;
     const entry = this.written.get(ino);
-    return entry !== undefined && entry.at >= since;
+    return entry !== undefined && entry.settled > mark.settled;
+  }
+
+  /**
+   * Whether the last transaction of this client that wrote `ino`, if it settled at most `maxAgeMs`
+   * ago, left it with a name (nlink > 0): undefined when there is none or it failed. An
+   * overlapping one may have committed in another order: a close's release deferred on this
+   * answer is only finished later if so (release).
+   */
+  leftLinked(ino: Ino, maxAgeMs: number, now = Date.now()): boolean | undefined {
+    const entry = this.written.get(ino);
+    return entry && now - entry.at <= Math.min(maxAgeMs, this.lifetimeMs) ? entry.linked : undefined;
   }
 
   get size(): number {
@@ -91,7 +115,7 @@ export class RecentAttrs {
       if (attr && !run.overlapped) this.attrs.set(ino, { attr, at });
       if (!attr) this.deleted.set(ino, { at });
     }
-    this.wrote(written.keys(), at);
+    this.wrote(written, at);
     if (this.attrs.size > PRUNE_AT) this.prune(this.attrs, at);
     if (this.deleted.size > PRUNE_AT) this.prune(this.deleted, at);
   }
@@ -100,13 +124,15 @@ export class RecentAttrs {
   failed(run: RecentRun, written: ReadonlyMap<Ino, Attr | undefined> | undefined): void {
     this.running.delete(run);
     for (const ino of written?.keys() ?? []) this.attrs.delete(ino);
-    if (written) this.wrote(written.keys(), Date.now());
+    if (written) this.wrote(new Map([...written.keys()].map((ino) => [ino, null])), Date.now());
   }
 
-  private wrote(inos: Iterable<Ino>, at: number): void {
-    for (const ino of inos) {
+  /** Records what a settled transaction wrote: attributes (undefined: deleted), or null where its outcome is unknown. */
+  private wrote(written: ReadonlyMap<Ino, Attr | undefined | null>, at: number): void {
+    const settled = ++this.settled;
+    for (const [ino, attr] of written) {
       this.written.delete(ino);
-      this.written.set(ino, { at });
+      this.written.set(ino, { at, settled, linked: attr === null ? undefined : attr !== undefined && attr.nlink > 0 });
     }
     if (this.written.size > PRUNE_AT) this.prune(this.written, at, true);
   }

@@ -33,7 +33,7 @@ import { openEngine } from './registry.js';
 import { AbandonedClones } from './clone/abandoned-clones.js';
 import { SessionKeeper } from './sessions.js';
 import { refreshLiveSettings } from './settings-refresh.js';
-import { type RecentAttr, RecentAttrs } from './recent-attrs.js';
+import { type RecentAttr, RecentAttrs, type WriteMark } from './recent-attrs.js';
 import { listDirQuotas } from './space/quota-admin.js';
 import { ensureTrash } from './trash/trash.js';
 import { now } from './times.js';
@@ -211,8 +211,11 @@ export class VolumeMeta implements Meta {
   removedRecently(ino: Ino): boolean {
     return this.ctx.recent.removed(ino);
   }
-  writtenSince(ino: Ino, since: number): boolean {
-    return this.ctx.recent.writtenSince(ino, since);
+  writeMark(): WriteMark {
+    return this.ctx.recent.mark();
+  }
+  writtenSince(ino: Ino, mark: WriteMark): boolean {
+    return this.ctx.recent.writtenSince(ino, mark);
   }
   setattr(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr> {
     return this.live(() => setattr(this.ctx, caller, ino, changes));

@@ -1,5 +1,6 @@
 import type { FileHead } from '../chunk/file-reader.js';
 import type { FileWriter } from '../chunk/file-writer.js';
+import type { WriteMark } from '../meta/recent-attrs.js';
 import type { Ino } from '../meta/types.js';
 
 /** An open file: its inode, open flags, and the write buffer it shares with other handles of the inode. */
@@ -11,7 +12,7 @@ export interface FileHandle {
    * A small file as its open read it, and when that read began: reads are served from it while
    * this client has written nothing to the file since (Vfs.read).
    */
-  head?: { file: FileHead; readAt: number };
+  head?: { file: FileHead; readAt: WriteMark };
 }
 
 /** Open files of this client, and one shared write buffer per inode. */

@@ -90,7 +90,7 @@ export class Vfs {
 
   /** Opens an existing inode; O_TRUNC empties it (and with `dropPrivileges`, clears setuid/setgid as a write does). */
   async open(caller: Caller, ino: Ino, flags: number, options: { dropPrivileges?: boolean } = {}): Promise<{ handle: FileHandle; attr: Attr }> {
-    const readAt = Date.now();
+    const readAt = this.meta.writeMark();
     const opened = await this.meta.open(caller, ino, flags, { withHead: canRead(flags) && (flags & O_TRUNC) === 0 });
     let { attr } = opened;
     try {

@@ -57,7 +57,11 @@ export async function createNode(
     await tx.addCounter('inodes', 1);
     if (spec.open) await tx.putSustained(ctx.session, ino);
     return attr;
-  }).catch((err: unknown) => {
+  }).then((attr) => {
+    // Linked as its transaction settled: a close within the release delay needs no read (release).
+    if (spec.open) ctx.openFiles.seenLinked(ino, ctx.recent.mark());
+    return attr;
+  }, (err: unknown) => {
     if (spec.open) ctx.openFiles.remove(ino);
     throw err;
   });

@@ -45,7 +45,7 @@ export async function open(ctx: MetaContext, caller: Caller, ino: Ino, flags: nu
     if (!attr) throw new FsError('ENOENT', { syscall: 'open', ino });
     return { attr: checkOpen(caller, { attr: gone(attr), flags }), head };
   };
-  const readAt = Date.now();
+  const readAt = ctx.recent.mark();
   try {
     const opened = recorded
       ? await ctx.engine.read(read)
@@ -83,17 +83,19 @@ async function readFileHeadParts(tx: EngineTx, ino: Ino, maxLength: number): Pro
  * open record dropped later, in a batch (DeferredReleases); an unlinked one is finished now.
  */
 export async function release(ctx: MetaContext, ino: Ino): Promise<void> {
-  const linkedAt = ctx.openFiles.linkedAt(ino);
+  const linked = ctx.openFiles.linkedAt(ino);
   if (!ctx.openFiles.remove(ino)) return;
-  // A name this client's own commit, or an open's read, saw within the deferral delay (and no
-  // commit of this client changed since): deferring is right even if another client has
-  // unlinked it since (finishReleases reads afresh; the deletion waits as it would for any
-  // deferred record), so no read is needed.
+  // A name this client's own commit (the last that wrote the inode, overlapped or not), or an
+  // open's read (or create) with no write of this client since, saw within the deferral delay:
+  // deferring is right even if another client has unlinked it since (finishReleases reads
+  // afresh; the deletion waits as it would for any deferred record), so no read is needed.
   const recent = ctx.recent.get(ino, RELEASE_DELAY_MS)?.attr;
-  if (!recent && linkedAt !== undefined && Date.now() - linkedAt <= RELEASE_DELAY_MS && !ctx.recent.writtenSince(ino, linkedAt)) {
-    return ctx.releases.defer(ino);
-  }
-  const attr = recent ?? (await ctx.engine.read((tx) => tx.getInode(ino)));
+  const seen = recent
+    ? recent.nlink > 0
+    : (ctx.recent.leftLinked(ino, RELEASE_DELAY_MS) ??
+      (linked && Date.now() - linked.at <= RELEASE_DELAY_MS && !ctx.recent.writtenSince(ino, linked) ? true : undefined));
+  if (seen) return ctx.releases.defer(ino);
+  const attr = seen === undefined ? await ctx.engine.read((tx) => tx.getInode(ino)) : undefined;
   if (attr && attr.nlink > 0) return ctx.releases.defer(ino);
   await finishReleases(ctx, [ino]);
 }
