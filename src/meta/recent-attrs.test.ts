@@ -93,6 +93,28 @@ describe('RecentAttrs: the attributes this client committed', () => {
     assert.equal(recent.get(5 as Ino, 1_000)?.attr.mode, 0o604, 'alone again: recorded');
   });
 
+  it('keeps what overlapping transactions wrote to inodes no other transaction settled meanwhile wrote', async () => {
+    const recent = new RecentAttrs(1_000);
+    const engine = publishingChanges(fakeEngine(), recent);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = engine.txn(async (tx) => {
+      await tx.putInode(attrOf(6, 0o600));
+      await tx.putInode(attrOf(1, 0o755));
+      await gate;
+    });
+    await engine.txn(async (tx) => {
+      await tx.putInode(attrOf(7, 0o640));
+      await tx.putInode(attrOf(1, 0o750));
+    });
+    assert.equal(recent.get(7 as Ino, 1_000)?.attr.mode, 0o640, 'overlapping, but nothing else wrote 7');
+    assert.equal(recent.get(1 as Ino, 1_000)?.attr.mode, 0o750, 'the first has not settled: its write to 1 is not known yet');
+    release();
+    await first;
+    assert.equal(recent.get(6 as Ino, 1_000)?.attr.mode, 0o600, 'nothing settled meanwhile wrote 6');
+    assert.equal(recent.get(1 as Ino, 1_000), undefined, 'both wrote 1: which committed last is unknown');
+  });
+
   it('remembers the inodes a committed transaction removed, overlapping or not, for its lifetime; not a failed one\'s', async () => {
     const recent = new RecentAttrs(1_000);
     const engine = publishingChanges(fakeEngine(), recent);

@@ -7,6 +7,8 @@ const PRUNE_AT = 8_192;
 export interface RecentRun {
   /** Another transaction ran at some point while this one did. */
   overlapped: boolean;
+  /** Transactions with writes settled when it began, and when that was. */
+  readonly began: WriteMark;
 }
 
 /** A point in this client's transactions (`RecentAttrs.mark`): those that settled before it, and when it was taken. */
@@ -33,7 +35,9 @@ export interface RecentAttr {
  * clones create new inodes), so recording it and `deleteInode` in every transaction (the change
  * feed's recording, change-feed.ts, does both) keeps this exact for this client's own changes.
  * Transactions that overlap in time may commit in another order than their promises settle, so
- * what an overlapped transaction wrote is dropped instead. Whatever hands on attributes it read
+ * what an overlapped transaction wrote to an inode that another transaction, settled since the
+ * first began, also wrote is dropped instead (one that settles later drops it in turn), as is
+ * all that a transaction running longer than the lifetime wrote. Whatever hands on attributes it read
  * (lookup, open, a listing) calls `forget`, so a later answer from here never contradicts them.
  */
 export class RecentAttrs {
@@ -99,20 +103,22 @@ export class RecentAttrs {
 
   /** A transaction starts (publishingChanges records its writes): the handle for `committed` or `failed`. */
   begin(): RecentRun {
-    const run = { overlapped: this.running.size > 0 };
+    const run = { overlapped: this.running.size > 0, began: this.mark() };
     for (const other of this.running) other.overlapped = true;
     this.running.add(run);
     return run;
   }
 
-  /** It committed, leaving these attributes (undefined: deleted): kept, unless it overlapped another. */
+  /** It committed, leaving these attributes (undefined: deleted): kept, unless its order against another's commit is unknown. */
   committed(run: RecentRun, written: ReadonlyMap<Ino, Attr | undefined> | undefined): void {
     this.running.delete(run);
     if (!written) return;
     const at = Date.now();
+    const tooLong = at - run.began.at > this.lifetimeMs; // what settled meanwhile may be pruned
     for (const [ino, attr] of written) {
+      const ambiguous = run.overlapped && (tooLong || this.writtenSince(ino, run.began, at));
       this.attrs.delete(ino); // re-inserted last: the map stays in commit order, oldest first
-      if (attr && !run.overlapped) this.attrs.set(ino, { attr, at });
+      if (attr && !ambiguous) this.attrs.set(ino, { attr, at });
       if (!attr) this.deleted.set(ino, { at });
     }
     this.wrote(written, at);
