@@ -1,8 +1,7 @@
 import type { Meta } from '../meta/meta.js';
-import { CHUNK_SIZE, type Ino, type SliceId, type SliceRecord } from '../meta/types.js';
+import { CHUNK_SIZE, type FirstChunk, type Ino, type SliceId, type SliceRecord } from '../meta/types.js';
 import { resolveOverlay } from '../meta/overlay.js';
-import type { SliceReader } from './slice-reader.js';
-import { FsError } from '../errors/index.js';
+import { inlineSizeMismatch, type SliceReader } from './slice-reader.js';
 
 /**
  * Bytes [from, to) of a chunk with these records, zeros where no slice shows. `inline`: the
@@ -24,7 +23,7 @@ export async function readChunkRange(
     const [off, len] = [seg.off + (a - seg.pos), b - a];
     const data = inline?.get(seg.id);
     if (data) {
-      if (data.length !== seg.size) throw new FsError('EIO', { syscall: 'read', path: `inline/${seg.id}`, detail: `inline data of ${data.length} bytes for a slice of ${seg.size}` });
+      if (data.length !== seg.size) throw inlineSizeMismatch(seg, data);
       data.copy(out, a - from, off, off + len);
       continue;
     }
@@ -53,14 +52,9 @@ export async function readFileRange(
   return buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers);
 }
 
-/**
- * What an open read of a small file (Meta.OpenedFile): its length then, the records of its first
- * chunk and all of their slices' inline data.
- */
-export interface FileHead {
+/** What an open read of a small file (Meta.OpenedFile): its first chunk, and its length then. */
+export interface FileHead extends FirstChunk {
   length: number;
-  records: readonly SliceRecord[];
-  data: ReadonlyMap<SliceId, Buffer>;
 }
 
 /** Reads a byte range of a file as its head describes it (no engine read; objects through `slices`). */

@@ -11,6 +11,11 @@ const SMALL_READ = 128 * 1024;
 /** Small slices known to keep their bytes in objects, remembered up to this many (a slice never gains inline data). */
 const NOT_INLINE_MAX = 100_000;
 
+/** EIO for inline data that is not its slice's size (a damaged volume: fsck reports it). */
+export function inlineSizeMismatch(slice: { id: SliceId; size: number }, data: Buffer): FsError {
+  return new FsError('EIO', { syscall: 'read', path: `inline/${slice.id}`, detail: `inline data of ${data.length} bytes for a slice of ${slice.size}` });
+}
+
 /** Reads byte ranges of slices from their blocks, through the block cache. */
 export class SliceReader {
   private readonly inflight = new Map<string, Promise<Buffer>>();
@@ -37,9 +42,7 @@ export class SliceReader {
     }
     if (slice.size <= MAX_INLINE_SIZE && this.options.mayBeInline() && !this.notInline.has(slice.id)) {
       const data = await this.inlineData(slice);
-      if (data && data.length !== slice.size) {
-        throw new FsError('EIO', { syscall: 'read', path: `inline/${slice.id}`, detail: `inline data of ${data.length} bytes for a slice of ${slice.size}` });
-      }
+      if (data && data.length !== slice.size) throw inlineSizeMismatch(slice, data);
       if (data) return Buffer.from(data.subarray(off, off + len));
     }
     return this.readObjects(slice, off, len);

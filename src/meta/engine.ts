@@ -1,5 +1,5 @@
 import type {
-  Attr, CounterName, DetachedNode, DirQuota, Edge, Ino, LockRecord, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
+  Attr, CounterName, DetachedNode, DirQuota, Edge, FirstChunk, Ino, LockRecord, PendingSlice, SessionId, SessionInfo, SliceId, SliceRecord,
   VolumeSettings,
 } from './types.js';
 import type { CloneBatch, CloneEntriesSpec, CloneUnit } from './clone/clone-spec.js';
@@ -22,14 +22,10 @@ export interface EntriesRead {
   entries: Array<Edge & { attr?: Attr; xattrs?: boolean }>;
 }
 
-/**
- * What `getFileHead` reads: an inode, and when it is a regular file of at most the asked length
- * (and not empty), the records of its first chunk (oldest first) with the inline data of their
- * slices (slices kept in objects are absent from `data`).
- */
+/** What `getFileHead` reads: an inode, and its first chunk when it is a regular file of 1 to the asked length. */
 export interface FileHeadRead {
   attr?: Attr;
-  head?: { records: SliceRecord[]; data: Map<SliceId, Buffer> };
+  head?: FirstChunk;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { RecentAttr, WriteMark } from './recent-attrs.js';
 import type {
-  Attr, Caller, Edge, Ino, LockRecord, PendingSlice, SessionId, SliceId, SliceRecord, Timespec, VolumeSettings,
+  Attr, Caller, Edge, FirstChunk, Ino, LockRecord, PendingSlice, SessionId, SliceId, SliceRecord, Timespec, VolumeSettings,
 } from './types.js';
 import type { CloneOptions } from './clone/clone-spec.js';
 import type { TxnOptions } from './engine.js';
@@ -66,13 +66,12 @@ export interface DirPage {
 
 /**
  * What `open` found: the inode, and with `withHead`, for a regular file of 1 to 64 KiB, its first
- * chunk's records and all of their slices' inline data as of the open (close-to-open: a reader
- * may serve the file from them while `writtenSince` says this client changed nothing; slices
- * kept in objects are absent from `data`).
+ * chunk as of the open (close-to-open: a reader may serve the file from it while `writtenSince`
+ * says this client changed nothing).
  */
 export interface OpenedFile {
   attr: Attr;
-  head?: { records: SliceRecord[]; data: Map<SliceId, Buffer> };
+  head?: FirstChunk;
 }
 
 /** Which part of a directory to list. */

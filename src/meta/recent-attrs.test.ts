@@ -12,6 +12,13 @@ const t = { sec: 1, nsec: 0 };
 const attrOf = (ino: number, mode = 0o644): Attr =>
   ({ ino: ino as Ino, type: 'file', mode, uid: 0, gid: 0, nlink: 1, length: 0, rdev: 0, atime: t, mtime: t, ctime: t, parent: ROOT_INO });
 
+/** A promise that settles when `release` is called: holds a transaction open while others run. */
+function gated(): { gate: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  return { gate, release };
+}
+
 /** An engine whose transactions run `fn` on a tx that only notes puts; `attempts` runs per transaction (a retry). */
 function fakeEngine(options: { attempts?: number } = {}): Engine & { puts: number[] } {
   const puts: number[] = [];
@@ -78,8 +85,7 @@ describe('RecentAttrs: the attributes this client committed', () => {
   it('drops what overlapping transactions wrote: their commits may settle out of order', async () => {
     const recent = new RecentAttrs(1_000);
     const engine = publishingChanges(fakeEngine(), recent);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
+    const { gate, release } = gated();
     const first = engine.txn(async (tx) => {
       await tx.putInode(attrOf(5, 0o600));
       await gate;
@@ -96,8 +102,7 @@ describe('RecentAttrs: the attributes this client committed', () => {
   it('keeps what overlapping transactions wrote to inodes no other transaction settled meanwhile wrote', async () => {
     const recent = new RecentAttrs(1_000);
     const engine = publishingChanges(fakeEngine(), recent);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
+    const { gate, release } = gated();
     const first = engine.txn(async (tx) => {
       await tx.putInode(attrOf(6, 0o600));
       await tx.putInode(attrOf(1, 0o755));
@@ -118,8 +123,7 @@ describe('RecentAttrs: the attributes this client committed', () => {
   it('remembers the inodes a committed transaction removed, overlapping or not, for its lifetime; not a failed one\'s', async () => {
     const recent = new RecentAttrs(1_000);
     const engine = publishingChanges(fakeEngine(), recent);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
+    const { gate, release } = gated();
     const first = engine.txn(async (tx) => {
       await tx.deleteInode(5 as Ino);
       await gate;

@@ -67,6 +67,15 @@ export interface SliceRecord {
   len: number;
 }
 
+/**
+ * A small file's first chunk as one read found it (an open's head): its records, oldest first,
+ * and the inline data of their slices (slices kept in objects are absent from `data`).
+ */
+export interface FirstChunk {
+  records: SliceRecord[];
+  data: Map<SliceId, Buffer>;
+}
+
 /** Who asks: the credentials permission checks use. */
 export interface Caller {
   uid: number;

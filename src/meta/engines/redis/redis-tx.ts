@@ -234,6 +234,10 @@ export class RedisTx implements EngineTx {
    * any inline data committed meanwhile makes it run again), over this transaction's own puts.
    */
   async getSliceData(ids: readonly SliceId[]) {
+    return this.sliceData(ids, (args) => this.reader.read(this.k.sliceData, args));
+  }
+  /** Inline data of slices, over this transaction's own puts, read with `hmget` (watched or not). */
+  private async sliceData(ids: readonly SliceId[], hmget: (args: string[]) => Promise<unknown>): Promise<Map<SliceId, Buffer>> {
     const out = new Map<SliceId, Buffer>();
     const wanted: SliceId[] = [];
     for (const id of new Set(ids)) {
@@ -243,7 +247,7 @@ export class RedisTx implements EngineTx {
       else wanted.push(id);
     }
     if (wanted.length) {
-      const values = asArray(await this.reader.read(this.k.sliceData, ['HMGET', this.k.sliceData, ...wanted.map(String)]));
+      const values = asArray(await hmget(['HMGET', this.k.sliceData, ...wanted.map(String)]));
       wanted.forEach((id, i) => {
         const data = asBuffer(values[i]);
         if (data) out.set(id, data);
@@ -267,15 +271,7 @@ export class RedisTx implements EngineTx {
     const attr = await this.getInode(ino);
     if (attr?.type !== 'file' || attr.length < 1 || attr.length > maxLength) return { attr };
     const records = server ? this.overlay.chunks(ino).resolve(0, server) : await this.getChunk(ino, 0);
-    const ids = [...new Set(records.map((r) => r.id).filter((id) => id !== 0))];
-    const data = new Map<SliceId, Buffer>();
-    if (ids.length) {
-      const values = asArray(await this.reader.send(['HMGET', this.k.sliceData, ...ids.map(String)]));
-      ids.forEach((id, i) => {
-        const bytes = asBuffer(values[i]) ?? this.sliceDataPuts.get(id);
-        if (bytes) data.set(id, Buffer.from(bytes));
-      });
-    }
+    const data = await this.sliceData(records.map((r) => r.id), (args) => this.reader.send(args));
     return { attr, head: { records, data } };
   }
   async addSliceRefs(ids: readonly SliceId[]) {

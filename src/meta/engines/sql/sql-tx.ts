@@ -6,7 +6,7 @@ import type { SqlChangeFeed, SqlFeatures, SqlQuerier, SqlTypes } from './dialect
 import { cloneEntriesSql, countSubtreeSql, summarizeSubtreeSql } from './sql-clone.js';
 import { scratchStatements } from './schema.js';
 import { listQuotasSql } from './sql-scans.js';
-import { WriteBatch, type WriteGroup } from './write-batch.js';
+import { groupStatement, WriteBatch, type WriteGroup } from './write-batch.js';
 import {
   attrFromRow, attrParams, countIds, NODE_COLUMNS, NODE_FIELDS, nodeColumnsOf, nodeRowOf, nullColumnsOf, type NodeRow, type RecordRow, recordFromRow,
 } from './rows.js';
@@ -124,7 +124,7 @@ export class SqlTx implements EngineTx {
     params: readonly unknown[],
     merge?: (held: readonly unknown[]) => readonly unknown[],
   ) {
-    if (this.batch) this.batch.later(table, row, sql, params, merge);
+    if (this.batch) await this.batch.later(table, row, sql, params, merge);
     else await this.q.run(sql, params);
   }
 
@@ -293,8 +293,8 @@ export class SqlTx implements EngineTx {
       // either deleted or updated, as the snapshot's count decides (one change per row; a
       // concurrent change to its count fails the serializable transaction, which runs again).
       if (this.batch) return this.batch.laterGroup(['chunk_slice', 'slice', 'delslice'], DELETE_CHUNKS(ino, fromIndex, Date.now()));
-      const { clauses, sql, params } = DELETE_CHUNKS(ino, fromIndex, Date.now());
-      await this.q.run(`WITH ${clauses.map(([name, text]) => `${name} AS (${text})`).join(', ')} ${sql}`.replace(/\{(\w+)\}/g, '$1'), params);
+      const group = DELETE_CHUNKS(ino, fromIndex, Date.now());
+      await this.q.run(groupStatement(group), group.params);
       return;
     }
     const changed = await this.q.run(

@@ -60,8 +60,13 @@ describe('WriteBatch', () => {
     );
     assert.deepEqual(q.sent[2], ['WITH w0_d AS (DELETE FROM chunk WHERE k = ? RETURNING id), w0_c AS (SELECT id FROM w0_d), w0 AS (INSERT INTO q SELECT id, ? FROM w0_c) UPDATE node SET v = ?', [3, 4, 6]]);
     await batch.laterGroup(['chunk', 'q'], group);
+    await batch.later('q', '9', 'DELETE FROM q WHERE id = ?', [9]);
+    assert.equal(q.sent.length, 4, 'a single-row write to a held group\'s table sent the group first');
     await batch.flush();
-    assert.deepEqual(q.sent[3], ['WITH w0_d AS (DELETE FROM chunk WHERE k = ? RETURNING id), w0_c AS (SELECT id FROM w0_d) INSERT INTO q SELECT id, ? FROM w0_c', [3, 4]], 'alone, last: its clauses and its main statement');
+    assert.deepEqual(q.sent[4], ['DELETE FROM q WHERE id = ?', [9]]);
+    await batch.laterGroup(['chunk', 'q'], group);
+    await batch.flush();
+    assert.deepEqual(q.sent[5], ['WITH w0_d AS (DELETE FROM chunk WHERE k = ? RETURNING id), w0_c AS (SELECT id FROM w0_d) INSERT INTO q SELECT id, ? FROM w0_c', [3, 4]], 'alone, last: its clauses and its main statement');
   });
 
   it('sends an atEnd statement (NOTIFY) as the main statement after the held writes, or alone', async () => {

@@ -19,6 +19,18 @@ export interface WriteGroup {
   params: readonly unknown[];
 }
 
+/** A group's clauses as `<prefix><name> AS (…)` and its main statement, each `{name}` renamed so. */
+function renderGroup(group: Pick<WriteGroup, 'clauses' | 'sql'>, prefix: string): { clauses: string[]; main: string } {
+  const named = (sql: string) => sql.replace(/\{(\w+)\}/g, (_, name: string) => `${prefix}${name}`);
+  return { clauses: group.clauses.map(([name, sql]) => `${prefix}${name} AS (${named(sql)})`), main: named(group.sql) };
+}
+
+/** A group as one statement of its own (outside a batch). */
+export function groupStatement(group: WriteGroup): string {
+  const { clauses, main } = renderGroup(group, '');
+  return `WITH ${clauses.join(', ')} ${main}`;
+}
+
 /**
  * A transaction's querier that holds back single-row writes and sends them together, as one
  * statement of data-modifying WITH clauses (PostgreSQL), before the transaction's next other
@@ -40,15 +52,17 @@ export class WriteBatch implements SqlQuerier {
 
   /**
    * Holds a write of the row `row` names in `table`. A held write of the same row is replaced by
-   * it, or with `merge`, combined with it (its parameters from the held write's).
+   * it, or with `merge`, combined with it (its parameters from the held write's). A held group
+   * on the table (laterGroup) goes out first: it may change the same row.
    */
-  later(
+  async later(
     table: string,
     row: string,
     sql: string,
     params: readonly unknown[],
     merge?: (held: readonly unknown[]) => readonly unknown[],
-  ): void {
+  ): Promise<void> {
+    if (this.pending.some((w) => w.clauses && w.tables.includes(table))) await this.flush();
     const key = `${table} ${row}`;
     const at = this.pending.findIndex((w) => w.key === key);
     if (at < 0) this.pending.push({ tables: [table], key, sql, params });
@@ -110,13 +124,9 @@ export class WriteBatch implements SqlQuerier {
     this.pending = [];
     this.tail = undefined;
     // Each write's clauses (named w<i>_<name>), then the write itself as w<i>, the last one as the main statement.
-    const named = (w: PendingWrite, i: number, sql: string) => (w.clauses ? sql.replace(/\{(\w+)\}/g, (_, name: string) => `w${i}_${name}`) : sql);
-    const clauses = writes.flatMap((w, i) => [
-      ...(w.clauses ?? []).map(([name, sql]) => `w${i}_${name} AS (${named(w, i, sql)})`),
-      ...(i < writes.length - 1 ? [`w${i} AS (${named(w, i, w.sql)})`] : []),
-    ]);
-    const last = writes.length - 1;
-    const main = named(writes[last]!, last, writes[last]!.sql);
+    const parts = writes.map((w, i) => (w.clauses ? renderGroup({ clauses: w.clauses, sql: w.sql }, `w${i}_`) : { clauses: [], main: w.sql }));
+    const clauses = parts.flatMap((p, i) => [...p.clauses, ...(i < parts.length - 1 ? [`w${i} AS (${p.main})`] : [])]);
+    const main = parts[parts.length - 1]!.main;
     const sql = clauses.length ? `WITH ${clauses.join(', ')} ${main}` : main;
     const params = writes.flatMap((w) => w.params);
     if (final && this.q.atCommit) this.q.atCommit(sql, params);
