@@ -5,6 +5,7 @@ import { encodeStruct, writeStruct } from '../abi/layout.js';
 import { OPCODES } from '../abi/opcodes.js';
 import { direntAlign, fuse_dirent, fuse_entry_out, fuse_fsync_in, fuse_open_in, fuse_open_out, fuse_read_in, fuse_release_in } from '../abi/structs.js';
 import type { FuseContext } from '../context.js';
+import type { DirEntry } from '../dir-handles.js';
 import { writeEntryOut } from '../encode.js';
 import { defineOp } from '../op.js';
 
@@ -20,7 +21,10 @@ async function listing(fs: FuseContext, request: { fh: number; offset: number; s
   if (!dir) throw new FsError('EBADF', { syscall: 'readdir', detail: `no open directory ${request.fh}` });
   const { plus } = request;
   const size = Math.min(request.size, MAX_REPLY);
-  const out = Buffer.alloc(size);
+  // The entries that fit, then a buffer of just their size: the kernel offers 4 KiB to 128 KiB
+  // and a directory's page is usually a few hundred bytes (a fresh 128 KiB buffer per READDIRPLUS
+  // cost more, in page faults and zeroing, than reading the page from the engine).
+  const page: { index: number; entry: DirEntry; attr: Attr | undefined; at: number }[] = [];
   let used = 0;
   for (let index = request.offset; ; index++) {
     const entry = await dir.at(index, { vfs: fs.vfs, caller: request.caller, plus });
@@ -28,10 +32,15 @@ async function listing(fs: FuseContext, request: { fh: number; offset: number; s
     if (dir.ino === ROOT_INO && fs.virtual.shadows(ROOT_INO, entry.name)) continue;
     const length = direntAlign((plus ? fuse_entry_out.size : 0) + fuse_dirent.size + entry.name.length);
     if (used + length > size) break;
-    let at = used;
+    // `.` and `..` get node id 0: the kernel lists them without caching an entry.
+    const attr = plus && index >= 2 ? (entry.attr ?? (await attrOrGone(fs, entry.ino as Ino))) : undefined;
+    page.push({ index, entry, attr, at: used });
+    used += length;
+  }
+  const out = Buffer.alloc(used);
+  for (const { index, entry, attr, at: start } of page) {
+    let at = start;
     if (plus) {
-      // `.` and `..` get node id 0: the kernel lists them without caching an entry.
-      const attr = index < 2 ? undefined : entry.attr ?? (await attrOrGone(fs, entry.ino as Ino));
       if (attr) {
         writeEntryOut(out, at, { attr, timeouts: fs.kernel.timeouts });
         fs.kernel.sent(attr);
@@ -42,9 +51,8 @@ async function listing(fs: FuseContext, request: { fh: number; offset: number; s
     }
     writeStruct(fuse_dirent, out, at, { ino: entry.ino, off: index + 1, namelen: entry.name.length, type: direntType(entry.type) });
     entry.name.copy(out, at + fuse_dirent.size);
-    used += length;
   }
-  return out.subarray(0, used);
+  return out;
 }
 
 /** Attributes of a listed entry, or undefined if it was removed since the listing was read. */
