@@ -8,7 +8,7 @@ import { INIT_FLAGS } from './abi/constants.js';
 import { encodeStruct, readStruct } from './abi/layout.js';
 import { OPCODES } from './abi/opcodes.js';
 import {
-  fuse_attr_out, fuse_dirent, fuse_entry_out, fuse_getattr_in, fuse_getxattr_in, fuse_in_header, fuse_init_in, fuse_init_out, fuse_interrupt_in, fuse_lk_in, fuse_read_in,
+  fuse_attr_out, fuse_dirent, fuse_entry_out, fuse_getattr_in, fuse_getxattr_in, fuse_in_header, fuse_init_in, fuse_init_out, fuse_interrupt_in, fuse_lk_in, fuse_read_in, fuse_release_in,
 } from './abi/structs.js';
 import { DirHandles } from './dir-handles.js';
 import { KernelCache } from './kernel-cache.js';
@@ -41,14 +41,14 @@ function harness(options: { vfs?: Partial<Vfs>; virtual?: VirtualFile[]; extraOp
     { errorLog: (l) => errors.push(l) },
   );
   let unique = 100;
-  const send = (opcode: number, body: Buffer, nodeid = 1) => {
+  const send = (opcode: number, body: Buffer, nodeid = 1, uid = 0) => {
     const u = (unique += 2);
-    const header = encodeStruct(fuse_in_header, { len: 40 + body.length, opcode, unique: u, nodeid, uid: 0, gid: 0, pid: 0 });
+    const header = encodeStruct(fuse_in_header, { len: 40 + body.length, opcode, unique: u, nodeid, uid, gid: 0, pid: 0 });
     const buf = Buffer.concat([header, body]);
     return { unique: u, done: session.dispatch(buf, buf.length) };
   };
-  const call = async (opcode: number, body: Buffer, nodeid = 1) => {
-    const { unique: u, done } = send(opcode, body, nodeid);
+  const call = async (opcode: number, body: Buffer, nodeid = 1, uid = 0) => {
+    const { unique: u, done } = send(opcode, body, nodeid, uid);
     await done;
     return replies.find((r) => r.unique === u);
   };
@@ -74,11 +74,15 @@ describe('fuse session: decode → op table → reply once', () => {
         throw new FsError('ENODATA', { syscall: 'getxattr', path: n });
       },
       setxattr: async (_c, ino, n) => void calls.push(`set ${ino} ${n}`),
+      // A file the vfs knows has no capability xattr (just created here).
+      knownAbsent: (ino, n) => ino === 7 && n === 'security.capability',
     };
     const h = harness({ vfs });
     const probe = async (n: string, ino = 5) => (await h.call(OPCODES.FUSE_GETXATTR, Buffer.concat([encodeStruct(fuse_getxattr_in, { size: 0, padding: 0 }), name(n)]), ino))?.error;
     assert.equal(await probe('security.capability', 6), -ENODATA);
     assert.deepEqual(calls.splice(0), ['get 6 security.capability'], 'the probe before a new file\'s first write lists nothing');
+    assert.equal(await probe('security.capability', 7), -ENODATA);
+    assert.deepEqual(calls, [], 'a file the vfs knows has none: answered at once');
     assert.equal(await probe('security.selinux'), -ENODATA);
     assert.equal(await probe('system.posix_acl_access'), -ENODATA);
     assert.equal(await probe('security.capability'), -ENODATA);
@@ -191,7 +195,7 @@ describe('fuse session: decode → op table → reply once', () => {
     };
     // OPENDIR reads nothing: only whether this mount removed the directory a moment ago.
     const removed = new Set([6]);
-    const meta = { removedRecently: (ino: Ino) => removed.has(ino) } as Vfs['meta'];
+    const meta = { removedRecently: (ino: Ino) => removed.has(ino), writeMark: () => ({ settled: 0, at: 0 }), writtenSince: () => true } as Partial<Vfs['meta']> as Vfs['meta'];
     const h = harness({ vfs: { readdir, meta } });
     assert.equal((await h.call(OPCODES.FUSE_OPENDIR, Buffer.alloc(8), 6))?.error, -constants.errno.ENOENT);
     const open = await h.call(OPCODES.FUSE_OPENDIR, Buffer.alloc(8), 5);
@@ -214,6 +218,64 @@ describe('fuse session: decode → op table → reply once', () => {
     assert.deepEqual(inos, [5, 3, 20, 21, 22, 23, 24], '`..` is the parent the first page names');
     const again = await h.call(OPCODES.FUSE_READDIR, encodeStruct(fuse_read_in, { fh, offset: 4, size: 4096 }), 5);
     assert.equal(readStruct(fuse_dirent, again!.payload).off, 5, 'seekdir to the 5th entry');
+  });
+
+  it("a new open of a directory starts from the listing the last one read, unless this client wrote the directory or a listed inode since, or another user lists", async () => {
+    let reads = 0;
+    let names = ['a', 'b'];
+    const readdir: Vfs['readdir'] = async () => {
+      reads++;
+      return { entries: names.map((n, i) => ({ name: Buffer.from(n), ino: (20 + i) as Ino, type: 'file' as const, attr: attrOf(20 + i) })), parent: 1 as Ino };
+    };
+    // writtenSince: what this client wrote since a mark (one number per transaction that settled).
+    let settled = 0;
+    const written = new Map<number, number>();
+    const meta = {
+      removedRecently: () => false,
+      writeMark: () => ({ settled, at: Date.now() }),
+      writtenSince: (ino: Ino, mark: { settled: number }) => (written.get(ino) ?? -1) > mark.settled,
+    } as Partial<Vfs['meta']> as Vfs['meta'];
+    const write = (ino: number) => written.set(ino, ++settled);
+    const h = harness({ vfs: { readdir, meta } });
+    const list = async (opts: { uid?: number; opcode?: number; rewind?: boolean } = {}) => {
+      const open = await h.call(OPCODES.FUSE_OPENDIR, Buffer.alloc(8), 5, opts.uid);
+      const fh = Number(open!.payload.readBigUInt64LE(0));
+      const read = async () => {
+        const plus = opts.opcode === OPCODES.FUSE_READDIRPLUS;
+        const r = await h.call(plus ? OPCODES.FUSE_READDIRPLUS : OPCODES.FUSE_READDIR, encodeStruct(fuse_read_in, { fh, offset: 0, size: 4096 }), 5, opts.uid);
+        assert.equal(r!.error, 0);
+        const seen: string[] = [];
+        for (let at = plus ? fuse_entry_out.size : 0; at < r!.payload.length; ) {
+          const d = readStruct(fuse_dirent, r!.payload, at);
+          seen.push(r!.payload.subarray(at + 24, at + 24 + d.namelen).toString());
+          at += ((24 + d.namelen + 7) & ~7) + (plus ? fuse_entry_out.size : 0);
+        }
+        return seen.slice(2);
+      };
+      let seen = await read();
+      if (opts.rewind) seen = await read();
+      await h.call(OPCODES.FUSE_RELEASEDIR, encodeStruct(fuse_release_in, { fh, flags: 0, release_flags: 0, lock_owner: 0n }), 5);
+      return seen;
+    };
+    assert.deepEqual(await list(), ['a', 'b']);
+    assert.equal(reads, 1);
+    names = ['a', 'b', 'c']; // another client's change, within the second: the kernel's caches are as late
+    assert.deepEqual(await list(), ['a', 'b'], 'the second open reads nothing');
+    assert.equal(reads, 1);
+    write(5); // this client changed the directory
+    assert.deepEqual(await list(), ['a', 'b', 'c']);
+    assert.equal(reads, 2);
+    write(21); // … or a listed inode (its attributes are in READDIRPLUS replies)
+    assert.deepEqual(await list(), ['a', 'b', 'c']);
+    assert.equal(reads, 3);
+    await list({ uid: 1000 });
+    assert.equal(reads, 4, 'another user lists for itself');
+    assert.deepEqual(await list({ opcode: OPCODES.FUSE_READDIRPLUS }), ['a', 'b', 'c']);
+    assert.equal(reads, 5, 'a listing without attributes does not answer one with them');
+    assert.deepEqual(await list({ opcode: OPCODES.FUSE_READDIRPLUS }), ['a', 'b', 'c']);
+    assert.equal(reads, 5);
+    await list({ opcode: OPCODES.FUSE_READDIRPLUS, rewind: true });
+    assert.equal(reads, 6, 'rewinddir lists afresh');
   });
 
   it('INTERRUPT aborts a waiting SETLKW (EINTR); an interrupt for an unknown request asks the kernel to retry (EAGAIN)', async () => {

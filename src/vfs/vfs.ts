@@ -270,9 +270,16 @@ export class Vfs {
   }
 
   getxattr(caller: Caller, ino: Ino, name: string): Promise<Buffer> {
-    // The kernel's probe before a write to a file just created or checked here.
-    if (name === CAPABILITY_XATTR && this.unprivileged.has(ino)) return Promise.reject(new FsError('ENODATA', { syscall: 'getxattr', path: name }));
+    if (this.knownAbsent(ino, name)) return Promise.reject(new FsError('ENODATA', { syscall: 'getxattr', path: name }));
     return this.meta.getxattr(caller, ino, name);
+  }
+  /**
+   * True when `ino` is known here to have no xattr `name` without asking the engine: the
+   * kernel's `security.capability` probe before a write, of a file just created or checked here.
+   * (A front end answers ENODATA without building an error: the probe comes before every write.)
+   */
+  knownAbsent(ino: Ino, name: string): boolean {
+    return name === CAPABILITY_XATTR && this.unprivileged.has(ino);
   }
   setxattr(caller: Caller, ino: Ino, name: string, value: Buffer, flags?: number): Promise<void> {
     this.unprivileged.forget(ino);

@@ -88,6 +88,26 @@ describe('slicefs mount: everyday tools on a real mount', () => {
     run(`rm -r ${mnt}/many`);
   });
 
+  it("a directory listed again at once shows this mount's changes in between (names, modes, sizes)", () => {
+    // Each `ls` opens the directory afresh: a listing just read may serve the next open, never across a change.
+    const list = () => run(`ls -ln ${mnt}/again | awk 'NR > 1 { print $1, $5, $9 }'`);
+    run(`mkdir ${mnt}/again && printf 12345 > ${mnt}/again/a`);
+    assert.equal(list(), '-rw-r--r-- 5 a\n');
+    assert.equal(list(), '-rw-r--r-- 5 a\n');
+    run(`chmod 600 ${mnt}/again/a`);
+    assert.equal(list(), '-rw------- 5 a\n');
+    run(`printf 67 >> ${mnt}/again/a`);
+    assert.equal(list(), '-rw------- 7 a\n');
+    run(`touch ${mnt}/again/b`);
+    assert.equal(list(), '-rw------- 7 a\n-rw-r--r-- 0 b\n');
+    run(`rm ${mnt}/again/a`);
+    assert.equal(list(), '-rw-r--r-- 0 b\n');
+    run(`mv ${mnt}/again/b ${mnt}/again/c`);
+    assert.equal(list(), '-rw-r--r-- 0 c\n');
+    run(`rm -r ${mnt}/again`);
+    assert.equal(sh(`ls ${mnt}/again`).code, 2);
+  });
+
   it('an unlinked file stays readable through an open descriptor until it is closed', () => {
     run(`printf still-here > ${mnt}/gone`);
     assert.equal(run(`exec 3<${mnt}/gone; rm ${mnt}/gone; cat <&3; test ! -e ${mnt}/gone && echo " removed"`), 'still-here removed\n');

@@ -21,9 +21,11 @@ export const xattrOps = [
     decode: (r) => ({ ...r.struct(fuse_getxattr_in), name: r.name().toString() }),
     async handle({ header, body, reply, fs, caller }) {
       const ino = header.nodeid as Ino;
-      // The kernel's security.capability probe before a write has its own shortcut in the vfs (a file just created or checked).
-      // An answer, not a failure: sent without building an error (ls -l asks this of every file).
-      if (body.name !== CAPABILITY_XATTR && (await fs.xattrNames.absent(fs.vfs, ino, body.name))) return reply.error('ENODATA');
+      // An answer, not a failure: sent without building an error. The kernel's security.capability
+      // probe comes before every write (the vfs knows a file just created or checked); ls -l asks
+      // security.selinux and system.posix_acl_access of every file (the mount keeps xattr names).
+      const absent = body.name === CAPABILITY_XATTR ? fs.vfs.knownAbsent(ino, body.name) : await fs.xattrNames.absent(fs.vfs, ino, body.name);
+      if (absent) return reply.error('ENODATA');
       sized(reply, await fs.vfs.getxattr(caller, ino, body.name), body.size);
     },
     print: (b) => `${b.name} size=${b.size}`,
