@@ -43,7 +43,8 @@ export class OrderedScans {
   private async sorted(kind: string, restart: boolean, load: () => Promise<number[]>): Promise<number[]> {
     const cached = this.lists.get(kind);
     if (!restart && cached && Date.now() - cached.at < LIST_TTL_MS) return cached.ids;
-    const ids = (await load()).sort((a, b) => a - b);
+    // SCAN and HSCAN may return a key or field twice (the table was resized meanwhile): each id once.
+    const ids = (await load()).sort((a, b) => a - b).filter((id, i, all) => i === 0 || id !== all[i - 1]);
     this.lists.set(kind, { ids, at: Date.now() });
     return ids;
   }
