@@ -29,8 +29,18 @@ export class FsError extends Error {
   readonly ino: number | undefined;
   readonly detail: string | undefined;
 
+  /**
+   * Whether FsErrors capture stack frames, which costs 10–20 µs each. A process serving a mount
+   * turns it off once it serves: it reports an FsError by its message, never its stack
+   * (fuse/error-report.ts), and answers the kernel's LOOKUP before every create with ENOENT.
+   */
+  static stacks = true;
+
   constructor(code: Errno, context: FsErrorContext = {}) {
+    const frames = Error.stackTraceLimit;
+    if (!FsError.stacks) Error.stackTraceLimit = 0;
     super(FsError.format(code, context), context.cause === undefined ? undefined : { cause: context.cause });
+    Error.stackTraceLimit = frames;
     this.name = 'Error'; // as Node's own fs errors: stacks and inspect show `Error: ENOENT: …`
     this.code = code;
     this.errno = -errnoNumber(code);

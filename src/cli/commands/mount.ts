@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { CodedError } from '../../errors/index.js';
+import { CodedError, FsError } from '../../errors/index.js';
 import { parseDuration, parseSize } from '../../sdk/sizes.js';
 import type { CommandDefinition } from '../command.js';
 import { loadSdk } from '../load-sdk.js';
@@ -84,6 +84,9 @@ export const mount: CommandDefinition = {
         if (metricsUrl) io.err.write(`slicefs: metrics at ${metricsUrl}\n`);
         io.err.write(`slicefs: mounted volume ${volume} at ${target} (pid ${process.pid})\n`);
         live = true;
+        // From here this process serves the mount: it reports an FsError by its message, never
+        // its stack, and answers ENOENT to the kernel's LOOKUP before every create.
+        FsError.stacks = false;
         reportMountReady();
       },
     }).catch((err: unknown) => {
