@@ -2,7 +2,7 @@
 // metadata layer a mount serves it with: µs per lookup with FsErrors capturing stack frames (the
 // SDK's default) and without (`FsError.stacks = false`, what a serving mount process sets),
 // alternating rounds in one process, per engine.
-//   npx tsx bench/negative-lookups.ts -- [--lookups 5000] [--rounds 4] [--engines sqlite3,redis,postgres]
+//   npx tsx bench/negative-lookups.ts [--lookups 5000] [--rounds 4] [--engines sqlite3,redis,postgres]
 import { parseArgs } from 'node:util';
 import { FsError, isFsError } from '../src/errors/index.js';
 import { n, root, testSettings } from '../src/meta/testing/harness.js';
