@@ -48,12 +48,11 @@ export class DirHandle {
   /** Taken before the first page of the current listing was read. */
   private mark: WriteMark | undefined;
   private listedBy: { caller: string; plus: boolean } | undefined;
-  /** Whether a listing has been started (a kept one is offered only before). */
-  private started = false;
 
   constructor(
     readonly ino: Ino,
-    private readonly kept?: KeptListing,
+    /** The last open's listing, for this handle's first listing only (a rewinddir lists afresh). */
+    private kept?: KeptListing,
   ) {}
 
   private restart(): void {
@@ -67,8 +66,8 @@ export class DirHandle {
     if (index === 0) {
       this.restart();
       const caller = callerKey(ctx.caller);
-      const kept = this.started ? undefined : this.kept;
-      this.started = true;
+      const kept = this.kept;
+      this.kept = undefined;
       this.listedBy = { caller, plus: ctx.plus };
       if (kept && kept.caller === caller && kept.plus === ctx.plus && unchangedSince(this.ino, kept, ctx.vfs)) {
         this.entries = [...kept.entries];
