@@ -35,6 +35,12 @@ export interface SqlFeatures {
    * page of 7 entries: 95 µs joined, 58 µs as nine statements).
    */
   roundTrips: boolean;
+  /**
+   * Rows each usage counter is spread over (counter-shards.ts): more than one where concurrent
+   * transactions that add to one row conflict (PostgreSQL's serializable isolation); 1 where
+   * writers take turns anyway (SQLite).
+   */
+  counterShards: number;
 }
 
 /** Runs SQL with `?` placeholders on one connection or transaction. */

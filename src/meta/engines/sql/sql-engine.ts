@@ -5,6 +5,7 @@ import type { Attr, CounterName, DetachedNode, Ino, PendingSlice, SessionId, Ses
 import type { SqlDialect } from './dialect.js';
 import { attrParams, NODE_COLUMNS, NODE_FIELDS } from './rows.js';
 import { schemaStatements, TABLES } from './schema.js';
+import { ShardTurns } from './counter-shards.js';
 import { SqlScans } from './sql-scans.js';
 import { SqlTx } from './sql-tx.js';
 
@@ -16,9 +17,12 @@ const SCHEMA_REVISION = 6;
 /** The SQL engine family: one implementation over a thin dialect. */
 export class SqlEngine implements Engine {
   private readonly scans: SqlScans;
+  /** Which row of each usage counter the next write transaction adds to. */
+  private readonly shards: ShardTurns;
 
   constructor(private readonly d: SqlDialect) {
-    this.scans = new SqlScans(d.reader);
+    this.scans = new SqlScans(d.reader, d.features.counterShards);
+    this.shards = new ShardTurns(d.features.counterShards);
   }
 
   get scheme(): string {
@@ -79,7 +83,7 @@ export class SqlEngine implements Engine {
 
   txn<T>(fn: (tx: EngineTx) => Promise<T>, options?: TxnOptions): Promise<T> {
     return this.d.transaction(async (q) => {
-      const tx = new SqlTx(q, this.d, { transaction: true });
+      const tx = new SqlTx(q, this.d, { transaction: true, shard: this.shards.take() });
       const result = await fn(tx);
       await tx.flush();
       return result;
@@ -188,7 +192,7 @@ export class SqlEngine implements Engine {
     return this.scans.scanXattrs(after, limit);
   }
   snapshot<T>(fn: (view: VolumeView) => Promise<T>): Promise<T> {
-    return this.d.snapshot((q) => fn(new SqlScans(q)));
+    return this.d.snapshot((q) => fn(new SqlScans(q, this.d.features.counterShards)));
   }
 
   async totals(): Promise<VolumeTotals> {

@@ -1,6 +1,7 @@
 import type { ChunkRecordCursor, ChunkRecordRow, SymlinkRow, VolumeView, XattrRow } from '../../engine.js';
 import type { Attr, DetachedNode, DirQuota, Edge, FileType, Ino, PendingSlice, SessionId, SessionInfo, SliceId, CounterName } from '../../types.js';
 import type { SqlQuerier } from './dialect.js';
+import { readCounter } from './counter-shards.js';
 import { attrFromRow, NODE_COLUMNS, type NodeRow } from './rows.js';
 
 /** Every directory quota (a transaction's and a scan's read). */
@@ -19,11 +20,14 @@ export async function listQuotasSql(q: SqlQuerier): Promise<DirQuota[]> {
  * so each page is one index range, whatever the table's size.
  */
 export class SqlScans implements VolumeView {
-  constructor(private readonly q: SqlQuerier) {}
+  constructor(
+    private readonly q: SqlQuerier,
+    /** Rows each usage counter is spread over (SqlFeatures.counterShards). */
+    private readonly counterShards: number,
+  ) {}
 
-  async getCounter(name: CounterName): Promise<number> {
-    const [row] = await this.q.all<{ value: number }>(`SELECT value FROM counter WHERE name = ?`, [name]);
-    return row ? Number(row.value) : 0;
+  getCounter(name: CounterName): Promise<number> {
+    return readCounter(this.q, name, this.counterShards);
   }
   async pendingSlices(limit: number, after = 0): Promise<PendingSlice[]> {
     const rows = await this.q.all<{ id: number; size: number }>(`SELECT id, size FROM delslice WHERE id > ? ORDER BY id LIMIT ?`, [after, limit]);

@@ -3,6 +3,7 @@ import type { EngineTx, EntriesRead, FileHeadRead } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, DirQuota, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
 import type { CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { SqlChangeFeed, SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
+import { counterRow, readCounter } from './counter-shards.js';
 import { cloneEntriesSql, countSubtreeSql, summarizeSubtreeSql } from './sql-clone.js';
 import { scratchStatements } from './schema.js';
 import { listQuotasSql } from './sql-scans.js';
@@ -101,12 +102,15 @@ export class SqlTx implements EngineTx {
    * this transaction's own writes (a transaction reads one snapshot).
    */
   private readonly openedBy = new Map<Ino, SessionId[]>();
+  /** The row of each usage counter this transaction adds to (counter-shards.ts). */
+  private readonly shard: number;
 
   constructor(
     q: SqlQuerier,
     private readonly dialect: { features: SqlFeatures; types: SqlTypes; changes?: SqlChangeFeed },
-    options: { transaction?: boolean } = {},
+    options: { transaction?: boolean; shard?: number } = {},
   ) {
+    this.shard = options.shard ?? 0;
     this.batch = options.transaction && dialect.features.writableCte ? new WriteBatch(q) : undefined;
     this.q = this.batch ?? q;
   }
@@ -352,17 +356,17 @@ export class SqlTx implements EngineTx {
   }
 
   async getCounter(name: CounterName) {
-    const [row] = await this.q.all<{ value: number }>(`SELECT value FROM counter WHERE name = ?`, [name]);
-    return row ? Number(row.value) : 0;
+    return readCounter(this.on('counter'), name, this.dialect.features.counterShards);
   }
   async addCounter(name: CounterName, delta: number) {
     if (delta === 0) return;
+    const row = counterRow(name, this.shard);
     await this.write(
       'counter',
-      name,
+      row,
       `INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counter.value + excluded.value`,
-      [name, delta],
-      (held) => [name, (held[1] as number) + delta],
+      [row, delta],
+      (held) => [row, (held[1] as number) + delta],
     );
   }
 

@@ -17,7 +17,7 @@ export class PostgresDialect implements SqlDialect {
   readonly scheme = 'postgres';
   // A pooled connection lives long and PostgreSQL never vacuums temp tables: empty them at COMMIT.
   readonly types = { int: 'BIGINT', blob: 'BYTEA', tempTable: ' ON COMMIT DELETE ROWS', updatedOften: 'fillfactor = 50' };
-  readonly features = { writableCte: true, analyzeTempTables: true, roundTrips: true };
+  readonly features = { writableCte: true, analyzeTempTables: true, roundTrips: true, counterShards: 16 };
   readonly reader: SqlQuerier;
   readonly changes: PostgresChangeFeed;
   private readonly direct: PgQuerier;

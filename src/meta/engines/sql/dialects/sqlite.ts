@@ -106,7 +106,7 @@ class ReadRouter implements SqlQuerier {
 class SqliteDialect implements SqlDialect {
   readonly scheme = 'sqlite3';
   readonly types = { int: 'INTEGER', blob: 'BLOB', clustered: ' WITHOUT ROWID' };
-  readonly features = { writableCte: false, analyzeTempTables: false, roundTrips: false };
+  readonly features = { writableCte: false, analyzeTempTables: false, roundTrips: false, counterShards: 1 };
   private readonly writer: Connection | undefined;
   readonly reader: SqlQuerier;
   private readonly readConnection: Connection;
