@@ -83,9 +83,23 @@ export function publishingChanges(engine: Engine, recent?: RecentAttrs): Engine 
       throw err;
     }
   };
+  // A replacement is a transaction of one putInode: recorded and published the same way.
+  const replaceInode: Engine['replaceInode'] = engine.replaceInode && (async (expected, next, changes) => {
+    const run = recent?.begin();
+    const written = new Map<Ino, Attr | undefined>([[next.ino, { ...next }]]);
+    try {
+      const replaced = await engine.replaceInode!(expected, next, engine.subscribeChanges ? changes : []);
+      if (run) recent!.committed(run, replaced ? written : undefined);
+      return replaced;
+    } catch (err) {
+      if (run) recent!.failed(run, written);
+      throw err;
+    }
+  });
   return new Proxy(engine, {
     get(target, key) {
       if (key === 'txn') return txn;
+      if (key === 'replaceInode') return replaceInode;
       const value = Reflect.get(target, key, target) as unknown;
       return typeof value === 'function' ? value.bind(target) : value;
     },

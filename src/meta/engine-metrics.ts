@@ -32,11 +32,13 @@ export function withEngineMetrics(engine: Engine, metrics: EngineMetrics): Engin
   };
   const txn: Engine['txn'] = (fn, options) => timed('transactions', () => engine.txn(fn, options));
   const read: Engine['read'] = (fn) => timed('reads', () => engine.read(fn));
+  const replaceInode: Engine['replaceInode'] = engine.replaceInode && ((expected, next, changes) => timed('transactions', () => engine.replaceInode!(expected, next, changes)));
   // Every other member is the engine's own, so a member added to Engine needs nothing here.
   return new Proxy(engine, {
     get(target, prop) {
       if (prop === 'txn') return txn;
       if (prop === 'read') return read;
+      if (prop === 'replaceInode') return replaceInode;
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -281,6 +281,15 @@ export interface Engine {
   txn<T>(fn: (tx: EngineTx) => Promise<T>, options?: TxnOptions): Promise<T>;
   /** Runs read-only `fn` on committed state (no isolation across calls promised). */
   read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T>;
+  /**
+   * Optional: a transaction that only replaces one inode's attributes, `expected` by `next`, if
+   * the engine holds exactly `expected` (every field), publishing `changes` with it (as
+   * `publishChanges` would) — in one round trip where the engine is remote. False, with nothing
+   * written, when the inode is not as expected or the engine declines this once (a conflict):
+   * the caller then runs its usual transaction, which reads the inode again. A chmod, chown or
+   * utimes from attributes this client itself just committed (setattr) takes this way.
+   */
+  replaceInode?(expected: Attr, next: Attr, changes: readonly Change[]): Promise<boolean>;
   /** Adds `n` to a counter atomically, outside any transaction, and returns the new value. */
   incrCounter(name: CounterName, n: number): Promise<number>;
   /** A counter's value. */

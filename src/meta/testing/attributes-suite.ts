@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { W_OK, R_OK, X_OK, XATTR_CREATE, XATTR_REPLACE } from '../meta.js';
+import type { Change } from '../change.js';
 import { ROOT_INO } from '../types.js';
-import { alice, bob, n, rejectsWith, root, withMeta } from './harness.js';
+import { VolumeMeta } from '../volume-meta.js';
+import { alice, bob, n, rejectsWith, root, until, withMeta } from './harness.js';
 import type { TestEngine } from './test-engines.js';
 
 const later = (a: { sec: number; nsec: number }, b: { sec: number; nsec: number }) => a.sec > b.sec || (a.sec === b.sec && a.nsec > b.nsec);
@@ -25,6 +27,51 @@ export function attributesSuite(engine: TestEngine): void {
         const chowned = await m.setattr(root, f.ino, { uid: 9 });
         assert.equal(chowned.mode & 0o4000, 0, 'chown clears setuid');
         assert.deepEqual(await m.getattr(f.ino), chowned);
+      });
+    });
+
+    it('a chmod, chown or utimes from this client\'s own last commit keeps what another client changed since', async () => {
+      await withMeta(engine, async (m, url) => {
+        const other = await VolumeMeta.open(url);
+        try {
+          const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+          const chmodded = await m.setattr(root, f.ino, { mode: 0o640 });
+          assert.equal(chmodded.mode, 0o640);
+          // Another client changes the owner; this one then sets times from what it last committed.
+          await other.setattr(root, f.ino, { uid: 7, gid: 8 });
+          const timed = await m.setattr(root, f.ino, { mtime: { sec: 2000, nsec: 5 } });
+          assert.deepEqual([timed.uid, timed.gid, timed.mode, timed.mtime], [7, 8, 0o640, { sec: 2000, nsec: 5 }]);
+          assert.deepEqual(await other.getattr(f.ino), timed);
+          // A change the rules refuse on what this client knows is decided on what is there.
+          await other.setattr(root, f.ino, { uid: alice.uid });
+          const byAlice = await m.setattr(alice, f.ino, { mode: 0o600 });
+          assert.equal(byAlice.mode, 0o600, 'alice owns the file now');
+          await rejectsWith(m.setattr(bob, f.ino, { mode: 0o777 }), 'EPERM');
+        } finally {
+          await other.close();
+        }
+      });
+    });
+
+    it('replaceInode replaces an inode only from exactly its attributes, and publishes the change', async () => {
+      await withMeta(engine, async (m) => {
+        const replace = m.engine.replaceInode?.bind(m.engine);
+        assert.ok(replace, `${engine.name} replaces inodes in one step`);
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const held = (await m.engine.read((tx) => tx.getInode(f.ino)))!;
+        const heard: Change[] = [];
+        const subscription = await m.engine.subscribeChanges?.((changes) => void heard.push(...changes));
+        try {
+          for (const stale of [{ ...held, mode: 0o600 }, { ...held, mtime: { ...held.mtime, nsec: held.mtime.nsec + 1 } }, { ...held, nlink: 2 }]) {
+            assert.equal(await replace(stale, { ...held, uid: 5 }, [{ parent: ROOT_INO, ino: f.ino }]), false);
+          }
+          assert.deepEqual(await m.engine.read((tx) => tx.getInode(f.ino)), held, 'nothing written');
+          assert.equal(await replace(held, { ...held, uid: 5 }, [{ parent: ROOT_INO, ino: f.ino }]), true);
+          assert.equal((await m.engine.read((tx) => tx.getInode(f.ino)))!.uid, 5);
+          if (subscription) await until('the change is heard', () => heard.some((c) => c.ino === f.ino));
+        } finally {
+          await subscription?.close();
+        }
       });
     });
 

@@ -1,8 +1,8 @@
-import type { ChangeListener, ChangeSubscription } from '../../change.js';
+import type { Change, ChangeListener, ChangeSubscription } from '../../change.js';
 import type { ChunkRecordCursor, Engine, EngineTx, VolumeTotals, VolumeView } from '../../engine.js';
 import type { Attr, CounterName, Ino, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
 import { SerialQueue } from '../../../concurrency/serial-queue.js';
-import { emptyState, type MemoryState } from './memory-state.js';
+import { emptyState, type MemoryState, sameAttr } from './memory-state.js';
 import { MemoryScans } from './memory-scans.js';
 import { MemoryTx } from './memory-tx.js';
 import { UndoLog } from './undo-log.js';
@@ -69,6 +69,16 @@ export class MemoryEngine implements Engine {
       const changes = tx.published;
       if (changes.length) for (const listener of this.listeners) queueMicrotask(() => listener(changes));
       return result;
+    });
+  }
+
+  replaceInode(expected: Attr, next: Attr, changes: readonly Change[]): Promise<boolean> {
+    return this.txn(async (tx) => {
+      const held = await tx.getInode(expected.ino);
+      if (!held || !sameAttr(held, expected)) return false;
+      await tx.putInode(next);
+      if (changes.length) await tx.publishChanges!(changes);
+      return true;
     });
   }
 

@@ -44,6 +44,14 @@ export function emptyState(): MemoryState {
   };
 }
 
+/** Whether two inodes' attributes are the same in every field. */
+export function sameAttr(a: Attr, b: Attr): boolean {
+  return a.ino === b.ino && a.type === b.type && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && a.nlink === b.nlink &&
+    a.length === b.length && a.rdev === b.rdev && a.parent === b.parent &&
+    a.atime.sec === b.atime.sec && a.atime.nsec === b.atime.nsec && a.mtime.sec === b.mtime.sec && a.mtime.nsec === b.mtime.nsec &&
+    a.ctime.sec === b.ctime.sec && a.ctime.nsec === b.ctime.nsec;
+}
+
 /** A deep copy of an inode's attributes, so stored values are never shared. */
 export function copyAttr(a: Attr): Attr {
   return { ...a, atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } };

@@ -162,10 +162,15 @@ describe('redis engine: round trips', () => {
       const lookup = await count(() => m.lookup(root, ROOT_INO, n('f')));
       const missing = await count(() => m.lookup(root, ROOT_INO, n('none')).catch(() => undefined));
       const rename = await count(() => m.rename(root, { parent: ROOT_INO, name: n('f'), newParent: ROOT_INO, newName: n('g') }));
+      const made = await m.mknod(root, ROOT_INO, n('h'), { type: 'file', mode: 0o644 });
+      // From the attributes this client just committed: one script that compares and sets (was 2).
+      const chmod = await count(() => m.setattr(root, made.ino, { mode: 0o600 }));
+      const utimes = await count(() => m.setattr(root, made.ino, { mtime: { sec: 5, nsec: 6 } }));
       const unlink = await count(() => m.unlink(root, ROOT_INO, n('g')));
       // Requests and MULTI … EXEC blocks: the directory with its entry, the inode it names (in a
       // write transaction with who holds it open: an unlink took 4 when it asked that on its own), the writes.
-      assert.deepEqual({ create, lookup, missing, rename, unlink }, { create: 2, lookup: 2, missing: 1, rename: 4, unlink: 3 });
+      assert.deepEqual({ create, lookup, missing, rename, chmod, utimes, unlink }, { create: 2, lookup: 2, missing: 1, rename: 4, chmod: 1, utimes: 1, unlink: 3 });
+      assert.deepEqual([(await m.getattr(made.ino)).mode, (await m.getattr(made.ino)).mtime], [0o600, { sec: 5, nsec: 6 }]);
     });
   });
 });

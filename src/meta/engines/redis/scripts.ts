@@ -142,3 +142,14 @@ for i = 1, #page[2], 2 do
   out[#out + 1] = #page[2][i + 1]
 end
 return out`);
+
+/**
+ * Replaces an inode's packed attributes if they are exactly the expected ones, and publishes the
+ * change (Engine.replaceInode). KEYS: the inode. ARGV: expected, next, channel, payload ('' for
+ * none). Returns 1 when replaced, 0 when the inode differs or is gone.
+ */
+export const REPLACE_INODE = new RedisScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
+return 1`);

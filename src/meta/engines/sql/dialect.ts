@@ -79,6 +79,13 @@ export interface SqlDialect {
   readonly reader: SqlQuerier;
   /** How committed changes reach other clients (watch): NOTIFY, or a polled log. */
   readonly changes: SqlChangeFeed;
+  /**
+   * Optional: `update` (an UPDATE whose text ends with its WHERE clause) as a transaction of its
+   * own in one round trip, publishing `payload` if it changed a row: the rows it changed, or
+   * undefined when a conflict rolled it back or a transaction running alone holds the volume
+   * (nothing written; the caller takes its usual way). Without it, a `transaction` of the update.
+   */
+  updateAlone?(update: string, params: readonly unknown[], payload: string | undefined): Promise<number | undefined>;
   /** Runs schema statements (CREATE TABLE …). */
   exec(ddl: string): Promise<void>;
   /** Bytes the database takes on disk, and a description. */

@@ -1,5 +1,5 @@
 import { isFsError } from '../../../errors/index.js';
-import { type ChangeListener, type ChangeSubscription, decodeChanges } from '../../change.js';
+import { type Change, type ChangeListener, type ChangeSubscription, decodeChanges, encodeChanges } from '../../change.js';
 import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineTx, SymlinkRow, TxnOptions, VolumeTotals, VolumeView, XattrRow } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings } from '../../types.js';
 import type { SqlDialect } from './dialect.js';
@@ -13,6 +13,9 @@ const SETTINGS_KEY = 'volume';
 const SCHEMA_KEY = 'schema';
 /** Bumped whenever schema.ts gains a table or index, so older volumes get it on open. */
 const SCHEMA_REVISION = 6;
+
+/** Replaces a node's columns (parameters: all but ino) where every column holds the expected value (parameters: all). */
+const REPLACE_NODE = `UPDATE node SET ${NODE_FIELDS.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE ${NODE_FIELDS.map((c) => `${c} = ?`).join(' AND ')}`;
 
 /** The SQL engine family: one implementation over a thin dialect. */
 export class SqlEngine implements Engine {
@@ -88,6 +91,16 @@ export class SqlEngine implements Engine {
       await tx.flush();
       return result;
     }, options);
+  }
+  async replaceInode(expected: Attr, next: Attr, changes: readonly Change[]): Promise<boolean> {
+    const params = [...attrParams(next).slice(1), ...attrParams(expected)];
+    const payload = changes.length ? encodeChanges(changes) : undefined;
+    if (this.d.updateAlone) return ((await this.d.updateAlone(REPLACE_NODE, params, payload)) ?? 0) > 0;
+    return this.d.transaction(async (q) => {
+      if ((await q.run(REPLACE_NODE, params)) === 0) return false;
+      if (payload) await this.d.changes.publish(q, payload);
+      return true;
+    });
   }
   subscribeChanges(listener: ChangeListener): Promise<ChangeSubscription> {
     return this.d.changes.subscribe((payload) => listener(decodeChanges(payload)));

@@ -28,7 +28,12 @@ export class PostgresChangeFeed implements SqlChangeFeed {
   private readonly listener: () => PgPoolLike;
 
   async publish(q: SqlQuerier, payload: string): Promise<void> {
-    await q.all(`SELECT pg_notify(?, ?)`, [this.channel, payload.length > MAX_PAYLOAD ? '[[0,0]]' : payload]);
+    await q.all(`SELECT pg_notify(?, ?)`, this.notifyArgs(payload));
+  }
+
+  /** pg_notify's arguments for `payload`: the volume's channel, and the payload or "anything changed" when too long. */
+  notifyArgs(payload: string): [string, string] {
+    return [this.channel, payload.length > MAX_PAYLOAD ? '[[0,0]]' : payload];
   }
 
   async subscribe(listener: (payload: string) => void): Promise<ChangeSubscription> {

@@ -196,6 +196,9 @@ describe('postgres engine races (two clients, serializable transactions)', () =>
           const ids = [await meta.newSliceId(), await meta.newSliceId()];
           const append = await count(() =>
             meta.commitSlices(ino, ids.map((id, i) => ({ index: 0, record: { pos: 6 + i, id, size: 1, off: 0, len: 1 }, data: Buffer.from('x') }))));
+          // From the attributes this client just committed: BEGIN, a conditional UPDATE and COMMIT in one.
+          const chmod = await count(() => meta.setattr(root, ino, { mode: 0o600 }));
+          const utimes = await count(() => meta.setattr(root, ino, { atime: { sec: 7, nsec: 8 }, mtime: { sec: 7, nsec: 8 } }));
           const unlink = await count(() => meta.unlink(root, ROOT_INO, n(`${p}g`)));
           const withData = await meta.mknod(root, ROOT_INO, n(`${p}d`), { type: 'file', mode: 0o644 });
           const dataIds = [await meta.newSliceId(), await meta.newSliceId()];
@@ -204,7 +207,7 @@ describe('postgres engine races (two clients, serializable transactions)', () =>
           const queued = (await meta.pendingSlices(1000)).map((s) => s.id);
           assert.ok(dataIds.every((id) => queued.includes(id)), 'the unlinked file\'s slices are queued for deletion');
           assert.equal((await meta.readChunk(withData.ino, 0)).length, 0);
-          return { ino, counts: { create, createOpen, lookup, rename, close, append, unlink, unlinkData } };
+          return { ino, counts: { create, createOpen, lookup, rename, close, append, chmod, utimes, unlink, unlinkData } };
         };
         await pass('warm-');
         const { ino, counts } = await pass('');
@@ -220,7 +223,9 @@ describe('postgres engine races (two clients, serializable transactions)', () =>
         // Before the entry read of a write transaction said who holds the inode open, and the
         // deletion of a file's chunks (queueing the slices it freed in the same statement) was
         // held with the other writes: unlink 4, unlink of a file with data 6.
-        assert.deepEqual(counts, { create: 2, createOpen: 2, lookup: 1, rename: 3, close: 2, append: 3, unlink: 2, unlinkData: 2 });
+        // chmod and utimes took 2 each before they went from the attributes this client committed.
+        assert.deepEqual(counts, { create: 2, createOpen: 2, lookup: 1, rename: 3, close: 2, append: 3, chmod: 1, utimes: 1, unlink: 2, unlinkData: 2 });
+        assert.equal((await meta.getattr(ino)).mode, 0o600);
         assert.deepEqual((await meta.readdir(root, ROOT_INO)).entries.map((e) => e.name.toString()), ['o', 'warm-o']);
         assert.deepEqual((await meta.readChunk(ino, 0)).map((r) => [r.pos, r.len]), [[0, 6], [6, 1], [7, 1]], 'the appends in order');
         assert.equal((await meta.usage()).inodes, 3);

@@ -1,9 +1,9 @@
 import { FsError } from '../../../../errors/index.js';
 import type { SqlQuerier } from '../dialect.js';
-import { LOCK_TIMEOUT_MS, type PgClientLike, type PgPoolLike } from './postgres-connection.js';
+import { LOCK_TIMEOUT_MS, type PgClientLike, type PgPoolLike, type PgResultLike } from './postgres-connection.js';
 import { postgresError, RETRYABLE, sqlState } from './postgres-errors.js';
 import { PgQuerier, recordAttempt, type StatementCache } from './postgres-querier.js';
-import { TransactionQuerier } from './postgres-tx-querier.js';
+import { executableText, TransactionQuerier } from './postgres-tx-querier.js';
 
 /** Attempts of one transaction on conflicts. */
 const MAX_ATTEMPTS = 40;
@@ -135,6 +135,41 @@ export class PostgresTransactions {
       if (exclusive && !broken) {
         await client.query({ text: `SELECT pg_advisory_unlock(${this.lockKey})` }).catch((err: Error) => (broken = err));
       }
+      client.release(broken);
+    }
+  }
+
+  /**
+   * `update` (an UPDATE whose text ends with its WHERE clause) as a transaction of its own in one
+   * round trip: BEGIN, the update guarded by a try of the volume's lock shared (it changes nothing
+   * while a transaction runs alone), NOTIFY `notify` (channel, payload) if it changed a row, and
+   * COMMIT, in one simple query. The rows it changed; undefined when a conflict rolled it back or
+   * the statement cannot be sent this way (the caller then takes its usual transaction).
+   */
+  async once(update: string, params: readonly unknown[], notify?: readonly [string, string]): Promise<number | undefined> {
+    const sql = `WITH u AS (${update} AND pg_try_advisory_xact_lock_shared(${this.lockKey}) RETURNING 1) SELECT ${notify ? 'pg_notify(?, ?)' : '1'} FROM u`;
+    let client: PgClientLike;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw postgresError(err);
+    }
+    let prepared = this.prepared.get(client);
+    if (!prepared) this.prepared.set(client, (prepared = new Set()));
+    const q = new PgQuerier(client, { statements: this.options.statements });
+    let broken: Error | undefined;
+    try {
+      const text = await executableText(q, { statements: this.options.statements, prepared }, sql, notify ? [...params, ...notify] : params);
+      if (text === undefined) return undefined;
+      const sent = (await q.send({ text: `${BEGIN}; ${text}; COMMIT` })) as unknown as PgResultLike[];
+      recordAttempt(1);
+      return sent[1]?.rows.length ?? 0;
+    } catch (err) {
+      await client.query({ text: 'ROLLBACK' }).catch((rollbackErr: Error) => (broken = rollbackErr));
+      const conflict = sqlState(err);
+      if (conflict && RETRYABLE.has(conflict)) return undefined;
+      throw err;
+    } finally {
       client.release(broken);
     }
   }

@@ -10,6 +10,30 @@ export class TurnTaken extends Error {
   }
 }
 
+/**
+ * `EXECUTE name(values inlined)` of the statement, prepared on this connection at the SQL level
+ * first if it is not yet (one round trip, once per connection: prepared statements outlive
+ * transactions, rolled back or not). A simple query re-plans inlined text every time, which
+ * cost more than the round trips it saved. Undefined when it cannot be (a value with no
+ * literal, or past the cache's limit of named texts).
+ */
+export async function executableText(
+  q: PgQuerier,
+  on: { statements: StatementCache; prepared: Set<string> },
+  sql: string,
+  params: readonly unknown[],
+): Promise<string | undefined> {
+  const literals = params.map(literal);
+  const s = on.statements.statement(sql, params);
+  if (!s.name || literals.includes(undefined)) return undefined;
+  const name = `${s.name}_x`;
+  if (!on.prepared.has(name)) {
+    await q.send({ text: `PREPARE ${name} AS ${s.text}` });
+    on.prepared.add(name);
+  }
+  return params.length ? `EXECUTE ${name}(${literals.join(', ')})` : `EXECUTE ${name}`;
+}
+
 /** The last result of a simple query that carried several statements. */
 const lastOf = (sent: unknown) => (Array.isArray(sent) ? sent[sent.length - 1] : sent) as PgResultLike;
 
@@ -44,23 +68,8 @@ export class TransactionQuerier implements SqlQuerier {
     this.begin = options.begin;
   }
 
-  /**
-   * `EXECUTE name(values inlined)` of the statement, prepared on this connection at the SQL level
-   * first if it is not yet (one round trip, once per connection: prepared statements outlive
-   * transactions, rolled back or not). A simple query re-plans inlined text every time, which
-   * cost more than the round trips it saved. Undefined when it cannot be (a value with no
-   * literal, or past the cache's limit of named texts).
-   */
-  private async executable(sql: string, params: readonly unknown[]): Promise<string | undefined> {
-    const literals = params.map(literal);
-    const s = this.options.statements.statement(sql, params);
-    if (!s.name || literals.includes(undefined)) return undefined;
-    const name = `${s.name}_x`;
-    if (!this.options.prepared.has(name)) {
-      await this.q.send({ text: `PREPARE ${name} AS ${s.text}` });
-      this.options.prepared.add(name);
-    }
-    return params.length ? `EXECUTE ${name}(${literals.join(', ')})` : `EXECUTE ${name}`;
+  private executable(sql: string, params: readonly unknown[]): Promise<string | undefined> {
+    return executableText(this.q, this.options, sql, params);
   }
 
   async all<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {

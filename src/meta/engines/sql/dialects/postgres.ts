@@ -43,6 +43,10 @@ export class PostgresDialect implements SqlDialect {
     return this.transactions.run(fn, { durable: options?.durable === true });
   }
 
+  updateAlone(update: string, params: readonly unknown[], payload: string | undefined): Promise<number | undefined> {
+    return this.transactions.once(update, params, payload === undefined ? undefined : this.changes.notifyArgs(payload));
+  }
+
   /** A REPEATABLE READ READ ONLY transaction on one pooled connection: one snapshot, writers go on. */
   async snapshot<T>(fn: (q: SqlQuerier) => Promise<T>): Promise<T> {
     let client: PgClientLike;
