@@ -7,6 +7,7 @@
 //     [--echo-files 1000] [--parallel-files 250] [--sdk-files 100000] [--tree DIR] [--dir /tmp] [--json]
 //     [--inline-off-too]   (each engine also formatted with --inline-size 0, in the same run)
 //     [--rounds N]         (every target N times, round after round; each figure is the median)
+//     [--no-warm-up]       (time every workload from the mount's start: see warmUp in workloads/workloads.ts)
 // Needs root, /dev/fuse, tar and git; installs bindfs from Debian when missing. Runs the built binary.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { parseArgs } from 'node:util';
 import type { MountStatsSnapshot } from '../src/fuse/mount-stats.js';
 import { testEngines, TEST_ENGINES } from '../src/meta/testing/test-engines.js';
 import { bindfsTarget, ensureBindfs, localTarget, slicefsTarget, type Target } from './workloads/targets.js';
-import { type BenchContext, type TargetState, WORKLOADS } from './workloads/workloads.js';
+import { type BenchContext, type TargetState, warmUp, WORKLOADS } from './workloads/workloads.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     'inline-off-too': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '1' },
+    'no-warm-up': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -129,7 +131,13 @@ try {
       const ops = new Map<string, Record<string, number>>();
       const opTimes = new Map<string, Record<string, number>>();
       try {
+        let warm = values['no-warm-up'];
         for (const w of workloads) {
+          if (!w.cold && !warm) {
+            process.stderr.write('(warm-up) ');
+            warmUp(t);
+            warm = true;
+          }
           process.stderr.write(`${w.name} `);
           await w.prepare?.(t, ctx, state);
           execFileSync('sync');
@@ -171,7 +179,8 @@ try {
     };
     const fmt = (n: number | undefined, digits = 2) => (n === undefined ? '—' : n.toFixed(digits));
     const each = rounds > 1 ? `; each figure the median of ${rounds} rounds` : '';
-    console.log(`bench:workloads — ${new Date().toISOString().slice(0, 16)}Z; tree: ${entries} entries, ${(bytes / 1e6).toFixed(0)} MB; on ${values.dir}${each}`);
+    const warmed = values['no-warm-up'] ? '; no warm-up' : '; every target warmed up (untimed) after echo-cold';
+    console.log(`bench:workloads — ${new Date().toISOString().slice(0, 16)}Z; tree: ${entries} entries, ${(bytes / 1e6).toFixed(0)} MB; on ${values.dir}${each}${warmed}`);
     console.log(`| workload | ${targets.map((t) => t.name).join(' | ')} | ${slicefsNames.map((n) => `${n} / bindfs`).join(' | ')} | FUSE requests (${slicefsNames.join(', ')}) |`);
     console.log(`|---|${targets.map(() => '---:').join('|')}|${slicefsNames.map(() => '---:').join('|')}|---:|`);
     for (const w of workloads) {
