@@ -5,10 +5,10 @@
 //   npx tsx bench/concurrent-writers.ts [--files 250] [--writers 4] [--engines sqlite3,redis,postgres]
 import { parseArgs } from 'node:util';
 import { postgresActivity } from '../src/meta/engines/sql/dialects/postgres.js';
-import { n, root, testSettings } from '../src/meta/testing/harness.js';
-import { TEST_ENGINES } from '../src/meta/testing/test-engines.js';
+import { n, root } from '../src/meta/testing/harness.js';
 import { type Ino, ROOT_INO } from '../src/meta/types.js';
-import { VolumeMeta } from '../src/meta/volume-meta.js';
+import type { VolumeMeta } from '../src/meta/volume-meta.js';
+import { onFreshVolumes } from './support/fresh-volumes.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,33 +32,23 @@ async function writeAtOnce(m: VolumeMeta, dirs: readonly Ino[], tag: string): Pr
   }));
 }
 
-for (const name of values.engines!.split(',')) {
-  const engine = TEST_ENGINES.find((e) => e.name === name);
-  if (!engine) throw new Error(`--engines: unknown engine '${name}'`);
-  const url = await engine.newUrl();
-  await VolumeMeta.format(url, testSettings());
-  const m = await VolumeMeta.open(url);
-  try {
-    const dirs: Ino[] = [];
-    for (let w = 0; w < WRITERS; w++) dirs.push((await m.mkdir(root, ROOT_INO, n(`writer-${w}`), 0o755)).ino);
-    await writeAtOnce(m, dirs.slice(0, 1), 'warm');
-    const line: string[] = [];
-    for (const writers of [1, WRITERS]) {
-      const before = postgresActivity();
-      const t0 = performance.now();
-      await writeAtOnce(m, dirs.slice(0, writers), `w${writers}`);
-      const perFile = ((performance.now() - t0) * 1000) / (FILES * writers);
-      const after = postgresActivity();
-      let text = `${writers} writer${writers > 1 ? 's' : ''} ${perFile.toFixed(0)} µs/file`;
-      if (name === 'postgres') {
-        const retried = Object.values(after.retries).reduce((a, b) => a + b, 0) - Object.values(before.retries).reduce((a, b) => a + b, 0);
-        text += ` (${((after.statements - before.statements) / (FILES * writers)).toFixed(2)} statements/file, ${retried} run again)`;
-      }
-      line.push(text);
+await onFreshVolumes(values.engines!, async (name, m) => {
+  const dirs: Ino[] = [];
+  for (let w = 0; w < WRITERS; w++) dirs.push((await m.mkdir(root, ROOT_INO, n(`writer-${w}`), 0o755)).ino);
+  await writeAtOnce(m, dirs.slice(0, 1), 'warm');
+  const line: string[] = [];
+  for (const writers of [1, WRITERS]) {
+    const before = postgresActivity();
+    const t0 = performance.now();
+    await writeAtOnce(m, dirs.slice(0, writers), `w${writers}`);
+    const perFile = ((performance.now() - t0) * 1000) / (FILES * writers);
+    const after = postgresActivity();
+    let text = `${writers} writer${writers > 1 ? 's' : ''} ${perFile.toFixed(0)} µs/file`;
+    if (name === 'postgres') {
+      const retried = Object.values(after.retries).reduce((a, b) => a + b, 0) - Object.values(before.retries).reduce((a, b) => a + b, 0);
+      text += ` (${((after.statements - before.statements) / (FILES * writers)).toFixed(2)} statements/file, ${retried} run again)`;
     }
-    console.log(`${name}: ${line.join('; ')}`);
-  } finally {
-    await m.close();
-    await engine.cleanup(url);
+    line.push(text);
   }
-}
+  console.log(`${name}: ${line.join('; ')}`);
+});

@@ -5,10 +5,9 @@
 //   npx tsx bench/negative-lookups.ts [--lookups 5000] [--rounds 4] [--engines sqlite3,redis,postgres]
 import { parseArgs } from 'node:util';
 import { FsError, isFsError } from '../src/errors/index.js';
-import { n, root, testSettings } from '../src/meta/testing/harness.js';
-import { TEST_ENGINES } from '../src/meta/testing/test-engines.js';
+import { n, root } from '../src/meta/testing/harness.js';
 import { ROOT_INO } from '../src/meta/types.js';
-import { VolumeMeta } from '../src/meta/volume-meta.js';
+import { onFreshVolumes } from './support/fresh-volumes.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,12 +19,7 @@ const { values } = parseArgs({
 const LOOKUPS = Number(values.lookups);
 const ROUNDS = Number(values.rounds);
 
-for (const name of values.engines!.split(',')) {
-  const engine = TEST_ENGINES.find((e) => e.name === name);
-  if (!engine) throw new Error(`--engines: unknown engine '${name}'`);
-  const url = await engine.newUrl();
-  await VolumeMeta.format(url, testSettings());
-  const m = await VolumeMeta.open(url);
+await onFreshVolumes(values.engines!, async (name, m) => {
   try {
     const dir = (await m.mkdir(root, ROOT_INO, n('d'), 0o755)).ino;
     const round = async (stacks: boolean) => {
@@ -49,7 +43,5 @@ for (const name of values.engines!.split(',')) {
     console.log(`${name}: µs per missing-name lookup, with stack frames ${fmt(on)}; without ${fmt(off)}`);
   } finally {
     FsError.stacks = true;
-    await m.close();
-    await engine.cleanup(url);
   }
-}
+});
