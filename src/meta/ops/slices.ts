@@ -25,16 +25,21 @@ function checkInlineData(ino: Ino, record: SliceRecord, data: Uint8Array | undef
   }
 }
 
-/** Commits freshly written slices (one reference each) and grows the file to cover them; appends land at its end. */
+/**
+ * Commits freshly written slices (one reference each) and grows the file to cover them; appends
+ * land at its end. The inode as this client's own last commit left it is offered to the engine
+ * (TxnOptions.assume): on PostgreSQL a close's commit then takes one round trip instead of two.
+ */
 export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr> {
   checkSliceWrites(ino, writes);
+  const assume = ctx.recent.get(ino, ctx.recent.lifetimeMs)?.attr;
   return ctx.engine.txn(async (tx) => {
     const attr = await mustGetInode(tx, ino, 'write');
     if (attr.type !== 'file') throw new FsError('EBADF', { syscall: 'write', ino });
     await addSlices(ctx, tx, attr, writes);
     await tx.putInode(attr);
     return attr;
-  }, options);
+  }, assume ? { ...options, assume } : options);
 }
 
 /** Refuses slice records that are empty, overrun their slice, or land outside their chunk or the largest file. */

@@ -53,6 +53,29 @@ export function attributesSuite(engine: TestEngine): void {
       });
     });
 
+    it('a commit after another client changed the inode keeps that change (what this client last committed is only assumed)', async () => {
+      await withMeta(engine, async (m, url) => {
+        const other = await VolumeMeta.open(url);
+        try {
+          const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+          const write = async (pos: number) => {
+            const id = await m.newSliceId();
+            return m.commitSlices(f.ino, [{ index: 0, record: { pos, id, size: 6, off: 0, len: 6 }, data: Buffer.from('hello\n') }]);
+          };
+          await write(0);
+          await other.setattr(root, f.ino, { mode: 0o600, mtime: { sec: 7, nsec: 7 } });
+          const after = await write(6);
+          assert.deepEqual([after.mode, after.length], [0o600, 12]);
+          assert.deepEqual(await other.getattr(f.ino), after);
+          assert.deepEqual((await other.readChunk(f.ino, 0)).map((r) => [r.pos, r.len]), [[0, 6], [6, 6]]);
+          const again = await write(12);
+          assert.deepEqual([again.mode, again.length], [0o600, 18], 'and the next commit goes on from there');
+        } finally {
+          await other.close();
+        }
+      });
+    });
+
     it('replaceInode replaces an inode only from exactly its attributes, and publishes the change', async () => {
       await withMeta(engine, async (m) => {
         const replace = m.engine.replaceInode?.bind(m.engine);

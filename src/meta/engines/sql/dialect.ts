@@ -68,8 +68,13 @@ export interface SqlDialect {
   readonly types: SqlTypes;
   /** SQL the shared queries may use where the database has it. */
   readonly features: SqlFeatures;
-  /** Runs `fn` in one serializable transaction, retrying it on conflicts (`durable`: see TxnOptions). */
-  transaction<T>(fn: (q: SqlQuerier) => Promise<T>, options?: TxnOptions): Promise<T>;
+  /**
+   * Runs `fn` in one serializable transaction, retrying it on conflicts (`durable`: see
+   * TxnOptions). With `guard` a dialect may make an attempt's commit conditional on it (`fn` is
+   * told, `guarded`): the attempt commits only if the condition holds, checked in COMMIT's round
+   * trip; if not, it runs again unguarded. SQLite ignores it.
+   */
+  transaction<T>(fn: (q: SqlQuerier, guarded: boolean) => Promise<T>, options?: TxnOptions & { guard?: CommitGuard }): Promise<T>;
   /**
    * Runs `fn` in one read-only transaction on its own connection: every read sees the same
    * snapshot, and writers on other connections go on meanwhile.
@@ -94,6 +99,12 @@ export interface SqlDialect {
   close(): Promise<void>;
   /** Closes connections and removes the volume's tables (and its file or schema). */
   destroy(tables: readonly string[]): Promise<void>;
+}
+
+/** A condition (SQL with `?` placeholders, true or false) a transaction's commit may be made conditional on. */
+export interface CommitGuard {
+  condition: string;
+  params: readonly unknown[];
 }
 
 /** How a SQL database carries committed transactions' changes to other clients (watch). */

@@ -14,8 +14,10 @@ const SCHEMA_KEY = 'schema';
 /** Bumped whenever schema.ts gains a table or index, so older volumes get it on open. */
 const SCHEMA_REVISION = 6;
 
+/** Every column of a node row as expected (parameters: all, attrParams). */
+const NODE_IS = NODE_FIELDS.map((c) => `${c} = ?`).join(' AND ');
 /** Replaces a node's columns (parameters: all but ino) where every column holds the expected value (parameters: all). */
-const REPLACE_NODE = `UPDATE node SET ${NODE_FIELDS.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE ${NODE_FIELDS.map((c) => `${c} = ?`).join(' AND ')}`;
+const REPLACE_NODE = `UPDATE node SET ${NODE_FIELDS.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE ${NODE_IS}`;
 
 /** The SQL engine family: one implementation over a thin dialect. */
 export class SqlEngine implements Engine {
@@ -85,12 +87,15 @@ export class SqlEngine implements Engine {
   }
 
   txn<T>(fn: (tx: EngineTx) => Promise<T>, options?: TxnOptions): Promise<T> {
-    return this.d.transaction(async (q) => {
-      const tx = new SqlTx(q, this.d, { transaction: true, shard: this.shards.take() });
+    // An assumed inode saves its read where statements are round trips: the commit checks it instead.
+    const assume = this.d.features.roundTrips ? options?.assume : undefined;
+    const guard = assume && { condition: `EXISTS (SELECT 1 FROM node WHERE ${NODE_IS})`, params: attrParams(assume) };
+    return this.d.transaction(async (q, guarded) => {
+      const tx = new SqlTx(q, this.d, { transaction: true, shard: this.shards.take(), assumed: guarded ? assume : undefined });
       const result = await fn(tx);
       await tx.flush();
       return result;
-    }, options);
+    }, guard ? { ...options, guard } : options);
   }
   async replaceInode(expected: Attr, next: Attr, changes: readonly Change[]): Promise<boolean> {
     const params = [...attrParams(next).slice(1), ...attrParams(expected)];

@@ -104,13 +104,19 @@ export class SqlTx implements EngineTx {
   private readonly openedBy = new Map<Ino, SessionId[]>();
   /** The row of each usage counter this transaction adds to (counter-shards.ts). */
   private readonly shard: number;
+  /**
+   * An inode as the caller assumed it (TxnOptions.assume), answered without a read until this
+   * transaction writes it; the commit is guarded by it (SqlEngine.txn).
+   */
+  private assumed: Attr | undefined;
 
   constructor(
     q: SqlQuerier,
     private readonly dialect: { features: SqlFeatures; types: SqlTypes; changes?: SqlChangeFeed },
-    options: { transaction?: boolean; shard?: number } = {},
+    options: { transaction?: boolean; shard?: number; assumed?: Attr } = {},
   ) {
     this.shard = options.shard ?? 0;
+    this.assumed = options.assumed;
     this.batch = options.transaction && dialect.features.writableCte ? new WriteBatch(q) : undefined;
     this.q = this.batch ?? q;
   }
@@ -143,13 +149,17 @@ export class SqlTx implements EngineTx {
   }
 
   async getInode(ino: Ino) {
+    const a = this.assumed;
+    if (a?.ino === ino) return { ...a, atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } };
     const [row] = await this.q.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM node WHERE ino = ?`, [ino]);
     return row && attrFromRow(row);
   }
   async putInode(attr: Attr) {
+    if (this.assumed?.ino === attr.ino) this.assumed = undefined;
     await this.write('node', `${attr.ino}`, PUT_NODE, attrParams(attr));
   }
   async deleteInode(ino: Ino) {
+    if (this.assumed?.ino === ino) this.assumed = undefined;
     // Each decides its rows' final state (xattr: all of the inode's), so batching holds them.
     await this.write('node', `${ino}`, `DELETE FROM node WHERE ino = ?`, [ino]);
     await this.write('symlink', `${ino}`, `DELETE FROM symlink WHERE ino = ?`, [ino]);

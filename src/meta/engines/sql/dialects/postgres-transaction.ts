@@ -1,5 +1,5 @@
 import { FsError } from '../../../../errors/index.js';
-import type { SqlQuerier } from '../dialect.js';
+import type { CommitGuard, SqlQuerier } from '../dialect.js';
 import { LOCK_TIMEOUT_MS, type PgClientLike, type PgPoolLike, type PgResultLike } from './postgres-connection.js';
 import { postgresError, RETRYABLE, sqlState } from './postgres-errors.js';
 import { PgQuerier, recordAttempt, type StatementCache } from './postgres-querier.js';
@@ -15,6 +15,8 @@ const ALONE_AFTER = 4;
 /** How long a transaction waits for its turn on the volume's advisory lock. */
 const TURN_WAIT_MS = 5_000;
 const BEGIN = 'BEGIN ISOLATION LEVEL SERIALIZABLE';
+/** What a commit guard that does not hold raises (division by zero): the attempt runs again unguarded. */
+const GUARD_FAILED = '22012';
 /** First half of every volume's advisory lock key; the second is a hash of the volume's schema. */
 const LOCK_CLASS = 0x5111cef5 | 0;
 
@@ -59,15 +61,26 @@ export class PostgresTransactions {
    * attempts. `durable`: the commit waits for its WAL to reach the disk whatever the server's or
    * database's `synchronous_commit` (fsync must not depend on a setting we do not own).
    */
-  async run<T>(fn: (q: SqlQuerier) => Promise<T>, options: { durable?: boolean } = {}): Promise<T> {
+  async run<T>(fn: (q: SqlQuerier, guarded: boolean) => Promise<T>, options: { durable?: boolean; guard?: CommitGuard } = {}): Promise<T> {
     let uniqueRetries = 0;
+    let guard = options.guard;
     for (let attempt = 1; ; attempt++) {
       const state: AttemptState = {};
+      const alone = attempt > ALONE_AFTER;
+      const guarded = guard !== undefined && !alone;
       try {
-        const result = await this.attempt(fn, { state, alone: attempt > ALONE_AFTER, durable: options.durable === true });
+        const result = await this.attempt(fn, { state, alone, durable: options.durable === true, guard: guarded ? guard : undefined });
         recordAttempt(attempt);
         return result;
       } catch (err) {
+        if (guarded && !state.turnTaken && sqlState(err) === GUARD_FAILED) {
+          // What the caller assumed no longer holds (or a transaction runs alone): nothing was
+          // committed; the same attempt again, reading what is there, at once.
+          recordAttempt(attempt, GUARD_FAILED);
+          guard = undefined;
+          attempt--;
+          continue;
+        }
         if (state.turnTaken) {
           // Not a conflict: one running alone had the volume. Wait for it to finish and begin again.
           attempt--;
@@ -90,7 +103,10 @@ export class PostgresTransactions {
    * One try: BEGIN (with the first statement), the callback, COMMIT (with the writes held to the
    * end); ROLLBACK on any failure.
    */
-  private async attempt<T>(fn: (q: SqlQuerier) => Promise<T>, options: { state: AttemptState; alone: boolean; durable: boolean }): Promise<T> {
+  private async attempt<T>(
+    fn: (q: SqlQuerier, guarded: boolean) => Promise<T>,
+    options: { state: AttemptState; alone: boolean; durable: boolean; guard?: CommitGuard },
+  ): Promise<T> {
     const { state, alone } = options;
     let client: PgClientLike;
     try {
@@ -106,6 +122,11 @@ export class PostgresTransactions {
       begin: alone ? undefined : `${BEGIN}; SELECT pg_try_advisory_xact_lock_shared(${this.lockKey}) AS granted`,
       statements: this.options.statements,
       prepared,
+      // Fails (division by zero) unless the volume's lock is granted shared and the condition holds.
+      guard: options.guard && {
+        sql: `SELECT 1 / (pg_try_advisory_xact_lock_shared(${this.lockKey}) AND ${options.guard.condition})::int AS held`,
+        params: options.guard.params,
+      },
     });
     let broken: Error | undefined;
     let exclusive = false;
@@ -116,7 +137,7 @@ export class PostgresTransactions {
         exclusive = true;
         await q.send({ text: BEGIN });
       }
-      const result = await fn(tq);
+      const result = await fn(tq, options.guard !== undefined);
       const commit = await tq.commit(options.durable);
       // COMMIT of a transaction that an error already doomed (one `fn` caught) answers ROLLBACK, not an error.
       if (commit && commit.command !== 'COMMIT') {

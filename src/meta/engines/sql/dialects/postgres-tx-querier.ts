@@ -63,7 +63,13 @@ export class TransactionQuerier implements SqlQuerier {
 
   constructor(
     private readonly q: PgQuerier,
-    private readonly options: { begin?: string; statements: StatementCache; prepared: Set<string> },
+    private readonly options: {
+      begin?: string;
+      statements: StatementCache;
+      prepared: Set<string>;
+      /** A statement that fails unless the commit may go ahead: sent with COMMIT, before it. */
+      guard?: { sql: string; params: readonly unknown[] };
+    },
   ) {
     this.begin = options.begin;
   }
@@ -91,12 +97,35 @@ export class TransactionQuerier implements SqlQuerier {
     this.checkTurn();
     const last = this.last;
     this.last = undefined;
+    const guard = this.options.guard;
+    const tail = durable ? 'SET LOCAL synchronous_commit = on; COMMIT' : 'COMMIT';
+    if (guard) return this.guardedCommit(guard, last, tail);
     if (this.begin !== undefined && !last) return undefined;
     if (this.begin !== undefined) await this.sendBegin(undefined);
-    const tail = durable ? 'SET LOCAL synchronous_commit = on; COMMIT' : 'COMMIT';
     const text = last && (await this.executable(last.sql, last.params));
     if (last && text === undefined) await this.q.run(last.sql, last.params);
     return lastOf(await this.q.send({ text: text === undefined ? tail : `${text}; ${tail}` }));
+  }
+
+  /**
+   * COMMIT behind the guard (which fails unless the volume's lock was granted and the caller's
+   * assumption holds), with the held last statement and, when nothing was sent yet, BEGIN: a
+   * transaction that read nothing commits in one round trip. Sent even with nothing to write, so
+   * the guard vouches for what the transaction was given instead of reading.
+   */
+  private async guardedCommit(guard: { sql: string; params: readonly unknown[] }, last: { sql: string; params: readonly unknown[] } | undefined, tail: string): Promise<PgResultLike> {
+    const guardText = await this.executable(guard.sql, guard.params);
+    const text = last && (await this.executable(last.sql, last.params));
+    const head: string[] = [];
+    if (this.begin !== undefined && guardText !== undefined && (!last || text !== undefined)) {
+      head.push(this.begin);
+      this.begin = undefined;
+    }
+    if (this.begin !== undefined) await this.sendBegin(undefined);
+    if (guardText === undefined) await this.q.run(guard.sql, guard.params);
+    else head.push(guardText);
+    if (last && text === undefined) await this.q.run(last.sql, last.params);
+    return lastOf(await this.q.send({ text: [...head, ...(text === undefined ? [] : [text]), tail].join('; ') }));
   }
 
   private async statement(sql: string, params: readonly unknown[]): Promise<PgResultLike> {

@@ -1,6 +1,6 @@
 import { CodedError } from '../../../../errors/index.js';
 import type { Engine, EngineOpenOptions } from '../../../engine.js';
-import type { SqlDialect, SqlQuerier } from '../dialect.js';
+import type { CommitGuard, SqlDialect, SqlQuerier } from '../dialect.js';
 import { TABLES } from '../schema.js';
 import { SqlEngine } from '../sql-engine.js';
 import { createPool, parsePostgresUrl, type PgClientLike, type PgPoolLike, type PostgresTarget, quoteIdentifier } from './postgres-connection.js';
@@ -39,8 +39,8 @@ export class PostgresDialect implements SqlDialect {
     });
   }
 
-  transaction<T>(fn: (q: SqlQuerier) => Promise<T>, options?: TxnOptions): Promise<T> {
-    return this.transactions.run(fn, { durable: options?.durable === true });
+  transaction<T>(fn: (q: SqlQuerier, guarded: boolean) => Promise<T>, options?: TxnOptions & { guard?: CommitGuard }): Promise<T> {
+    return this.transactions.run(fn, { durable: options?.durable === true, guard: options?.guard });
   }
 
   updateAlone(update: string, params: readonly unknown[], payload: string | undefined): Promise<number | undefined> {

@@ -162,7 +162,7 @@ class SqliteDialect implements SqlDialect {
     return this.writer;
   }
 
-  transaction<T>(fn: (q: SqlQuerier) => Promise<T>, options?: TxnOptions): Promise<T> {
+  transaction<T>(fn: (q: SqlQuerier, guarded: boolean) => Promise<T>, options?: TxnOptions): Promise<T> {
     return this.queue.run(async () => {
       const writer = this.writable();
       // FULL syncs the WAL at this COMMIT, and with it the frames of earlier NORMAL commits.
@@ -171,7 +171,7 @@ class SqliteDialect implements SqlDialect {
       try {
         await this.begin(writer);
         try {
-          const result = await fn(writer);
+          const result = await fn(writer, false);
           writer.db.exec('COMMIT');
           this.checkpointer?.poke();
           return result;
