@@ -48,6 +48,11 @@ export interface Attr {
   parent: Ino;
 }
 
+/** A deep copy of an inode's attributes, so a kept or stored value is never shared. */
+export function copyAttr(a: Attr): Attr {
+  return { ...a, atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } };
+}
+
 /** A directory entry: a name in `parent` pointing at an inode. */
 export interface Edge {
   name: Buffer;

@@ -1,6 +1,7 @@
 import type { ChunkRecordCursor, ChunkRecordRow, SymlinkRow, VolumeView, XattrRow } from '../../engine.js';
 import type { CounterName, Edge, Ino, SessionId } from '../../types.js';
-import { copyAttr, type MemoryState } from './memory-state.js';
+import { copyAttr } from '../../types.js';
+import type { MemoryState } from './memory-state.js';
 
 const byId = (a: number, b: number) => a - b;
 

@@ -52,7 +52,3 @@ export function sameAttr(a: Attr, b: Attr): boolean {
     a.ctime.sec === b.ctime.sec && a.ctime.nsec === b.ctime.nsec;
 }
 
-/** A deep copy of an inode's attributes, so stored values are never shared. */
-export function copyAttr(a: Attr): Attr {
-  return { ...a, atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } };
-}

@@ -1,7 +1,8 @@
 import type { Change } from '../../change.js';
 import type { EngineTx } from '../../engine.js';
 import type { Attr, CounterName, DetachedNode, DirQuota, Edge, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
-import { copyAttr, type MemoryState } from './memory-state.js';
+import { copyAttr } from '../../types.js';
+import type { MemoryState } from './memory-state.js';
 import type { UndoLog } from './undo-log.js';
 
 const key = (name: Buffer) => name.toString('latin1');

@@ -4,6 +4,7 @@ import type { EngineTx, EntryRead, FileHeadRead } from '../../engine.js';
 import type {
   Attr, CounterName, DetachedNode, DirQuota, Edge, Ino, LockRecord, SessionId, SessionInfo, SliceId, SliceRecord, VolumeSettings,
 } from '../../types.js';
+import { copyAttr } from '../../types.js';
 import { cloneEntriesQueued, countSubtreeRedis } from './clone-entries.js';
 import { cloneEntriesOnServer } from './clone-on-server.js';
 import { asArray, asBuffer, asNumber, packAttr, packEntry, packRecords, pairs, unpackAttr, unpackEntry, unpackRecords } from './codec.js';
@@ -15,7 +16,6 @@ import type { SliceState } from './slice-overlay.js';
 import { summarizeSubtreeRedis } from './subtree-summary.js';
 import { nameKey, TxOverlay } from './tx-overlay.js';
 
-const copyAttr = (a: Attr): Attr => ({ ...a, atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } });
 
 /** `id, n, id, n, …` for the reference scripts: occurrences of each non-hole id. */
 function refArgs(ids: readonly SliceId[]): string[] {

@@ -1,6 +1,6 @@
 import { type Change, encodeChanges } from '../../change.js';
 import type { EngineTx, EntriesRead, FileHeadRead } from '../../engine.js';
-import type { Attr, CounterName, DetachedNode, DirQuota, Edge, FileType, Ino, LockRecord, SessionId, SliceId, SliceRecord } from '../../types.js';
+import { type Attr, type CounterName, copyAttr, type DetachedNode, type DirQuota, type Edge, type FileType, type Ino, type LockRecord, type SessionId, type SliceId, type SliceRecord } from '../../types.js';
 import type { CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { SqlChangeFeed, SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
 import { counterRow, readCounter } from './counter-shards.js';
@@ -150,7 +150,7 @@ export class SqlTx implements EngineTx {
 
   async getInode(ino: Ino) {
     const a = this.assumed;
-    if (a?.ino === ino) return { ...a, atime: { ...a.atime }, mtime: { ...a.mtime }, ctime: { ...a.ctime } };
+    if (a?.ino === ino) return copyAttr(a);
     const [row] = await this.q.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM node WHERE ino = ?`, [ino]);
     return row && attrFromRow(row);
   }
