@@ -73,10 +73,11 @@ export class PostgresTransactions {
         recordAttempt(attempt);
         return result;
       } catch (err) {
-        if (guarded && !state.turnTaken && sqlState(err) === GUARD_FAILED) {
-          // What the caller assumed no longer holds (or a transaction runs alone): nothing was
-          // committed; the same attempt again, reading what is there, at once.
-          recordAttempt(attempt, GUARD_FAILED);
+        if (guarded && !state.turnTaken) {
+          // Nothing was committed, and what the attempt decided rested on what the caller assumed,
+          // which only its commit checked: whatever failed it (the guard, an error the callback
+          // threw on the assumed inode, a conflict), the same attempt again, reading, at once.
+          if (sqlState(err) === GUARD_FAILED) recordAttempt(attempt, GUARD_FAILED);
           guard = undefined;
           attempt--;
           continue;

@@ -118,6 +118,30 @@ describe('postgres dialect (fake pool)', () => {
     assert.deepEqual(alone.sent.map((s) => s.text.split(' ')[0]), ['BEGIN', 'PREPARE', 'EXECUTE', 'BEGIN', 'SELECT', 'COMMIT']);
   });
 
+  it('a guarded transaction commits with BEGIN and its guard in one round trip; a failed guard or an error thrown on what was assumed runs it again, unguarded', async () => {
+    const guard = { condition: 'EXISTS (SELECT 1 FROM node WHERE ino = ?)', params: [7] };
+    const pool = new FakePool((s) => ok(s.text.endsWith('COMMIT') ? 'COMMIT' : 'X'));
+    const runs: boolean[] = [];
+    await dialect(pool).transaction(async (q, guarded) => void (runs.push(guarded), q.atCommit!(`UPDATE t SET x = ?`, [1])), { guard });
+    assert.deepEqual(runs, [true]);
+    assert.match(pool.sent[pool.sent.length - 1]!.text, /^BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_try_advisory_xact_lock_shared\(-?\d+, -?\d+\) AS granted; EXECUTE \w+\('7'\); EXECUTE \w+\('1'\); COMMIT$/);
+
+    // The guard divides by zero: nothing committed, the callback runs again, reading.
+    const failing = new FakePool((s) => (s.text.includes('SELECT 1 / (') ? pgError('22012') : ok(s.text.endsWith('COMMIT') ? 'COMMIT' : 'X')));
+    const again: boolean[] = [];
+    await dialect(failing).transaction(async (q, guarded) => void (again.push(guarded), q.atCommit!(`UPDATE t SET x = ?`, [1])), { guard });
+    assert.deepEqual(again, [true, false]);
+
+    // The callback refused on the assumed inode: that refusal is not trusted until it is made on what is there.
+    const refusals: boolean[] = [];
+    const result = await dialect(new FakePool((s) => ok(s.text.endsWith('COMMIT') ? 'COMMIT' : 'X'))).transaction(async (q, guarded) => {
+      refusals.push(guarded);
+      if (guarded) throw new FsError('EPERM', { syscall: 'chmod' });
+      return 'allowed';
+    }, { guard });
+    assert.deepEqual([refusals, result], [[true, false], 'allowed']);
+  });
+
   it('a durable transaction commits with synchronous_commit on (with its last writes); others with the connection\'s off', async () => {
     const pool = new FakePool((s) => ok(s.text === 'COMMIT' ? 'COMMIT' : 'X'));
     const d = dialect(pool);
