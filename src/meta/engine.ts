@@ -191,6 +191,12 @@ export interface TxnOptions {
    * Other engines ignore it. Either way the transaction sees the inode as the engine holds it.
    */
   assume?: Attr;
+  /**
+   * With `assume` (a directory): a name the caller believes that directory has no entry for (its
+   * lookup just found none, before a create). Such an engine may answer `getEntry` and `getEdge`
+   * of that name as absent without reading, its commit guarded by the absence too.
+   */
+  assumeAbsent?: Buffer;
 }
 
 /** How an engine is opened: `create` (by format) may create the database; otherwise it must exist. */

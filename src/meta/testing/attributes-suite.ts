@@ -76,6 +76,41 @@ export function attributesSuite(engine: TestEngine): void {
       });
     });
 
+    it('a create after another client changed the directory or took the name keeps what that client did (the directory as this client last committed it is only assumed)', async () => {
+      await withMeta(engine, async (m, url) => {
+        const other = await VolumeMeta.open(url);
+        try {
+          const d = await m.mkdir(root, ROOT_INO, n('d'), 0o777);
+          await m.setattr(root, d.ino, { mode: 0o777 });
+          await m.mknod(alice, d.ino, n('a'), { type: 'file', mode: 0o644 });
+          // The directory closes to alice: her next create is refused on what is there.
+          await other.setattr(root, d.ino, { mode: 0o755 });
+          await rejectsWith(m.mknod(alice, d.ino, n('b'), { type: 'file', mode: 0o644 }), 'EACCES');
+          await other.setattr(root, d.ino, { mode: 0o1777 });
+          await m.mknod(alice, d.ino, n('b'), { type: 'file', mode: 0o644 });
+          // Another client takes a name: this client's create of it is EEXIST, and that file stays.
+          const taken = await other.mknod(bob, d.ino, n('c'), { type: 'file', mode: 0o600 });
+          await rejectsWith(m.mknod(alice, d.ino, n('c'), { type: 'file', mode: 0o644 }), 'EEXIST');
+          await rejectsWith(m.create(alice, d.ino, n('c'), 0o644), 'EEXIST');
+          assert.equal((await other.lookup(root, d.ino, n('c'))).ino, taken.ino);
+          // Its mkdir counts in the link count this client's mkdir then raises.
+          await other.mkdir(root, d.ino, n('sub1'), 0o755);
+          await m.mkdir(alice, d.ino, n('sub2'), 0o755);
+          const after = await other.getattr(d.ino);
+          assert.deepEqual([after.mode & 0o7777, after.nlink], [0o1777, 4]);
+          assert.deepEqual((await other.readdir(root, d.ino)).entries.map((e) => e.name.toString()).sort(), ['a', 'b', 'c', 'sub1', 'sub2']);
+          assert.equal((await other.usage()).inodes, 7);
+          // A name taken without the directory's attributes changing (two creates in one clock
+          // tick could leave them equal): still EEXIST. The entry is written raw, then removed.
+          await other.engine.txn((tx) => tx.putEdge(d.ino, { name: n('raw'), ino: taken.ino, type: 'file' }));
+          await rejectsWith(m.mknod(alice, d.ino, n('raw'), { type: 'file', mode: 0o644 }), 'EEXIST');
+          await other.engine.txn((tx) => tx.deleteEdge(d.ino, n('raw')));
+        } finally {
+          await other.close();
+        }
+      });
+    });
+
     it('replaceInode replaces an inode only from exactly its attributes, and publishes the change', async () => {
       await withMeta(engine, async (m) => {
         const replace = m.engine.replaceInode?.bind(m.engine);

@@ -16,6 +16,8 @@ const SCHEMA_REVISION = 6;
 
 /** Every column of a node row as expected (parameters: all, attrParams). */
 const NODE_IS = NODE_FIELDS.map((c) => `${c} = ?`).join(' AND ');
+/** The entry (parameters: parent, name). */
+const EDGE_IS = `SELECT 1 FROM edge WHERE parent = ? AND name = ?`;
 /** Replaces a node's columns (parameters: all but ino) where every column holds the expected value (parameters: all). */
 const REPLACE_NODE = `UPDATE node SET ${NODE_FIELDS.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE ${NODE_IS}`;
 
@@ -89,9 +91,18 @@ export class SqlEngine implements Engine {
   txn<T>(fn: (tx: EngineTx) => Promise<T>, options?: TxnOptions): Promise<T> {
     // An assumed inode saves its read where statements are round trips: the commit checks it instead.
     const assume = this.d.features.roundTrips ? options?.assume : undefined;
-    const guard = assume && { condition: `EXISTS (SELECT 1 FROM node WHERE ${NODE_IS})`, params: attrParams(assume) };
+    const absent = assume && options?.assumeAbsent;
+    const guard = assume && {
+      condition: `EXISTS (SELECT 1 FROM node WHERE ${NODE_IS})${absent ? ` AND NOT EXISTS (${EDGE_IS})` : ''}`,
+      params: absent ? [...attrParams(assume), assume.ino, absent] : attrParams(assume),
+    };
     return this.d.transaction(async (q, guarded) => {
-      const tx = new SqlTx(q, this.d, { transaction: true, shard: this.shards.take(), assumed: guarded ? assume : undefined });
+      const tx = new SqlTx(q, this.d, {
+        transaction: true,
+        shard: this.shards.take(),
+        assumed: guarded ? assume : undefined,
+        assumedAbsent: guarded ? absent : undefined,
+      });
       const result = await fn(tx);
       await tx.flush();
       return result;

@@ -109,14 +109,17 @@ export class SqlTx implements EngineTx {
    * transaction writes it; the commit is guarded by it (SqlEngine.txn).
    */
   private assumed: Attr | undefined;
+  /** A name the caller assumed the directory `parent` lacks (TxnOptions.assumeAbsent), answered as absent until this transaction writes it; the commit is guarded by it. */
+  private absent: { parent: Ino; name: Buffer } | undefined;
 
   constructor(
     q: SqlQuerier,
     private readonly dialect: { features: SqlFeatures; types: SqlTypes; changes?: SqlChangeFeed },
-    options: { transaction?: boolean; shard?: number; assumed?: Attr } = {},
+    options: { transaction?: boolean; shard?: number; assumed?: Attr; assumedAbsent?: Buffer } = {},
   ) {
     this.shard = options.shard ?? 0;
     this.assumed = options.assumed;
+    this.absent = options.assumed && options.assumedAbsent && { parent: options.assumed.ino, name: options.assumedAbsent };
     this.batch = options.transaction && dialect.features.writableCte ? new WriteBatch(q) : undefined;
     this.q = this.batch ?? q;
   }
@@ -166,11 +169,18 @@ export class SqlTx implements EngineTx {
     await this.write('xattr', `${ino}`, `DELETE FROM xattr WHERE ino = ?`, [ino]);
   }
 
+  /** Whether `name` in `parent` is the entry assumed absent (and not written since). */
+  private assumedAbsent(parent: Ino, name: Buffer): boolean {
+    return this.absent !== undefined && this.absent.parent === parent && this.absent.name.equals(name);
+  }
+
   async getEdge(parent: Ino, name: Buffer) {
+    if (this.assumedAbsent(parent, name)) return undefined;
     const [row] = await this.q.all<{ ino: number; type: string }>(`SELECT ino, type FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
     return row && { name, ino: row.ino as Ino, type: row.type as FileType };
   }
   async putEdge(parent: Ino, edge: Edge) {
+    if (this.assumedAbsent(parent, edge.name)) this.absent = undefined;
     await this.write(
       'edge',
       `${parent} ${edge.name.toString('hex')}`,
@@ -179,9 +189,11 @@ export class SqlTx implements EngineTx {
     );
   }
   async deleteEdge(parent: Ino, name: Buffer) {
+    if (this.assumedAbsent(parent, name)) this.absent = undefined;
     await this.write('edge', `${parent} ${name.toString('hex')}`, `DELETE FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
   }
   async getEntry(parent: Ino, name: Buffer) {
+    if (this.assumedAbsent(parent, name) && this.assumed?.ino === parent) return { dir: copyAttr(this.assumed) };
     const toChange = this.batch !== undefined && this.dialect.features.roundTrips;
     const [row] = await this.q.all<Record<string, unknown>>(toChange ? GET_ENTRY_TO_CHANGE : GET_ENTRY, [name, parent]);
     const dir = row && nodeRowOf(row, 'p');
