@@ -185,10 +185,10 @@ export interface TxnOptions {
   durable?: boolean;
   /**
    * A hint: the attributes the caller believes inode `assume.ino` has (what its own last commit
-   * left). An engine whose statements are round trips (PostgreSQL) may answer `getInode` of that
-   * inode from them without reading, and then commits only if the inode still holds exactly them
-   * (checked with the commit, in its round trip); if not, it runs the transaction again, reading.
-   * Other engines ignore it. Either way the transaction sees the inode as the engine holds it.
+   * left). An engine whose statements are round trips (PostgreSQL, Redis) may answer `getInode` of
+   * that inode from them without reading, and then commits only if the inode still holds exactly
+   * them (checked with the commit, in its round trip); if not, it runs the transaction again,
+   * reading. Other engines ignore it. Either way the transaction sees the inode as the engine holds it.
    */
   assume?: Attr;
   /**

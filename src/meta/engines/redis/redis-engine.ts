@@ -1,6 +1,6 @@
 import { type Change, type ChangeListener, type ChangeSubscription, decodeChanges, encodeChanges } from '../../change.js';
 import { CodedError } from '../../../errors/index.js';
-import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineStats, EngineTx, SymlinkRow, VolumeTotals, XattrRow } from '../../engine.js';
+import type { ChunkRecordCursor, ChunkRecordRow, Engine, EngineStats, EngineTx, SymlinkRow, TxnOptions, VolumeTotals, XattrRow } from '../../engine.js';
 import type {
   Attr, CounterName, DetachedNode, Edge, Ino, PendingSlice, SessionId, SessionInfo, SliceId, VolumeSettings,
 } from '../../types.js';
@@ -82,8 +82,8 @@ export class RedisEngine implements Engine {
     }
   }
 
-  txn<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
-    return this.runner.run(fn);
+  txn<T>(fn: (tx: EngineTx) => Promise<T>, options?: TxnOptions): Promise<T> {
+    return this.runner.run(fn, options?.assume && { attr: options.assume, absent: options.assumeAbsent });
   }
   read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
     return fn(new RedisReadTx(new PlainReader(this.conns.client, this.url), this.keys));

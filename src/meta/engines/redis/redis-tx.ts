@@ -9,6 +9,7 @@ import { cloneEntriesQueued, countSubtreeRedis } from './clone-entries.js';
 import { cloneEntriesOnServer } from './clone-on-server.js';
 import { asArray, asBuffer, asNumber, packAttr, packEntry, packRecords, pairs, unpackAttr, unpackEntry, unpackRecords } from './codec.js';
 import type { CommandBuffer } from './command-buffer.js';
+import type { Assumption } from './guarded-commit.js';
 import type { KeyLayout } from './key-layout.js';
 import type { KeyReader } from './key-reader.js';
 import { ADD_REFS, APPEND_CHUNK, DELETE_CHUNKS, DROP_REFS, LIST_ENTRIES } from './scripts.js';
@@ -68,6 +69,16 @@ export class RedisTx implements EngineTx {
   /** PUBLISH in the MULTI block: sent to subscribers when EXEC applies it (not after a clone batch that applied on its own). */
   async publishChanges(changes: readonly Change[]) {
     if (this.writes && !this.sealed) this.writes.add('PUBLISH', this.k.changes, encodeChanges(changes));
+  }
+
+  /**
+   * Takes what the caller assumed (TxnOptions.assume) as read: the inode's attributes and, when
+   * given, a name its directory lacks. Nothing is watched for them: the commit checks them
+   * (GUARDED_COMMIT).
+   */
+  assume(assumed: Assumption): void {
+    this.overlay.inodes.set(assumed.attr.ino, copyAttr(assumed.attr));
+    if (assumed.absent) this.overlay.setEdge(assumed.attr.ino, assumed.absent, null);
   }
 
   async getInode(ino: Ino) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RedisArg } from './redis-like.js';
 
 /** A Lua script and its SHA1, as EVALSHA names it. */
 export class RedisScript {
@@ -152,4 +153,44 @@ export const REPLACE_INODE = new RedisScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
+return 1`);
+
+/** The scripts a transaction's writes may call (CommandBuffer.script) that a guarded commit runs itself. */
+const EMBEDDABLE = [APPEND_CHUNK, DELETE_CHUNKS, ADD_REFS, DROP_REFS];
+
+/** The SHA of the embeddable script a queued EVAL or EVALSHA calls (undefined: another command or script). */
+export function embeddedScript(command: readonly RedisArg[]): string | undefined {
+  const [verb, what] = command;
+  if (verb === 'EVALSHA') return EMBEDDABLE.find((s) => s.sha === what)?.sha;
+  if (verb === 'EVAL') return EMBEDDABLE.find((s) => s.source === what)?.sha;
+  return undefined;
+}
+
+/**
+ * A transaction's writes applied only if what its caller assumed holds (TxnOptions.assume): one
+ * script instead of a watched read and MULTI … EXEC. KEYS: the assumed inode, the entries hash of
+ * the directory it is. ARGV: its expected packed attributes, a name that must be absent from that
+ * hash ('' for none), then each write as its argument count and arguments; a call of an embeddable
+ * script as EVALSHA, sha, number of keys, keys, arguments. Returns 1 when applied, 0 when the
+ * assumption failed (nothing written).
+ */
+export const GUARDED_COMMIT = new RedisScript(`
+local scripts = {}
+${EMBEDDABLE.map((s) => `scripts['${s.sha}'] = function(KEYS, ARGV)\n${s.source}\nend`).join('\n')}
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] ~= '' and redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
+local i = 3
+while i <= #ARGV do
+  local n = tonumber(ARGV[i])
+  if ARGV[i + 1] == 'EVALSHA' then
+    local nkeys = tonumber(ARGV[i + 3])
+    local keys, args = {}, {}
+    for j = 1, nkeys do keys[j] = ARGV[i + 3 + j] end
+    for j = i + 4 + nkeys, i + n do args[#args + 1] = ARGV[j] end
+    scripts[ARGV[i + 2]](keys, args)
+  else
+    redis.call(unpack(ARGV, i + 1, i + n))
+  end
+  i = i + n + 1
+end
 return 1`);
