@@ -1,6 +1,6 @@
 import { FsError } from '../errors/index.js';
 import type { Engine, EngineTx } from './engine.js';
-import { lookupIn } from './ops/lookup.js';
+import { findIn } from './ops/lookup.js';
 import { MAX_NAME_BYTES, ROOT_INO, type Attr, type Caller } from './types.js';
 
 const MAX_PATH_BYTES = 4096;
@@ -27,14 +27,20 @@ interface Walk {
   links: { count: number };
 }
 
+/** The inode `name` names in the directory `dir`, undefined if none; errors name the walk's syscall and path. */
+async function step(w: Walk, dir: Attr, name: Buffer): Promise<Attr | undefined> {
+  if (dir.type !== 'dir') throw new FsError('ENOTDIR', { syscall: w.syscall, path: w.path });
+  return findIn(w.tx, w.caller, dir.ino, name).catch((err: unknown) => {
+    throw err instanceof FsError ? new FsError(err.code, { syscall: w.syscall, path: w.path, detail: err.detail }) : err;
+  });
+}
+
 async function walk(w: Walk, start: Attr, parts: Buffer[], followLast: boolean): Promise<Attr> {
   let cur = start;
   for (let i = 0; i < parts.length; i++) {
-    if (cur.type !== 'dir') throw new FsError('ENOTDIR', { syscall: w.syscall, path: w.path });
     const dirAttr = cur;
-    const next = await lookupIn(w.tx, w.caller, cur.ino, parts[i]!).catch((err: unknown) => {
-      throw err instanceof FsError ? new FsError(err.code, { syscall: w.syscall, path: w.path, detail: err.detail }) : err;
-    });
+    const next = await step(w, cur, parts[i]!);
+    if (!next) throw new FsError('ENOENT', { syscall: w.syscall, path: w.path });
     const last = i === parts.length - 1;
     if (next.type === 'symlink' && (!last || followLast)) {
       if (++w.links.count > MAX_SYMLINKS) throw new FsError('ELOOP', { syscall: w.syscall, path: w.path });
@@ -81,3 +87,24 @@ export async function resolveParent(
   return { parent, name };
 }
 
+
+/**
+ * The directory that would hold a path's last component, that component (undefined for `/`), and
+ * the inode it names if there is one (a final symlink not followed): what resolveParent and then
+ * resolvePath of the same path find, in one walk.
+ */
+export async function resolveEntry(
+  engine: Engine,
+  caller: Caller,
+  options: { path: string; syscall: string },
+): Promise<{ parent: Attr; name: Buffer | undefined; attr: Attr | undefined }> {
+  const { path, syscall } = options;
+  const parts = splitPath(path, syscall);
+  const name = parts.pop();
+  return engine.read(async (tx) => {
+    const w = { tx, caller, syscall, path, links: { count: 0 } };
+    const parent = await walk(w, await mustRoot(tx), parts, true);
+    if (parent.type !== 'dir') throw new FsError('ENOTDIR', { syscall, path });
+    return { parent, name, attr: name ? await step(w, parent, name) : parent };
+  });
+}

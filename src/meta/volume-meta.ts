@@ -24,7 +24,7 @@ import { removeTree } from './ops/remove-tree.js';
 import { setattr } from './ops/setattr.js';
 import { commitSlices, compactChunk, syncInode } from './ops/slices.js';
 import { getxattr, listxattr, removexattr, setxattr } from './ops/xattr.js';
-import { resolvePath } from './paths.js';
+import { resolveEntry, resolvePath } from './paths.js';
 import { checkAccess } from './permissions.js';
 import { readOnlyEngine } from './read-only-engine.js';
 import { type EngineMetrics, withEngineMetrics } from './engine-metrics.js';
@@ -365,6 +365,10 @@ export class VolumeMeta implements Meta {
   }
   resolve(caller: Caller, path: string, follow = true): Promise<Attr> {
     return this.live(() => resolvePath(this.engine, caller, { path, follow }));
+  }
+  /** A path's directory, last component and the inode it names if any, in one walk (paths.ts resolveEntry). */
+  resolveEntry(caller: Caller, path: string, syscall: string): Promise<{ parent: Attr; name: Buffer | undefined; attr: Attr | undefined }> {
+    return this.live(() => resolveEntry(this.engine, caller, { path, syscall }));
   }
   flush(): Promise<void> {
     return this.ctx.releases.flush();

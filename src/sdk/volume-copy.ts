@@ -6,7 +6,7 @@ import { O_RDONLY, O_TRUNC, O_WRONLY } from '../vfs/open-flags.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { ArgumentError } from './node-args.js';
 import { withPaths } from './volume-errors.js';
-import { createTarget, dirname, joinTarget, parentOf, type PathContext, resolve } from './volume-paths.js';
+import { createTarget, dirname, joinTarget, parentOf, type PathContext, resolve, targetParent } from './volume-paths.js';
 import { mkdirRecursive } from './volume-dirs.js';
 
 type Ctx = PathContext & { vfs: Vfs };
@@ -50,7 +50,7 @@ export function copyFile(ctx: Ctx, spec: { src: string; dest: string; mode: numb
     if (target.existing && mode & constants.COPYFILE_EXCL) throw new FsError('EEXIST');
     await ctx.vfs.flushInode(src.ino);
     if (!target.existing) {
-      const { parent, name } = await parentOf(ctx, target.path, 'copyfile');
+      const { parent, name } = await targetParent(ctx, target, 'copyfile');
       await ctx.meta.clone(exactModes(ctx), { src: src.ino, parent: parent.ino, name });
       return;
     }

@@ -33,6 +33,11 @@ export async function resolve(ctx: PathContext, path: string, follow = true): Pr
   return attr;
 }
 
+/** The directory a create acts in, and the name: as createTarget's walk found them, else walked to. */
+export async function targetParent(ctx: PathContext, target: CreateTarget, syscall: string): Promise<{ parent: Attr; name: Buffer }> {
+  return target.at ?? parentOf(ctx, target.path, syscall);
+}
+
 /** The directory that holds a path's last component, and that component (EBUSY/EEXIST for `/`). */
 export async function parentOf(ctx: PathContext, path: string, syscall: string): Promise<{ parent: Attr; name: Buffer }> {
   const { parent, name } = await resolveParent(ctx.meta.engine, ctx.caller, { path, syscall });
@@ -40,15 +45,30 @@ export async function parentOf(ctx: PathContext, path: string, syscall: string):
   return { parent, name };
 }
 
+/** Where a create acts: an existing inode, or a path that names none (with its directory and name when known). */
+export interface CreateTarget {
+  existing?: Attr;
+  path: string;
+  /** For a path that names nothing: the directory that would hold it and its last component, as the walk found them. */
+  at?: { parent: Attr; name: Buffer };
+}
+
 /**
  * Where open(O_CREAT) without O_EXCL acts: the path itself, or, when it names a symlink, what
  * the symlink points at (followed, so a dangling link makes its target, as Linux does).
  */
-export async function createTarget(ctx: PathContext, path: string): Promise<{ existing?: Attr; path: string }> {
+export async function createTarget(ctx: PathContext, path: string): Promise<CreateTarget> {
   for (let hops = 0; hops <= MAX_SYMLINKS; hops++) {
     let attr: Attr;
     try {
-      attr = await resolve(ctx, path, false);
+      if (path.length > 1 && path.endsWith('/')) {
+        attr = await resolve(ctx, path, false);
+      } else {
+        // The directory, the name and what it names in one walk: a new file needs no second walk to its directory.
+        const found = await ctx.meta.resolveEntry(ctx.caller, path, 'open');
+        if (!found.attr) return { path, at: found.name && { parent: found.parent, name: found.name } };
+        attr = found.attr;
+      }
     } catch (err) {
       if (isFsError(err, 'ENOENT')) return { path };
       throw err;

@@ -27,7 +27,7 @@ import { type TimeLike, toTimespec } from './times.js';
 import { copyFile, cp, type CpOptions } from './volume-copy.js';
 import { mkdirRecursive, mkdtemp, opendir, readdir, type ReaddirOptions, rm, type RmOptions, type VolumeDir } from './volume-dirs.js';
 import { withPaths } from './volume-errors.js';
-import { createTarget, parentOf, realpath, resolve } from './volume-paths.js';
+import { createTarget, parentOf, realpath, resolve, targetParent } from './volume-paths.js';
 import type { VolumeMetrics } from './volume-metrics.js';
 import { ChangeHub } from './change-hub.js';
 import { fsWatch, type VolumeWatcher, type VolumeWatchOptions, type WatchContext, watchIterator } from './volume-watch.js';
@@ -166,7 +166,7 @@ export class Volume implements WatchContext {
         const target = f & O_EXCL ? { path: p } : await createTarget(this, p);
         if (target.existing) opened = await this.vfs.open(this.caller, target.existing.ino, f & ~O_CREAT);
         else {
-          const { parent, name } = await parentOf(this, target.path, 'open');
+          const { parent, name } = await targetParent(this, target, 'open');
           opened = await this.vfs.create(this.caller, { parent: parent.ino, name }, { mode: m & 0o7777, flags: f });
         }
       } else {

@@ -3,7 +3,7 @@ import { O_CREAT, O_EXCL, O_TRUNC, O_WRONLY } from '../vfs/open-flags.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { toBytes } from './node-args.js';
 import { withPaths } from './volume-errors.js';
-import { createTarget, parentOf, type PathContext } from './volume-paths.js';
+import { createTarget, type PathContext, targetParent } from './volume-paths.js';
 
 /**
  * writeFile's path for a file that does not exist yet, with small data (bytes or a string,
@@ -24,7 +24,7 @@ export async function writeNewFile(
   return withPaths({ syscall: 'open', path }, async () => {
     const target = exclusive ? { path } : await createTarget(vol, path);
     if (target.existing) return false;
-    const { parent, name } = await parentOf(vol, target.path, 'open');
+    const { parent, name } = await targetParent(vol, target, 'open');
     try {
       await vol.vfs.createFile(vol.caller, { parent: parent.ino, name }, { mode: spec.mode & 0o7777, data: bytes });
       return true;

@@ -7,6 +7,13 @@ import { mustGetInode, readEntry } from './inode-records.js';
 
 /** The inode `name` names in `parent`; `.` and `..` resolve without an entry. */
 export async function lookupIn(tx: EngineTx, caller: Caller, parent: Ino, name: Buffer): Promise<Attr> {
+  const attr = await findIn(tx, caller, parent, name);
+  if (!attr) throw new FsError('ENOENT', { syscall: 'lookup', path: name.toString() });
+  return attr;
+}
+
+/** As lookupIn, but undefined when `parent` has no entry `name` (the search permission still applies). */
+export async function findIn(tx: EngineTx, caller: Caller, parent: Ino, name: Buffer): Promise<Attr | undefined> {
   if (isDotName(name)) {
     const dir = await mustGetInode(tx, parent, 'lookup');
     checkSearch(caller, dir, 'lookup');
@@ -15,6 +22,5 @@ export async function lookupIn(tx: EngineTx, caller: Caller, parent: Ino, name: 
   }
   const { dir, entry } = await readEntry(tx, { parent, name }, 'lookup');
   checkSearch(caller, dir, 'lookup');
-  if (!entry) throw new FsError('ENOENT', { syscall: 'lookup', path: name.toString() });
-  return entry.attr;
+  return entry?.attr;
 }
