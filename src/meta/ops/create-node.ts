@@ -25,8 +25,8 @@ export interface CreateSpec {
 /**
  * Creates a new inode named `name` in `parent`: one transaction, EEXIST if the name is taken. The
  * directory as this client's own last commit left it, and the name as absent (a create follows a
- * lookup that found none), are offered to the engine (TxnOptions.assume): on PostgreSQL the
- * create then reads nothing and commits in one round trip.
+ * lookup that found none), are offered to the engine (TxnOptions.assume): on PostgreSQL and
+ * Redis the create then reads nothing and commits in one round trip.
  */
 export async function createNode(
   ctx: MetaContext,
