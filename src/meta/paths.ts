@@ -87,7 +87,6 @@ export async function resolveParent(
   return { parent, name };
 }
 
-
 /**
  * The directory that would hold a path's last component, that component (undefined for `/`), and
  * the inode it names if there is one (a final symlink not followed): what resolveParent and then
