@@ -3,8 +3,7 @@ import { describe, it } from 'node:test';
 import { W_OK, R_OK, X_OK, XATTR_CREATE, XATTR_REPLACE } from '../meta.js';
 import type { Change } from '../change.js';
 import { ROOT_INO } from '../types.js';
-import { VolumeMeta } from '../volume-meta.js';
-import { alice, bob, n, rejectsWith, root, until, withMeta } from './harness.js';
+import { alice, bob, n, rejectsWith, root, until, withMeta, withOtherClient } from './harness.js';
 import type { TestEngine } from './test-engines.js';
 
 const later = (a: { sec: number; nsec: number }, b: { sec: number; nsec: number }) => a.sec > b.sec || (a.sec === b.sec && a.nsec > b.nsec);
@@ -31,83 +30,68 @@ export function attributesSuite(engine: TestEngine): void {
     });
 
     it('a chmod, chown or utimes from this client\'s own last commit keeps what another client changed since', async () => {
-      await withMeta(engine, async (m, url) => {
-        const other = await VolumeMeta.open(url);
-        try {
-          const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
-          const chmodded = await m.setattr(root, f.ino, { mode: 0o640 });
-          assert.equal(chmodded.mode, 0o640);
-          // Another client changes the owner; this one then sets times from what it last committed.
-          await other.setattr(root, f.ino, { uid: 7, gid: 8 });
-          const timed = await m.setattr(root, f.ino, { mtime: { sec: 2000, nsec: 5 } });
-          assert.deepEqual([timed.uid, timed.gid, timed.mode, timed.mtime], [7, 8, 0o640, { sec: 2000, nsec: 5 }]);
-          assert.deepEqual(await other.getattr(f.ino), timed);
-          // A change the rules refuse on what this client knows is decided on what is there.
-          await other.setattr(root, f.ino, { uid: alice.uid });
-          const byAlice = await m.setattr(alice, f.ino, { mode: 0o600 });
-          assert.equal(byAlice.mode, 0o600, 'alice owns the file now');
-          await rejectsWith(m.setattr(bob, f.ino, { mode: 0o777 }), 'EPERM');
-        } finally {
-          await other.close();
-        }
+      await withOtherClient(engine, async (m, other) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const chmodded = await m.setattr(root, f.ino, { mode: 0o640 });
+        assert.equal(chmodded.mode, 0o640);
+        // Another client changes the owner; this one then sets times from what it last committed.
+        await other.setattr(root, f.ino, { uid: 7, gid: 8 });
+        const timed = await m.setattr(root, f.ino, { mtime: { sec: 2000, nsec: 5 } });
+        assert.deepEqual([timed.uid, timed.gid, timed.mode, timed.mtime], [7, 8, 0o640, { sec: 2000, nsec: 5 }]);
+        assert.deepEqual(await other.getattr(f.ino), timed);
+        // A change the rules refuse on what this client knows is decided on what is there.
+        await other.setattr(root, f.ino, { uid: alice.uid });
+        const byAlice = await m.setattr(alice, f.ino, { mode: 0o600 });
+        assert.equal(byAlice.mode, 0o600, 'alice owns the file now');
+        await rejectsWith(m.setattr(bob, f.ino, { mode: 0o777 }), 'EPERM');
       });
     });
 
     it('a commit after another client changed the inode keeps that change (what this client last committed is only assumed)', async () => {
-      await withMeta(engine, async (m, url) => {
-        const other = await VolumeMeta.open(url);
-        try {
-          const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
-          const write = async (pos: number) => {
-            const id = await m.newSliceId();
-            return m.commitSlices(f.ino, [{ index: 0, record: { pos, id, size: 6, off: 0, len: 6 }, data: Buffer.from('hello\n') }]);
-          };
-          await write(0);
-          await other.setattr(root, f.ino, { mode: 0o600, mtime: { sec: 7, nsec: 7 } });
-          const after = await write(6);
-          assert.deepEqual([after.mode, after.length], [0o600, 12]);
-          assert.deepEqual(await other.getattr(f.ino), after);
-          assert.deepEqual((await other.readChunk(f.ino, 0)).map((r) => [r.pos, r.len]), [[0, 6], [6, 6]]);
-          const again = await write(12);
-          assert.deepEqual([again.mode, again.length], [0o600, 18], 'and the next commit goes on from there');
-        } finally {
-          await other.close();
-        }
+      await withOtherClient(engine, async (m, other) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const write = async (pos: number) => {
+          const id = await m.newSliceId();
+          return m.commitSlices(f.ino, [{ index: 0, record: { pos, id, size: 6, off: 0, len: 6 }, data: Buffer.from('hello\n') }]);
+        };
+        await write(0);
+        await other.setattr(root, f.ino, { mode: 0o600, mtime: { sec: 7, nsec: 7 } });
+        const after = await write(6);
+        assert.deepEqual([after.mode, after.length], [0o600, 12]);
+        assert.deepEqual(await other.getattr(f.ino), after);
+        assert.deepEqual((await other.readChunk(f.ino, 0)).map((r) => [r.pos, r.len]), [[0, 6], [6, 6]]);
+        const again = await write(12);
+        assert.deepEqual([again.mode, again.length], [0o600, 18], 'and the next commit goes on from there');
       });
     });
 
     it('a create after another client changed the directory or took the name keeps what that client did (the directory as this client last committed it is only assumed)', async () => {
-      await withMeta(engine, async (m, url) => {
-        const other = await VolumeMeta.open(url);
-        try {
-          const d = await m.mkdir(root, ROOT_INO, n('d'), 0o777);
-          await m.setattr(root, d.ino, { mode: 0o777 });
-          await m.mknod(alice, d.ino, n('a'), { type: 'file', mode: 0o644 });
-          // The directory closes to alice: her next create is refused on what is there.
-          await other.setattr(root, d.ino, { mode: 0o755 });
-          await rejectsWith(m.mknod(alice, d.ino, n('b'), { type: 'file', mode: 0o644 }), 'EACCES');
-          await other.setattr(root, d.ino, { mode: 0o1777 });
-          await m.mknod(alice, d.ino, n('b'), { type: 'file', mode: 0o644 });
-          // Another client takes a name: this client's create of it is EEXIST, and that file stays.
-          const taken = await other.mknod(bob, d.ino, n('c'), { type: 'file', mode: 0o600 });
-          await rejectsWith(m.mknod(alice, d.ino, n('c'), { type: 'file', mode: 0o644 }), 'EEXIST');
-          await rejectsWith(m.create(alice, d.ino, n('c'), 0o644), 'EEXIST');
-          assert.equal((await other.lookup(root, d.ino, n('c'))).ino, taken.ino);
-          // Its mkdir counts in the link count this client's mkdir then raises.
-          await other.mkdir(root, d.ino, n('sub1'), 0o755);
-          await m.mkdir(alice, d.ino, n('sub2'), 0o755);
-          const after = await other.getattr(d.ino);
-          assert.deepEqual([after.mode & 0o7777, after.nlink], [0o1777, 4]);
-          assert.deepEqual((await other.readdir(root, d.ino)).entries.map((e) => e.name.toString()).sort(), ['a', 'b', 'c', 'sub1', 'sub2']);
-          assert.equal((await other.usage()).inodes, 7);
-          // A name taken without the directory's attributes changing (two creates in one clock
-          // tick could leave them equal): still EEXIST. The entry is written raw, then removed.
-          await other.engine.txn((tx) => tx.putEdge(d.ino, { name: n('raw'), ino: taken.ino, type: 'file' }));
-          await rejectsWith(m.mknod(alice, d.ino, n('raw'), { type: 'file', mode: 0o644 }), 'EEXIST');
-          await other.engine.txn((tx) => tx.deleteEdge(d.ino, n('raw')));
-        } finally {
-          await other.close();
-        }
+      await withOtherClient(engine, async (m, other) => {
+        const d = await m.mkdir(root, ROOT_INO, n('d'), 0o777);
+        await m.setattr(root, d.ino, { mode: 0o777 });
+        await m.mknod(alice, d.ino, n('a'), { type: 'file', mode: 0o644 });
+        // The directory closes to alice: her next create is refused on what is there.
+        await other.setattr(root, d.ino, { mode: 0o755 });
+        await rejectsWith(m.mknod(alice, d.ino, n('b'), { type: 'file', mode: 0o644 }), 'EACCES');
+        await other.setattr(root, d.ino, { mode: 0o1777 });
+        await m.mknod(alice, d.ino, n('b'), { type: 'file', mode: 0o644 });
+        // Another client takes a name: this client's create of it is EEXIST, and that file stays.
+        const taken = await other.mknod(bob, d.ino, n('c'), { type: 'file', mode: 0o600 });
+        await rejectsWith(m.mknod(alice, d.ino, n('c'), { type: 'file', mode: 0o644 }), 'EEXIST');
+        await rejectsWith(m.create(alice, d.ino, n('c'), 0o644), 'EEXIST');
+        assert.equal((await other.lookup(root, d.ino, n('c'))).ino, taken.ino);
+        // Its mkdir counts in the link count this client's mkdir then raises.
+        await other.mkdir(root, d.ino, n('sub1'), 0o755);
+        await m.mkdir(alice, d.ino, n('sub2'), 0o755);
+        const after = await other.getattr(d.ino);
+        assert.deepEqual([after.mode & 0o7777, after.nlink], [0o1777, 4]);
+        assert.deepEqual((await other.readdir(root, d.ino)).entries.map((e) => e.name.toString()).sort(), ['a', 'b', 'c', 'sub1', 'sub2']);
+        assert.equal((await other.usage()).inodes, 7);
+        // A name taken without the directory's attributes changing (two creates in one clock
+        // tick could leave them equal): still EEXIST. The entry is written raw, then removed.
+        await other.engine.txn((tx) => tx.putEdge(d.ino, { name: n('raw'), ino: taken.ino, type: 'file' }));
+        await rejectsWith(m.mknod(alice, d.ino, n('raw'), { type: 'file', mode: 0o644 }), 'EEXIST');
+        await other.engine.txn((tx) => tx.deleteEdge(d.ino, n('raw')));
       });
     });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CHUNK_SIZE, ROOT_INO, type SliceId, type SliceRecord } from '../types.js';
 import { VolumeMeta } from '../volume-meta.js';
-import { alice, n, rejectsWith, root, withMeta } from './harness.js';
+import { alice, n, rejectsWith, root, withMeta, withOtherClient } from './harness.js';
 import type { TestEngine } from './test-engines.js';
 
 const rec = (pos: number, id: number, len: number): SliceRecord => ({ pos, id: id as SliceId, size: len, off: 0, len });
@@ -187,26 +187,21 @@ export function dataSuite(engine: TestEngine): void {
     });
 
     it('appends committed by two clients at once all land, whole and disjoint', async () => {
-      await withMeta(engine, async (m, url) => {
-        const other = await VolumeMeta.open(url);
-        try {
-          const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
-          const appends = (client: VolumeMeta) =>
-            Promise.all(
-              Array.from({ length: 15 }, async () => {
-                const id = await client.newSliceId();
-                await client.commitSlices(f.ino, [{ index: 0, record: rec(0, id, 7), atEnd: true }]);
-                return id;
-              }),
-            );
-          const ids = (await Promise.all([appends(m), appends(other)])).flat();
-          assert.equal((await m.getattr(f.ino)).length, 30 * 7);
-          const records = await m.readChunk(f.ino, 0);
-          assert.deepEqual(records.map((r) => r.id).sort(), [...ids].sort(), 'every append has its record');
-          assert.deepEqual(records.map((r) => r.pos).sort((x, y) => x - y), ids.map((_, i) => i * 7), 'each at its own place');
-        } finally {
-          await other.close();
-        }
+      await withOtherClient(engine, async (m, other) => {
+        const f = await m.mknod(root, ROOT_INO, n('f'), { type: 'file', mode: 0o644 });
+        const appends = (client: VolumeMeta) =>
+          Promise.all(
+            Array.from({ length: 15 }, async () => {
+              const id = await client.newSliceId();
+              await client.commitSlices(f.ino, [{ index: 0, record: rec(0, id, 7), atEnd: true }]);
+              return id;
+            }),
+          );
+        const ids = (await Promise.all([appends(m), appends(other)])).flat();
+        assert.equal((await m.getattr(f.ino)).length, 30 * 7);
+        const records = await m.readChunk(f.ino, 0);
+        assert.deepEqual(records.map((r) => r.id).sort(), [...ids].sort(), 'every append has its record');
+        assert.deepEqual(records.map((r) => r.pos).sort((x, y) => x - y), ids.map((_, i) => i * 7), 'each at its own place');
       });
     });
 

@@ -42,6 +42,21 @@ export async function withMeta(
   }
 }
 
+/** As withMeta, with a second client of the same volume (another VolumeMeta, closed after `fn`). */
+export async function withOtherClient(
+  engine: TestEngine,
+  fn: (meta: VolumeMeta, other: VolumeMeta, url: string) => Promise<void>,
+): Promise<void> {
+  await withMeta(engine, async (meta, url) => {
+    const other = await VolumeMeta.open(url);
+    try {
+      await fn(meta, other, url);
+    } finally {
+      await other.close();
+    }
+  });
+}
+
 /** Asserts that a promise rejects with an FsError of the errno. */
 export async function rejectsWith(promise: Promise<unknown>, code: FsError['code']): Promise<void> {
   try {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FsError } from '../../../errors/index.js';
-import { n, root, withMeta } from '../../testing/harness.js';
+import { n, root, withMeta, withOtherClient } from '../../testing/harness.js';
 import { TEST_ENGINES, type TestEngine } from '../../testing/test-engines.js';
 import { type Ino, ROOT_INO } from '../../types.js';
 import { VolumeMeta } from '../../volume-meta.js';
@@ -12,47 +12,37 @@ const redis = TEST_ENGINES.find((e) => e.name === 'redis') as TestEngine;
 
 describe('redis engine: concurrent clients', () => {
   it('50 concurrent creates of distinct names from two clients all land; link count and counters exact', async () => {
-    await withMeta(redis, async (m, url) => {
-      const other = await VolumeMeta.open(url);
-      try {
-        const d = await m.mkdir(root, ROOT_INO, n('d'), 0o755);
-        const created = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => {
-            const client = i % 2 ? m : other;
-            return i % 5 === 0 ? client.mkdir(root, d.ino, n(`sub${i}`), 0o755) : client.mknod(root, d.ino, n(`f${i}`), { type: 'file', mode: 0o644 });
-          }),
-        );
-        assert.equal(new Set(created.map((a) => a.ino)).size, 50);
-        const names = (await m.readdir(root, d.ino)).entries.map((e) => e.name.toString());
-        assert.equal(names.length, 50);
-        assert.equal((await m.getattr(d.ino)).nlink, 2 + 10);
-        assert.deepEqual(await m.usage(), { usedBytes: 0, inodes: 2 + 50 });
-        assert.equal((await m.engine.totals()).inodes, 2 + 50);
-        const conflicts = (m.engine as RedisEngine).conflicts + (other.engine as RedisEngine).conflicts;
-        assert.ok(conflicts > 0, 'the creates did conflict on the directory and were retried');
-      } finally {
-        await other.close();
-      }
+    await withOtherClient(redis, async (m, other) => {
+      const d = await m.mkdir(root, ROOT_INO, n('d'), 0o755);
+      const created = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => {
+          const client = i % 2 ? m : other;
+          return i % 5 === 0 ? client.mkdir(root, d.ino, n(`sub${i}`), 0o755) : client.mknod(root, d.ino, n(`f${i}`), { type: 'file', mode: 0o644 });
+        }),
+      );
+      assert.equal(new Set(created.map((a) => a.ino)).size, 50);
+      const names = (await m.readdir(root, d.ino)).entries.map((e) => e.name.toString());
+      assert.equal(names.length, 50);
+      assert.equal((await m.getattr(d.ino)).nlink, 2 + 10);
+      assert.deepEqual(await m.usage(), { usedBytes: 0, inodes: 2 + 50 });
+      assert.equal((await m.engine.totals()).inodes, 2 + 50);
+      const conflicts = (m.engine as RedisEngine).conflicts + (other.engine as RedisEngine).conflicts;
+      assert.ok(conflicts > 0, 'the creates did conflict on the directory and were retried');
     });
   });
 
   it('20 concurrent creates of the same name: exactly one succeeds, the others fail with EEXIST', async () => {
-    await withMeta(redis, async (m, url) => {
-      const other = await VolumeMeta.open(url);
-      try {
-        const results = await Promise.allSettled(
-          Array.from({ length: 20 }, (_, i) => (i % 2 ? m : other).mknod(root, ROOT_INO, n('same'), { type: 'file', mode: 0o644 })),
-        );
-        const won = results.filter((r) => r.status === 'fulfilled');
-        const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
-        assert.equal(won.length, 1);
-        assert.ok(lost.every((e) => e instanceof FsError && e.code === 'EEXIST'), String(lost.find((e) => !(e instanceof FsError))));
-        assert.equal((await m.lookup(root, ROOT_INO, n('same'))).ino, (won[0] as PromiseFulfilledResult<{ ino: Ino }>).value.ino);
-        assert.deepEqual(await m.usage(), { usedBytes: 0, inodes: 2 });
-        assert.equal((await m.getattr(ROOT_INO)).nlink, 2);
-      } finally {
-        await other.close();
-      }
+    await withOtherClient(redis, async (m, other) => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? m : other).mknod(root, ROOT_INO, n('same'), { type: 'file', mode: 0o644 })),
+      );
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+      assert.equal(won.length, 1);
+      assert.ok(lost.every((e) => e instanceof FsError && e.code === 'EEXIST'), String(lost.find((e) => !(e instanceof FsError))));
+      assert.equal((await m.lookup(root, ROOT_INO, n('same'))).ino, (won[0] as PromiseFulfilledResult<{ ino: Ino }>).value.ino);
+      assert.deepEqual(await m.usage(), { usedBytes: 0, inodes: 2 });
+      assert.equal((await m.getattr(ROOT_INO)).nlink, 2);
     });
   });
 
@@ -112,29 +102,24 @@ describe('redis engine: concurrent clients', () => {
   });
 
   it('concurrent renames between two directories never lose or duplicate an entry', async () => {
-    await withMeta(redis, async (m, url) => {
-      const other = await VolumeMeta.open(url);
-      try {
-        const a = await m.mkdir(root, ROOT_INO, n('a'), 0o755);
-        const b = await m.mkdir(root, ROOT_INO, n('b'), 0o755);
-        for (let i = 0; i < 10; i++) await m.mknod(root, a.ino, n(`f${i}`), { type: 'file', mode: 0o644 });
-        // Every file moves a → b by one client while the other moves it back b → a, several rounds.
-        const mover = (client: VolumeMeta, from: Ino, to: Ino) =>
-          Promise.all(Array.from({ length: 10 }, async (_, i) => {
-            for (let round = 0; round < 3; round++) {
-              await client.rename(root, { parent: from, name: n(`f${i}`), newParent: to, newName: n(`f${i}`) }).catch((e: unknown) => {
-                if (!(e instanceof FsError && e.code === 'ENOENT')) throw e;
-              });
-            }
-          }));
-        await Promise.all([mover(m, a.ino, b.ino), mover(other, b.ino, a.ino)]);
-        const inA = (await m.readdir(root, a.ino)).entries.map((e) => e.name.toString());
-        const inB = (await m.readdir(root, b.ino)).entries.map((e) => e.name.toString());
-        assert.deepEqual([...inA, ...inB].sort(), Array.from({ length: 10 }, (_, i) => `f${i}`).sort());
-        assert.deepEqual(await m.usage(), { usedBytes: 0, inodes: 13 });
-      } finally {
-        await other.close();
-      }
+    await withOtherClient(redis, async (m, other) => {
+      const a = await m.mkdir(root, ROOT_INO, n('a'), 0o755);
+      const b = await m.mkdir(root, ROOT_INO, n('b'), 0o755);
+      for (let i = 0; i < 10; i++) await m.mknod(root, a.ino, n(`f${i}`), { type: 'file', mode: 0o644 });
+      // Every file moves a → b by one client while the other moves it back b → a, several rounds.
+      const mover = (client: VolumeMeta, from: Ino, to: Ino) =>
+        Promise.all(Array.from({ length: 10 }, async (_, i) => {
+          for (let round = 0; round < 3; round++) {
+            await client.rename(root, { parent: from, name: n(`f${i}`), newParent: to, newName: n(`f${i}`) }).catch((e: unknown) => {
+              if (!(e instanceof FsError && e.code === 'ENOENT')) throw e;
+            });
+          }
+        }));
+      await Promise.all([mover(m, a.ino, b.ino), mover(other, b.ino, a.ino)]);
+      const inA = (await m.readdir(root, a.ino)).entries.map((e) => e.name.toString());
+      const inB = (await m.readdir(root, b.ino)).entries.map((e) => e.name.toString());
+      assert.deepEqual([...inA, ...inB].sort(), Array.from({ length: 10 }, (_, i) => `f${i}`).sort());
+      assert.deepEqual(await m.usage(), { usedBytes: 0, inodes: 13 });
     });
   });
 
