@@ -16,8 +16,9 @@ const SCHEMA_REVISION = 6;
 
 /** Every column of a node row as expected (parameters: all, attrParams). */
 const NODE_IS = NODE_FIELDS.map((c) => `${c} = ?`).join(' AND ');
-/** The entry (parameters: parent, name). */
-const EDGE_IS = `SELECT 1 FROM edge WHERE parent = ? AND name = ?`;
+/** Commit guards: the node exactly as assumed (parameters: attrParams), and with no entry of a name in it (then: parent, name). */
+const NODE_HELD = `EXISTS (SELECT 1 FROM node WHERE ${NODE_IS})`;
+const NODE_HELD_NAME_FREE = `${NODE_HELD} AND NOT EXISTS (SELECT 1 FROM edge WHERE parent = ? AND name = ?)`;
 /** Replaces a node's columns (parameters: all but ino) where every column holds the expected value (parameters: all). */
 const REPLACE_NODE = `UPDATE node SET ${NODE_FIELDS.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE ${NODE_IS}`;
 
@@ -92,10 +93,9 @@ export class SqlEngine implements Engine {
     // An assumed inode saves its read where statements are round trips: the commit checks it instead.
     const assume = this.d.features.roundTrips ? options?.assume : undefined;
     const absent = assume && options?.assumeAbsent;
-    const guard = assume && {
-      condition: `EXISTS (SELECT 1 FROM node WHERE ${NODE_IS})${absent ? ` AND NOT EXISTS (${EDGE_IS})` : ''}`,
-      params: absent ? [...attrParams(assume), assume.ino, absent] : attrParams(assume),
-    };
+    const guard = assume && (absent
+      ? { condition: NODE_HELD_NAME_FREE, params: [...attrParams(assume), assume.ino, absent] }
+      : { condition: NODE_HELD, params: attrParams(assume) });
     return this.d.transaction(async (q, guarded) => {
       const tx = new SqlTx(q, this.d, {
         transaction: true,
