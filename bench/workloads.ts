@@ -42,6 +42,11 @@ if (values.help) {
   console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n'));
   process.exit(0);
 }
+if (process.getuid?.() !== 0) {
+  // Every target but the local disk is a FUSE mount (slicefs and bindfs), which needs root here.
+  console.error('bench:workloads: needs root (it mounts slicefs and bindfs with FUSE, and may install bindfs)');
+  process.exit(2);
+}
 const count = (v: string | undefined, full: number, quick: number) => (v === undefined ? (values.quick ? quick : full) : Number(v));
 const engineNames = values.engines!.split(',').map((s) => s.trim());
 for (const e of engineNames) if (!TEST_ENGINES.some((t) => t.name === e) || e === 'mem') throw new Error(`--engines: unknown engine '${e}' (sqlite3, redis, postgres)`);
