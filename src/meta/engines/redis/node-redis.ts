@@ -18,8 +18,10 @@ const TYPE_MAPPING = { [RESP_TYPES.BLOB_STRING]: Buffer, [RESP_TYPES.MAP]: Array
 const COMMAND_OPTIONS = { typeMapping: TYPE_MAPPING, timeout: 0 };
 
 /**
- * Connects a shared client and a pool with node-redis. The first connection failure is final
- * (a clear error naming the URL); once open, lost connections are retried with backoff.
+ * Connects a shared client with node-redis; the pool for transactions is made at the first
+ * transaction (building node-redis's client classes costs a read-only CLI call about 0.15 s).
+ * The first connection failure is final (a clear error naming the URL); once open, lost
+ * connections are retried with backoff.
  */
 export async function connectNodeRedis(url: RedisUrl): Promise<RedisConnections> {
   let opened = false;
@@ -31,24 +33,38 @@ export async function connectNodeRedis(url: RedisUrl): Promise<RedisConnections>
       reconnectStrategy: (retries: number, cause: Error) => (opened ? Math.min(50 * 2 ** retries, 2000) : cause),
     },
   };
+  const cannotConnect = (err: unknown) =>
+    new CodedError('ERR_ENGINE', `${url.display}: cannot connect to Redis: ${(err as Error)?.message || String(err)}`, {
+      subject: url.display,
+      cause: err,
+    });
   const client = createClient(options);
-  const pool = createClientPool(options, { minimum: 1, maximum: POOL_SIZE, acquireTimeout: ACQUIRE_TIMEOUT_MS });
   // Without listeners an 'error' event would crash the process; failures surface on the commands.
   client.on('error', () => undefined);
-  pool.on('error', () => undefined);
-  const connecting = [client.connect(), pool.connect()];
-  const failed = (await Promise.allSettled(connecting)).find((r) => r.status === 'rejected');
-  if (failed) {
-    const err = failed.reason as unknown;
+  try {
+    await client.connect();
+  } catch (err) {
     client.destroy();
-    pool.destroy();
-    const why = (err as Error)?.message || String(err);
-    throw new CodedError('ERR_ENGINE', `${url.display}: cannot connect to Redis: ${why}`, { subject: url.display, cause: err });
+    throw cannotConnect(err);
   }
   opened = true;
+  // Made at the first transaction; by then the volume is open, so its connections retry like the client's.
+  const makePool = () => createClientPool(options, { minimum: 1, maximum: POOL_SIZE, acquireTimeout: ACQUIRE_TIMEOUT_MS });
+  let pool: Promise<ReturnType<typeof makePool>> | undefined;
+  const openPool = async () => {
+    const made = makePool();
+    made.on('error', () => undefined);
+    await made.connect();
+    return made;
+  };
   return {
     client: client as unknown as RedisLike,
-    pool: { execute: (fn) => pool.execute((conn) => fn(conn as unknown as RedisLike)) },
+    pool: {
+      async execute(fn) {
+        const ready = await (pool ??= openPool());
+        return ready.execute((conn) => fn(conn as unknown as RedisLike));
+      },
+    },
     isConflict: (err) => err instanceof WatchError,
     async subscribe(channel, listener) {
       const subscriber = client.duplicate();
@@ -61,7 +77,7 @@ export async function connectNodeRedis(url: RedisUrl): Promise<RedisConnections>
       };
     },
     async close() {
-      await pool.close();
+      if (pool) await (await pool).close();
       await client.close();
     },
   };
