@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -54,8 +54,15 @@ describe('CLI (the built binary)', () => {
     const r = spawnSync(process.execPath, ['--import', register, path.resolve('bin/slicefs.js'), '--version'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
-    assert.ok(loaded.some((u) => u.endsWith('/dist/cli/main.js')), 'the hook saw the CLI load');
-    const heavy = loaded.filter((u) => /\/dist\/(sdk\/index\.js|vfs\/|chunk\/|gateway\/|webdav\/|meta\/engines\/|fuse\/serve-volume\.js)|\/node_modules\/(prom-client|better-sqlite3)\//.test(u));
+    assert.ok(loaded.some((u) => u.endsWith('/dist/cli-bundle/main.js')), 'the hook saw the bundled CLI load');
+    // Each file of the bundle stands for the modules of dist/ it holds (scripts/bundle-cli.mjs).
+    const bundle = JSON.parse(readFileSync('dist/cli-bundle/meta.json', 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+    const modules = loaded.flatMap((u) => {
+      const inBundle = /\/(dist\/cli-bundle\/[^/]+\.js)$/.exec(u)?.[1];
+      return inBundle ? Object.keys(bundle.outputs[inBundle]!.inputs).map((m) => `/${m}`) : [u];
+    });
+    assert.ok(modules.includes('/dist/cli/main.js'));
+    const heavy = modules.filter((u) => /\/dist\/(sdk\/index\.js|vfs\/|chunk\/|gateway\/|webdav\/|meta\/engines\/|fuse\/serve-volume\.js)|\/node_modules\/(prom-client|better-sqlite3)\//.test(u));
     assert.deepEqual(heavy, []);
   });
 
