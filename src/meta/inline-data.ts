@@ -1,8 +1,8 @@
 import type { VolumeView } from './engine.js';
 import type { SliceId } from './types.js';
 
-/** Inline data rows fetched at once (each at most 64 KiB). */
-const DATA_PAGE = 200;
+/** Inline data rows fetched at once (each at most 64 KiB; fsck pages by it too). */
+export const DATA_PAGE = 200;
 
 /** The inline data of slices numbered in (after, last]. */
 export async function inlineDataIn(view: Pick<VolumeView, 'scanSliceData'>, range: { after: number; last: number }): Promise<Map<SliceId, Buffer>> {

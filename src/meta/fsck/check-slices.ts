@@ -5,7 +5,7 @@ import { IdBits, IdCounts } from './id-table.js';
 import type { Report } from './problems.js';
 import { RECORD_CHECKS } from './record-checks.js';
 import { adjustSliceRefs, removeOrphanChunks } from './repairs.js';
-import { inlineDataIn } from '../inline-data.js';
+import { DATA_PAGE, inlineDataIn } from '../inline-data.js';
 
 type Progress = ((phase: string, n: number) => void) | undefined;
 
@@ -58,6 +58,7 @@ export async function checkSlices(
   const stored: StoredTotals = { storedSlices: 0, storedBytes: 0 };
   const pending = await pendingIds(view, stored);
   const seen = new IdBits();
+  const orphans = { ids: new IdBits(), size: 0 };
   let slices = 0;
   let lastId = 0;
   for (let after = 0, page; (page = await view.scanSlices(after, PAGE)).length; after = lastId) {
@@ -80,10 +81,11 @@ export async function checkSlices(
       }
       inline.delete(slice.id);
     }
-    reportInlineOrphans(inline, { pending, report });
+    noteInlineOrphans(inline, pending, orphans);
     onProgress?.('slices', (slices += page.length));
   }
-  reportInlineOrphans(await inlineDataIn(view, { after: lastId, last: Infinity }), { pending, report });
+  noteInlineOrphans(await inlineDataIn(view, { after: lastId, last: Infinity }), pending, orphans);
+  if (orphans.size) await confirmInlineOrphans(view, orphans.ids, report);
   for (const [id, n] of counts.entries()) {
     if (seen.has(id)) continue;
     const queued = pending.has(id) ? ' (queued for deletion: data lost)' : '';
@@ -93,11 +95,33 @@ export async function checkSlices(
 }
 
 /**
- * Inline data (DESIGN §2) left over once each slice took its own: rows of slices that have no
- * record. A slice queued for deletion keeps its row until the deletion finishes.
+ * Inline data (DESIGN §2) left over once each slice took its own: rows of slices that had no
+ * record when their page was read. A slice queued for deletion keeps its row until the deletion
+ * finishes. Only candidates: without a snapshot (Redis) a slice committed or deleted by another
+ * client between the reads looks the same (confirmInlineOrphans).
  */
-function reportInlineOrphans(rows: ReadonlyMap<SliceId, Buffer>, options: { pending: IdBits; report: Report }): void {
-  for (const [id, data] of rows) {
-    if (!options.pending.has(id)) options.report({ kind: 'inline-orphan', detail: `inline data of ${data.length} bytes for slice ${id}, which has no record` });
+function noteInlineOrphans(rows: ReadonlyMap<SliceId, Buffer>, pending: IdBits, orphans: { ids: IdBits; size: number }): void {
+  for (const id of rows.keys()) if (!pending.has(id) && orphans.ids.add(id)) orphans.size++;
+}
+
+/**
+ * Reports the candidates that are orphans still, read again in the order no writer can slip
+ * through: every slice, then the deletion queue, then the inline data. A slice record and its
+ * inline data are written in one transaction, a deletion queues the slice as it drops the record,
+ * and the queue entry and the data go together: a live slice is in one of the first two reads, or
+ * its data is gone by the third.
+ */
+async function confirmInlineOrphans(view: VolumeView, candidates: IdBits, report: Report): Promise<void> {
+  const live = new IdBits();
+  for (let after = 0, page; (page = await view.scanSlices(after, PAGE)).length; after = page[page.length - 1]!.id) {
+    for (const slice of page) live.add(slice.id);
+  }
+  const pending = await pendingIds(view, { storedSlices: 0, storedBytes: 0 });
+  for (let after = 0, rows; (rows = await view.scanSliceData(after, DATA_PAGE)).length; after = rows[rows.length - 1]!.id) {
+    for (const { id, data } of rows) {
+      if (candidates.has(id) && !live.has(id) && !pending.has(id)) {
+        report({ kind: 'inline-orphan', detail: `inline data of ${data.length} bytes for slice ${id}, which has no record` });
+      }
+    }
   }
 }
