@@ -54,7 +54,13 @@ export async function connectNodeRedis(url: RedisUrl): Promise<RedisConnections>
   const openPool = async () => {
     const made = makePool();
     made.on('error', () => undefined);
-    await made.connect();
+    try {
+      await made.connect();
+    } catch (err) {
+      made.destroy();
+      pool = undefined; // the next transaction tries again
+      throw cannotConnect(err);
+    }
     return made;
   };
   return {
@@ -77,7 +83,7 @@ export async function connectNodeRedis(url: RedisUrl): Promise<RedisConnections>
       };
     },
     async close() {
-      if (pool) await (await pool).close();
+      await pool?.then((p) => p.close(), () => undefined);
       await client.close();
     },
   };
