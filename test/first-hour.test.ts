@@ -43,6 +43,20 @@ describe('read-only commands change nothing', () => {
     }
   });
 
+  it("status by a user who may read another user's SQLite volume but not write beside it: EACCES and why, not 'no volume here'", () => {
+    const shared = mkdtempSync(path.join(tmpdir(), 'slicefs-first-hour-shared-'));
+    try {
+      chmodSync(shared, 0o755); // others may enter and read, not create files
+      const meta = `sqlite3://${shared}/vol.db`;
+      assert.equal(slicefs(['format', meta, 'rootsvol', '--storage', `file://${shared}/objects/`]).code, 0);
+      assert.deepEqual(readdirSync(shared).sort(), ['objects', 'vol.db'], 'no -shm file is left');
+      const r = slicefs(['status', meta], { uid: 65534 });
+      assert.deepEqual([r.code, r.err], [1, `slicefs: status: ${shared}/vol.db: Permission denied (SQLite reads the metadata database through its -shm file, and uid 65534 may not create one in its directory)\n`]);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+
   it('status on an empty .db file says there is no volume and leaves it empty', () => {
     const empty = path.join(dir, 'empty', 'vol.db');
     mkdirSync(path.dirname(empty));

@@ -93,6 +93,8 @@ export interface SqlDialect {
   updateAlone?(update: string, params: readonly unknown[], payload: string | undefined): Promise<number | undefined>;
   /** Runs schema statements (CREATE TABLE …). */
   exec(ddl: string): Promise<void>;
+  /** True when `err` (as a querier threw it) says a table does not exist: a database with no volume's schema. */
+  isMissingTable(err: unknown): boolean;
   /** Bytes the database takes on disk, and a description. */
   stats(): Promise<{ storageBytes: number; description: string }>;
   /** Closes connections. */

@@ -54,8 +54,9 @@ export class SqlEngine implements Engine {
     let rows: Array<{ value: string }>;
     try {
       rows = await this.d.reader.all<{ value: string }>(`SELECT value FROM setting WHERE name = ?`, [SETTINGS_KEY]);
-    } catch {
-      return undefined; // no schema yet: not formatted
+    } catch (err) {
+      if (this.d.isMissingTable(err)) return undefined; // no schema yet: not formatted
+      throw err;
     }
     if (!rows[0]) return undefined;
     await this.upgradeSchema();

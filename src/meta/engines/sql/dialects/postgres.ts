@@ -74,6 +74,10 @@ export class PostgresDialect implements SqlDialect {
     await this.direct.send({ text: ddl });
   }
 
+  isMissingTable(err: unknown): boolean {
+    return sqlState(err) === '42P01'; // undefined_table
+  }
+
   async stats() {
     const [row] = (await this.direct.send({
       text: `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS bytes, current_setting('server_version') AS version

@@ -17,6 +17,8 @@ interface SqliteLike {
   readonly inTransaction: boolean;
   pragma(sql: string): unknown;
   close(): void;
+  /** The database file's path. */
+  readonly name: string;
 }
 
 const READ_BUSY_TIMEOUT_MS = 5_000;
@@ -30,9 +32,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isBusy = (err: unknown) => String((err as { code?: string }).code ?? '').startsWith('SQLITE_BUSY');
 
 /** One driver error as an FsError (the one mapping at this boundary). */
-function sqliteError(err: unknown): unknown {
+function sqliteError(err: unknown, file?: string): unknown {
   if (err instanceof FsError) return err;
   const code = String((err as { code?: string }).code ?? '');
+  if (code === 'SQLITE_READONLY_DIRECTORY') {
+    // A WAL database is read through its -shm file, which SQLite must create when it is missing.
+    const who = `uid ${process.getuid?.() ?? '?'}`;
+    const detail = `SQLite reads the metadata database through its -shm file, and ${who} may not create one in its directory`;
+    return new FsError('EACCES', { syscall: 'sqlite', path: file, detail, cause: err });
+  }
   const errno = code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') ? 'EAGAIN'
     : code === 'SQLITE_FULL' ? 'ENOSPC'
     : code.startsWith('SQLITE_READONLY') ? 'EROFS'
@@ -56,7 +64,7 @@ class Connection implements SqlQuerier {
       const s = this.stmt(sql);
       return (s.reader ? s.all(...params) : (s.run(...params), [])) as R[];
     } catch (err) {
-      throw sqliteError(err);
+      throw sqliteError(err, this.db.name);
     }
   }
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
@@ -65,7 +73,7 @@ class Connection implements SqlQuerier {
       if (s.reader) return s.all(...params).length;
       return s.run(...params).changes;
     } catch (err) {
-      throw sqliteError(err);
+      throw sqliteError(err, this.db.name);
     }
   }
   /** True when `sql` only reads (a prepare error is left for the statement's own run to report). */
@@ -228,6 +236,11 @@ class SqliteDialect implements SqlDialect {
 
   async exec(ddl: string) {
     await this.queue.run(async () => this.writable().db.exec(ddl));
+  }
+
+  isMissingTable(err: unknown): boolean {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code === 'SQLITE_ERROR' && /^no such table/.test(cause.message ?? '');
   }
 
   async stats() {
