@@ -71,19 +71,24 @@ export async function resolvePath(
   return engine.read(async (tx) => walk({ tx, caller, syscall, path, links: { count: 0 } }, await mustRoot(tx), parts, follow));
 }
 
+/** Walks `path` up to its last component, in `tx`: the directory that would hold it, and the walk (for a step to the component). */
+async function walkToParent(tx: EngineTx, caller: Caller, options: { path: string; syscall: string }): Promise<{ w: Walk; parent: Attr; name: Buffer | undefined }> {
+  const { path, syscall } = options;
+  const parts = splitPath(path, syscall);
+  const name = parts.pop();
+  const w = { tx, caller, syscall, path, links: { count: 0 } };
+  const parent = await walk(w, await mustRoot(tx), parts, true);
+  if (parent.type !== 'dir') throw new FsError('ENOTDIR', { syscall, path });
+  return { w, parent, name };
+}
+
 /** The directory that would hold a path's last component, and that component (undefined for `/`). */
 export async function resolveParent(
   engine: Engine,
   caller: Caller,
   options: { path: string; syscall: string },
 ): Promise<{ parent: Attr; name: Buffer | undefined }> {
-  const { path, syscall } = options;
-  const parts = splitPath(path, syscall);
-  const name = parts.pop();
-  const parent = await engine.read(async (tx) =>
-    walk({ tx, caller, syscall, path, links: { count: 0 } }, await mustRoot(tx), parts, true),
-  );
-  if (parent.type !== 'dir') throw new FsError('ENOTDIR', { syscall, path });
+  const { parent, name } = await engine.read((tx) => walkToParent(tx, caller, options));
   return { parent, name };
 }
 
@@ -97,13 +102,8 @@ export async function resolveEntry(
   caller: Caller,
   options: { path: string; syscall: string },
 ): Promise<{ parent: Attr; name: Buffer | undefined; attr: Attr | undefined }> {
-  const { path, syscall } = options;
-  const parts = splitPath(path, syscall);
-  const name = parts.pop();
   return engine.read(async (tx) => {
-    const w = { tx, caller, syscall, path, links: { count: 0 } };
-    const parent = await walk(w, await mustRoot(tx), parts, true);
-    if (parent.type !== 'dir') throw new FsError('ENOTDIR', { syscall, path });
+    const { w, parent, name } = await walkToParent(tx, caller, options);
     return { parent, name, attr: name ? await step(w, parent, name) : parent };
   });
 }
