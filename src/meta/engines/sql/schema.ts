@@ -26,8 +26,10 @@ export function schemaStatements(t: SqlTypes): string[] {
     `CREATE TABLE IF NOT EXISTS slice_data (id ${t.int} PRIMARY KEY, data ${t.blob} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS delslice (id ${t.int} PRIMARY KEY, size ${t.int} NOT NULL, queued ${t.int} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS session (id ${t.int} PRIMARY KEY, info TEXT NOT NULL, expires ${t.int} NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS sustained (session ${t.int} NOT NULL, ino ${t.int} NOT NULL, PRIMARY KEY (session, ino))`,
-    `CREATE INDEX IF NOT EXISTS sustained_ino ON sustained (ino)`,
+    // One B-tree keyed by inode (a create adds a row, its file's last close removes it): unlink asks
+    // which sessions hold an inode open; only a session's end asks the other way, and scans.
+    // Volumes made before keep (session, ino) with an index on ino: the statements suit both.
+    `CREATE TABLE IF NOT EXISTS sustained (ino ${t.int} NOT NULL, session ${t.int} NOT NULL, PRIMARY KEY (ino, session))${clustered}`,
     `CREATE TABLE IF NOT EXISTS detached (ino ${t.int} PRIMARY KEY, session ${t.int} NOT NULL, created ${t.int} NOT NULL)`,
     // Directory quotas (DESIGN §6), keyed by the directory's inode: limits and usage.
     `CREATE TABLE IF NOT EXISTS quota (ino ${t.int} PRIMARY KEY, capacity ${t.int} NOT NULL, inodes ${t.int} NOT NULL,
