@@ -44,6 +44,14 @@ function readersFor(poolSize: number): number {
   return Math.max(1, Math.min(8, poolSize - 4));
 }
 
+/** SLICEFS_BUSY_POLL_US, when set: µs of busy polling after the last answer (0: none; see eventLoopSource). */
+function busyPollMicros(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const us = Number(value);
+  if (!Number.isFinite(us) || us < 0 || us > 10_000) throw new FsError('EINVAL', { syscall: 'mount', detail: `SLICEFS_BUSY_POLL_US=${value}: not a number of µs from 0 to 10000` });
+  return us;
+}
+
 /**
  * Opens a volume, mounts it and serves it until it is unmounted. SIGINT/SIGTERM/SIGHUP commit
  * buffered writes and unmount; a busy mount is detached lazily (served until its last file
@@ -100,6 +108,7 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
       nonempty: options.nonempty,
       deviceReads: options.deviceReads ?? (process.env.SLICEFS_DEVICE_READS as ServeVolumeOptions['deviceReads']),
       readers: readersFor(Number(process.env.UV_THREADPOOL_SIZE ?? 4)),
+      busyPollMicros: busyPollMicros(process.env.SLICEFS_BUSY_POLL_US),
       virtualFiles: root ? [] : [new ControlFile(volume.vfs, volume.meta.engine, () => ({ ...snapshot() }))],
       root: root?.ino,
       accessLog: options.debug ? log : undefined,

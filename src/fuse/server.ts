@@ -37,6 +37,11 @@ export interface ServeOptions {
   deviceReads?: 'event-loop' | 'thread-pool';
   /** Concurrent thread-pool reads (default 8). */
   readers?: number;
+  /**
+   * Event-loop reads: how long to keep reading the device after the last answer before sleeping,
+   * while requests come back to back (default DEFAULT_BUSY_POLL_MICROS; 0: never).
+   */
+  busyPollMicros?: number;
   timeouts?: Timeouts;
   /** Files the mount serves itself (`.control`). */
   virtualFiles?: readonly VirtualFile[];
@@ -64,7 +69,7 @@ export class FuseServer {
     const channel = deviceChannel(fd, (err) => errorLog(`writing to /dev/fuse: ${err.message}`));
     const bufferSize = MAX_WRITE + 64 * 1024;
     const source: RequestSource =
-      (options.deviceReads !== 'thread-pool' ? eventLoopSource(fd, { bufferSize }) : undefined) ??
+      (options.deviceReads !== 'thread-pool' ? eventLoopSource(fd, { bufferSize, busyPollMicros: options.busyPollMicros }) : undefined) ??
       threadPoolSource(fd, { readers: options.readers ?? 8, bufferSize });
     const session = new FuseSession(
       { source, channel, table: opTable() },

@@ -92,6 +92,27 @@ describe('slicefs mount/umount: the command line and the mount lifecycle', () =>
     assert.match(m.log, /SIGTERM: committing open files[\s\S]*busy: detaching it now/);
   });
 
+  it('serves the same with busy polling off (SLICEFS_BUSY_POLL_US=0) and with a long window; refuses a bad window', async () => {
+    // A 5 ms window: nearly every request of a sequential shell loop is taken by polling.
+    for (const [window, name] of [['0', 'off'], ['5000', 'long']] as const) {
+      const m = await MountedVolume.start(volume.metaUrl, { mnt, env: { SLICEFS_BUSY_POLL_US: window } });
+      try {
+        run(`mkdir ${mnt}/poll-${name} && cd ${mnt}/poll-${name} && for i in $(seq 200); do echo "line $i" > f$i; done`);
+        assert.equal(run(`cat ${mnt}/poll-${name}/f200`), 'line 200\n');
+        assert.equal(run(`ls ${mnt}/poll-${name} | wc -l`), '200\n');
+        run(`dd if=/dev/urandom of=${mnt}/poll-${name}/big bs=1M count=8 status=none`);
+        assert.equal(run(`cat ${mnt}/poll-${name}/big | wc -c`), `${8 * 1024 * 1024}\n`);
+        run(`rm -r ${mnt}/poll-${name}`);
+      } finally {
+        await m.stop();
+      }
+    }
+    const bad = spawnSync(process.execPath, [BIN, 'mount', volume.metaUrl, mnt], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SLICEFS_BUSY_POLL_US: 'fast' } });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /SLICEFS_BUSY_POLL_US=fast: not a number of µs from 0 to 10000/);
+    assert.ok(!mounted(mnt), 'nothing left mounted');
+  });
+
   it('--read-only refuses writes with EROFS; --debug logs each request', async () => {
     const m = await MountedVolume.start(volume.metaUrl, { mnt, args: ['--read-only', '--debug'] });
     try {
