@@ -10,9 +10,9 @@ import { formatVolume } from '../src/sdk/format-volume.js';
 import { checkVolume, Volume } from '../src/sdk/index.js';
 
 /**
- * The sustained table (which sessions hold which inodes open) is keyed by inode since schema
- * revision 6's volumes: one B-tree instead of a table, its key and an index on ino, so a create
- * writes two pages fewer. Volumes formatted before keep the earlier shape, and the same statements
+ * The sustained table (which sessions hold which inodes open) of a newly formatted volume is
+ * keyed by (ino, session): one B-tree instead of a table, its key (session, ino) and an index on
+ * ino, so a create writes two SQLite pages fewer. Volumes formatted before keep the earlier shape, and the same statements
  * must serve both: an open file unlinked by another client stays readable and is listed under
  * the session holding it, and goes at its last close.
  */

@@ -108,7 +108,7 @@ export function eventLoopSource(fd: number, options: { bufferSize: number; busyP
   if (!b) return undefined;
   const handle = new b.Pipe(b.constants.SOCKET);
   const buffer = Buffer.allocUnsafeSlow(options.bufferSize);
-  const window = BigInt(Math.round((options.busyPollMicros ?? DEFAULT_BUSY_POLL_MICROS) * 1000));
+  const pollNs = BigInt(Math.round((options.busyPollMicros ?? DEFAULT_BUSY_POLL_MICROS) * 1000));
   let opened = false;
   return {
     maxRequest: options.bufferSize,
@@ -119,7 +119,7 @@ export function eventLoopSource(fd: number, options: { bufferSize: number; busyP
         opened = true;
         handle.useUserBuffer(buffer);
         let inFlight = 0;
-        let polling = window > 0n;
+        let polling = pollNs > 0n;
         /** When the last answer went out with nothing else in flight. */
         let idleSince = 0n;
         const take = (n: number) => {
@@ -132,14 +132,14 @@ export function eventLoopSource(fd: number, options: { bufferSize: number; busyP
           if (--inFlight > 0) return;
           idleSince = process.hrtime.bigint();
           if (!polling) return;
-          const n = pollDevice(fd, buffer, window);
+          const n = pollDevice(fd, buffer, pollNs);
           if (n > 0) return take(n);
           polling = false;
         };
         handle.onread = () => {
           const n = b.streamBaseState[b.kReadBytesOrError]!;
           if (n > 0) {
-            if (!polling && window > 0n && inFlight === 0 && process.hrtime.bigint() - idleSince < 2n * window) polling = true;
+            if (!polling && pollNs > 0n && inFlight === 0 && process.hrtime.bigint() - idleSince < 2n * pollNs) polling = true;
             return take(n);
           }
           // 0: the device had nothing (EAGAIN; busy polling took the request libuv was told of).
