@@ -88,6 +88,8 @@ export const canReadOnEventLoop = () => streamBinding() !== undefined;
 
 /** How long the event-loop source keeps reading after its last request is answered (`busyPollMicros`). */
 export const DEFAULT_BUSY_POLL_MICROS = 100;
+/** With `pollWhileWaiting`: how many poll windows the event loop stays awake after a request begins. */
+const WAITING_POLLS = 10n;
 
 /**
  * Reads on the event loop itself: the device descriptor is watched by libuv (epoll) like a
@@ -102,13 +104,17 @@ export const DEFAULT_BUSY_POLL_MICROS = 100;
  * a sleeping thread on another CPU costs more than that on a VM (a request per syscall of
  * `echo`, `tar` or `rm`). It polls only while requests come back to back: a poll that catches
  * nothing stops the polling until a request again follows its answer within twice the window.
+ * With `pollWhileWaiting` (an engine reached over the network), the event loop also turns
+ * without sleeping while requests are in flight, for up to WAITING_POLLS windows after the
+ * latest began, so the engine's answer on its socket is read without a wake-up either.
  */
-export function eventLoopSource(fd: number, options: { bufferSize: number; busyPollMicros?: number }): RequestSource | undefined {
+export function eventLoopSource(fd: number, options: { bufferSize: number; busyPollMicros?: number; pollWhileWaiting?: boolean }): RequestSource | undefined {
   const b = streamBinding();
   if (!b) return undefined;
   const handle = new b.Pipe(b.constants.SOCKET);
   const buffer = Buffer.allocUnsafeSlow(options.bufferSize);
   const pollNs = BigInt(Math.round((options.busyPollMicros ?? DEFAULT_BUSY_POLL_MICROS) * 1000));
+  const waitNs = options.pollWhileWaiting ? pollNs * WAITING_POLLS : 0n;
   let opened = false;
   return {
     maxRequest: options.bufferSize,
@@ -122,10 +128,24 @@ export function eventLoopSource(fd: number, options: { bufferSize: number; busyP
         let polling = pollNs > 0n;
         /** When the last answer went out with nothing else in flight. */
         let idleSince = 0n;
+        /** While requests wait: the event loop turns without sleeping until then. */
+        let hotUntil = 0n;
+        let turning = false;
+        const turn = () => {
+          if (inFlight > 0 && process.hrtime.bigint() < hotUntil) setImmediate(turn);
+          else turning = false;
+        };
         const take = (n: number) => {
           const request = Buffer.allocUnsafe(n);
           buffer.copy(request, 0, 0, n);
           inFlight++;
+          if (waitNs > 0n) {
+            hotUntil = process.hrtime.bigint() + waitNs;
+            if (!turning) {
+              turning = true;
+              setImmediate(turn);
+            }
+          }
           void dispatch(request, n).finally(answered);
         };
         const answered = () => {

@@ -1,4 +1,5 @@
 import { FsError, isFsError } from '../errors/index.js';
+import { IN_PROCESS_ENGINES } from '../meta/registry.js';
 import type { Attr } from '../meta/types.js';
 import { Volume } from '../sdk/index.js';
 import { ControlFile } from './control-file.js';
@@ -109,6 +110,8 @@ export async function serveVolume(metaUrl: string, mountpoint: string, options: 
       deviceReads: options.deviceReads ?? (process.env.SLICEFS_DEVICE_READS as ServeVolumeOptions['deviceReads']),
       readers: readersFor(Number(process.env.UV_THREADPOOL_SIZE ?? 4)),
       busyPollMicros: busyPollMicros(process.env.SLICEFS_BUSY_POLL_US),
+      // SQLite answers in this process; with it, keeping the loop awake only took CPU from tar.
+      pollWhileWaiting: !IN_PROCESS_ENGINES.has(volume.meta.engine.scheme),
       virtualFiles: root ? [] : [new ControlFile(volume.vfs, volume.meta.engine, () => ({ ...snapshot() }))],
       root: root?.ino,
       accessLog: options.debug ? log : undefined,

@@ -42,6 +42,11 @@ export interface ServeOptions {
    * while requests come back to back (default DEFAULT_BUSY_POLL_MICROS; 0: never).
    */
   busyPollMicros?: number;
+  /**
+   * Event-loop reads: also keep the event loop awake while requests wait (for up to ten poll
+   * windows), for engines whose answers come in on sockets. Default false.
+   */
+  pollWhileWaiting?: boolean;
   timeouts?: Timeouts;
   /** Files the mount serves itself (`.control`). */
   virtualFiles?: readonly VirtualFile[];
@@ -69,7 +74,7 @@ export class FuseServer {
     const channel = deviceChannel(fd, (err) => errorLog(`writing to /dev/fuse: ${err.message}`));
     const bufferSize = MAX_WRITE + 64 * 1024;
     const source: RequestSource =
-      (options.deviceReads !== 'thread-pool' ? eventLoopSource(fd, { bufferSize, busyPollMicros: options.busyPollMicros }) : undefined) ??
+      (options.deviceReads !== 'thread-pool' ? eventLoopSource(fd, { bufferSize, busyPollMicros: options.busyPollMicros, pollWhileWaiting: options.pollWhileWaiting }) : undefined) ??
       threadPoolSource(fd, { readers: options.readers ?? 8, bufferSize });
     const session = new FuseSession(
       { source, channel, table: opTable() },

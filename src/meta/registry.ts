@@ -20,6 +20,9 @@ export const engineFactories: Readonly<Record<string, EngineFactory>> = {
   mem: async (url) => new MemoryEngine(url),
 };
 
+/** Engines whose transactions run in this process (`Engine.scheme`): nothing waits on a socket for them. */
+export const IN_PROCESS_ENGINES: ReadonlySet<string> = new Set(['sqlite3', 'mem']);
+
 /** Opens the engine a metadata URL names. */
 export async function openEngine(url: string, options: EngineOpenOptions = { create: false }): Promise<Engine> {
   const scheme = urlScheme(url, Object.keys(engineFactories), 'metadata');
