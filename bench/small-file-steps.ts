@@ -11,7 +11,6 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { TEST_ENGINES } from '../src/meta/testing/test-engines.js';
 import { ROOT_CALLER, ROOT_INO, type Ino } from '../src/meta/types.js';
-import { formatVolume } from '../src/sdk/format-volume.js';
 import { Volume } from '../src/sdk/index.js';
 import type { Vfs } from '../src/vfs/vfs.js';
 
@@ -87,7 +86,7 @@ for (const name of values.engines!.split(',')) {
   const url = await engine.newUrl();
   const storage = mkdtempSync(path.join(tmpdir(), 'slicefs-steps-'));
   try {
-    await formatVolume(url, 'steps', { storage: `file://${storage}` });
+    await Volume.format(url, 'steps', { storage: `file://${storage}` });
     const vol = await Volume.open(url, { program: 'bench small-file-steps' });
     try {
       const dir = (await vol.vfs.mkdir(ROOT_CALLER, ROOT_INO, Buffer.from('d'), 0o755)).ino;

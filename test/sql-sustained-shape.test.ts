@@ -6,15 +6,14 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { TEST_ENGINES } from '../src/meta/testing/test-engines.js';
-import { formatVolume } from '../src/sdk/format-volume.js';
 import { checkVolume, Volume } from '../src/sdk/index.js';
 
 /**
  * The sustained table (which sessions hold which inodes open) of a newly formatted volume is
  * keyed by (ino, session): one B-tree instead of a table, its key (session, ino) and an index on
- * ino, so a create writes two SQLite pages fewer. Volumes formatted before keep the earlier shape, and the same statements
- * must serve both: an open file unlinked by another client stays readable and is listed under
- * the session holding it, and goes at its last close.
+ * ino, so a create writes two SQLite pages fewer. Volumes formatted before keep the earlier
+ * shape, and the same statements must serve both: an open file unlinked by another client stays
+ * readable and is listed under the session holding it, and goes at its last close.
  */
 const EARLIER = [
   `CREATE TABLE sustained (session INTEGER NOT NULL, ino INTEGER NOT NULL, PRIMARY KEY (session, ino))`,
@@ -83,7 +82,7 @@ for (const engine of TEST_ENGINES.filter((e) => e.name in SHAPED)) {
         const clients: Volume[] = [];
         try {
           if (earlier) await shaped.makeEarlier(url);
-          await formatVolume(url, 'sustained', { storage: `file://${storage}/${engine.name}-${earlier}` });
+          await Volume.format(url, 'sustained', { storage: `file://${storage}/${engine.name}-${earlier}` });
           assert.deepEqual(await shaped.extraIndexes(url), earlier ? ['sustained_ino'] : [], 'the shape under test');
           const [holder, other] = [await Volume.open(url), await Volume.open(url)];
           clients.push(holder, other);
