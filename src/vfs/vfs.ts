@@ -45,7 +45,9 @@ export class Vfs {
     // A setattr adds no security.capability: a file known clean stays so unless it now has a
     // setuid or setgid bit (tar's utimes, chown and chmod after each write; a chmod may set one).
     if (changes.mode !== undefined) this.unprivileged.forget(ino);
-    if (changes.length !== undefined) await this.flushInode(ino);
+    // Buffered writes commit first: their commit sets the length, and the mtime to its own time,
+    // which must not undo a time set after them (tar and cp -p write, then futimens, then close).
+    if (changes.length !== undefined || changes.mtime !== undefined) await this.flushInode(ino);
     const attr = await this.meta.setattr(caller, ino, changes);
     if (attr.mode & 0o6000) this.unprivileged.forget(ino);
     return this.withBuffered(attr);

@@ -338,6 +338,14 @@ c('handle.chmod', withHandle('file', 'r', (h) => h.chmod(0o640)));
 c('handle.chmod octal string', withHandle('file', 'r', (h) => h.chmod('600' as never)));
 c('handle.chown', withHandle('file', 'r', (h) => h.chown(0, 0)));
 c('handle.utimes', withHandle('file', 'r', async (h) => (await h.utimes(10, 20), (await h.stat()).mtimeMs)));
+c('handle.utimes after a write: the time set outlasts the close', async (fs, p) => {
+  await withHandle('file', 'r+', async (h) => (await h.write('new'), await h.utimes(10, 20)))(fs, p);
+  return (await fs.stat(p('file'))).mtimeMs;
+});
+c('utimes of a file while a handle holds its writes: the time set outlasts the close', async (fs, p) => {
+  await withHandle('file', 'r+', async (h) => (await h.write('new'), await fs.utimes(p('file'), 10, 20)))(fs, p);
+  return (await fs.stat(p('file'))).mtimeMs;
+});
 c('handle.sync and datasync', withHandle('file', 'r+', async (h) => [await h.write('s'), await h.sync(), await h.datasync()]));
 c('handle.readLines', async (fs, p) => {
   await fs.writeFile(p('lines'), 'one\ntwo\r\nthree');
