@@ -77,6 +77,11 @@ describe('SDK: fs/promises-shaped API on a SQLite + file volume', () => {
       assert.equal((await vol.getxattr('/f', 'user.k')).toString(), 'v');
       await vol.removexattr('/f', 'user.k');
       await assert.rejects(vol.getxattr('/f', 'user.k'), code('ENODATA', 'getxattr', '/f'));
+      // No POSIX ACLs: refused as ext4 mounted noacl refuses them, so cp -p falls back to chmod.
+      const acl = Buffer.from('02000000010006000000000004000400000000002000000000000000', 'hex');
+      await assert.rejects(vol.setxattr('/f', 'system.posix_acl_access', acl), code('ENOTSUP', 'setxattr', '/f'));
+      await assert.rejects(vol.removexattr('/f', 'system.posix_acl_default'), code('ENOTSUP', 'removexattr', '/f'));
+      assert.deepEqual(await vol.listxattr('/f'), []);
     });
   });
 

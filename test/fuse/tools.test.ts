@@ -113,6 +113,24 @@ describe('slicefs mount: everyday tools on a real mount', () => {
     assert.equal(run(`exec 3<${mnt}/gone; rm ${mnt}/gone; cat <&3; test ! -e ${mnt}/gone && echo " removed"`), 'still-here removed\n');
   });
 
+  it('tar x and cp -p keep the times and modes they set, as a remount shows', async () => {
+    // Both write a file, set its times through the descriptor (futimens) and close it: the
+    // close's commit must not overwrite the time set after the write.
+    const src = `${volume.dir}/times.src`;
+    run(`mkdir -p ${src}/d && printf small > ${src}/small && head -c 100000 /dev/urandom > ${src}/d/big && chmod 640 ${src}/small && ` +
+      `touch -d '2020-01-02 03:04:05' ${src}/small ${src}/d/big && touch -d '2019-05-06 07:08:09' ${src}/d`);
+    run(`tar cf ${volume.dir}/times.tar -C ${src} . && mkdir ${mnt}/untarred && tar xf ${volume.dir}/times.tar -C ${mnt}/untarred`);
+    run(`cp -p ${src}/small ${mnt}/copied`);
+    const times = (dir: string) => run(`cd ${dir} && find . -mindepth 1 | sort | xargs stat -c '%n %Y %a %F'`);
+    const want = times(src);
+    await m.stop();
+    m = await MountedVolume.start(volume.metaUrl, { mnt });
+    assert.equal(times(`${mnt}/untarred`), want);
+    assert.equal(sh(`diff -r ${src} ${mnt}/untarred`).code, 0);
+    assert.equal(run(`stat -c '%Y %a' ${mnt}/copied`), run(`stat -c '%Y %a' ${src}/small`));
+    run(`rm -r ${mnt}/untarred ${mnt}/copied ${src} ${volume.dir}/times.tar`);
+  });
+
   it('writes 300 MiB with dd and reads back the same sha256 after a remount', async () => {
     const src = `${volume.dir}/big.src`;
     run(`head -c 300M /dev/urandom > ${src}`);

@@ -12,11 +12,20 @@ const MAX_NAME = 255;
 const MAX_VALUE = 65536;
 const NAMESPACES = ['user.', 'trusted.', 'security.', 'system.'];
 
+/**
+ * A name setxattr or removexattr may change. system.* names are not data: Linux gives each a
+ * meaning (system.posix_acl_access is the file's ACL, and setting a minimal one sets its mode
+ * bits), and a file system without a handler for one refuses it, as ext4 mounted noacl does.
+ * Stored as plain data, an ACL would be ignored: cp -p, which preserves a mode by setting the
+ * equivalent ACL and falls back to chmod only when that is refused, would leave the copy with its
+ * creation mode.
+ */
 function checkXattrName(name: string, syscall: string): void {
   if (name.length === 0 || Buffer.byteLength(name) > MAX_NAME) throw new FsError('ERANGE', { syscall, path: name });
   if (!NAMESPACES.some((ns) => name.startsWith(ns) && name.length > ns.length)) {
     throw new FsError('ENOTSUP', { syscall, path: name, detail: 'unknown xattr namespace' });
   }
+  if (name.startsWith('system.')) throw new FsError('ENOTSUP', { syscall, path: name, detail: 'POSIX ACLs are not supported; permissions are the mode bits' });
 }
 
 /** What a caller needs for a namespace: trusted.* is root's; user.* follows file permissions. */
