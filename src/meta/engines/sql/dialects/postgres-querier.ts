@@ -6,8 +6,10 @@ import { postgresError, RETRYABLE, sqlState } from './postgres-errors.js';
 const activity = { statements: 0, retries: {} as Record<string, number>, mostAttempts: 0 };
 
 /**
- * A snapshot of this process's PostgreSQL activity: statements sent (= round trips, BEGIN and
- * COMMIT included), transaction retries by SQLSTATE, and the most attempts one transaction took.
+ * A snapshot of this process's PostgreSQL activity: statements operations sent (= round trips,
+ * BEGIN and COMMIT included; not the watch lease's reads, which run in the background once a
+ * second, whatever the operation), transaction retries by SQLSTATE, and the most attempts one
+ * transaction took.
  */
 export function postgresActivity(): { statements: number; retries: Record<string, number>; mostAttempts: number } {
   return { ...activity, retries: { ...activity.retries } };
@@ -45,12 +47,12 @@ export class StatementCache {
 export class PgQuerier implements SqlQuerier {
   constructor(
     private readonly target: Pick<PgPoolLike, 'query'>,
-    private readonly options: { statements: StatementCache; attempt?: { conflict?: string } },
+    private readonly options: { statements: StatementCache; attempt?: { conflict?: string }; background?: boolean },
   ) {}
 
   /** Sends one statement (several, for a simple query without values); driver errors become FsErrors. */
   async send(statement: PgStatement): Promise<PgResultLike> {
-    activity.statements++;
+    if (!this.options.background) activity.statements++;
     try {
       return await this.target.query(statement);
     } catch (err) {

@@ -8,6 +8,7 @@ import { createPool, parsePostgresUrl } from './postgres-connection.js';
 import { n, root, testSettings } from '../../../testing/harness.js';
 import { TEST_ENGINES, type TestEngine } from '../../../testing/test-engines.js';
 import { type Attr, type Ino, ROOT_INO } from '../../../types.js';
+import { decodeChanges } from '../../../change.js';
 import { VolumeMeta } from '../../../volume-meta.js';
 
 const postgres = TEST_ENGINES.find((e) => e.name === 'postgres') as TestEngine;
@@ -235,6 +236,44 @@ describe('postgres engine races (two clients, serializable transactions)', () =>
         assert.equal((await meta.usage()).inodes, 3);
       } finally {
         await meta.close();
+      }
+    });
+  });
+
+  it('commits send a NOTIFY only while some client watches the volume', async () => {
+    await withTwoClients(async (a, b, database) => {
+      // Reached inside: the channel, and the lease as writer a last read it.
+      const feed = (a.engine as unknown as { d: { changes: { channel: string; lease: { watched(): Promise<boolean> } } } }).d.changes;
+      const listener = new pg.Client({ connectionString: database });
+      await listener.connect();
+      try {
+        const heard: Ino[][] = [];
+        let onHeard = () => undefined as void;
+        listener.on('notification', (m) => (heard.push(decodeChanges(m.payload ?? '').map((c) => c.ino)), onHeard()));
+        await listener.query(`LISTEN "${feed.channel}"`);
+        // A plain LISTEN holds no lease. Unwatched as read just now, a's commit sends nothing (a
+        // writer whose read is over a second old notifies while it reads again: retried then).
+        let quiet: Attr | undefined;
+        for (let i = 0; !quiet; i++) {
+          assert.equal(await feed.lease.watched(), false, 'nobody watches yet');
+          const readAt = Date.now();
+          const made = await a.mkdir(root, ROOT_INO, n(`quiet${i}`), 0o755);
+          if (Date.now() - readAt < 900) quiet = made;
+          else assert.ok(i < 5, 'each mkdir took over 0.9 s');
+        }
+        const watch = await b.engine.subscribeChanges!(() => undefined);
+        try {
+          const heardOne = new Promise<void>((resolve) => (onHeard = resolve));
+          const loud = await a.mkdir(root, ROOT_INO, n('loud'), 0o755);
+          await heardOne;
+          // Delivered in commit order: had the quiet mkdir notified, it would have come first.
+          assert.ok(heard[0]!.includes(loud.ino), `the first notification is the watched mkdir's: ${JSON.stringify(heard)}`);
+          assert.ok(!heard.flat().includes(quiet.ino), 'the unwatched mkdir sent none');
+        } finally {
+          await watch.close();
+        }
+      } finally {
+        await listener.end();
       }
     });
   });

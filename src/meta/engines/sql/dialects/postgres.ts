@@ -36,6 +36,8 @@ export class PostgresDialect implements SqlDialect {
       listener: where.listener ?? (() => {
         throw new Error('this PostgreSQL dialect was made without a listener connection');
       }),
+      reader: new PgQuerier(pool, { statements, background: true }),
+      transact: (fn) => this.transaction(fn),
     });
   }
 
