@@ -1,7 +1,7 @@
 import { SerialQueue } from '../concurrency/serial-queue.js';
 import type { Limiter } from '../concurrency/limiter.js';
 import { FsError, toFsError } from '../errors/index.js';
-import type { Meta, SliceWrite } from '../meta/meta.js';
+import type { CommitSetattr, Meta, SliceWrite } from '../meta/meta.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE } from '../meta/types.js';
 import type { ObjectStore } from '../object/object-store.js';
 import { blockKey, sliceBlockKeys } from './block-key.js';
@@ -118,8 +118,8 @@ export class FileWriter {
    * Uploads what is buffered and commits it; reports (once) any earlier upload failure. `durable`
    * (fsync): every object of the file's commits is synced before a durable metadata commit.
    */
-  flush(options?: { durable?: boolean }): Promise<Attr | undefined> {
-    return this.queue.run(() => this.commit(options?.durable === true));
+  flush(options?: { durable?: boolean; setattr?: CommitSetattr }): Promise<Attr | undefined> {
+    return this.queue.run(() => this.commit(options?.durable === true, options?.setattr));
   }
 
   private async writeChunk(index: number, pos: number, data: Buffer): Promise<void> {
@@ -168,7 +168,8 @@ export class FileWriter {
     await Promise.all(admitted);
   }
 
-  private async commit(durable = false): Promise<Attr | undefined> {
+  /** Commits what is buffered; `setattr` rides with the commit (Meta.commitSlices), and only when there is one. */
+  private async commit(durable = false, setattr?: CommitSetattr): Promise<Attr | undefined> {
     const slices = this.slices;
     this.slices = [];
     // Until the records are committed, this client still shows them (getattr); what is written
@@ -176,13 +177,13 @@ export class FileWriter {
     this.committing = this.pending;
     this.pending = NO_CHANGE;
     try {
-      return await this.commitSlices(slices, durable);
+      return await this.commitSlices(slices, durable, setattr);
     } finally {
       this.committing = NO_CHANGE;
     }
   }
 
-  private async commitSlices(slices: PendingSlice[], durable: boolean): Promise<Attr | undefined> {
+  private async commitSlices(slices: PendingSlice[], durable: boolean, setattr?: CommitSetattr): Promise<Attr | undefined> {
     for (const s of slices) if (!s.frozen) this.freeze(s);
     await Promise.all(slices.flatMap((s) => s.uploads));
     const failure = this.failure;
@@ -205,7 +206,7 @@ export class FileWriter {
     const keys = writes.filter((w) => !w.data).flatMap((w) => sliceBlockKeys(w.record.id, w.record.size, this.deps.blockSize));
     try {
       if (durable) await this.deps.unsynced.sync(this.ino, keys);
-      const attr = await this.deps.meta.commitSlices(this.ino, writes, { durable });
+      const attr = await this.deps.meta.commitSlices(this.ino, writes, setattr ? { durable, setattr } : { durable });
       if (!durable) await this.deps.unsynced.add(this.ino, keys);
       const check = this.chunksToCheck(writes, attr.length);
       if (check.size) this.deps.onCommit?.(this.ino, check);

@@ -32,6 +32,13 @@ export interface AttrChanges {
   dropPrivileges?: boolean;
 }
 
+/** A setattr carried by a commit of slices (Meta.commitSlices); `refused` is set to the error the rules gave it, if any. */
+export interface CommitSetattr {
+  caller: Caller;
+  changes: Omit<AttrChanges, 'length' | 'viaHandle' | 'dropPrivileges'>;
+  refused?: unknown;
+}
+
 /** What `mknod` creates. */
 export interface NodeSpec {
   type: 'file' | 'fifo' | 'chr' | 'blk' | 'socket';
@@ -221,8 +228,13 @@ export interface Meta {
 
   /** The records of one chunk, oldest first. */
   readChunk(ino: Ino, index: number): Promise<SliceRecord[]>;
-  /** Commits newly written slices to a file in one transaction, in order, growing it as needed (appends land at its end then; `durable`: fsync, see TxnOptions). */
-  commitSlices(ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr>;
+  /**
+   * Commits newly written slices to a file in one transaction, in order, growing it as needed
+   * (appends land at its end then; `durable`: fsync, see TxnOptions). With `setattr`, the same
+   * transaction then applies that change as `setattr` would (without a length or dropped
+   * privileges); one the rules refuse leaves the slices committed and is reported in `refused`.
+   */
+  commitSlices(ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions & { setattr?: CommitSetattr }): Promise<Attr>;
   /** Makes every commit this client made durable, with one durable commit that rewrites the inode (fsync with nothing left to commit). */
   syncInode(ino: Ino): Promise<void>;
   /**

@@ -5,7 +5,7 @@ import type { MetaContext } from './context.js';
 import type { Engine, TxnOptions } from './engine.js';
 import { IdAllocator } from './id-allocator.js';
 import type {
-  AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, OpenedFile, ReaddirOptions, RemoveTreeOptions, RenameSpec, SliceWrite, VolumeUsage,
+  AttrChanges, CommitSetattr, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, OpenedFile, ReaddirOptions, RemoveTreeOptions, RenameSpec, SliceWrite, VolumeUsage,
 } from './meta.js';
 import { DeferredReleases } from './deferred-releases.js';
 import { OpenFiles } from './open-files.js';
@@ -297,7 +297,7 @@ export class VolumeMeta implements Meta {
   readChunk(ino: Ino, index: number): Promise<SliceRecord[]> {
     return this.live(() => this.engine.read((tx) => tx.getChunk(ino, index)));
   }
-  commitSlices(ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr> {
+  commitSlices(ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions & { setattr?: CommitSetattr }): Promise<Attr> {
     return this.live(() => commitSlices(this.ctx, ino, writes, options));
   }
   syncInode(ino: Ino): Promise<void> {

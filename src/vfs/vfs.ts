@@ -1,6 +1,6 @@
 import type { ChunkStore } from '../chunk/chunk-store.js';
 import { FsError, isFsError } from '../errors/index.js';
-import type { AttrChanges, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RenameSpec } from '../meta/meta.js';
+import type { AttrChanges, CommitSetattr, DirPage, FallocateSpec, LockProbe, LockRequest, Meta, NodeSpec, ReaddirOptions, RenameSpec } from '../meta/meta.js';
 import type { Attr, Caller, Ino, LockRecord } from '../meta/types.js';
 import type { RecentAttr } from '../meta/recent-attrs.js';
 import { CHUNK_SIZE, MAX_NAME_BYTES, ROOT_CALLER } from '../meta/types.js';
@@ -45,12 +45,32 @@ export class Vfs {
     // A setattr adds no security.capability: a file known clean stays so unless it now has a
     // setuid or setgid bit (tar's utimes, chown and chmod after each write; a chmod may set one).
     if (changes.mode !== undefined) this.unprivileged.forget(ino);
-    // Buffered writes commit first: their commit sets the length, and the mtime to its own time,
-    // which must not undo a time set after them (tar and cp -p write, then futimens, then close).
-    if (changes.length !== undefined || changes.mtime !== undefined) await this.flushInode(ino);
-    const attr = await this.meta.setattr(caller, ino, changes);
+    const attr = (await this.setattrWithWrites(caller, ino, changes)) ?? (await this.meta.setattr(caller, ino, changes));
     if (attr.mode & 0o6000) this.unprivileged.forget(ino);
     return this.withBuffered(attr);
+  }
+
+  /**
+   * Buffered writes commit first: their commit sets the length, and the mtime to its own time,
+   * which must not undo a time set after them (tar and cp -p write, then futimens, then close).
+   * A time change rides with that commit, one transaction for both; a truncate waits for it. The
+   * attributes set, or undefined when nothing was buffered (then a setattr of its own follows).
+   */
+  private async setattrWithWrites(caller: Caller, ino: Ino, changes: AttrChanges): Promise<Attr | undefined> {
+    if (changes.length !== undefined) {
+      await this.flushInode(ino);
+      return undefined;
+    }
+    const writer = changes.mtime !== undefined ? this.handles.existingWriter(ino) : undefined;
+    if (!writer) return undefined;
+    if (changes.dropPrivileges) {
+      await writer.flush(); // not a change a commit carries
+      return undefined;
+    }
+    const setattr: CommitSetattr = { caller, changes };
+    const attr = await writer.flush({ setattr });
+    if (attr && setattr.refused) throw setattr.refused;
+    return attr;
   }
   access(caller: Caller, ino: Ino, mask: number): Promise<void> {
     return this.meta.access(caller, ino, mask);

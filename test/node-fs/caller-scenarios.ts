@@ -54,6 +54,18 @@ c('as nobody: open a 0666 file "r+" and write', async (fs, p) => {
   }
 });
 
+c('as nobody: write a 0666 file of root, then set its times: EPERM, and the write stays', async (fs, p) => {
+  const h = await fs.open(p('shared.txt'), 'r+');
+  let refused: unknown;
+  try {
+    await h.write('nobody', 0);
+    refused = await h.utimes(10, 20).catch((err: unknown) => err);
+  } finally {
+    await h.close();
+  }
+  return [refused, await fs.readFile(p('shared.txt'), 'utf8'), (await fs.stat(p('shared.txt'))).mtimeMs > 20_000];
+});
+
 // ── access ──────────────────────────────────────────────────────────────────────────────────
 c('as nobody: access R_OK of a 0644 file', (fs, p) => fs.access(p('file'), 4));
 c('as nobody: access W_OK of a 0644 file', (fs, p) => fs.access(p('file'), 2));

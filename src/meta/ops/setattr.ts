@@ -43,7 +43,7 @@ function dropsPrivilegesOnly(attr: Attr, mode: number): boolean {
  * Applies chown, chmod and utimes to `attr` (in place) with the POSIX permission rules, as of
  * time `t`; throws the FsError a caller without the right gets. Reads nothing.
  */
-function applyOwnerModeTimes(caller: Caller, attr: Attr, changes: AttrChanges, t: Timespec): void {
+export function applyOwnerModeTimes(caller: Caller, attr: Attr, changes: AttrChanges, t: Timespec): void {
   const ino = attr.ino;
   const ownerChange = changes.uid !== undefined || changes.gid !== undefined;
   if (ownerChange) {

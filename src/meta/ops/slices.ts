@@ -1,9 +1,11 @@
 import { FsError, isFsError } from '../../errors/index.js';
 import type { MetaContext } from '../context.js';
 import type { EngineTx, TxnOptions } from '../engine.js';
-import type { SliceWrite } from '../meta.js';
+import type { CommitSetattr, SliceWrite } from '../meta.js';
 import { type Attr, CHUNK_SIZE, type Ino, MAX_FILE_SIZE, MAX_INLINE_SIZE, type SliceId, type SliceRecord } from '../types.js';
 import { changeLength, mustGetInode } from './inode-records.js';
+import { applyOwnerModeTimes } from './setattr.js';
+import { now } from '../times.js';
 import { checkVolumeLimits } from '../space/volume-limits.js';
 import { chargeFileGrowth } from '../space/dir-quotas.js';
 
@@ -30,16 +32,33 @@ function checkInlineData(ino: Ino, record: SliceRecord, data: Uint8Array | undef
  * land at its end. The inode as this client's own last commit left it is offered to the engine
  * (TxnOptions.assume): on PostgreSQL a close's commit then takes one round trip instead of two.
  */
-export async function commitSlices(ctx: MetaContext, ino: Ino, writes: readonly SliceWrite[], options?: TxnOptions): Promise<Attr> {
+export async function commitSlices(
+  ctx: MetaContext,
+  ino: Ino,
+  writes: readonly SliceWrite[],
+  options?: TxnOptions & { setattr?: CommitSetattr },
+): Promise<Attr> {
   checkSliceWrites(ino, writes);
   const assume = ctx.recent.get(ino, ctx.recent.lifetimeMs)?.attr;
+  const { setattr, ...txnOptions } = options ?? {};
   return ctx.engine.txn(async (tx) => {
     const attr = await mustGetInode(tx, ino, 'write');
     if (attr.type !== 'file') throw new FsError('EBADF', { syscall: 'write', ino });
     await addSlices(ctx, tx, attr, writes);
+    if (setattr) {
+      // After the slices (their commit sets the mtime to now): a time set after the writes wins.
+      const next = { ...attr };
+      setattr.refused = undefined; // a retried transaction decides again
+      try {
+        applyOwnerModeTimes(setattr.caller, next, setattr.changes, now());
+        Object.assign(attr, next);
+      } catch (err) {
+        setattr.refused = err;
+      }
+    }
     await tx.putInode(attr);
     return attr;
-  }, assume ? { ...options, assume } : options);
+  }, assume ? { ...txnOptions, assume } : txnOptions);
 }
 
 /** Refuses slice records that are empty, overrun their slice, or land outside their chunk or the largest file. */
