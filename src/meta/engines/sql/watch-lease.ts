@@ -48,13 +48,19 @@ export class WatchLease {
     return now - this.known.readAt >= WATCHED_CACHE_MS;
   }
 
-  /** One read at a time; its value counts from when it was asked, so no lease taken since is missed for longer. */
+  /**
+   * One read at a time; its value counts from when it was asked, so no lease taken since is missed
+   * for longer. A failed read counts as "watched" until the next (at most one a second).
+   */
   private read(): Promise<void> {
     this.reading ??= (async () => {
       const askedAt = Date.now();
       try {
         const [row] = await this.reader.all<{ value: string }>(`SELECT value FROM setting WHERE name = ?`, [WATCHED_KEY]);
         this.known = { until: Number(row?.value ?? 0), readAt: askedAt };
+      } catch (err) {
+        this.known = { until: Infinity, readAt: askedAt };
+        throw err;
       } finally {
         this.reading = undefined;
       }
