@@ -206,7 +206,7 @@ export class FileWriter {
     const keys = writes.filter((w) => !w.data).flatMap((w) => sliceBlockKeys(w.record.id, w.record.size, this.deps.blockSize));
     try {
       if (durable) await this.deps.unsynced.sync(this.ino, keys);
-      const attr = await this.deps.meta.commitSlices(this.ino, writes, setattr ? { durable, setattr } : { durable });
+      const attr = await this.deps.meta.commitSlices(this.ino, writes, { durable, setattr });
       if (!durable) await this.deps.unsynced.add(this.ino, keys);
       const check = this.chunksToCheck(writes, attr.length);
       if (check.size) this.deps.onCommit?.(this.ino, check);
