@@ -2,7 +2,9 @@
 // the kernel's requests (GETATTR of the directory, negative LOOKUP, CREATE, FLUSH before the write,
 // WRITE, FLUSH that commits, RELEASE), in µs per call over FILES files on a fresh volume of each
 // engine. On SQLite it also reads the WAL after each step of a few files and names the table of
-// every page the step's commit wrote (a frame each: two pwrite64 calls).
+// every page the step's commit wrote (a frame each: two pwrite64 calls), and runs the statements
+// of the two steps that commit (create; flush) on better-sqlite3 directly, on a volume of its own:
+// the floor under those steps, in the same process (bench/support/sqlite-floor.ts).
 //   npm run bench:small-file-steps -- [--files 5000] [--engines sqlite3,postgres,redis]
 import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import Database from 'better-sqlite3';
 import { TEST_ENGINES } from '../src/meta/testing/test-engines.js';
 import { ROOT_CALLER, ROOT_INO, type Ino } from '../src/meta/types.js';
 import { Volume } from '../src/sdk/index.js';
+import { sqliteFloor } from './support/sqlite-floor.js';
 import type { Vfs } from '../src/vfs/vfs.js';
 
 const { values } = parseArgs({ options: { files: { type: 'string', default: '5000' }, engines: { type: 'string', default: 'sqlite3,postgres,redis' } } });
@@ -80,6 +83,20 @@ function walReader(file: string): { next(): string[]; close(): void } {
   return { next, close: () => (closeSync(fd), names.close()) };
 }
 
+/** sqliteFloor on a fresh SQLite volume of its own (the schema as format makes it). */
+async function rawFloor(files: number) {
+  const engine = TEST_ENGINES.find((e) => e.name === 'sqlite3')!;
+  const url = await engine.newUrl();
+  const storage = mkdtempSync(path.join(tmpdir(), 'slicefs-steps-'));
+  try {
+    await Volume.format(url, 'floor', { storage: `file://${storage}` });
+    return sqliteFloor(new URL(url).pathname, files);
+  } finally {
+    await engine.cleanup(url);
+    rmSync(storage, { recursive: true, force: true });
+  }
+}
+
 for (const name of values.engines!.split(',')) {
   const engine = TEST_ENGINES.find((e) => e.name === name);
   if (!engine) throw new Error(`--engines: unknown engine '${name}'`);
@@ -98,6 +115,9 @@ for (const name of values.engines!.split(',')) {
       console.log(`| step | µs per call |\n|---|---:|`);
       for (const s of STEPS) console.log(`| ${s} | ${(Number(ns.get(s)!) / 1e3 / FILES).toFixed(1)} |`);
       if (name === 'sqlite3') {
+        const mean = (s: Step) => Number(ns.get(s)!) / 1e3 / FILES;
+        const floor = await rawFloor(FILES);
+        console.log(`better-sqlite3 alone, the same statements (µs per call; COMMIT alone in brackets): create ${floor.create.toFixed(1)} (${floor.createCommit.toFixed(1)}), flush (commits) ${floor.close.toFixed(1)} (${floor.closeCommit.toFixed(1)}); slicefs / alone: ${(mean('create') / floor.create).toFixed(2)}, ${(mean('flush (commits)') / floor.close).toFixed(2)}`);
         const wal = walReader(new URL(url).pathname);
         try {
           for (let i = 0; i < 3; i++) {
