@@ -3,6 +3,7 @@ import type { IdAllocator } from './id-allocator.js';
 import type { DeferredReleases } from './deferred-releases.js';
 import type { OpenFiles } from './open-files.js';
 import type { RecentAttrs } from './recent-attrs.js';
+import type { SeenEntries } from './seen-entries.js';
 import type { Ino, SessionId, VolumeSettings } from './types.js';
 
 /** What the shared metadata logic works with: the engine and this client's state. */
@@ -17,6 +18,8 @@ export interface MetaContext {
   readonly releases: DeferredReleases;
   /** Attributes this client's own commits wrote, briefly (getattrRecent, release). */
   readonly recent: RecentAttrs;
+  /** Attributes and entries this client read lately: what an unlink may assume (unlink). */
+  readonly seen: SeenEntries;
   /** Resolves while this client's session is alive; EIO once it is fenced (DESIGN §4). */
   readonly ensureLive: () => Promise<void>;
   /** Detached trees of aborted clones whose removal failed, retried when the engine answers again. */

@@ -197,6 +197,14 @@ export interface TxnOptions {
    * of that name as absent without reading, its commit guarded by the absence too.
    */
   assumeAbsent?: Buffer;
+  /**
+   * With `assume` (a directory): an entry the caller believes that directory has (its lookup or
+   * listing just read it), naming an inode it believes has attributes `attr` and that no session
+   * holds open (an unlink's reads). Such an engine may answer `getEntry`, `getEdge`, `getInode` of
+   * that inode and `openSessions` of it from these without reading, its commit guarded by all
+   * of them.
+   */
+  assumeEntry?: { name: Buffer; attr: Attr };
 }
 
 /** How an engine is opened: `create` (by format) may create the database; otherwise it must exist. */

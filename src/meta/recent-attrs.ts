@@ -54,7 +54,11 @@ export class RecentAttrs {
   /** Transactions between their start and their settling. */
   private readonly running = new Set<RecentRun>();
 
-  constructor(readonly lifetimeMs: number) {}
+  /** `onWritten`: told of each inode a settled transaction of this client wrote (committed or maybe). */
+  constructor(
+    readonly lifetimeMs: number,
+    private readonly onWritten?: (ino: Ino) => void,
+  ) {}
 
   /** The attributes of `ino` if this client committed them at most `maxAgeMs` (and the lifetime) ago. */
   get(ino: Ino, maxAgeMs: number, now = Date.now()): RecentAttr | undefined {
@@ -137,6 +141,7 @@ export class RecentAttrs {
   private wrote(written: ReadonlyMap<Ino, Attr | undefined | null>, at: number): void {
     const settled = ++this.settled;
     for (const [ino, attr] of written) {
+      this.onWritten?.(ino);
       this.written.delete(ino);
       this.written.set(ino, { at, settled, linked: attr === null ? undefined : attr !== undefined && attr.nlink > 0 });
     }

@@ -36,6 +36,7 @@ import { refreshLiveSettings } from './settings-refresh.js';
 import { type RecentAttr, RecentAttrs, type WriteMark } from './recent-attrs.js';
 import { listDirQuotas } from './space/quota-admin.js';
 import { ensureTrash } from './trash/trash.js';
+import { SeenEntries } from './seen-entries.js';
 import { now } from './times.js';
 import {
   type Attr, type Caller, FORMAT_VERSION, type Ino, type LockRecord, type PendingSlice, ROOT_INO, type SessionId, type SliceId, type SliceRecord,
@@ -64,6 +65,8 @@ const O_TRUNC = 0o1000;
 
 /** How long this client's own committed attributes may answer getattrRecent: the longest staleness a reader asks for (a mount's attribute timeout, 1 s). */
 const RECENT_ATTRS_MS = 1_000;
+/** How long what this client read may be offered to an unlink's commit as an assumption: as long as `rm -rf` takes to work through a large directory it listed. */
+const SEEN_ENTRIES_MS = 10_000;
 
 /** The session id of a read-only open, which registers none. */
 const NO_SESSION = 0 as SessionId;
@@ -80,7 +83,7 @@ export class VolumeMeta implements Meta {
   private constructor(
     readonly engine: Engine,
     readonly settings: VolumeSettings,
-    client: { keeper: SessionKeeper | undefined; log: LogLine; recent: RecentAttrs },
+    client: { keeper: SessionKeeper | undefined; log: LogLine; recent: RecentAttrs; seen: SeenEntries },
   ) {
     const { keeper, log } = client;
     this.keeper = keeper;
@@ -98,6 +101,7 @@ export class VolumeMeta implements Meta {
       openFiles: new OpenFiles(),
       releases: new DeferredReleases((inos) => finishReleases(this.ctx, inos), log),
       recent: client.recent,
+      seen: client.seen,
     };
   }
 
@@ -155,7 +159,8 @@ export class VolumeMeta implements Meta {
   static async open(url: string, options: OpenMetaOptions = {}): Promise<VolumeMeta> {
     const opened = await openEngine(url, { create: false, readOnly: options.readOnly });
     const counted = options.metrics ? withEngineMetrics(opened, options.metrics) : opened;
-    const recent = new RecentAttrs(RECENT_ATTRS_MS);
+    const seen = new SeenEntries(SEEN_ENTRIES_MS);
+    const recent = new RecentAttrs(RECENT_ATTRS_MS, (ino) => seen.forgetAttr(ino));
     const engine = options.readOnly ? readOnlyEngine(counted) : publishingChanges(counted, recent);
     try {
       const settings = await engine.loadSettings();
@@ -181,7 +186,7 @@ export class VolumeMeta implements Meta {
           log,
           onBeat: () => refreshLiveSettings(engine, settings),
         });
-      return new VolumeMeta(engine, settings, { keeper, log, recent });
+      return new VolumeMeta(engine, settings, { keeper, log, recent, seen });
     } catch (err) {
       await engine.close();
       throw err;
@@ -194,19 +199,26 @@ export class VolumeMeta implements Meta {
   }
 
   /** Attributes read from the engine and handed on: never contradicted later by this client's older commit (RecentAttrs). */
-  private handedOn(attr: Attr): Attr {
+  private handedOn(attr: Attr, entry?: { parent: Ino; name: Buffer }): Attr {
     this.ctx.recent.forget(attr.ino);
+    this.ctx.seen.saw(attr, entry);
     return attr;
   }
 
   async lookup(caller: Caller, parent: Ino, name: Buffer): Promise<Attr> {
-    return this.handedOn(await this.live(() => this.engine.read((tx) => lookupIn(tx, caller, parent, name))));
+    return this.handedOn(await this.live(() => this.engine.read((tx) => lookupIn(tx, caller, parent, name))), { parent, name });
   }
   async getattr(ino: Ino): Promise<Attr> {
     return this.handedOn(await this.live(() => this.engine.read((tx) => mustGetInode(tx, ino, 'getattr'))));
   }
   getattrRecent(ino: Ino, maxAgeMs: number): Promise<RecentAttr> {
-    return this.live(async () => this.ctx.recent.get(ino, maxAgeMs) ?? { attr: await this.engine.read((tx) => mustGetInode(tx, ino, 'getattr')), ageMs: 0 });
+    return this.live(async () => {
+      const recent = this.ctx.recent.get(ino, maxAgeMs);
+      if (recent) return recent;
+      const attr = await this.engine.read((tx) => mustGetInode(tx, ino, 'getattr'));
+      this.ctx.seen.saw(attr);
+      return { attr, ageMs: 0 };
+    });
   }
   removedRecently(ino: Ino): boolean {
     return this.ctx.recent.removed(ino);
@@ -257,7 +269,7 @@ export class VolumeMeta implements Meta {
   }
   async readdir(caller: Caller, ino: Ino, options?: ReaddirOptions): Promise<DirPage> {
     const page = await this.live(() => readdir(this.ctx, caller, ino, options));
-    for (const e of page.entries) if (e.attr) this.handedOn(e.attr);
+    for (const e of page.entries) if (e.attr) this.handedOn(e.attr, { parent: ino, name: e.name });
     return page;
   }
   async readlink(ino: Ino): Promise<Buffer> {

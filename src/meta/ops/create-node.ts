@@ -66,6 +66,7 @@ export async function createNode(
   }, dirAsCommitted && { assume: dirAsCommitted, assumeAbsent: name }).then((attr) => {
     // Linked as its transaction settled: a close within the release delay needs no read (release).
     if (spec.open) ctx.openFiles.seenLinked(ino, ctx.recent.mark());
+    ctx.seen.named(at, ino); // what an unlink soon after may assume (with the attributes RecentAttrs keeps)
     return attr;
   }, (err: unknown) => {
     if (spec.open) ctx.openFiles.remove(ino);

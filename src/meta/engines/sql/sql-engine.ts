@@ -19,6 +19,12 @@ const NODE_IS = NODE_FIELDS.map((c) => `${c} = ?`).join(' AND ');
 /** Commit guards: the node exactly as assumed (parameters: attrParams), and with no entry of a name in it (then: parent, name). */
 const NODE_HELD = `EXISTS (SELECT 1 FROM node WHERE ${NODE_IS})`;
 const NODE_HELD_NAME_FREE = `${NODE_HELD} AND NOT EXISTS (SELECT 1 FROM edge WHERE parent = ? AND name = ?)`;
+/**
+ * And an entry of a name naming a node exactly as assumed, open in no session (then: parent,
+ * name, ino, the node's attrParams, ino).
+ */
+const ENTRY_HELD = `${NODE_HELD} AND EXISTS (SELECT 1 FROM edge WHERE parent = ? AND name = ? AND ino = ?)
+  AND ${NODE_HELD} AND NOT EXISTS (SELECT 1 FROM sustained WHERE ino = ?)`;
 /** Replaces a node's columns (parameters: all but ino) where every column holds the expected value (parameters: all). */
 const REPLACE_NODE = `UPDATE node SET ${NODE_FIELDS.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE ${NODE_IS}`;
 
@@ -94,15 +100,19 @@ export class SqlEngine implements Engine {
     // An assumed inode saves its read where statements are round trips: the commit checks it instead.
     const assume = this.d.features.roundTrips ? options?.assume : undefined;
     const absent = assume && options?.assumeAbsent;
+    const entry = assume && !absent ? options?.assumeEntry : undefined;
     const guard = assume && (absent
       ? { condition: NODE_HELD_NAME_FREE, params: [...attrParams(assume), assume.ino, absent] }
-      : { condition: NODE_HELD, params: attrParams(assume) });
+      : entry
+        ? { condition: ENTRY_HELD, params: [...attrParams(assume), assume.ino, entry.name, entry.attr.ino, ...attrParams(entry.attr), entry.attr.ino] }
+        : { condition: NODE_HELD, params: attrParams(assume) });
     return this.d.transaction(async (q, guarded) => {
       const tx = new SqlTx(q, this.d, {
         transaction: true,
         shard: this.shards.take(),
         assumed: guarded ? assume : undefined,
         assumedAbsent: guarded ? absent : undefined,
+        assumedEntry: guarded ? entry : undefined,
       });
       const result = await fn(tx);
       await tx.flush();

@@ -111,15 +111,25 @@ export class SqlTx implements EngineTx {
   private assumed: Attr | undefined;
   /** A name the caller assumed the directory `parent` lacks (TxnOptions.assumeAbsent), answered as absent until this transaction writes it; the commit is guarded by it. */
   private absent: { parent: Ino; name: Buffer } | undefined;
+  /** An entry the caller assumed the directory has (TxnOptions.assumeEntry), answered without a read until this transaction writes it; the commit is guarded by it. */
+  private assumedEdge: { parent: Ino; edge: Edge } | undefined;
+  /** The node that entry names, as assumed (open in no session), until this transaction writes it. */
+  private assumedNode: Attr | undefined;
 
   constructor(
     q: SqlQuerier,
     private readonly dialect: { features: SqlFeatures; types: SqlTypes; changes?: SqlChangeFeed },
-    options: { transaction?: boolean; shard?: number; assumed?: Attr; assumedAbsent?: Buffer } = {},
+    options: { transaction?: boolean; shard?: number; assumed?: Attr; assumedAbsent?: Buffer; assumedEntry?: { name: Buffer; attr: Attr } } = {},
   ) {
     this.shard = options.shard ?? 0;
     this.assumed = options.assumed;
     this.absent = options.assumed && options.assumedAbsent && { parent: options.assumed.ino, name: options.assumedAbsent };
+    const entry = options.assumed && options.assumedEntry;
+    if (entry) {
+      this.assumedEdge = { parent: options.assumed!.ino, edge: { name: entry.name, ino: entry.attr.ino, type: entry.attr.type } };
+      this.assumedNode = copyAttr(entry.attr);
+      this.openedBy.set(entry.attr.ino, []);
+    }
     this.batch = options.transaction && dialect.features.writableCte ? new WriteBatch(q) : undefined;
     this.q = this.batch ?? q;
   }
@@ -152,17 +162,19 @@ export class SqlTx implements EngineTx {
   }
 
   async getInode(ino: Ino) {
-    const a = this.assumed;
-    if (a?.ino === ino) return copyAttr(a);
+    const a = this.assumed?.ino === ino ? this.assumed : this.assumedNode?.ino === ino ? this.assumedNode : undefined;
+    if (a) return copyAttr(a);
     const [row] = await this.q.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM node WHERE ino = ?`, [ino]);
     return row && attrFromRow(row);
   }
   async putInode(attr: Attr) {
     if (this.assumed?.ino === attr.ino) this.assumed = undefined;
+    if (this.assumedNode?.ino === attr.ino) this.assumedNode = undefined;
     await this.write('node', `${attr.ino}`, PUT_NODE, attrParams(attr));
   }
   async deleteInode(ino: Ino) {
     if (this.assumed?.ino === ino) this.assumed = undefined;
+    if (this.assumedNode?.ino === ino) this.assumedNode = undefined;
     // Each decides its rows' final state (xattr: all of the inode's), so batching holds them.
     await this.write('node', `${ino}`, `DELETE FROM node WHERE ino = ?`, [ino]);
     await this.write('symlink', `${ino}`, `DELETE FROM symlink WHERE ino = ?`, [ino]);
@@ -174,13 +186,22 @@ export class SqlTx implements EngineTx {
     return this.absent !== undefined && this.absent.parent === parent && this.absent.name.equals(name);
   }
 
+  /** The entry assumed present, if `name` in `parent` is it (and not written since). */
+  private assumedEntry(parent: Ino, name: Buffer): Edge | undefined {
+    const a = this.assumedEdge;
+    return a && a.parent === parent && a.edge.name.equals(name) ? { ...a.edge } : undefined;
+  }
+
   async getEdge(parent: Ino, name: Buffer) {
     if (this.assumedAbsent(parent, name)) return undefined;
+    const assumed = this.assumedEntry(parent, name);
+    if (assumed) return assumed;
     const [row] = await this.q.all<{ ino: number; type: string }>(`SELECT ino, type FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
     return row && { name, ino: row.ino as Ino, type: row.type as FileType };
   }
   async putEdge(parent: Ino, edge: Edge) {
     if (this.assumedAbsent(parent, edge.name)) this.absent = undefined;
+    if (this.assumedEntry(parent, edge.name)) this.assumedEdge = undefined;
     await this.write(
       'edge',
       `${parent} ${edge.name.toString('hex')}`,
@@ -190,10 +211,13 @@ export class SqlTx implements EngineTx {
   }
   async deleteEdge(parent: Ino, name: Buffer) {
     if (this.assumedAbsent(parent, name)) this.absent = undefined;
+    if (this.assumedEntry(parent, name)) this.assumedEdge = undefined;
     await this.write('edge', `${parent} ${name.toString('hex')}`, `DELETE FROM edge WHERE parent = ? AND name = ?`, [parent, name]);
   }
   async getEntry(parent: Ino, name: Buffer) {
     if (this.assumedAbsent(parent, name) && this.assumed?.ino === parent) return { dir: copyAttr(this.assumed) };
+    const assumed = this.assumed?.ino === parent ? this.assumedEntry(parent, name) : undefined;
+    if (assumed && this.assumedNode?.ino === assumed.ino) return { dir: copyAttr(this.assumed!), edge: assumed, attr: copyAttr(this.assumedNode) };
     const toChange = this.batch !== undefined && this.dialect.features.roundTrips;
     const [row] = await this.q.all<Record<string, unknown>>(toChange ? GET_ENTRY_TO_CHANGE : GET_ENTRY, [name, parent]);
     const dir = row && nodeRowOf(row, 'p');

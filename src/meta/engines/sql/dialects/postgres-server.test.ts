@@ -10,6 +10,7 @@ import { TEST_ENGINES, type TestEngine } from '../../../testing/test-engines.js'
 import { type Attr, type Ino, ROOT_INO } from '../../../types.js';
 import { decodeChanges } from '../../../change.js';
 import { VolumeMeta } from '../../../volume-meta.js';
+import { O_RDONLY } from '../../../../vfs/open-flags.js';
 
 const postgres = TEST_ENGINES.find((e) => e.name === 'postgres') as TestEngine;
 const notFormatted = (e: unknown) => e instanceof CodedError && e.code === 'ERR_NOT_FORMATTED';
@@ -200,10 +201,13 @@ describe('postgres engine races (two clients, serializable transactions)', () =>
           // From the attributes this client just committed: BEGIN, a conditional UPDATE and COMMIT in one.
           const chmod = await count(() => meta.setattr(root, ino, { mode: 0o600 }));
           const utimes = await count(() => meta.setattr(root, ino, { atime: { sec: 7, nsec: 8 }, mtime: { sec: 7, nsec: 8 } }));
+          // The kernel looks a name up before it unlinks it (a listing serves as well).
+          await meta.lookup(root, ROOT_INO, n(`${p}g`));
           const unlink = await count(() => meta.unlink(root, ROOT_INO, n(`${p}g`)));
           const withData = await meta.mknod(root, ROOT_INO, n(`${p}d`), { type: 'file', mode: 0o644 });
           const dataIds = [await meta.newSliceId(), await meta.newSliceId()];
           await meta.commitSlices(withData.ino, dataIds.map((id, i) => ({ index: 0, record: { pos: i, id, size: 1, off: 0, len: 1 }, data: Buffer.from('d') })));
+          await meta.readdir(root, ROOT_INO);
           const unlinkData = await count(() => meta.unlink(root, ROOT_INO, n(`${p}d`)));
           const queued = (await meta.pendingSlices(1000)).map((s) => s.id);
           assert.ok(dataIds.every((id) => queued.includes(id)), 'the unlinked file\'s slices are queued for deletion');
@@ -229,7 +233,10 @@ describe('postgres engine races (two clients, serializable transactions)', () =>
         // commit guarded by it: BEGIN, guard, writes and COMMIT in one, then the second append's record (was 3).
         // A create in a directory this client's own commit left is given the directory, and the name
         // as absent, its commit guarded by both: one round trip (was 2, create+open too).
-        assert.deepEqual(counts, { create: 1, createOpen: 1, lookup: 1, rename: 3, close: 2, append: 2, chmod: 1, utimes: 1, unlink: 2, unlinkData: 2 });
+        // An unlink of a name this client just looked up or listed is given the directory, the
+        // entry and its inode, its commit guarded by them and by no session holding the inode
+        // open: one round trip (was 2, with data too).
+        assert.deepEqual(counts, { create: 1, createOpen: 1, lookup: 1, rename: 3, close: 2, append: 2, chmod: 1, utimes: 1, unlink: 1, unlinkData: 1 });
         assert.equal((await meta.getattr(ino)).mode, 0o600);
         assert.deepEqual((await meta.readdir(root, ROOT_INO)).entries.map((e) => e.name.toString()), ['o', 'warm-o']);
         assert.deepEqual((await meta.readChunk(ino, 0)).map((r) => [r.pos, r.len]), [[0, 6], [6, 1], [7, 1]], 'the appends in order');
@@ -237,6 +244,35 @@ describe('postgres engine races (two clients, serializable transactions)', () =>
       } finally {
         await meta.close();
       }
+    });
+  });
+
+  it('an unlink given what this client read commits only while all of it holds: another client\'s open, chmod or replacement of the name is honoured', async () => {
+    await withTwoClients(async (a, b) => {
+      const guardFailures = () => postgresActivity().retries['22012'] ?? 0;
+      const made = new Map<string, Ino>();
+      for (const name of ['plain', 'opened', 'changed', 'replaced']) made.set(name, (await b.mknod(root, ROOT_INO, n(name), { type: 'file', mode: 0o644 })).ino);
+      await a.readdir(root, ROOT_INO, { plus: true }); // a reads every entry and its inode (READDIRPLUS)
+      await b.open(root, made.get('opened')!, O_RDONLY);
+      await b.setattr(root, made.get('changed')!, { mode: 0o600 });
+      await b.rename(root, { parent: ROOT_INO, name: n('replaced'), newParent: ROOT_INO, newName: n('kept') });
+      const replacement = await b.mknod(root, ROOT_INO, n('replaced'), { type: 'file', mode: 0o644 });
+      await a.getattr(ROOT_INO); // the directory as b left it
+
+      const before = guardFailures();
+      await a.unlink(root, ROOT_INO, n('plain'));
+      assert.equal(guardFailures(), before, 'nothing a read of plain changed since: its unlink commits as assumed');
+      for (const name of ['opened', 'changed', 'replaced']) await a.unlink(root, ROOT_INO, n(name));
+      assert.equal(guardFailures(), before + 3, 'each of the others failed its guard and ran again, reading');
+
+      assert.deepEqual((await a.readdir(root, ROOT_INO)).entries.map((e) => e.name.toString()), ['kept']);
+      assert.equal((await b.getattr(made.get('opened')!)).nlink, 0, 'opened: b holds it open, so the inode stays');
+      await assert.rejects(b.getattr(made.get('changed')!), { code: 'ENOENT' });
+      await assert.rejects(b.getattr(replacement.ino), { code: 'ENOENT' }, 'the name\'s new file is the one removed');
+      assert.equal((await b.getattr(made.get('replaced')!)).nlink, 1, 'the file renamed away stays, as kept');
+      await b.release(made.get('opened')!);
+      await b.flush(); // its deferred release, now
+      await assert.rejects(b.getattr(made.get('opened')!), { code: 'ENOENT' }, 'gone at its last close');
     });
   });
 
