@@ -10,7 +10,6 @@ import { TEST_ENGINES, type TestEngine } from '../../../testing/test-engines.js'
 import { type Attr, type Ino, ROOT_INO } from '../../../types.js';
 import { decodeChanges } from '../../../change.js';
 import { VolumeMeta } from '../../../volume-meta.js';
-import { O_RDONLY } from '../../../../vfs/open-flags.js';
 
 const postgres = TEST_ENGINES.find((e) => e.name === 'postgres') as TestEngine;
 const notFormatted = (e: unknown) => e instanceof CodedError && e.code === 'ERR_NOT_FORMATTED';
@@ -253,7 +252,7 @@ describe('postgres engine races (two clients, serializable transactions)', () =>
       const made = new Map<string, Ino>();
       for (const name of ['plain', 'opened', 'changed', 'replaced']) made.set(name, (await b.mknod(root, ROOT_INO, n(name), { type: 'file', mode: 0o644 })).ino);
       await a.readdir(root, ROOT_INO, { plus: true }); // a reads every entry and its inode (READDIRPLUS)
-      await b.open(root, made.get('opened')!, O_RDONLY);
+      await b.open(root, made.get('opened')!, 0); // O_RDONLY
       await b.setattr(root, made.get('changed')!, { mode: 0o600 });
       await b.rename(root, { parent: ROOT_INO, name: n('replaced'), newParent: ROOT_INO, newName: n('kept') });
       const replacement = await b.mknod(root, ROOT_INO, n('replaced'), { type: 'file', mode: 0o644 });
