@@ -10,8 +10,8 @@ import { chargeQuotas, dropDirQuota } from '../space/dir-quotas.js';
 /**
  * What an unlink may offer the engine instead of reading (TxnOptions.assume, assumeEntry): the
  * directory and the entry's inode as this client last committed or read them, that inode open
- * nowhere (it is not open here; the commit's guard checks every other session). On PostgreSQL
- * an unlink then reads nothing and commits in one round trip.
+ * nowhere (not here, and the commit's guard checks that no session's open record names it). On
+ * PostgreSQL an unlink then reads nothing and commits in one round trip.
  */
 function assumedEntry(ctx: MetaContext, at: { parent: Ino; name: Buffer }): TxnOptions | undefined {
   const lately = (ino: Ino) => ctx.recent.get(ino, ctx.recent.lifetimeMs)?.attr ?? ctx.seen.attr(ino);
