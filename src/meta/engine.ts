@@ -202,7 +202,7 @@ export interface TxnOptions {
    * listing just read it), naming an inode it believes has attributes `attr` and that no session
    * holds open (an unlink's reads). Such an engine may answer `getEntry`, `getEdge`, `getInode` of
    * that inode and `openSessions` of it from these without reading, its commit guarded by all
-   * of them.
+   * of them. Offered only to an engine that says it `takesAssumedEntries`.
    */
   assumeEntry?: { name: Buffer; attr: Attr };
 }
@@ -287,6 +287,11 @@ export type VolumeView = Pick<
 export interface Engine {
   /** The engine's scheme (`sqlite3`, `postgres`, `redis`, `mem`). */
   readonly scheme: string;
+  /**
+   * Whether TxnOptions.assumeEntry spares a transaction its reads (PostgreSQL): only then does a
+   * client keep what it read to offer an unlink (meta/seen-entries.ts).
+   */
+  readonly takesAssumedEntries?: boolean;
   /** Creates the schema if missing and writes the settings, the root inode and the counters. */
   format(settings: VolumeSettings, root: Attr, force: boolean): Promise<void>;
   /** The stored settings, or undefined when the engine holds no volume. */

@@ -37,6 +37,13 @@ describe('SeenEntries: what this client read lately', () => {
     assert.equal(seen.entry(ROOT_INO, name('new'), 100), undefined);
   });
 
+  it('with a lifetime of 0 (an engine that takes no assumed entries) keeps nothing', () => {
+    const seen = new SeenEntries(0);
+    seen.saw(attrOf(5), { parent: ROOT_INO, name: name('f') }, 100);
+    seen.named({ parent: ROOT_INO, name: name('g') }, 6 as Ino, 100);
+    assert.deepEqual([seen.attr(5 as Ino, 100), seen.entry(ROOT_INO, name('f'), 100), seen.entry(ROOT_INO, name('g'), 100)], [undefined, undefined, undefined]);
+  });
+
   it('keeps at most 16,384 of each, dropping the oldest', () => {
     const seen = new SeenEntries(60_000);
     for (let i = 1; i <= 16_385; i++) seen.saw(attrOf(i), { parent: ROOT_INO, name: name(`f${i}`) }, 1_000);

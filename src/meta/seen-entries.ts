@@ -9,7 +9,8 @@ const KEEP = 16_384;
  * assumeEntry), with its commit guarded by them. A stale one costs the engine a second attempt,
  * never a wrong answer, so nothing here is invalidated when another client changes the volume;
  * it only expires after `lifetimeMs`. (RecentAttrs holds what this client's own commits wrote
- * later than any read: asked first.)
+ * later than any read: asked first.) With a lifetime of 0 it keeps nothing: a volume whose
+ * engine does not take assumed entries (Engine.takesAssumedEntries) pays nothing for it.
  */
 export class SeenEntries {
   private readonly inodes = new Map<Ino, { attr: Attr; at: number }>();
@@ -19,6 +20,7 @@ export class SeenEntries {
 
   /** An inode's attributes as just read; with `entry`, the name in a directory that named it. */
   saw(attr: Attr, entry?: { parent: Ino; name: Buffer }, now = Date.now()): void {
+    if (this.lifetimeMs <= 0) return;
     this.inodes.delete(attr.ino); // re-inserted last: the maps stay oldest first
     this.inodes.set(attr.ino, { attr: copyAttr(attr), at: now });
     prune(this.inodes, now, this.lifetimeMs);
@@ -27,6 +29,7 @@ export class SeenEntries {
 
   /** `name` in `parent` names `ino`: as read, or as this client's own commit just made it. */
   named(entry: { parent: Ino; name: Buffer }, ino: Ino, now = Date.now()): void {
+    if (this.lifetimeMs <= 0) return;
     const key = entryKey(entry.parent, entry.name);
     this.entries.delete(key);
     this.entries.set(key, { ino, at: now });

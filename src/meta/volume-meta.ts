@@ -159,7 +159,7 @@ export class VolumeMeta implements Meta {
   static async open(url: string, options: OpenMetaOptions = {}): Promise<VolumeMeta> {
     const opened = await openEngine(url, { create: false, readOnly: options.readOnly });
     const counted = options.metrics ? withEngineMetrics(opened, options.metrics) : opened;
-    const seen = new SeenEntries(SEEN_ENTRIES_MS);
+    const seen = new SeenEntries(opened.takesAssumedEntries ? SEEN_ENTRIES_MS : 0);
     const recent = new RecentAttrs(RECENT_ATTRS_MS, (ino) => seen.forgetAttr(ino));
     const engine = options.readOnly ? readOnlyEngine(counted) : publishingChanges(counted, recent);
     try {

@@ -83,10 +83,7 @@ export class RedisEngine implements Engine {
   }
 
   txn<T>(fn: (tx: EngineTx) => Promise<T>, options?: TxnOptions): Promise<T> {
-    // An assumed entry (an unlink's) is not taken: its reads here are one watched round trip, and
-    // a guarded script for the directory alone made an unlink slower (docs/benchmarks.md).
-    const assume = options?.assumeEntry ? undefined : options?.assume;
-    return this.runner.run(fn, assume && { attr: assume, absent: options?.assumeAbsent });
+    return this.runner.run(fn, options?.assume && { attr: options.assume, absent: options.assumeAbsent });
   }
   read<T>(fn: (tx: EngineTx) => Promise<T>): Promise<T> {
     return fn(new RedisReadTx(new PlainReader(this.conns.client, this.url), this.keys));

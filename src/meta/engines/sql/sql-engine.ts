@@ -42,6 +42,10 @@ export class SqlEngine implements Engine {
   get scheme(): string {
     return this.d.scheme;
   }
+  /** Where statements are round trips, an unlink given its entry reads nothing (txn). */
+  get takesAssumedEntries(): boolean {
+    return this.d.features.roundTrips;
+  }
 
   async format(settings: VolumeSettings, root: Attr, force: boolean) {
     for (const ddl of schemaStatements(this.d.types)) await this.d.exec(ddl);

@@ -6,7 +6,7 @@ import { postgresError, RETRYABLE, sqlState } from './postgres-errors.js';
 const activity = { statements: 0, retries: {} as Record<string, number>, mostAttempts: 0 };
 
 /**
- * A snapshot of this process's PostgreSQL activity: statements operations sent (= round trips,
+ * A snapshot of this process's PostgreSQL activity: statements that operations sent (= round trips,
  * BEGIN and COMMIT included; not the watch lease's reads, which run in the background once a
  * second, whatever the operation), transaction retries by SQLSTATE, and the most attempts one
  * transaction took.
