@@ -38,3 +38,29 @@ describe('sqlite dialect: durable commits', () => {
     }
   });
 });
+
+describe('sqlite dialect: rows', () => {
+  it('a read returns objects keyed by column name (a later column of the same name wins); writes and RETURNING too', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-sqlite-'));
+    const engine = await openSqliteEngine(`sqlite3://${dir}/vol.db`, { create: true });
+    type Querier = { all(sql: string, params?: unknown[]): Promise<unknown[]>; run(sql: string, params?: unknown[]): Promise<number> };
+    const d = (engine as unknown as { d: { reader: Querier; transaction<T>(fn: (q: Querier) => Promise<T>): Promise<T> } }).d;
+    try {
+      await d.transaction(async (q) => {
+        assert.deepEqual(await q.all('CREATE TABLE t (a INTEGER PRIMARY KEY, b BLOB)'), []);
+        assert.equal(await q.run('INSERT INTO t (a, b) VALUES (?, ?), (?, ?)', [1, Buffer.from('x'), 2, null]), 2);
+        assert.deepEqual(await q.all('INSERT INTO t (a, b) VALUES (?, ?) RETURNING a, b', [3, 'z']), [{ a: 3, b: 'z' }]);
+      });
+      assert.deepEqual(await d.reader.all('SELECT a, b, a * 10 AS "a b", b AS a FROM t ORDER BY 1'), [
+        { a: Buffer.from('x'), b: Buffer.from('x'), 'a b': 10 },
+        { a: null, b: null, 'a b': 20 },
+        { a: 'z', b: 'z', 'a b': 30 },
+      ]);
+      assert.deepEqual(await d.reader.all('SELECT a FROM t WHERE a > ?', [9]), []);
+      assert.equal(await d.reader.run('SELECT a FROM t'), 3, 'a read run counts its rows');
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
