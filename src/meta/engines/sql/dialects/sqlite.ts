@@ -63,7 +63,7 @@ function sqliteError(err: unknown, file?: string): unknown {
  * A prepared statement. A reader returns its rows as arrays (better-sqlite3's raw mode), made
  * objects by `row`, an object literal of its columns built once: the driver's own row objects
  * cost half as much again per read, 5–6 µs for the 32 columns of a joined entry read
- * (docs/benchmarks.md, "Rows of SQLite reads as object literals").
+ * (docs/benchmarks.md, "SQLite rows as object literals").
  */
 interface Prepared {
   statement: StatementLike;
