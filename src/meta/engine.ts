@@ -53,6 +53,14 @@ export interface EngineTx {
    * without it get the three reads (`readEntry`).
    */
   getEntry?(parent: Ino, name: Buffer): Promise<EntryRead>;
+  /**
+   * Optional, with `getEntry`: the `getEntry` of each step of a walk from the inode `start`
+   * through `names`, read together (one statement on SQL engines: a path of several components
+   * costs one read, one round trip on PostgreSQL, instead of one per component). Element `i` is
+   * `getEntry(d_i, names[i])`, where `d_0` is `start` and `d_(i+1)` the inode `names[i]` names,
+   * whatever its type; the list ends after the first step whose entry or directory is missing.
+   */
+  getEntries?(start: Ino, names: readonly Buffer[]): Promise<EntryRead[]>;
   /** Up to `limit` entries of `parent` whose names sort after `after`, in byte order of names. */
   listEdges(parent: Ino, after: Buffer | undefined, limit: number): Promise<Edge[]>;
   /**

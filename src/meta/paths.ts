@@ -1,7 +1,9 @@
 import { FsError } from '../errors/index.js';
-import type { Engine, EngineTx } from './engine.js';
+import type { Engine, EngineTx, EntryRead } from './engine.js';
+import { isDotName } from './names.js';
+import type { EntryReader } from './ops/inode-records.js';
 import { findIn } from './ops/lookup.js';
-import { MAX_NAME_BYTES, ROOT_INO, type Attr, type Caller } from './types.js';
+import { copyAttr, MAX_NAME_BYTES, ROOT_INO, type Attr, type Caller, type Ino } from './types.js';
 
 const MAX_PATH_BYTES = 4096;
 const MAX_SYMLINKS = 40;
@@ -19,8 +21,55 @@ export function splitPath(path: string, syscall: string): Buffer[] {
   return parts;
 }
 
+/**
+ * A walk's reads. Where the engine reads a walk through several names at once (`getEntries`:
+ * one statement, one round trip on PostgreSQL, where each component took one), `ahead` reads a
+ * path's components before the walk steps through them, and each step and the start's inode are
+ * answered from what it read; a step it did not cover (past a missing entry, a path with `.` or
+ * `..`) reads as before. The walk's checks (search permission, ENOTDIR, symlinks) are unchanged.
+ */
+class WalkReads implements EntryReader {
+  private readonly entries = new Map<string, EntryRead>();
+  private readonly inodes = new Map<Ino, Attr>();
+  readonly getEntry: EntryReader['getEntry'];
+
+  constructor(private readonly tx: EngineTx) {
+    const read = tx.getEntry?.bind(tx);
+    this.getEntry = read && ((parent, name) => {
+      const known = this.entries.get(WalkReads.key(parent, name));
+      // Copies: what a walk returns is its caller's to change.
+      if (!known) return read(parent, name);
+      return Promise.resolve({ dir: known.dir && copyAttr(known.dir), edge: known.edge && { ...known.edge }, attr: known.attr && copyAttr(known.attr) });
+    });
+  }
+
+  private static key(parent: Ino, name: Buffer): string {
+    return `${parent}/${name.toString('latin1')}`;
+  }
+
+  async ahead(start: Ino, names: readonly Buffer[]): Promise<void> {
+    if (!this.tx.getEntries || names.length === 0 || names.some(isDotName)) return;
+    const reads = await this.tx.getEntries(start, names);
+    reads.forEach((read, i) => {
+      if (!read.dir) return;
+      this.entries.set(WalkReads.key(read.dir.ino, names[i]!), read);
+      this.inodes.set(read.dir.ino, read.dir);
+      if (read.attr) this.inodes.set(read.attr.ino, read.attr);
+    });
+  }
+
+  getInode(ino: Ino): Promise<Attr | undefined> {
+    const known = this.inodes.get(ino);
+    return known ? Promise.resolve(copyAttr(known)) : this.tx.getInode(ino);
+  }
+  getEdge(parent: Ino, name: Buffer) {
+    return this.tx.getEdge(parent, name);
+  }
+}
+
 interface Walk {
   tx: EngineTx;
+  reads: WalkReads;
   caller: Caller;
   syscall: string;
   path: string;
@@ -30,7 +79,7 @@ interface Walk {
 /** The inode `name` names in the directory `dir`, undefined if none; errors name the walk's syscall and path. */
 async function step(w: Walk, dir: Attr, name: Buffer): Promise<Attr | undefined> {
   if (dir.type !== 'dir') throw new FsError('ENOTDIR', { syscall: w.syscall, path: w.path });
-  return findIn(w.tx, w.caller, dir.ino, name).catch((err: unknown) => {
+  return findIn(w.reads, w.caller, dir.ino, name).catch((err: unknown) => {
     throw err instanceof FsError ? new FsError(err.code, { syscall: w.syscall, path: w.path, detail: err.detail }) : err;
   });
 }
@@ -45,8 +94,10 @@ async function walk(w: Walk, start: Attr, parts: Buffer[], followLast: boolean):
     if (next.type === 'symlink' && (!last || followLast)) {
       if (++w.links.count > MAX_SYMLINKS) throw new FsError('ELOOP', { syscall: w.syscall, path: w.path });
       const target = (await w.tx.getSymlink(next.ino))?.toString() ?? '';
-      const base = target.startsWith('/') ? await mustRoot(w.tx) : dirAttr;
-      cur = await walk(w, base, splitPath(target || '.', w.syscall), true);
+      const base = target.startsWith('/') ? await mustRoot(w.reads) : dirAttr;
+      const targetParts = splitPath(target || '.', w.syscall);
+      await w.reads.ahead(base.ino, targetParts);
+      cur = await walk(w, base, targetParts, true);
     } else {
       cur = next;
     }
@@ -54,7 +105,7 @@ async function walk(w: Walk, start: Attr, parts: Buffer[], followLast: boolean):
   return cur;
 }
 
-async function mustRoot(tx: EngineTx): Promise<Attr> {
+async function mustRoot(tx: EntryReader): Promise<Attr> {
   const root = await tx.getInode(ROOT_INO);
   if (!root) throw new FsError('EIO', { syscall: 'lookup', ino: ROOT_INO, detail: 'volume has no root inode' });
   return root;
@@ -68,16 +119,22 @@ export async function resolvePath(
 ): Promise<Attr> {
   const { path, follow = true, syscall = 'stat' } = options;
   const parts = splitPath(path, syscall);
-  return engine.read(async (tx) => walk({ tx, caller, syscall, path, links: { count: 0 } }, await mustRoot(tx), parts, follow));
+  return engine.read(async (tx) => {
+    const w = { tx, reads: new WalkReads(tx), caller, syscall, path, links: { count: 0 } };
+    await w.reads.ahead(ROOT_INO, parts);
+    return walk(w, await mustRoot(w.reads), parts, follow);
+  });
 }
 
 /** Walks `path` up to its last component, in `tx`: the directory that would hold it, and the walk (for a step to the component). */
 async function walkToParent(tx: EngineTx, caller: Caller, options: { path: string; syscall: string }): Promise<{ w: Walk; parent: Attr; name: Buffer | undefined }> {
   const { path, syscall } = options;
   const parts = splitPath(path, syscall);
+  const w = { tx, reads: new WalkReads(tx), caller, syscall, path, links: { count: 0 } };
+  // The last component too: resolveEntry steps to it next.
+  await w.reads.ahead(ROOT_INO, parts);
   const name = parts.pop();
-  const w = { tx, caller, syscall, path, links: { count: 0 } };
-  const parent = await walk(w, await mustRoot(tx), parts, true);
+  const parent = await walk(w, await mustRoot(w.reads), parts, true);
   if (parent.type !== 'dir') throw new FsError('ENOTDIR', { syscall, path });
   return { w, parent, name };
 }

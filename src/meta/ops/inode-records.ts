@@ -5,8 +5,11 @@ import { now } from '../times.js';
 import { moveToTrash } from '../trash/trash.js';
 import type { Attr, Caller, Edge, FileType, Ino, Timespec } from '../types.js';
 
+/** The reads a lookup makes: an inode, an entry, or both with the directory (`getEntry`, where the engine has it). */
+export type EntryReader = Pick<EngineTx, 'getInode' | 'getEdge' | 'getEntry'>;
+
 /** An inode that must exist. */
-export async function mustGetInode(tx: EngineTx, ino: Ino, syscall: string): Promise<Attr> {
+export async function mustGetInode(tx: EntryReader, ino: Ino, syscall: string): Promise<Attr> {
   const attr = await tx.getInode(ino);
   if (!attr) throw new FsError('ENOENT', { syscall, ino });
   return attr;
@@ -18,7 +21,7 @@ export async function mustGetInode(tx: EngineTx, ino: Ino, syscall: string): Pro
  * (a damaged volume: fsck reports it) is `ENOENT` naming that inode.
  */
 export async function readEntry(
-  tx: EngineTx,
+  tx: EntryReader,
   at: { parent: Ino; name: Buffer },
   syscall: string,
 ): Promise<{ dir: Attr; entry?: { edge: Edge; attr: Attr } }> {
@@ -29,7 +32,7 @@ export async function readEntry(
   return { dir, entry: { edge, attr } };
 }
 
-async function readEntryParts(tx: EngineTx, parent: Ino, name: Buffer): Promise<EntryRead> {
+async function readEntryParts(tx: EntryReader, parent: Ino, name: Buffer): Promise<EntryRead> {
   const dir = await tx.getInode(parent);
   const edge = dir && (await tx.getEdge(parent, name));
   return { dir, edge, attr: edge && (await tx.getInode(edge.ino)) };

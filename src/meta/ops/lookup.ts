@@ -3,7 +3,7 @@ import type { EngineTx } from '../engine.js';
 import { isDotName } from '../names.js';
 import { checkSearch } from '../permissions.js';
 import type { Attr, Caller, Ino } from '../types.js';
-import { mustGetInode, readEntry } from './inode-records.js';
+import { type EntryReader, mustGetInode, readEntry } from './inode-records.js';
 
 /** The inode `name` names in `parent`; `.` and `..` resolve without an entry. */
 export async function lookupIn(tx: EngineTx, caller: Caller, parent: Ino, name: Buffer): Promise<Attr> {
@@ -13,7 +13,7 @@ export async function lookupIn(tx: EngineTx, caller: Caller, parent: Ino, name: 
 }
 
 /** As lookupIn, but undefined when `parent` has no entry `name` (the search permission still applies). */
-export async function findIn(tx: EngineTx, caller: Caller, parent: Ino, name: Buffer): Promise<Attr | undefined> {
+export async function findIn(tx: EntryReader, caller: Caller, parent: Ino, name: Buffer): Promise<Attr | undefined> {
   if (isDotName(name)) {
     const dir = await mustGetInode(tx, parent, 'lookup');
     checkSearch(caller, dir, 'lookup');

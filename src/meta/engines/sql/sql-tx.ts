@@ -1,9 +1,10 @@
 import { type Change, encodeChanges } from '../../change.js';
-import type { EngineTx, EntriesRead, FileHeadRead } from '../../engine.js';
+import type { EngineTx, EntriesRead, EntryRead, FileHeadRead } from '../../engine.js';
 import { type Attr, type CounterName, copyAttr, type DetachedNode, type DirQuota, type Edge, type FileType, type Ino, type LockRecord, type SessionId, type SliceId, type SliceRecord } from '../../types.js';
 import type { CloneEntriesSpec, CloneUnit } from '../../clone/clone-spec.js';
 import type { SqlChangeFeed, SqlFeatures, SqlQuerier, SqlTypes } from './dialect.js';
 import { counterRow, readCounter } from './counter-shards.js';
+import { readEntryWalk } from './entry-walk.js';
 import { cloneEntriesSql, countSubtreeSql, summarizeSubtreeSql } from './sql-clone.js';
 import { scratchStatements } from './schema.js';
 import { listQuotasSql } from './sql-scans.js';
@@ -226,6 +227,21 @@ export class SqlTx implements EngineTx {
     if (toChange && child) this.openedBy.set(Number(child.ino) as Ino, (row.c_sessions as unknown[]).map((id) => Number(id) as SessionId));
     const edge = row.e_ino === null || row.e_ino === undefined ? undefined : { name, ino: Number(row.e_ino) as Ino, type: row.e_type as FileType };
     return { dir: attrFromRow(dir), edge, attr: child && attrFromRow(child) };
+  }
+  async getEntries(start: Ino, names: readonly Buffer[]): Promise<EntryRead[]> {
+    // In a transaction that holds writes back or answers from what its caller assumed, step by
+    // step; and one name where statements are not round trips (getEntry's join is the cheaper).
+    if (this.batch || this.assumed || (names.length === 1 && !this.dialect.features.roundTrips)) {
+      const out: EntryRead[] = [];
+      for (let at = start, i = 0; i < names.length; i++) {
+        const read = await this.getEntry(at, names[i]!);
+        out.push(read);
+        if (!read.dir || !read.attr) break;
+        at = read.attr.ino;
+      }
+      return out;
+    }
+    return readEntryWalk(this.q, this.dialect.types, start, names);
   }
   async listEdges(parent: Ino, after: Buffer | undefined, limit: number) {
     const rows = await this.q.all<{ name: Buffer; ino: number; type: string }>(

@@ -246,6 +246,39 @@ describe('postgres engine races (two clients, serializable transactions)', () =>
     });
   });
 
+  it('a path resolves in one round trip, however many components it has (getEntries)', async () => {
+    await withDatabase(async (base) => {
+      const url = `${base}?pool=1`;
+      await VolumeMeta.format(url, testSettings());
+      const meta = await VolumeMeta.open(url);
+      try {
+        const count = async (fn: () => Promise<unknown>) => {
+          const before = postgresActivity().statements;
+          await fn();
+          return postgresActivity().statements - before;
+        };
+        const a = await meta.mkdir(root, ROOT_INO, n('a'), 0o755);
+        const b = await meta.mkdir(root, a.ino, n('b'), 0o755);
+        const f = await meta.mknod(root, b.ino, n('f'), { type: 'file', mode: 0o644 });
+        // Warm: each statement text is prepared once per connection (a round trip the first time).
+        await meta.resolve(root, '/a/b/f');
+        await meta.resolve(root, '/a');
+        await meta.resolveEntry(root, '/a/b/new', 'open');
+        // Before: the root, then each component's entry: 4, 2 and 4.
+        assert.deepEqual(
+          {
+            deep: await count(async () => assert.equal((await meta.resolve(root, '/a/b/f')).ino, f.ino)),
+            top: await count(async () => assert.equal((await meta.resolve(root, '/a')).ino, a.ino)),
+            absent: await count(async () => assert.equal((await meta.resolveEntry(root, '/a/b/new', 'open')).attr, undefined)),
+          },
+          { deep: 1, top: 1, absent: 1 },
+        );
+      } finally {
+        await meta.close();
+      }
+    });
+  });
+
   it('an unlink given what this client read commits only while all of it holds: another client\'s open, chmod or replacement of the name is honoured', async () => {
     await withTwoClients(async (a, b) => {
       const guardFailures = () => postgresActivity().retries['22012'] ?? 0;

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { EngineTx, EntryRead } from '../../engine.js';
+import { n, root, withMeta } from '../../testing/harness.js';
+import { testEngines } from '../../testing/test-engines.js';
+import { type Ino, ROOT_INO } from '../../types.js';
+
+/** getEntry step by step, as getEntries must answer in one read. */
+async function stepByStep(tx: EngineTx, start: Ino, names: Buffer[]): Promise<EntryRead[]> {
+  const out: EntryRead[] = [];
+  for (let at = start, i = 0; i < names.length; i++) {
+    const read = await tx.getEntry!(at, names[i]!);
+    out.push(read);
+    if (!read.dir || !read.attr) break;
+    at = read.attr.ino;
+  }
+  return out;
+}
+
+const parts = (path: string) => path.split('/').filter(Boolean).map(n);
+
+describe('getEntries: a walk through several names in one read (SQL engines)', () => {
+  for (const engine of testEngines().filter((e) => e.name === 'sqlite3' || e.name === 'postgres')) {
+    it(`[${engine.name}] answers what getEntry answers step by step, and stops where the walk stops`, async () => {
+      await withMeta(engine, async (meta) => {
+        const a = await meta.mkdir(root, ROOT_INO, n('a'), 0o755);
+        const b = await meta.mkdir(root, a.ino, n('b'), 0o700);
+        await meta.mknod(root, b.ino, n('file'), { type: 'file', mode: 0o644 });
+        await meta.symlink(root, a.ino, n('link'), n('b'));
+        const odd = Buffer.from([0xc3, 0x28, 0x20, 0xff]); // not UTF-8
+        await meta.mknod(root, a.ino, odd, { type: 'file', mode: 0o600 });
+        const paths = ['/a/b/file', '/a/b', '/a/missing/file', '/a/b/file/under', '/a/link/file', '/nothing', '/a/b/file/x/y/z'];
+        for (const names of [...paths.map(parts), [n('a'), odd], [n('a'), odd, n('x')]]) {
+          const path = names.map((p) => p.toString('hex')).join('/');
+          const walked = await meta.engine.read(async (tx) => {
+            assert.ok(tx.getEntries, `${engine.name} reads walks at once`);
+            return { all: await tx.getEntries(ROOT_INO, names), steps: await stepByStep(tx, ROOT_INO, names) };
+          });
+          assert.deepEqual(walked.all, walked.steps, path);
+        }
+        const deep = await meta.engine.read((tx) => tx.getEntries!(ROOT_INO, parts('/a/b/file')));
+        assert.deepEqual(deep.map((r) => [r.dir?.ino, r.edge?.name.toString(), r.attr?.type]), [
+          [ROOT_INO, 'a', 'dir'], [a.ino, 'b', 'dir'], [b.ino, 'file', 'file'],
+        ]);
+        // Through a symlink the walk goes no further (its inode has no entries); a missing name ends it.
+        assert.equal((await meta.engine.read((tx) => tx.getEntries!(ROOT_INO, parts('/a/link/file')))).length, 3);
+        assert.equal((await meta.engine.read((tx) => tx.getEntries!(ROOT_INO, parts('/a/missing/file')))).length, 2);
+        assert.deepEqual(await meta.engine.read((tx) => tx.getEntries!(ROOT_INO, [])), []);
+        // What the walk found through a path matches a stat of it, and its checks still apply.
+        assert.equal((await meta.resolve(root, '/a/link/file')).type, 'file');
+        await assert.rejects(meta.resolve({ uid: 1001, gid: 1001, gids: [], umask: 0o022 }, '/a/b/file'), (e: NodeJS.ErrnoException) => e.code === 'EACCES');
+        await assert.rejects(meta.resolve(root, '/a/b/file/under'), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
+      });
+    });
+  }
+});

@@ -1,0 +1,49 @@
+import type { EntryRead } from '../../engine.js';
+import type { FileType, Ino } from '../../types.js';
+import type { SqlQuerier, SqlTypes } from './dialect.js';
+import { attrFromRow, nodeColumnsOf, nodeRowOf } from './rows.js';
+
+/**
+ * The walk from one inode through a list of names, in one statement: a recursive WITH follows
+ * the entries (`walk`: the directory at each depth), and each depth's row joins that directory,
+ * its entry of the depth's name and the inode the entry names, as `getEntry` reads them.
+ * Parameters: the names, then the start inode. One text per number of names and dialect.
+ */
+function entryWalkSql(count: number, types: SqlTypes): string {
+  const names = Array.from({ length: count }, (_, i) => `(${i + 1}, CAST(? AS ${types.blob}))`).join(', ');
+  return `WITH RECURSIVE names(depth, name) AS (VALUES ${names}),
+  walk(depth, ino) AS (
+    SELECT 1, CAST(? AS ${types.int})
+    UNION ALL
+    SELECT w.depth + 1, e.ino FROM walk w JOIN names n ON n.depth = w.depth JOIN edge e ON e.parent = w.ino AND e.name = n.name)
+  SELECT w.depth AS w_depth, ${nodeColumnsOf('p')}, e.ino AS e_ino, e.type AS e_type, ${nodeColumnsOf('c')}
+  FROM walk w JOIN names n ON n.depth = w.depth JOIN node p ON p.ino = w.ino
+  LEFT JOIN edge e ON e.parent = p.ino AND e.name = n.name LEFT JOIN node c ON c.ino = e.ino
+  ORDER BY w.depth`;
+}
+
+const texts = new Map<string, string>();
+
+/** EngineTx.getEntries on SQL: the entries of a walk from `start` through `names`, one statement. */
+export async function readEntryWalk(q: SqlQuerier, types: SqlTypes, start: Ino, names: readonly Buffer[]): Promise<EntryRead[]> {
+  if (names.length === 0) return [];
+  const key = `${types.blob} ${types.int} ${names.length}`;
+  let sql = texts.get(key);
+  if (!sql) texts.set(key, (sql = entryWalkSql(names.length, types)));
+  const rows = await q.all<Record<string, unknown>>(sql, [...names, start]);
+  const out: EntryRead[] = [];
+  for (const row of rows) {
+    // Depths come in order from 1; a gap (a directory whose node is missing) ends the walk.
+    if (Number(row.w_depth) !== out.length + 1) break;
+    const name = names[out.length]!;
+    const dir = attrFromRow(nodeRowOf(row, 'p')!);
+    if (row.e_ino === null || row.e_ino === undefined) {
+      out.push({ dir, edge: undefined, attr: undefined });
+      break;
+    }
+    const child = nodeRowOf(row, 'c');
+    out.push({ dir, edge: { name, ino: Number(row.e_ino) as Ino, type: row.e_type as FileType }, attr: child && attrFromRow(child) });
+    if (!child) break;
+  }
+  return out;
+}
