@@ -39,6 +39,30 @@ async function withDatabase(fn: (url: string) => Promise<void>): Promise<void> {
   }
 }
 
+/** Statements (each a round trip) that `fn` sends, counted by the dialect. */
+async function statementsOf(fn: () => Promise<unknown>): Promise<number> {
+  const before = postgresActivity().statements;
+  await fn();
+  return postgresActivity().statements - before;
+}
+
+/**
+ * One client on a formatted volume with a pool of one connection: each statement is prepared
+ * once per connection (a round trip the first time), so a count is taken after a warming pass.
+ */
+async function withOneConnection(fn: (meta: VolumeMeta) => Promise<void>): Promise<void> {
+  await withDatabase(async (base) => {
+    const url = `${base}?pool=1`;
+    await VolumeMeta.format(url, testSettings());
+    const meta = await VolumeMeta.open(url);
+    try {
+      await fn(meta);
+    } finally {
+      await meta.close();
+    }
+  });
+}
+
 /** Two clients (separate pools) on one formatted volume. */
 async function withTwoClients(fn: (a: VolumeMeta, b: VolumeMeta, database: string) => Promise<void>, pool = 4): Promise<void> {
   await withDatabase(async (base) => {
@@ -173,109 +197,84 @@ describe('postgres engine on a server', () => {
 
 describe('postgres engine races (two clients, serializable transactions)', () => {
   it('create, lookup, rename and unlink each take a few round trips (single-row writes go out together)', async () => {
-    await withDatabase(async (base) => {
-      // One connection: each statement is prepared once per connection (a round trip the first
-      // time), so the first pass warms it and the second pass counts.
-      const url = `${base}?pool=1`;
-      await VolumeMeta.format(url, testSettings());
-      const meta = await VolumeMeta.open(url);
-      try {
-        const count = async (fn: () => Promise<unknown>) => {
-          const before = postgresActivity().statements;
-          await fn();
-          return postgresActivity().statements - before;
-        };
-        const pass = async (p: string) => {
-          const create = await count(() => meta.mknod(root, ROOT_INO, n(`${p}f`), { type: 'file', mode: 0o644 }));
-          const createOpen = await count(() => meta.create(root, ROOT_INO, n(`${p}o`), 0o644));
-          const lookup = await count(() => meta.lookup(root, ROOT_INO, n(`${p}f`)));
-          const rename = await count(() => meta.rename(root, { parent: ROOT_INO, name: n(`${p}f`), newParent: ROOT_INO, newName: n(`${p}g`) }));
-          const { ino } = await meta.lookup(root, ROOT_INO, n(`${p}o`));
-          const id = await meta.newSliceId();
-          const close = await count(() =>
-            meta.commitSlices(ino, [{ index: 0, record: { pos: 0, id, size: 6, off: 0, len: 6 }, data: Buffer.from('hello\n') }]));
-          const ids = [await meta.newSliceId(), await meta.newSliceId()];
-          const append = await count(() =>
-            meta.commitSlices(ino, ids.map((id, i) => ({ index: 0, record: { pos: 6 + i, id, size: 1, off: 0, len: 1 }, data: Buffer.from('x') }))));
-          // From the attributes this client just committed: BEGIN, a conditional UPDATE and COMMIT in one.
-          const chmod = await count(() => meta.setattr(root, ino, { mode: 0o600 }));
-          const utimes = await count(() => meta.setattr(root, ino, { atime: { sec: 7, nsec: 8 }, mtime: { sec: 7, nsec: 8 } }));
-          // The kernel looks a name up before it unlinks it (a listing serves as well).
-          await meta.lookup(root, ROOT_INO, n(`${p}g`));
-          const unlink = await count(() => meta.unlink(root, ROOT_INO, n(`${p}g`)));
-          const withData = await meta.mknod(root, ROOT_INO, n(`${p}d`), { type: 'file', mode: 0o644 });
-          const dataIds = [await meta.newSliceId(), await meta.newSliceId()];
-          await meta.commitSlices(withData.ino, dataIds.map((id, i) => ({ index: 0, record: { pos: i, id, size: 1, off: 0, len: 1 }, data: Buffer.from('d') })));
-          await meta.readdir(root, ROOT_INO);
-          const unlinkData = await count(() => meta.unlink(root, ROOT_INO, n(`${p}d`)));
-          const queued = (await meta.pendingSlices(1000)).map((s) => s.id);
-          assert.ok(dataIds.every((id) => queued.includes(id)), 'the unlinked file\'s slices are queued for deletion');
-          assert.equal((await meta.readChunk(withData.ino, 0)).length, 0);
-          return { ino, counts: { create, createOpen, lookup, rename, close, append, chmod, utimes, unlink, unlinkData } };
-        };
-        await pass('warm-');
-        const { ino, counts } = await pass('');
-        // BEGIN, the reads (a directory, its entry and that inode in one), one statement for the
-        // writes, COMMIT; unlink also asks who holds the file open and deletes its chunks, while
-        // its other writes stay held. Before batching: create 8, lookup 3, rename 10, unlink 14;
-        // before the joined entry read: 5, 3, 7, 10; before statements on other tables let held
-        // writes wait: create+open 5, unlink 8. A close's commit of inline data (BEGIN, the
-        // inode, the writes, COMMIT) took 8 before its slice, data and chunk record were held
-        // too; two appends to one chunk in one commit go out one after the other (each numbers
-        // itself after the chunk's rows). Before BEGIN rode with the first statement and COMMIT
-        // with the last held writes: create 4, create+open 4, rename 5, close 4, append 5, unlink 6.
-        // Before the entry read of a write transaction said who holds the inode open, and the
-        // deletion of a file's chunks (queueing the slices it freed in the same statement) was
-        // held with the other writes: unlink 4, unlink of a file with data 6.
-        // chmod and utimes took 2 each before they went from the attributes this client committed.
-        // An append after this client's own commit is given the inode instead of reading it, its
-        // commit guarded by it: BEGIN, guard, writes and COMMIT in one, then the second append's record (was 3).
-        // A create in a directory this client's own commit left is given the directory, and the name
-        // as absent, its commit guarded by both: one round trip (was 2, create+open too).
-        // An unlink of a name this client just looked up or listed is given the directory, the
-        // entry and its inode, its commit guarded by them and by no session holding the inode
-        // open: one round trip (was 2, with data too).
-        assert.deepEqual(counts, { create: 1, createOpen: 1, lookup: 1, rename: 3, close: 2, append: 2, chmod: 1, utimes: 1, unlink: 1, unlinkData: 1 });
-        assert.equal((await meta.getattr(ino)).mode, 0o600);
-        assert.deepEqual((await meta.readdir(root, ROOT_INO)).entries.map((e) => e.name.toString()), ['o', 'warm-o']);
-        assert.deepEqual((await meta.readChunk(ino, 0)).map((r) => [r.pos, r.len]), [[0, 6], [6, 1], [7, 1]], 'the appends in order');
-        assert.equal((await meta.usage()).inodes, 3);
-      } finally {
-        await meta.close();
-      }
+    await withOneConnection(async (meta) => {
+      // The first pass warms the connection's prepared statements, the second counts.
+      const pass = async (p: string) => {
+        const create = await statementsOf(() => meta.mknod(root, ROOT_INO, n(`${p}f`), { type: 'file', mode: 0o644 }));
+        const createOpen = await statementsOf(() => meta.create(root, ROOT_INO, n(`${p}o`), 0o644));
+        const lookup = await statementsOf(() => meta.lookup(root, ROOT_INO, n(`${p}f`)));
+        const rename = await statementsOf(() => meta.rename(root, { parent: ROOT_INO, name: n(`${p}f`), newParent: ROOT_INO, newName: n(`${p}g`) }));
+        const { ino } = await meta.lookup(root, ROOT_INO, n(`${p}o`));
+        const id = await meta.newSliceId();
+        const close = await statementsOf(() =>
+          meta.commitSlices(ino, [{ index: 0, record: { pos: 0, id, size: 6, off: 0, len: 6 }, data: Buffer.from('hello\n') }]));
+        const ids = [await meta.newSliceId(), await meta.newSliceId()];
+        const append = await statementsOf(() =>
+          meta.commitSlices(ino, ids.map((id, i) => ({ index: 0, record: { pos: 6 + i, id, size: 1, off: 0, len: 1 }, data: Buffer.from('x') }))));
+        // From the attributes this client just committed: BEGIN, a conditional UPDATE and COMMIT in one.
+        const chmod = await statementsOf(() => meta.setattr(root, ino, { mode: 0o600 }));
+        const utimes = await statementsOf(() => meta.setattr(root, ino, { atime: { sec: 7, nsec: 8 }, mtime: { sec: 7, nsec: 8 } }));
+        // The kernel looks a name up before it unlinks it (a listing serves as well).
+        await meta.lookup(root, ROOT_INO, n(`${p}g`));
+        const unlink = await statementsOf(() => meta.unlink(root, ROOT_INO, n(`${p}g`)));
+        const withData = await meta.mknod(root, ROOT_INO, n(`${p}d`), { type: 'file', mode: 0o644 });
+        const dataIds = [await meta.newSliceId(), await meta.newSliceId()];
+        await meta.commitSlices(withData.ino, dataIds.map((id, i) => ({ index: 0, record: { pos: i, id, size: 1, off: 0, len: 1 }, data: Buffer.from('d') })));
+        await meta.readdir(root, ROOT_INO);
+        const unlinkData = await statementsOf(() => meta.unlink(root, ROOT_INO, n(`${p}d`)));
+        const queued = (await meta.pendingSlices(1000)).map((s) => s.id);
+        assert.ok(dataIds.every((id) => queued.includes(id)), 'the unlinked file\'s slices are queued for deletion');
+        assert.equal((await meta.readChunk(withData.ino, 0)).length, 0);
+        return { ino, counts: { create, createOpen, lookup, rename, close, append, chmod, utimes, unlink, unlinkData } };
+      };
+      await pass('warm-');
+      const { ino, counts } = await pass('');
+      // BEGIN, the reads (a directory, its entry and that inode in one), one statement for the
+      // writes, COMMIT; unlink also asks who holds the file open and deletes its chunks, while
+      // its other writes stay held. Before batching: create 8, lookup 3, rename 10, unlink 14;
+      // before the joined entry read: 5, 3, 7, 10; before statements on other tables let held
+      // writes wait: create+open 5, unlink 8. A close's commit of inline data (BEGIN, the
+      // inode, the writes, COMMIT) took 8 before its slice, data and chunk record were held
+      // too; two appends to one chunk in one commit go out one after the other (each numbers
+      // itself after the chunk's rows). Before BEGIN rode with the first statement and COMMIT
+      // with the last held writes: create 4, create+open 4, rename 5, close 4, append 5, unlink 6.
+      // Before the entry read of a write transaction said who holds the inode open, and the
+      // deletion of a file's chunks (queueing the slices it freed in the same statement) was
+      // held with the other writes: unlink 4, unlink of a file with data 6.
+      // chmod and utimes took 2 each before they went from the attributes this client committed.
+      // An append after this client's own commit is given the inode instead of reading it, its
+      // commit guarded by it: BEGIN, guard, writes and COMMIT in one, then the second append's record (was 3).
+      // A create in a directory this client's own commit left is given the directory, and the name
+      // as absent, its commit guarded by both: one round trip (was 2, create+open too).
+      // An unlink of a name this client just looked up or listed is given the directory, the
+      // entry and its inode, its commit guarded by them and by no session holding the inode
+      // open: one round trip (was 2, with data too).
+      assert.deepEqual(counts, { create: 1, createOpen: 1, lookup: 1, rename: 3, close: 2, append: 2, chmod: 1, utimes: 1, unlink: 1, unlinkData: 1 });
+      assert.equal((await meta.getattr(ino)).mode, 0o600);
+      assert.deepEqual((await meta.readdir(root, ROOT_INO)).entries.map((e) => e.name.toString()), ['o', 'warm-o']);
+      assert.deepEqual((await meta.readChunk(ino, 0)).map((r) => [r.pos, r.len]), [[0, 6], [6, 1], [7, 1]], 'the appends in order');
+      assert.equal((await meta.usage()).inodes, 3);
     });
   });
 
   it('a path resolves in one round trip, however many components it has (getEntries)', async () => {
-    await withDatabase(async (base) => {
-      const url = `${base}?pool=1`;
-      await VolumeMeta.format(url, testSettings());
-      const meta = await VolumeMeta.open(url);
-      try {
-        const count = async (fn: () => Promise<unknown>) => {
-          const before = postgresActivity().statements;
-          await fn();
-          return postgresActivity().statements - before;
-        };
-        const a = await meta.mkdir(root, ROOT_INO, n('a'), 0o755);
-        const b = await meta.mkdir(root, a.ino, n('b'), 0o755);
-        const f = await meta.mknod(root, b.ino, n('f'), { type: 'file', mode: 0o644 });
-        // Warm: each statement text is prepared once per connection (a round trip the first time).
-        await meta.resolve(root, '/a/b/f');
-        await meta.resolve(root, '/a');
-        await meta.resolveEntry(root, '/a/b/new', 'open');
-        // Before: the root, then each component's entry: 4, 2 and 4.
-        assert.deepEqual(
-          {
-            deep: await count(async () => assert.equal((await meta.resolve(root, '/a/b/f')).ino, f.ino)),
-            top: await count(async () => assert.equal((await meta.resolve(root, '/a')).ino, a.ino)),
-            absent: await count(async () => assert.equal((await meta.resolveEntry(root, '/a/b/new', 'open')).attr, undefined)),
-          },
-          { deep: 1, top: 1, absent: 1 },
-        );
-      } finally {
-        await meta.close();
-      }
+    await withOneConnection(async (meta) => {
+      const a = await meta.mkdir(root, ROOT_INO, n('a'), 0o755);
+      const b = await meta.mkdir(root, a.ino, n('b'), 0o755);
+      const f = await meta.mknod(root, b.ino, n('f'), { type: 'file', mode: 0o644 });
+      // Warm: each statement text is prepared once per connection (a round trip the first time).
+      await meta.resolve(root, '/a/b/f');
+      await meta.resolve(root, '/a');
+      await meta.resolveEntry(root, '/a/b/new', 'open');
+      // Before: the root, then each component's entry: 4, 2 and 4.
+      assert.deepEqual(
+        {
+          deep: await statementsOf(async () => assert.equal((await meta.resolve(root, '/a/b/f')).ino, f.ino)),
+          top: await statementsOf(async () => assert.equal((await meta.resolve(root, '/a')).ino, a.ino)),
+          absent: await statementsOf(async () => assert.equal((await meta.resolveEntry(root, '/a/b/new', 'open')).attr, undefined)),
+        },
+        { deep: 1, top: 1, absent: 1 },
+      );
     });
   });
 
