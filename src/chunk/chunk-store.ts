@@ -156,7 +156,7 @@ export class ChunkStore {
   }
 
   async close(): Promise<void> {
-    this.deletions.stop();
+    await this.deletions.stop();
     while (this.background.size) await Promise.all(this.background);
   }
 }

@@ -47,6 +47,33 @@ async function storeWith(slices: PendingSlice[]): Promise<BatchingStore> {
 const slices = (n: number): PendingSlice[] => Array.from({ length: n }, (_, i) => ({ id: (i + 1) as SliceId, size: 2 * BLOCK + i }));
 
 describe('deletion worker', () => {
+  it('stop waits for a drain in flight (the engine is closed next), and does not fail with it', async () => {
+    const pending = slices(2);
+    const store = await storeWith(pending);
+    const queue = queueOf(pending);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let asked!: () => void;
+    const reading = new Promise<void>((resolve) => (asked = resolve));
+    const meta = { ...queue.meta, pendingSlices: async (limit: number) => (asked(), await gate, queue.meta.pendingSlices(limit)) };
+    const worker = new DeletionWorker({ meta, store, blockSizeOf: () => BLOCK });
+    const draining = worker.drain();
+    await reading;
+    let stopped = false;
+    const stopping = worker.stop().then(() => (stopped = true));
+    await new Promise(setImmediate);
+    assert.equal(stopped, false, 'stop has not returned while the drain reads the queue');
+    open();
+    await stopping;
+    assert.deepEqual(queue.finished.sort((a, b) => a - b), [1, 2], 'the drain finished before stop returned');
+    assert.equal(await draining, 2);
+
+    const failing = new DeletionWorker({ meta: { ...queue.meta, pendingSlices: async () => Promise.reject(new FsError('EIO', { syscall: 'test' })) }, store, blockSizeOf: () => BLOCK });
+    const failed = failing.drain();
+    await failing.stop();
+    await assert.rejects(failed, (e: unknown) => e instanceof FsError && e.code === 'EIO');
+  });
+
   it('asks the store to delete nothing for slices whose bytes the engine keeps (inline data)', async () => {
     const pending = [...slices(2), { id: 50 as SliceId, size: 10 }];
     const store = await storeWith(slices(2));

@@ -26,8 +26,14 @@ export class DeletionWorker {
     this.timer.unref();
   }
 
-  stop(): void {
+  /**
+   * Stops the background drains and waits for one in flight (whose failure its timer already
+   * logs): the engine it reads may be closed next, and a drain cut off by that only logs an error.
+   */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
   }
 
   /** Deletes queued slices' objects until the queue is empty; a failed delete stays queued. Returns slices finished. */
