@@ -131,7 +131,7 @@ async function walkToParent(tx: EngineTx, caller: Caller, options: { path: strin
   const { path, syscall } = options;
   const parts = splitPath(path, syscall);
   const w = { tx, reads: new WalkReads(tx), caller, syscall, path, links: { count: 0 } };
-  // The last component too: resolveEntry steps to it next.
+  // The last component too: resolveEntry steps to it next (for resolveParent, one row more of the same read).
   await w.reads.ahead(ROOT_INO, parts);
   const name = parts.pop();
   const parent = await walk(w, await mustRoot(w.reads), parts, true);
