@@ -38,6 +38,10 @@ describe('getEntries: a walk through several names in one read (SQL engines)', (
           });
           assert.deepEqual(walked.all, walked.steps, path);
         }
+        const gone = 999_999 as Ino; // no such inode: the walk's first step reads nothing, as getEntry's
+        const fromNothing = await meta.engine.read(async (tx) => ({ all: await tx.getEntries!(gone, parts('/a/b')), steps: await stepByStep(tx, gone, parts('/a/b')) }));
+        assert.deepEqual(fromNothing.all, fromNothing.steps);
+        assert.deepEqual(fromNothing.all, [{}]);
         const deep = await meta.engine.read((tx) => tx.getEntries!(ROOT_INO, parts('/a/b/file')));
         assert.deepEqual(deep.map((r) => [r.dir?.ino, r.edge?.name.toString(), r.attr?.type]), [
           [ROOT_INO, 'a', 'dir'], [a.ino, 'b', 'dir'], [b.ino, 'file', 'file'],
@@ -46,6 +50,14 @@ describe('getEntries: a walk through several names in one read (SQL engines)', (
         assert.equal((await meta.engine.read((tx) => tx.getEntries!(ROOT_INO, parts('/a/link/file')))).length, 3);
         assert.equal((await meta.engine.read((tx) => tx.getEntries!(ROOT_INO, parts('/a/missing/file')))).length, 2);
         assert.deepEqual(await meta.engine.read((tx) => tx.getEntries!(ROOT_INO, [])), []);
+        // In a write transaction it sees the transaction's own writes (PostgreSQL holds them back
+        // until COMMIT: there it reads step by step, where a held write answers).
+        const seenInTxn = await meta.engine.txn(async (tx) => {
+          await tx.putEdge(b.ino, { name: n('late'), ino: a.ino, type: 'dir' });
+          return { all: await tx.getEntries!(ROOT_INO, parts('/a/b/late/b')), steps: await stepByStep(tx, ROOT_INO, parts('/a/b/late/b')) };
+        });
+        assert.deepEqual(seenInTxn.all, seenInTxn.steps);
+        assert.deepEqual(seenInTxn.all.map((r) => r.attr?.ino), [a.ino, b.ino, a.ino, b.ino], 'through the entry this transaction wrote');
         // What the walk found through a path matches a stat of it, and its checks still apply.
         assert.equal((await meta.resolve(root, '/a/link/file')).type, 'file');
         await assert.rejects(meta.resolve({ uid: 1001, gid: 1001, gids: [], umask: 0o022 }, '/a/b/file'), (e: NodeJS.ErrnoException) => e.code === 'EACCES');

@@ -45,5 +45,7 @@ export async function readEntryWalk(q: SqlQuerier, types: SqlTypes, start: Ino, 
     out.push({ dir, edge: { name, ino: Number(row.e_ino) as Ino, type: row.e_type as FileType }, attr: child && attrFromRow(child) });
     if (!child) break;
   }
+  // No row at all: the start has no node, which getEntry answers with nothing read.
+  if (rows.length === 0) out.push({});
   return out;
 }

@@ -229,18 +229,9 @@ export class SqlTx implements EngineTx {
     return { dir: attrFromRow(dir), edge, attr: child && attrFromRow(child) };
   }
   async getEntries(start: Ino, names: readonly Buffer[]): Promise<EntryRead[]> {
-    // In a transaction that holds writes back or answers from what its caller assumed, step by
-    // step; and one name where statements are not round trips (getEntry's join is the cheaper).
-    if (this.batch || this.assumed || (names.length === 1 && !this.dialect.features.roundTrips)) {
-      const out: EntryRead[] = [];
-      for (let at = start, i = 0; i < names.length; i++) {
-        const read = await this.getEntry(at, names[i]!);
-        out.push(read);
-        if (!read.dir || !read.attr) break;
-        at = read.attr.ino;
-      }
-      return out;
-    }
+    // One name where statements are not round trips: getEntry's join is the cheaper. (In a write
+    // transaction the WITH sees its writes: a held-back write goes out before any other statement.)
+    if (names.length === 1 && !this.dialect.features.roundTrips) return [await this.getEntry(start, names[0]!)];
     return readEntryWalk(this.q, this.dialect.types, start, names);
   }
   async listEdges(parent: Ino, after: Buffer | undefined, limit: number) {
