@@ -183,4 +183,21 @@ describe('redis engine: round trips', () => {
       assert.deepEqual([(await m.getattr(made.ino)).mode, (await m.getattr(made.ino)).mtime], [0o600, { sec: 5, nsec: 6 }]);
     });
   });
+
+  it('a path is walked in one round trip, however deep (before: 7 for /a/b/f, 3 for /a, 6 for /a/b/none/x)', async () => {
+    await withMeta(redis, async (m) => {
+      const a = await m.mkdir(root, ROOT_INO, n('a'), 0o755);
+      const b = await m.mkdir(root, a.ino, n('b'), 0o755);
+      const f = await m.mknod(root, b.ino, n('f'), { type: 'file', mode: 0o644 });
+      const requests = async (path: string) => {
+        const before = redisActivity().requests;
+        const found = await m.resolve(root, path).then((attr) => attr.ino, (err: NodeJS.ErrnoException) => err.code);
+        return [found, redisActivity().requests - before];
+      };
+      assert.deepEqual(
+        { deep: await requests('/a/b/f'), top: await requests('/a'), absent: await requests('/a/b/none/x') },
+        { deep: [f.ino, 1], top: [a.ino, 1], absent: ['ENOENT', 1] },
+      );
+    });
+  });
 });

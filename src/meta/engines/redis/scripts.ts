@@ -99,6 +99,32 @@ end
 return out`);
 
 /**
+ * A walk from one inode through names (Engine.read's getEntries), in one round trip where each
+ * step took two. KEYS: the start's inode. ARGV: key prefix, the start inode, then the names
+ * (keys built from the prefix as KeyLayout builds them). Per step until one is missing: the
+ * directory's packed attributes, its entry of the step's name and the inode the entry names
+ * (each empty when missing); nothing at all when the start has no inode.
+ */
+export const WALK_ENTRIES = new RedisScript(`
+local dir = ARGV[2]
+local out = {}
+for i = 3, #ARGV do
+  local attrs = redis.call('GET', ARGV[1] .. 'i' .. dir)
+  if not attrs then return out end
+  local entry = redis.call('HGET', ARGV[1] .. 'd' .. dir, ARGV[i])
+  local child = false
+  if entry then
+    dir = string.format('%.0f', struct.unpack('>d', entry, 2))
+    child = redis.call('GET', ARGV[1] .. 'i' .. dir)
+  end
+  out[#out + 1] = attrs
+  out[#out + 1] = entry or ''
+  out[#out + 1] = child or ''
+  if not child then return out end
+end
+return out`);
+
+/**
  * A directory and one page of its entries (Engine.read's listEntries). KEYS: the directory's
  * inode, its entries hash, its names sorted set. ARGV: key prefix, ZRANGE BYLEX start, count,
  * '1' to read each entry's inode and whether it has extended attributes too (keys built from
