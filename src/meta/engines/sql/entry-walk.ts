@@ -5,21 +5,26 @@ import { attrFromRow, nodeColumnsOf, nodeRowOf } from './rows.js';
 
 /**
  * The walk from one inode through a list of names, in one statement: a recursive WITH follows
- * the entries (`walk`: the directory at each depth), and each depth's row joins that directory,
- * its entry of the depth's name and the inode the entry names, as `getEntry` reads them.
- * Parameters: the names, then the start inode. One text per number of names and dialect.
+ * the entries (`walk`: the directory at each depth and the name to look up in it, the next
+ * name chosen by depth), and each depth's row joins that directory, its entry of the name and
+ * the inode the entry names, as `getEntry` reads them. Parameters: the start inode, then the
+ * names. One text per number of names and dialect. (A first version joined a VALUES list of the
+ * names: SQLite built an index on it for every execution and sorted the rows in a temporary
+ * B-tree, 22 µs for three names against 17 µs for this; the rows are put in order here.)
  */
 function entryWalkSql(count: number, types: SqlTypes): string {
-  const names = Array.from({ length: count }, (_, i) => `(${i + 1}, CAST(? AS ${types.blob}))`).join(', ');
-  return `WITH RECURSIVE names(depth, name) AS (VALUES ${names}),
-  walk(depth, ino) AS (
-    SELECT 1, CAST(? AS ${types.int})
-    UNION ALL
-    SELECT w.depth + 1, e.ino FROM walk w JOIN names n ON n.depth = w.depth JOIN edge e ON e.parent = w.ino AND e.name = n.name)
+  const name = `CAST(? AS ${types.blob})`;
+  const next = Array.from({ length: count - 1 }, (_, i) => `WHEN ${i + 1} THEN ${name}`).join(' ');
+  const step = count > 1
+    ? `UNION ALL
+    SELECT w.depth + 1, e.ino, CASE w.depth ${next} END FROM walk w JOIN edge e ON e.parent = w.ino AND e.name = w.name WHERE w.depth < ${count}`
+    : '';
+  return `WITH RECURSIVE walk(depth, ino, name) AS (
+    SELECT 1, CAST(? AS ${types.int}), ${name}
+    ${step})
   SELECT w.depth AS w_depth, ${nodeColumnsOf('p')}, e.ino AS e_ino, e.type AS e_type, ${nodeColumnsOf('c')}
-  FROM walk w JOIN names n ON n.depth = w.depth JOIN node p ON p.ino = w.ino
-  LEFT JOIN edge e ON e.parent = p.ino AND e.name = n.name LEFT JOIN node c ON c.ino = e.ino
-  ORDER BY w.depth`;
+  FROM walk w JOIN node p ON p.ino = w.ino
+  LEFT JOIN edge e ON e.parent = p.ino AND e.name = w.name LEFT JOIN node c ON c.ino = e.ino`;
 }
 
 const texts = new Map<string, string>();
@@ -30,7 +35,8 @@ export async function readEntryWalk(q: SqlQuerier, types: SqlTypes, start: Ino, 
   const key = `${types.blob} ${types.int} ${names.length}`;
   let sql = texts.get(key);
   if (!sql) texts.set(key, (sql = entryWalkSql(names.length, types)));
-  const rows = await q.all<Record<string, unknown>>(sql, [...names, start]);
+  const rows = await q.all<Record<string, unknown>>(sql, [start, ...names]);
+  rows.sort((a, b) => Number(a.w_depth) - Number(b.w_depth));
   const out: EntryRead[] = [];
   for (const row of rows) {
     // Depths come in order from 1; a gap (a directory whose node is missing) ends the walk.
