@@ -51,6 +51,37 @@ describe('sqlite checkpointer: WAL checkpoints on a worker thread', () => {
     }
   });
 
+  it('hears that a checkpoint finished while the event loop never turns (a loop of synchronous commits)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-ckpt-'));
+    const file = path.join(dir, 'vol.db');
+    const db = new Database(file);
+    const ckpt = new Checkpointer(file, { startAt: 0, minIntervalMs: 0 });
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('wal_autocheckpoint = 0');
+      db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)');
+      const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+      assert.equal(ckpt.poke(), true);
+      // Commit and poke without yielding: the worker's reply message cannot be delivered meanwhile,
+      // so only what it says in shared memory lets a second checkpoint be asked for. (Bounded so a
+      // regression fails instead of hanging, far beyond any worker's start; not a timing.)
+      let asked = false;
+      const giveUpAt = Date.now() + 60_000;
+      for (let i = 0; !asked && Date.now() < giveUpAt; i++) {
+        if (i % 1000 === 0) insert.run(Buffer.alloc(100, i));
+        asked = ckpt.poke();
+      }
+      assert.ok(asked, 'a second checkpoint asked for before the event loop turned');
+      await ckpt.idle();
+      assert.equal(ckpt.checkpoints, 2);
+      assert.equal(ckpt.failure, undefined);
+    } finally {
+      await ckpt.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a worker that cannot open the database reports why and stops asking; close still returns', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'slicefs-ckpt-'));
     const reported: string[] = [];

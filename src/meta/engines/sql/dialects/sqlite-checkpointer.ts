@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 const WORKER_PROGRAM = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+const running = new Int32Array(workerData.running);
 let db;
 try {
   db = new Database(workerData.file, { fileMustExist: true });
@@ -32,6 +33,7 @@ if (db) parentPort.on('message', (message) => {
   } catch (err) {
     error = err.message;
   }
+  Atomics.store(running, 0, 0);
   parentPort.postMessage({ error });
 });
 `;
@@ -41,7 +43,7 @@ const walBytes = (file: string) => statSync(`${file}-wal`, { throwIfNoEntry: fal
 
 /** WAL size at which the worker starts, by default (where SQLite's own default would checkpoint). */
 const START_AT_BYTES = 4 * 1024 * 1024;
-/** Least time between two background checkpoints. */
+/** Least time between the starts of two background checkpoints. */
 const MIN_INTERVAL_MS = 100;
 
 /**
@@ -52,16 +54,27 @@ const MIN_INTERVAL_MS = 100;
  * one per MIN_INTERVAL_MS, on another core, once the WAL has grown past `startAt`. The writer
  * keeps a far larger automatic threshold as a backstop, so the WAL stays bounded if the worker
  * falls behind or cannot start.
+ *
+ * The worker says it has finished in shared memory (`running`), not only by a message: a message
+ * is delivered when the event loop turns, and a program that awaits one write after another on
+ * SQLite (whose driver answers synchronously: SDK `writeFile` in a loop) may never let it turn.
+ * Waiting for the reply, the worker checkpointed once and never again in such a loop: the WAL
+ * grew to the backstop, every read searched a long WAL index, and the writer checkpointed in
+ * its own commits after all (docs/benchmarks.md, "The checkpoint worker heard in a busy loop").
  */
 export class Checkpointer {
   /** Pages the WAL may hold before the writer checkpoints in its own commit after all. */
   static readonly BACKSTOP_PAGES = 16_384;
   private worker?: Worker;
   private exited?: Promise<unknown>;
-  private busy = false;
-  /** Settles when the checkpoint asked for last has answered (or the worker failed). */
+  /** 1 from asking for a checkpoint until the worker has finished it (set here, cleared by the worker). */
+  private readonly running = new Int32Array(new SharedArrayBuffer(4));
+  /** Checkpoints asked for whose reply has not been received yet. */
+  private unanswered = 0;
+  /** Settles when every checkpoint asked for has answered (or the worker failed). */
   private answered: Promise<void> = Promise.resolve();
   private answer: () => void = () => undefined;
+  /** When the last checkpoint was asked for. */
   private last = 0;
   private closed = false;
   /** Checkpoints the worker has run (for tests). */
@@ -86,19 +99,22 @@ export class Checkpointer {
     if (!this.closed) this.options.onFailure?.(why); // after close, the owner's connection is gone
   }
 
-  /** After a commit: asks the worker for a checkpoint unless one is running or ran just now; true when it asked. */
+  /** After a commit: asks the worker for a checkpoint unless one is running or began just now; true when it asked. */
   poke(): boolean {
-    if (this.closed || this.failure || this.busy || Date.now() - this.last < (this.options.minIntervalMs ?? MIN_INTERVAL_MS)) return false;
+    if (this.closed || this.failure || Atomics.load(this.running, 0) !== 0) return false;
+    const now = Date.now();
+    if (now - this.last < (this.options.minIntervalMs ?? MIN_INTERVAL_MS)) return false;
     if (!this.worker && walBytes(this.file) < (this.options.startAt ?? START_AT_BYTES)) return false;
-    this.busy = true;
-    this.answered = new Promise((resolve) => (this.answer = resolve));
+    Atomics.store(this.running, 0, 1);
+    this.last = now;
+    if (this.unanswered++ === 0) this.answered = new Promise((resolve) => (this.answer = resolve));
     this.start().postMessage('checkpoint');
     return true;
   }
 
-  /** Resolves once the worker has answered the last checkpoint asked for (a handshake for tests and close). */
+  /** Resolves once the worker has answered every checkpoint asked for (a handshake for tests and close). */
   async idle(): Promise<void> {
-    if (!this.busy || !this.worker) return this.answered;
+    if (this.unanswered === 0 || !this.worker) return this.answered;
     const worker = this.worker;
     worker.ref(); // an unref'd worker would let the process exit while we wait for its answer
     try {
@@ -108,17 +124,17 @@ export class Checkpointer {
     }
   }
 
-  private done(): void {
-    this.busy = false;
-    this.answer();
+  /** A reply came (`all`: the worker is gone, no other will). */
+  private done(all = false): void {
+    this.unanswered = all ? 0 : Math.max(0, this.unanswered - 1);
+    if (this.unanswered === 0) this.answer();
   }
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_PROGRAM, { eval: true, workerData: { file: this.file, driver: DRIVER } });
+    const worker = new Worker(WORKER_PROGRAM, { eval: true, workerData: { file: this.file, driver: DRIVER, running: this.running.buffer } });
     this.exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.on('message', (reply: { error?: string; fatal?: boolean }) => {
-      this.last = Date.now();
       if (!reply.fatal) this.checkpoints++;
       // SQLITE_BUSY only means another connection is checkpointing; anything else stops the worker.
       if (reply.error && (reply.fatal || !/busy|locked/i.test(reply.error))) this.fail(reply.error);
@@ -126,7 +142,7 @@ export class Checkpointer {
     });
     worker.on('error', (err: unknown) => {
       this.fail((err as Error | undefined)?.message ?? `checkpoint worker failed: ${String(err)}`);
-      this.done();
+      this.done(true);
     });
     worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
     return (this.worker = worker);
