@@ -59,8 +59,8 @@ const MIN_INTERVAL_MS = 100;
  * is delivered when the event loop turns, and a program that awaits one write after another on
  * SQLite (whose driver answers synchronously: SDK `writeFile` in a loop) may never let it turn.
  * Waiting for the reply, the worker checkpointed once and never again in such a loop: the WAL
- * grew to the backstop, every read searched a long WAL index, and the writer checkpointed in
- * its own commits after all (docs/benchmarks.md, "The checkpoint worker heard in a busy loop").
+ * grew to the backstop each time, and the writer checkpointed all of it in its own commits
+ * after all (docs/benchmarks.md, "The checkpoint worker heard in a busy loop").
  */
 export class Checkpointer {
   /** Pages the WAL may hold before the writer checkpoints in its own commit after all. */
