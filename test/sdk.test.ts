@@ -60,6 +60,29 @@ describe('SDK: fs/promises-shaped API on a SQLite + file volume', () => {
     });
   });
 
+  it('readFile gives bytes the caller owns: writing into them changes no later read', async () => {
+    await withVolume(async (vol) => {
+      // Inline data and a file in objects (its blocks come from the block cache after the first read).
+      for (const [name, size] of [['/small', 100], ['/large', 300_000]] as const) {
+        const data = Buffer.alloc(size, 'ab');
+        await vol.writeFile(name, data);
+        const throughHandle = async () => {
+          const h = await vol.open(name, 'r');
+          try {
+            return await h.readFile();
+          } finally {
+            await h.close();
+          }
+        };
+        for (const read of [() => vol.readFile(name), throughHandle]) {
+          const got = await read();
+          got.fill(0);
+          assert.ok((await vol.readFile(name)).equals(data), `${name}: a later read sees the file, not the caller's changes`);
+        }
+      }
+    });
+  });
+
   it('chmod, chown, utimes and xattrs through paths', async () => {
     await withVolume(async (vol) => {
       await vol.writeFile('/f', 'x');

@@ -1,11 +1,13 @@
 import type { Meta } from '../meta/meta.js';
 import { CHUNK_SIZE, type FirstChunk, type Ino, type SliceId, type SliceRecord } from '../meta/types.js';
-import { resolveOverlay } from '../meta/overlay.js';
+import { resolveOverlay, type Segment } from '../meta/overlay.js';
 import { inlineSizeMismatch, type SliceReader } from './slice-reader.js';
 
 /**
  * Bytes [from, to) of a chunk with these records, zeros where no slice shows. `inline`: the
  * inline data of the records' slices, all of it (a slice absent there keeps its bytes in objects).
+ * A range that one slice covers whole comes as that slice's bytes, which may be the block cache's
+ * own memory (no copy): read the result, never write to it.
  */
 export async function readChunkRange(
   slices: SliceReader,
@@ -14,22 +16,23 @@ export async function readChunkRange(
   inline?: ReadonlyMap<SliceId, Buffer>,
 ): Promise<Buffer> {
   const { from, to } = range;
-  const out = Buffer.alloc(to - from);
-  const reads: Promise<void>[] = [];
-  for (const seg of resolveOverlay(records)) {
-    const a = Math.max(from, seg.pos);
-    const b = Math.min(to, seg.pos + seg.len);
-    if (a >= b || seg.id === 0) continue;
+  const parts = resolveOverlay(records).filter((seg) => seg.id !== 0 && seg.pos < to && seg.pos + seg.len > from);
+  const sliceBytes = (seg: Segment, a: number, b: number): Promise<Buffer> => {
     const [off, len] = [seg.off + (a - seg.pos), b - a];
     const data = inline?.get(seg.id);
-    if (data) {
-      if (data.length !== seg.size) throw inlineSizeMismatch(seg, data);
-      data.copy(out, a - from, off, off + len);
-      continue;
-    }
-    reads.push((inline ? slices.readObjects(seg, off, len) : slices.read(seg, off, len)).then((bytes) => void bytes.copy(out, a - from)));
-  }
-  await Promise.all(reads);
+    if (!data) return inline ? slices.readObjects(seg, off, len) : slices.read(seg, off, len);
+    if (data.length !== seg.size) throw inlineSizeMismatch(seg, data);
+    return Promise.resolve(data.subarray(off, off + len));
+  };
+  const only = parts.length === 1 ? parts[0]! : undefined;
+  if (only && only.pos <= from && only.pos + only.len >= to && to > from) return sliceBytes(only, from, to);
+  const out = Buffer.alloc(to - from);
+  await Promise.all(
+    parts.map((seg) => {
+      const [a, b] = [Math.max(from, seg.pos), Math.min(to, seg.pos + seg.len)];
+      return sliceBytes(seg, a, b).then((bytes) => void bytes.copy(out, a - from));
+    }),
+  );
   return out;
 }
 

@@ -72,6 +72,17 @@ describe('SliceReader', () => {
     assert.equal(store.gets.length, 1, 'a cached block needs no request');
   });
 
+  it('gives a range within one cached block as that block\'s memory, and a range across blocks as a copy', async () => {
+    const { reader, data, slice, keys, cache } = await setup(2 * BLOCK);
+    const inside = await reader.read(slice, 1000, 150_000);
+    assert.ok(inside.equals(data.subarray(1000, 151_000)));
+    assert.equal(inside.buffer, cache.get(keys[0]!)!.buffer, 'no copy of the block');
+    const across = await reader.read(slice, BLOCK - 140_000, 280_000);
+    assert.ok(across.equals(data.subarray(BLOCK - 140_000, BLOCK + 140_000)));
+    assert.notEqual(across.buffer, cache.get(keys[0]!)!.buffer);
+    assert.notEqual(across.buffer, cache.get(keys[1]!)!.buffer);
+  });
+
   it('fetches a small part of an uncached block as a range and does not cache it', async () => {
     const { reader, store, data, slice, keys, cache } = await setup(BLOCK);
     assert.ok((await reader.read(slice, 1000, 100)).equals(data.subarray(1000, 1100)));

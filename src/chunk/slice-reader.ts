@@ -33,7 +33,10 @@ export class SliceReader {
     },
   ) {}
 
-  /** Bytes [off, off+len) of slice `id` of `size` bytes. A missing or short block is EIO. */
+  /**
+   * Bytes [off, off+len) of slice `id` of `size` bytes. A missing or short block is EIO. The
+   * result may share memory with the block cache: read it, never write to it.
+   */
   async read(slice: { id: SliceId; size: number }, off: number, len: number): Promise<Buffer> {
     const blockSize = this.options.blockSizeOf(slice.id);
     // A range outside the slice comes from a malformed chunk record: fail, never loop on it.
@@ -43,14 +46,25 @@ export class SliceReader {
     if (slice.size <= MAX_INLINE_SIZE && this.options.mayBeInline() && !this.notInline.has(slice.id)) {
       const data = await this.inlineData(slice);
       if (data && data.length !== slice.size) throw inlineSizeMismatch(slice, data);
-      if (data) return Buffer.from(data.subarray(off, off + len));
+      if (data) return data.subarray(off, off + len);
     }
     return this.readObjects(slice, off, len);
   }
 
-  /** Bytes [off, off+len) of slice `id` from its blocks (a slice known to have no inline data). */
+  /**
+   * Bytes [off, off+len) of slice `id` from its blocks (a slice known to have no inline data).
+   * A range within one block is that block's bytes as cached, not a copy (read it, never write to it).
+   */
   async readObjects(slice: { id: SliceId; size: number }, off: number, len: number): Promise<Buffer> {
     const blockSize = this.options.blockSizeOf(slice.id);
+    const first = Math.floor(off / blockSize);
+    if (len > 0 && off + len <= (first + 1) * blockSize) {
+      const blockStart = first * blockSize;
+      const blockLen = Math.min(blockSize, slice.size - blockStart);
+      const part = this.blockPart(blockKey(slice.id, first, blockLen), blockLen, off - blockStart, off + len - blockStart);
+      this.readAhead(slice, off + len);
+      return part;
+    }
     const out = Buffer.allocUnsafe(len);
     const parts: Promise<void>[] = [];
     for (let at = off; at < off + len; ) {

@@ -186,7 +186,9 @@ export class VolumeFileHandle {
       const { length } = await this.vfs.getattr(this.opened.ino);
       const data = await this.vfs.read(this.opened.fh, this.position, Math.max(0, length - this.position));
       this.position += data.length;
-      return decode(data, encoding);
+      const out = decode(data, encoding);
+      // The caller owns the bytes readFile returns; vfs.read may hand out the block cache's memory.
+      return typeof out === 'string' ? out : Buffer.from(out);
     });
   }
 

@@ -177,7 +177,10 @@ export class Vfs {
     return handle;
   }
 
-  /** Reads up to `length` bytes at `offset`; sees this client's buffered writes. */
+  /**
+   * Reads up to `length` bytes at `offset`; sees this client's buffered writes. The result may be
+   * the block cache's own memory (a read within one block is not copied): read it, never write to it.
+   */
   async read(fh: number, offset: number, length: number): Promise<Buffer> {
     const handle = this.handle(fh, 'read');
     if (!canRead(handle.flags)) throw new FsError('EBADF', { syscall: 'read', ino: handle.ino, detail: 'not open for reading' });
