@@ -16,6 +16,7 @@ export async function readChunkRange(
   inline?: ReadonlyMap<SliceId, Buffer>,
 ): Promise<Buffer> {
   const { from, to } = range;
+  if (to <= from) return Buffer.alloc(0);
   const parts = resolveOverlay(records).filter((seg) => seg.id !== 0 && seg.pos < to && seg.pos + seg.len > from);
   const sliceBytes = (seg: Segment, a: number, b: number): Promise<Buffer> => {
     const [off, len] = [seg.off + (a - seg.pos), b - a];
@@ -25,7 +26,7 @@ export async function readChunkRange(
     return Promise.resolve(data.subarray(off, off + len));
   };
   const only = parts.length === 1 ? parts[0]! : undefined;
-  if (only && only.pos <= from && only.pos + only.len >= to && to > from) return sliceBytes(only, from, to);
+  if (only && only.pos <= from && only.pos + only.len >= to) return sliceBytes(only, from, to);
   const out = Buffer.alloc(to - from);
   await Promise.all(
     parts.map((seg) => {

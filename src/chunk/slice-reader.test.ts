@@ -7,6 +7,7 @@ import type { ByteRange } from '../object/object-store.js';
 import { MemoryStore } from '../object/stores/memory/memory-store.js';
 import { BlockCache } from './block-cache.js';
 import { blockKey, sliceBlockKeys } from './block-key.js';
+import { readChunkRange } from './file-reader.js';
 import { SliceReader } from './slice-reader.js';
 
 const BLOCK = 256 * 1024; // above the reader's small-read size, so whole-block fetches are cached
@@ -81,6 +82,23 @@ describe('SliceReader', () => {
     assert.ok(across.equals(data.subarray(BLOCK - 140_000, BLOCK + 140_000)));
     assert.notEqual(across.buffer, cache.get(keys[0]!)!.buffer);
     assert.notEqual(across.buffer, cache.get(keys[1]!)!.buffer);
+  });
+
+  it('a chunk range one slice covers is that slice\'s bytes; holes and several slices are assembled as zeros and copies', async () => {
+    const { reader, data, slice, keys, cache } = await setup(2 * BLOCK);
+    const whole = [{ pos: 0, id: slice.id, size: slice.size, off: 0, len: slice.size }];
+    const covered = await readChunkRange(reader, whole, { from: 1000, to: 151_000 });
+    assert.ok(covered.equals(data.subarray(1000, 151_000)));
+    assert.equal(covered.buffer, cache.get(keys[0]!)!.buffer, 'no copy of the block');
+    // The slice shown at 100 bytes in, from its byte 10: zeros before it, then its bytes.
+    const shifted = [{ pos: 100, id: slice.id, size: slice.size, off: 10, len: 1000 }];
+    const withHole = await readChunkRange(reader, shifted, { from: 0, to: 1100 });
+    assert.ok(withHole.equals(Buffer.concat([Buffer.alloc(100), data.subarray(10, 1010)])));
+    // Two records of the slice, the later one over the first's middle.
+    const overlaid = [{ pos: 0, id: slice.id, size: slice.size, off: 0, len: 3000 }, { pos: 1000, id: slice.id, size: slice.size, off: 5000, len: 500 }];
+    const expected = Buffer.concat([data.subarray(0, 1000), data.subarray(5000, 5500), data.subarray(1500, 3000)]);
+    assert.ok((await readChunkRange(reader, overlaid, { from: 0, to: 3000 })).equals(expected));
+    assert.equal((await readChunkRange(reader, whole, { from: 5, to: 5 })).length, 0);
   });
 
   it('fetches a small part of an uncached block as a range and does not cache it', async () => {
