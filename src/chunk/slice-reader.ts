@@ -57,27 +57,19 @@ export class SliceReader {
    */
   async readObjects(slice: { id: SliceId; size: number }, off: number, len: number): Promise<Buffer> {
     const blockSize = this.options.blockSizeOf(slice.id);
-    const first = Math.floor(off / blockSize);
-    if (len > 0 && off + len <= (first + 1) * blockSize) {
-      const blockStart = first * blockSize;
-      const blockLen = Math.min(blockSize, slice.size - blockStart);
-      const part = this.blockPart(blockKey(slice.id, first, blockLen), blockLen, off - blockStart, off + len - blockStart);
-      this.readAhead(slice, off + len);
-      return part;
-    }
-    const out = Buffer.allocUnsafe(len);
-    const parts: Promise<void>[] = [];
+    const parts: { bytes: Promise<Buffer>; dest: number }[] = [];
     for (let at = off; at < off + len; ) {
       const index = Math.floor(at / blockSize);
       const blockStart = index * blockSize;
       const blockLen = Math.min(blockSize, slice.size - blockStart);
       const end = Math.min(off + len, blockStart + blockLen);
-      const [from, to, dest] = [at - blockStart, end - blockStart, at - off];
-      parts.push(this.blockPart(blockKey(slice.id, index, blockLen), blockLen, from, to).then((b) => void b.copy(out, dest)));
+      parts.push({ bytes: this.blockPart(blockKey(slice.id, index, blockLen), blockLen, at - blockStart, end - blockStart), dest: at - off });
       at = end;
     }
     this.readAhead(slice, off + len);
-    await Promise.all(parts);
+    if (parts.length === 1) return parts[0]!.bytes;
+    const out = Buffer.allocUnsafe(len);
+    await Promise.all(parts.map((p) => p.bytes.then((b) => void b.copy(out, p.dest))));
     return out;
   }
 
